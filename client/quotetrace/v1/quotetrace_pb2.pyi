@@ -1,0 +1,338 @@
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Verdict(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    VERDICT_UNSPECIFIED: _ClassVar[Verdict]
+    VERDICT_VERIFIED: _ClassVar[Verdict]
+    VERDICT_ALTERED: _ClassVar[Verdict]
+    VERDICT_MISATTRIBUTED: _ClassVar[Verdict]
+    VERDICT_UNATTRIBUTED: _ClassVar[Verdict]
+    VERDICT_NOT_FOUND: _ClassVar[Verdict]
+
+class SpeakerKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SPEAKER_KIND_UNSPECIFIED: _ClassVar[SpeakerKind]
+    SPEAKER_KIND_PERSON: _ClassVar[SpeakerKind]
+    SPEAKER_KIND_ORGANIZATION: _ClassVar[SpeakerKind]
+
+class QuoteKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    QUOTE_KIND_UNSPECIFIED: _ClassVar[QuoteKind]
+    QUOTE_KIND_DIRECT: _ClassVar[QuoteKind]
+    QUOTE_KIND_PARTIAL: _ClassVar[QuoteKind]
+    QUOTE_KIND_CONTINUATION: _ClassVar[QuoteKind]
+    QUOTE_KIND_TERM: _ClassVar[QuoteKind]
+
+class DiffOp(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DIFF_OP_UNSPECIFIED: _ClassVar[DiffOp]
+    DIFF_OP_EQUAL: _ClassVar[DiffOp]
+    DIFF_OP_INSERT: _ClassVar[DiffOp]
+    DIFF_OP_DELETE: _ClassVar[DiffOp]
+    DIFF_OP_REPLACE: _ClassVar[DiffOp]
+VERDICT_UNSPECIFIED: Verdict
+VERDICT_VERIFIED: Verdict
+VERDICT_ALTERED: Verdict
+VERDICT_MISATTRIBUTED: Verdict
+VERDICT_UNATTRIBUTED: Verdict
+VERDICT_NOT_FOUND: Verdict
+SPEAKER_KIND_UNSPECIFIED: SpeakerKind
+SPEAKER_KIND_PERSON: SpeakerKind
+SPEAKER_KIND_ORGANIZATION: SpeakerKind
+QUOTE_KIND_UNSPECIFIED: QuoteKind
+QUOTE_KIND_DIRECT: QuoteKind
+QUOTE_KIND_PARTIAL: QuoteKind
+QUOTE_KIND_CONTINUATION: QuoteKind
+QUOTE_KIND_TERM: QuoteKind
+DIFF_OP_UNSPECIFIED: DiffOp
+DIFF_OP_EQUAL: DiffOp
+DIFF_OP_INSERT: DiffOp
+DIFF_OP_DELETE: DiffOp
+DIFF_OP_REPLACE: DiffOp
+
+class DateRange(_message.Message):
+    __slots__ = ("start_date", "end_date")
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    start_date: str
+    end_date: str
+    def __init__(self, start_date: _Optional[str] = ..., end_date: _Optional[str] = ...) -> None: ...
+
+class VerifyRequest(_message.Message):
+    __slots__ = ("quote", "claimed_speaker", "max_variants", "outlet", "date_range")
+    QUOTE_FIELD_NUMBER: _ClassVar[int]
+    CLAIMED_SPEAKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_VARIANTS_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_FIELD_NUMBER: _ClassVar[int]
+    DATE_RANGE_FIELD_NUMBER: _ClassVar[int]
+    quote: str
+    claimed_speaker: str
+    max_variants: int
+    outlet: str
+    date_range: DateRange
+    def __init__(self, quote: _Optional[str] = ..., claimed_speaker: _Optional[str] = ..., max_variants: _Optional[int] = ..., outlet: _Optional[str] = ..., date_range: _Optional[_Union[DateRange, _Mapping]] = ...) -> None: ...
+
+class DiffSegment(_message.Message):
+    __slots__ = ("op", "query_text", "variant_text")
+    OP_FIELD_NUMBER: _ClassVar[int]
+    QUERY_TEXT_FIELD_NUMBER: _ClassVar[int]
+    VARIANT_TEXT_FIELD_NUMBER: _ClassVar[int]
+    op: DiffOp
+    query_text: str
+    variant_text: str
+    def __init__(self, op: _Optional[_Union[DiffOp, str]] = ..., query_text: _Optional[str] = ..., variant_text: _Optional[str] = ...) -> None: ...
+
+class Occurrence(_message.Message):
+    __slots__ = ("article_id", "outlet", "wire_credits", "title", "date", "url", "start", "end", "context", "speaker", "speaker_mention", "cue", "sieve", "attribution_confidence", "kind", "quote_id", "source_name")
+    ARTICLE_ID_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_FIELD_NUMBER: _ClassVar[int]
+    WIRE_CREDITS_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
+    END_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_FIELD_NUMBER: _ClassVar[int]
+    SPEAKER_FIELD_NUMBER: _ClassVar[int]
+    SPEAKER_MENTION_FIELD_NUMBER: _ClassVar[int]
+    CUE_FIELD_NUMBER: _ClassVar[int]
+    SIEVE_FIELD_NUMBER: _ClassVar[int]
+    ATTRIBUTION_CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    QUOTE_ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_NAME_FIELD_NUMBER: _ClassVar[int]
+    article_id: str
+    outlet: str
+    wire_credits: _containers.RepeatedScalarFieldContainer[str]
+    title: str
+    date: str
+    url: str
+    start: int
+    end: int
+    context: str
+    speaker: str
+    speaker_mention: str
+    cue: str
+    sieve: str
+    attribution_confidence: float
+    kind: QuoteKind
+    quote_id: str
+    source_name: str
+    def __init__(self, article_id: _Optional[str] = ..., outlet: _Optional[str] = ..., wire_credits: _Optional[_Iterable[str]] = ..., title: _Optional[str] = ..., date: _Optional[str] = ..., url: _Optional[str] = ..., start: _Optional[int] = ..., end: _Optional[int] = ..., context: _Optional[str] = ..., speaker: _Optional[str] = ..., speaker_mention: _Optional[str] = ..., cue: _Optional[str] = ..., sieve: _Optional[str] = ..., attribution_confidence: _Optional[float] = ..., kind: _Optional[_Union[QuoteKind, str]] = ..., quote_id: _Optional[str] = ..., source_name: _Optional[str] = ...) -> None: ...
+
+class Variant(_message.Message):
+    __slots__ = ("text", "similarity", "diff", "occurrences", "exact_match")
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    SIMILARITY_FIELD_NUMBER: _ClassVar[int]
+    DIFF_FIELD_NUMBER: _ClassVar[int]
+    OCCURRENCES_FIELD_NUMBER: _ClassVar[int]
+    EXACT_MATCH_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    similarity: float
+    diff: _containers.RepeatedCompositeFieldContainer[DiffSegment]
+    occurrences: _containers.RepeatedCompositeFieldContainer[Occurrence]
+    exact_match: bool
+    def __init__(self, text: _Optional[str] = ..., similarity: _Optional[float] = ..., diff: _Optional[_Iterable[_Union[DiffSegment, _Mapping]]] = ..., occurrences: _Optional[_Iterable[_Union[Occurrence, _Mapping]]] = ..., exact_match: _Optional[bool] = ...) -> None: ...
+
+class Speaker(_message.Message):
+    __slots__ = ("name", "aliases", "kind", "probability", "occurrence_count", "speaker_id")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ALIASES_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    PROBABILITY_FIELD_NUMBER: _ClassVar[int]
+    OCCURRENCE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    SPEAKER_ID_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    aliases: _containers.RepeatedScalarFieldContainer[str]
+    kind: SpeakerKind
+    probability: float
+    occurrence_count: int
+    speaker_id: str
+    def __init__(self, name: _Optional[str] = ..., aliases: _Optional[_Iterable[str]] = ..., kind: _Optional[_Union[SpeakerKind, str]] = ..., probability: _Optional[float] = ..., occurrence_count: _Optional[int] = ..., speaker_id: _Optional[str] = ...) -> None: ...
+
+class OutletCount(_message.Message):
+    __slots__ = ("name", "count")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    count: int
+    def __init__(self, name: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
+
+class VerifyResponse(_message.Message):
+    __slots__ = ("verdict", "confidence", "speakers", "variants", "outlets", "explanation", "normalized_query", "utterance_id", "nlp_processors")
+    VERDICT_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    SPEAKERS_FIELD_NUMBER: _ClassVar[int]
+    VARIANTS_FIELD_NUMBER: _ClassVar[int]
+    OUTLETS_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    NORMALIZED_QUERY_FIELD_NUMBER: _ClassVar[int]
+    UTTERANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    NLP_PROCESSORS_FIELD_NUMBER: _ClassVar[int]
+    verdict: Verdict
+    confidence: float
+    speakers: _containers.RepeatedCompositeFieldContainer[Speaker]
+    variants: _containers.RepeatedCompositeFieldContainer[Variant]
+    outlets: _containers.RepeatedCompositeFieldContainer[OutletCount]
+    explanation: str
+    normalized_query: str
+    utterance_id: str
+    nlp_processors: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, verdict: _Optional[_Union[Verdict, str]] = ..., confidence: _Optional[float] = ..., speakers: _Optional[_Iterable[_Union[Speaker, _Mapping]]] = ..., variants: _Optional[_Iterable[_Union[Variant, _Mapping]]] = ..., outlets: _Optional[_Iterable[_Union[OutletCount, _Mapping]]] = ..., explanation: _Optional[str] = ..., normalized_query: _Optional[str] = ..., utterance_id: _Optional[str] = ..., nlp_processors: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class VerifyStreamRequest(_message.Message):
+    __slots__ = ("request", "claim_id")
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    CLAIM_ID_FIELD_NUMBER: _ClassVar[int]
+    request: VerifyRequest
+    claim_id: str
+    def __init__(self, request: _Optional[_Union[VerifyRequest, _Mapping]] = ..., claim_id: _Optional[str] = ...) -> None: ...
+
+class VerifyStreamResponse(_message.Message):
+    __slots__ = ("response", "claim_id")
+    RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    CLAIM_ID_FIELD_NUMBER: _ClassVar[int]
+    response: VerifyResponse
+    claim_id: str
+    def __init__(self, response: _Optional[_Union[VerifyResponse, _Mapping]] = ..., claim_id: _Optional[str] = ...) -> None: ...
+
+class Article(_message.Message):
+    __slots__ = ("text", "title", "outlet", "wire_credits", "byline", "date", "url", "source_name", "article_id")
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_FIELD_NUMBER: _ClassVar[int]
+    WIRE_CREDITS_FIELD_NUMBER: _ClassVar[int]
+    BYLINE_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_NAME_FIELD_NUMBER: _ClassVar[int]
+    ARTICLE_ID_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    title: str
+    outlet: str
+    wire_credits: _containers.RepeatedScalarFieldContainer[str]
+    byline: str
+    date: str
+    url: str
+    source_name: str
+    article_id: str
+    def __init__(self, text: _Optional[str] = ..., title: _Optional[str] = ..., outlet: _Optional[str] = ..., wire_credits: _Optional[_Iterable[str]] = ..., byline: _Optional[str] = ..., date: _Optional[str] = ..., url: _Optional[str] = ..., source_name: _Optional[str] = ..., article_id: _Optional[str] = ...) -> None: ...
+
+class IngestArticlesRequest(_message.Message):
+    __slots__ = ("article",)
+    ARTICLE_FIELD_NUMBER: _ClassVar[int]
+    article: Article
+    def __init__(self, article: _Optional[_Union[Article, _Mapping]] = ...) -> None: ...
+
+class IngestArticlesResponse(_message.Message):
+    __slots__ = ("articles_received", "articles_added", "articles_unchanged", "quotes_added", "article_ids", "nlp_processors")
+    ARTICLES_RECEIVED_FIELD_NUMBER: _ClassVar[int]
+    ARTICLES_ADDED_FIELD_NUMBER: _ClassVar[int]
+    ARTICLES_UNCHANGED_FIELD_NUMBER: _ClassVar[int]
+    QUOTES_ADDED_FIELD_NUMBER: _ClassVar[int]
+    ARTICLE_IDS_FIELD_NUMBER: _ClassVar[int]
+    NLP_PROCESSORS_FIELD_NUMBER: _ClassVar[int]
+    articles_received: int
+    articles_added: int
+    articles_unchanged: int
+    quotes_added: int
+    article_ids: _containers.RepeatedScalarFieldContainer[str]
+    nlp_processors: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, articles_received: _Optional[int] = ..., articles_added: _Optional[int] = ..., articles_unchanged: _Optional[int] = ..., quotes_added: _Optional[int] = ..., article_ids: _Optional[_Iterable[str]] = ..., nlp_processors: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class Quote(_message.Message):
+    __slots__ = ("quote_id", "article_id", "text", "start", "end", "kind", "speaker", "speaker_mention", "cue", "sieve", "confidence", "utterance_id", "outlet")
+    QUOTE_ID_FIELD_NUMBER: _ClassVar[int]
+    ARTICLE_ID_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
+    END_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SPEAKER_FIELD_NUMBER: _ClassVar[int]
+    SPEAKER_MENTION_FIELD_NUMBER: _ClassVar[int]
+    CUE_FIELD_NUMBER: _ClassVar[int]
+    SIEVE_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    UTTERANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_FIELD_NUMBER: _ClassVar[int]
+    quote_id: str
+    article_id: str
+    text: str
+    start: int
+    end: int
+    kind: QuoteKind
+    speaker: str
+    speaker_mention: str
+    cue: str
+    sieve: str
+    confidence: float
+    utterance_id: str
+    outlet: str
+    def __init__(self, quote_id: _Optional[str] = ..., article_id: _Optional[str] = ..., text: _Optional[str] = ..., start: _Optional[int] = ..., end: _Optional[int] = ..., kind: _Optional[_Union[QuoteKind, str]] = ..., speaker: _Optional[str] = ..., speaker_mention: _Optional[str] = ..., cue: _Optional[str] = ..., sieve: _Optional[str] = ..., confidence: _Optional[float] = ..., utterance_id: _Optional[str] = ..., outlet: _Optional[str] = ...) -> None: ...
+
+class ListQuotesRequest(_message.Message):
+    __slots__ = ("article_id", "speaker", "page_size", "page_token")
+    ARTICLE_ID_FIELD_NUMBER: _ClassVar[int]
+    SPEAKER_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    article_id: str
+    speaker: str
+    page_size: int
+    page_token: str
+    def __init__(self, article_id: _Optional[str] = ..., speaker: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListQuotesResponse(_message.Message):
+    __slots__ = ("quotes", "next_page_token", "total_size", "nlp_processors")
+    QUOTES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    NLP_PROCESSORS_FIELD_NUMBER: _ClassVar[int]
+    quotes: _containers.RepeatedCompositeFieldContainer[Quote]
+    next_page_token: str
+    total_size: int
+    nlp_processors: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, quotes: _Optional[_Iterable[_Union[Quote, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ..., nlp_processors: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GetSpeakerRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetSpeakerResponse(_message.Message):
+    __slots__ = ("speaker", "article_ids")
+    SPEAKER_FIELD_NUMBER: _ClassVar[int]
+    ARTICLE_IDS_FIELD_NUMBER: _ClassVar[int]
+    speaker: Speaker
+    article_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, speaker: _Optional[_Union[Speaker, _Mapping]] = ..., article_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GetStatsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetStatsResponse(_message.Message):
+    __slots__ = ("article_count", "quote_count", "speaker_count", "utterance_count", "outlet_count", "nlp_processors", "server_version")
+    ARTICLE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    QUOTE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    SPEAKER_COUNT_FIELD_NUMBER: _ClassVar[int]
+    UTTERANCE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_COUNT_FIELD_NUMBER: _ClassVar[int]
+    NLP_PROCESSORS_FIELD_NUMBER: _ClassVar[int]
+    SERVER_VERSION_FIELD_NUMBER: _ClassVar[int]
+    article_count: int
+    quote_count: int
+    speaker_count: int
+    utterance_count: int
+    outlet_count: int
+    nlp_processors: _containers.RepeatedScalarFieldContainer[str]
+    server_version: str
+    def __init__(self, article_count: _Optional[int] = ..., quote_count: _Optional[int] = ..., speaker_count: _Optional[int] = ..., utterance_count: _Optional[int] = ..., outlet_count: _Optional[int] = ..., nlp_processors: _Optional[_Iterable[str]] = ..., server_version: _Optional[str] = ...) -> None: ...

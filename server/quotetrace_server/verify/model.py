@@ -1,0 +1,94 @@
+"""Verify's question and answer as plain data; api/ maps them to and from protobuf."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from quotetrace_server.attribution.model import QuoteKind
+from quotetrace_server.entities.model import EntityKind
+
+
+class Verdict(StrEnum):
+    VERIFIED = "verified"
+    ALTERED = "altered"
+    MISATTRIBUTED = "misattributed"
+    UNATTRIBUTED = "unattributed"
+    NOT_FOUND = "not_found"
+
+
+class DiffOp(StrEnum):
+    EQUAL = "equal"
+    INSERT = "insert"  # words the variant prints that the query lacks
+    DELETE = "delete"  # query words the variant does not print
+    REPLACE = "replace"
+
+
+@dataclass(frozen=True)
+class VerifyQuery:
+    quote: str
+    claimed_speaker: str | None = None
+    max_variants: int = 10
+    outlet: str | None = None
+    date_from: str | None = None  # "YYYY-MM-DD", inclusive
+    date_to: str | None = None
+
+
+@dataclass(frozen=True)
+class DiffSegment:
+    op: DiffOp
+    query_text: str
+    variant_text: str
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    quote_id: str
+    article_id: str
+    source_name: str | None
+    outlet: str | None
+    wire_credits: tuple[str, ...]
+    title: str | None
+    date: str | None
+    url: str | None
+    start: int
+    end: int
+    context: str
+    kind: QuoteKind
+    speaker: str | None
+    speaker_mention: str | None
+    cue: str | None
+    sieve: str | None
+    attribution_confidence: float
+
+
+@dataclass(frozen=True)
+class Variant:
+    text: str
+    similarity: float
+    exact_match: bool
+    diff: tuple[DiffSegment, ...]
+    occurrences: tuple[Occurrence, ...]
+
+
+@dataclass(frozen=True)
+class SpeakerScore:
+    speaker_id: str
+    name: str
+    kind: EntityKind
+    aliases: tuple[str, ...]
+    probability: float
+    occurrence_count: int
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    verdict: Verdict
+    confidence: float
+    explanation: str
+    normalized_query: str
+    utterance_id: str | None = None
+    speakers: tuple[SpeakerScore, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    outlets: tuple[tuple[str, int], ...] = ()  # (name, printings), most first
+    processors: tuple[str, ...] = field(default=())
