@@ -1,0 +1,156 @@
+"""A typed client for quotetrace.v1.QuoteTrace. Errors surface as grpc.RpcError."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import TracebackType
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from quotetrace.v1 import quotetrace_pb2 as pb
+from quotetrace.v1 import quotetrace_pb2_grpc as pb_grpc
+
+DEFAULT_TARGET = "localhost:50051"
+MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+
+
+def claim_request(
+    quote: str,
+    speaker: str | None = None,
+    *,
+    max_variants: int = 0,
+    outlet: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> pb.VerifyRequest:
+    return pb.VerifyRequest(
+        quote=quote,
+        claimed_speaker=speaker or "",
+        max_variants=max_variants,
+        outlet=outlet or "",
+        date_range=pb.DateRange(start_date=date_from or "", end_date=date_to or ""),
+    )
+
+
+class QuoteTraceClient:
+    """One channel to a quotetrace server; use as a context manager or call close()."""
+
+    def __init__(
+        self,
+        target: str = DEFAULT_TARGET,
+        *,
+        api_key: str | None = None,
+        tls_ca: Path | None = None,
+        tls_server_name: str | None = None,
+        timeout: float | None = 30.0,
+    ) -> None:
+        options: list[tuple[str, int | str]] = [
+            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+        ]
+        if tls_server_name:
+            options.append(("grpc.ssl_target_name_override", tls_server_name))
+        if tls_ca is not None:
+            credentials = grpc.ssl_channel_credentials(root_certificates=tls_ca.read_bytes())
+            self._channel = grpc.secure_channel(target, credentials, options=options)
+        else:
+            self._channel = grpc.insecure_channel(target, options=options)
+        self._stub = pb_grpc.QuoteTraceStub(self._channel)
+        self._health = health_pb2_grpc.HealthStub(self._channel)
+        self._metadata = (("authorization", f"Bearer {api_key}"),) if api_key else ()
+        self.timeout = timeout
+
+    def __enter__(self) -> QuoteTraceClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def verify(
+        self, quote: str, speaker: str | None = None, **filters: object
+    ) -> pb.VerifyResponse:
+        request = claim_request(quote, speaker, **filters)  # type: ignore[arg-type]
+        return self.verify_request(request)
+
+    def verify_request(self, request: pb.VerifyRequest) -> pb.VerifyResponse:
+        response: pb.VerifyResponse = self._stub.Verify(
+            request, timeout=self.timeout, metadata=self._metadata
+        )
+        return response
+
+    def verify_stream(
+        self, claims: Iterable[tuple[str, pb.VerifyRequest]], timeout: float | None = None
+    ) -> Iterator[pb.VerifyStreamResponse]:
+        """Verify (claim_id, request) pairs; answers arrive in request order."""
+        requests = (pb.VerifyStreamRequest(request=r, claim_id=cid) for cid, r in claims)
+        responses: Iterator[pb.VerifyStreamResponse] = self._stub.VerifyStream(
+            requests, timeout=timeout, metadata=self._metadata
+        )
+        return responses
+
+    def ingest(
+        self, articles: Iterable[pb.Article], timeout: float | None = None
+    ) -> pb.IngestArticlesResponse:
+        requests = (pb.IngestArticlesRequest(article=a) for a in articles)
+        response: pb.IngestArticlesResponse = self._stub.IngestArticles(
+            requests, timeout=timeout, metadata=self._metadata
+        )
+        return response
+
+    def list_quotes(
+        self,
+        *,
+        article_id: str = "",
+        speaker: str = "",
+        page_size: int = 0,
+        page_token: str = "",
+    ) -> pb.ListQuotesResponse:
+        request = pb.ListQuotesRequest(
+            article_id=article_id, speaker=speaker, page_size=page_size, page_token=page_token
+        )
+        response: pb.ListQuotesResponse = self._stub.ListQuotes(
+            request, timeout=self.timeout, metadata=self._metadata
+        )
+        return response
+
+    def all_quotes(self, *, article_id: str = "", speaker: str = "") -> Iterator[pb.Quote]:
+        token = ""
+        while True:
+            page = self.list_quotes(
+                article_id=article_id, speaker=speaker, page_size=500, page_token=token
+            )
+            yield from page.quotes
+            token = page.next_page_token
+            if not token:
+                return
+
+    def get_speaker(self, name: str) -> pb.GetSpeakerResponse:
+        response: pb.GetSpeakerResponse = self._stub.GetSpeaker(
+            pb.GetSpeakerRequest(name=name), timeout=self.timeout, metadata=self._metadata
+        )
+        return response
+
+    def stats(self) -> pb.GetStatsResponse:
+        response: pb.GetStatsResponse = self._stub.GetStats(
+            pb.GetStatsRequest(), timeout=self.timeout, metadata=self._metadata
+        )
+        return response
+
+    def health(self, service: str = "") -> str:
+        """SERVING, NOT_SERVING, ... for the whole server ("") or one service."""
+        response = self._health.Check(
+            health_pb2.HealthCheckRequest(service=service), timeout=self.timeout
+        )
+        return str(health_pb2.HealthCheckResponse.ServingStatus.Name(response.status))
+
+    def wait_ready(self, timeout: float) -> None:
+        grpc.channel_ready_future(self._channel).result(timeout=timeout)

@@ -1,0 +1,157 @@
+"""Human-readable and machine-readable renderings of API responses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from google.protobuf.json_format import MessageToDict
+from google.protobuf.message import Message
+from quotetrace.v1 import quotetrace_pb2 as pb
+
+VERDICT_NAMES = {
+    pb.VERDICT_VERIFIED: "VERIFIED",
+    pb.VERDICT_ALTERED: "ALTERED",
+    pb.VERDICT_MISATTRIBUTED: "MISATTRIBUTED",
+    pb.VERDICT_UNATTRIBUTED: "UNATTRIBUTED",
+    pb.VERDICT_NOT_FOUND: "NOT_FOUND",
+}
+# schema.org ClaimReview ratings on a 1 (false) .. 5 (true) scale.
+CLAIMREVIEW_RATINGS = {
+    pb.VERDICT_VERIFIED: (5, "Accurate"),
+    pb.VERDICT_ALTERED: (3, "Altered quote"),
+    pb.VERDICT_MISATTRIBUTED: (1, "Misattributed"),
+    pb.VERDICT_UNATTRIBUTED: (2, "Unattributed"),
+    pb.VERDICT_NOT_FOUND: (1, "No record of this quote"),
+}
+DIFF_MARKS = {
+    pb.DIFF_OP_EQUAL: "{}",
+    pb.DIFF_OP_INSERT: "[+{}+]",
+    pb.DIFF_OP_DELETE: "[-{}-]",
+    pb.DIFF_OP_REPLACE: "[-{}-]",
+}
+
+
+def as_dict(message: Message) -> dict[str, Any]:
+    """Protobuf JSON mapping with snake_case field names and every field present."""
+    return MessageToDict(
+        message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+    )
+
+
+def as_json(message: Message) -> str:
+    return json.dumps(as_dict(message), ensure_ascii=False, indent=2)
+
+
+def diff_line(variant: pb.Variant) -> str:
+    """The query with [-deleted-] and [+inserted+] words relative to this variant."""
+    parts = []
+    for segment in variant.diff:
+        if segment.op == pb.DIFF_OP_REPLACE:
+            parts.append(f"[-{segment.query_text}-][+{segment.variant_text}+]")
+        elif segment.op == pb.DIFF_OP_INSERT:
+            parts.append(DIFF_MARKS[segment.op].format(segment.variant_text))
+        else:
+            parts.append(DIFF_MARKS[segment.op].format(segment.query_text))
+    return " ".join(p for p in parts if p)
+
+
+def printed_by(occurrence: pb.Occurrence) -> str:
+    """Outlet as stated, else its wire credit, else that nothing was stated."""
+    if occurrence.outlet:
+        return occurrence.outlet
+    if occurrence.wire_credits:
+        return "via " + " & ".join(occurrence.wire_credits)
+    return "(outlet unstated)"
+
+
+def verify_text(quote: str, response: pb.VerifyResponse) -> str:
+    verdict = VERDICT_NAMES.get(response.verdict, "UNSPECIFIED")
+    lines = [f"{verdict}  confidence {response.confidence:.2f}  “{quote}”", response.explanation]
+    if response.speakers:
+        lines.append("Speakers:")
+        for s in response.speakers:
+            aliases = ", ".join(a for a in s.aliases if a != s.name)
+            lines.append(
+                f"  {s.name:<24} p={s.probability:.2f}  {s.occurrence_count} printing(s)"
+                + (f"  aka {aliases}" if aliases else "")
+            )
+    if response.outlets:
+        lines.append("Outlets: " + ", ".join(f"{o.name} ({o.count})" for o in response.outlets))
+    for number, variant in enumerate(response.variants, start=1):
+        mark = "exact" if variant.exact_match else f"similarity {variant.similarity:.2f}"
+        lines.append(f"Variant {number} ({mark}): “{variant.text}”")
+        if not variant.exact_match and variant.diff:
+            lines.append(f"    diff: {diff_line(variant)}")
+        for occ in variant.occurrences:
+            where = " · ".join(
+                x for x in (printed_by(occ), occ.date, occ.source_name or occ.article_id) if x
+            )
+            who = f"{occ.speaker_mention or occ.speaker} {occ.cue}".strip() or "unattributed"
+            lines.append(f"    - {where} [{occ.start}:{occ.end}]  {who}")
+    if response.nlp_processors:
+        lines.append("NLP processors: " + ",".join(response.nlp_processors))
+    return "\n".join(line for line in lines if line)
+
+
+def claimreview(
+    claim_id: str, request: pb.VerifyRequest, response: pb.VerifyResponse
+) -> dict[str, Any]:
+    """A ClaimReview-shaped record: claimant, claim, rating, evidence."""
+    value, label = CLAIMREVIEW_RATINGS.get(response.verdict, (1, "Unrated"))
+    evidence = [
+        {
+            "url": occ.url or None,
+            "article_id": occ.article_id,
+            "source_name": occ.source_name or None,
+            "publisher": printed_by(occ),
+            "date": occ.date or None,
+            "text": variant.text,
+        }
+        for variant in response.variants
+        for occ in variant.occurrences
+    ]
+    return {
+        "claim_id": claim_id,
+        "claimReviewed": request.quote,
+        "claimant": request.claimed_speaker or None,
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": value,
+            "bestRating": 5,
+            "worstRating": 1,
+            "alternateName": label,
+        },
+        "verdict": VERDICT_NAMES.get(response.verdict, "UNSPECIFIED"),
+        "confidence": response.confidence,
+        "speakers": [s.name for s in response.speakers],
+        "evidence": evidence,
+        "evidence_urls": sorted({e["url"] for e in evidence if e["url"]}),
+        "explanation": response.explanation,
+    }
+
+
+def speaker_text(response: pb.GetSpeakerResponse) -> str:
+    s = response.speaker
+    kind = pb.SpeakerKind.Name(s.kind).removeprefix("SPEAKER_KIND_").lower()
+    return "\n".join(
+        [
+            f"{s.name} ({kind}) — {s.occurrence_count} quotation(s) in "
+            f"{len(response.article_ids)} article(s)",
+            "aliases: " + ", ".join(s.aliases),
+        ]
+    )
+
+
+def quote_line(q: pb.Quote) -> str:
+    kind = pb.QuoteKind.Name(q.kind).removeprefix("QUOTE_KIND_").lower()
+    who = q.speaker or "—"
+    return f"[{q.start}:{q.end}] {kind:<12} {who:<22} “{q.text}”"
+
+
+def stats_text(s: pb.GetStatsResponse) -> str:
+    return (
+        f"{s.article_count} articles, {s.quote_count} quotes, {s.speaker_count} speakers, "
+        f"{s.utterance_count} utterances, {s.outlet_count} outlets "
+        f"(server {s.server_version}; processors {','.join(s.nlp_processors) or '-'})"
+    )

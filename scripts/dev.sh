@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The project's two commands (see README):
+#   scripts/dev.sh serve [serve options]   build the index from seeds/ if empty, run the server
+#   scripts/dev.sh test  [pytest options]  lint, type-check, run the test suite
+# Both create .venv and install what they need on first use (Python >= 3.11 only).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+VENV=${QUOTETRACE_VENV:-$REPO/.venv}
+PY=${PYTHON:-python3}
+
+if [ -d "$REPO/../shared/models/stanza_resources" ] && [ -z "${STANZA_RESOURCES_DIR:-}" ]; then
+  export STANZA_RESOURCES_DIR="$(cd "$REPO/../shared/models/stanza_resources" && pwd)"
+fi
+
+ensure_venv() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$PY" -m venv "$VENV"
+  fi
+  local stamp="$VENV/.quotetrace-installed"
+  local want
+  want=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    # The CPU build of torch on this machine's disk; a bare `torch` would pull a CUDA build.
+    "$VENV/bin/python" -c "import torch" 2>/dev/null \
+      || "$VENV/bin/python" -m pip install --quiet "torch==2.13.0"
+    "$VENV/bin/python" -m pip install --quiet -e ".[test]"
+    echo "$want" > "$stamp"
+  fi
+}
+
+cmd=${1:-}
+shift || true
+case "$cmd" in
+  serve)
+    ensure_venv
+    exec "$VENV/bin/quotetrace-server" serve "$@"
+    ;;
+  test)
+    ensure_venv
+    export PATH="$VENV/bin:$PATH"
+    echo "== ruff"; ruff check .
+    echo "== mypy"; mypy
+    echo "== pytest"; exec pytest "$@"
+    ;;
+  *)
+    echo "usage: scripts/dev.sh serve|test [options]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,86 @@
+"""API-key authentication as a server interceptor.
+
+With a key configured, IngestArticles always needs `authorization: Bearer <key>`;
+reads need it only when keys_required_for_reads is set. Health and reflection
+stay open so orchestrators and generic tools work. Keys are compared in
+constant time and never logged.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import grpc
+
+log = logging.getLogger(__name__)
+
+SERVICE = "/quotetrace.v1.QuoteTrace/"
+WRITE_METHODS = frozenset({SERVICE + "IngestArticles"})
+
+
+def _abort_handler(code: grpc.StatusCode, message: str) -> grpc.RpcMethodHandler:
+    def abort(request: Any, context: grpc.ServicerContext) -> None:
+        context.abort(code, message)
+
+    return grpc.unary_unary_rpc_method_handler(abort)
+
+
+def _abort_stream_handler(code: grpc.StatusCode, message: str) -> grpc.RpcMethodHandler:
+    def abort(requests: Any, context: grpc.ServicerContext) -> None:
+        context.abort(code, message)
+
+    return grpc.stream_unary_rpc_method_handler(abort)
+
+
+def bearer_token(metadata: tuple[tuple[str, str | bytes], ...]) -> str | None:
+    for key, value in metadata:
+        if key == "authorization" and isinstance(value, str):
+            scheme, _, token = value.partition(" ")
+            return token.strip() if scheme.lower() == "bearer" else None
+    return None
+
+
+class ApiKeyInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
+    def __init__(self, api_key: str, keys_required_for_reads: bool) -> None:
+        self._key = api_key.encode()
+        self._reads_need_key = keys_required_for_reads
+
+    def needs_key(self, method: str) -> bool:
+        if not method.startswith(SERVICE):
+            return False  # health checking and reflection
+        return method in WRITE_METHODS or self._reads_need_key
+
+    def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler],
+        details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        method = details.method
+        if not self.needs_key(method):
+            return continuation(details)
+        token = bearer_token(tuple(details.invocation_metadata or ()))
+        if token is None:
+            return self._refuse(
+                method,
+                grpc.StatusCode.UNAUTHENTICATED,
+                "this call needs an API key: send metadata 'authorization: Bearer <key>'",
+            )
+        if not hmac.compare_digest(token.encode(), self._key):
+            log.warning("refused %s: wrong API key", method)
+            return self._refuse(method, grpc.StatusCode.PERMISSION_DENIED, "API key not accepted")
+        return continuation(details)
+
+    @staticmethod
+    def _refuse(method: str, code: grpc.StatusCode, message: str) -> grpc.RpcMethodHandler:
+        if method in WRITE_METHODS:
+            return _abort_stream_handler(code, message)
+        if method.endswith("/VerifyStream"):
+
+            def abort(requests: Any, context: grpc.ServicerContext) -> None:
+                context.abort(code, message)
+
+            return grpc.stream_stream_rpc_method_handler(abort)
+        return _abort_handler(code, message)

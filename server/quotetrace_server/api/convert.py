@@ -1,0 +1,167 @@
+"""Mapping between the stage dataclasses and the quotetrace.v1 protobuf messages."""
+
+from __future__ import annotations
+
+from quotetrace.v1 import quotetrace_pb2 as pb
+
+from quotetrace_server.attribution.model import QuoteKind
+from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.index.model import CorpusStats, IngestOutcome, SpeakerRecord, StoredQuote
+from quotetrace_server.ingest.metadata import derive_metadata
+from quotetrace_server.ingest.model import Article, ArticleMeta
+from quotetrace_server.verify import model as vm
+
+VERDICTS = {
+    vm.Verdict.VERIFIED: pb.VERDICT_VERIFIED,
+    vm.Verdict.ALTERED: pb.VERDICT_ALTERED,
+    vm.Verdict.MISATTRIBUTED: pb.VERDICT_MISATTRIBUTED,
+    vm.Verdict.UNATTRIBUTED: pb.VERDICT_UNATTRIBUTED,
+    vm.Verdict.NOT_FOUND: pb.VERDICT_NOT_FOUND,
+}
+QUOTE_KINDS = {
+    QuoteKind.DIRECT: pb.QUOTE_KIND_DIRECT,
+    QuoteKind.PARTIAL: pb.QUOTE_KIND_PARTIAL,
+    QuoteKind.CONTINUATION: pb.QUOTE_KIND_CONTINUATION,
+    QuoteKind.TERM: pb.QUOTE_KIND_TERM,
+}
+SPEAKER_KINDS = {
+    EntityKind.PERSON: pb.SPEAKER_KIND_PERSON,
+    EntityKind.ORGANIZATION: pb.SPEAKER_KIND_ORGANIZATION,
+}
+DIFF_OPS = {
+    vm.DiffOp.EQUAL: pb.DIFF_OP_EQUAL,
+    vm.DiffOp.INSERT: pb.DIFF_OP_INSERT,
+    vm.DiffOp.DELETE: pb.DIFF_OP_DELETE,
+    vm.DiffOp.REPLACE: pb.DIFF_OP_REPLACE,
+}
+
+
+def article_from_proto(message: pb.Article) -> Article:
+    """The article with the caller's metadata; fields left empty are read from the text."""
+    stated = derive_metadata(message.text)
+    meta = ArticleMeta(
+        title=message.title or stated.title,
+        outlet=message.outlet or stated.outlet,
+        wire_credits=tuple(message.wire_credits) or stated.wire_credits,
+        byline=message.byline or stated.byline,
+        date=message.date or stated.date,
+        url=message.url or None,
+        source_name=message.source_name or None,
+    )
+    return Article(text=message.text, meta=meta)
+
+
+def verify_response(result: vm.VerifyResult) -> pb.VerifyResponse:
+    return pb.VerifyResponse(
+        verdict=VERDICTS[result.verdict],
+        confidence=result.confidence,
+        speakers=[speaker_score(s) for s in result.speakers],
+        variants=[variant(v) for v in result.variants],
+        outlets=[pb.OutletCount(name=name, count=count) for name, count in result.outlets],
+        explanation=result.explanation,
+        normalized_query=result.normalized_query,
+        utterance_id=result.utterance_id or "",
+        nlp_processors=list(result.processors),
+    )
+
+
+def speaker_score(score: vm.SpeakerScore) -> pb.Speaker:
+    return pb.Speaker(
+        name=score.name,
+        aliases=list(score.aliases),
+        kind=SPEAKER_KINDS.get(score.kind, pb.SPEAKER_KIND_UNSPECIFIED),
+        probability=score.probability,
+        occurrence_count=score.occurrence_count,
+        speaker_id=score.speaker_id,
+    )
+
+
+def variant(v: vm.Variant) -> pb.Variant:
+    return pb.Variant(
+        text=v.text,
+        similarity=v.similarity,
+        exact_match=v.exact_match,
+        diff=[
+            pb.DiffSegment(op=DIFF_OPS[d.op], query_text=d.query_text, variant_text=d.variant_text)
+            for d in v.diff
+        ],
+        occurrences=[occurrence(o) for o in v.occurrences],
+    )
+
+
+def occurrence(o: vm.Occurrence) -> pb.Occurrence:
+    return pb.Occurrence(
+        article_id=o.article_id,
+        outlet=o.outlet or "",
+        wire_credits=list(o.wire_credits),
+        title=o.title or "",
+        date=o.date or "",
+        url=o.url or "",
+        start=o.start,
+        end=o.end,
+        context=o.context,
+        speaker=o.speaker or "",
+        speaker_mention=o.speaker_mention or "",
+        cue=o.cue or "",
+        sieve=o.sieve or "",
+        attribution_confidence=o.attribution_confidence,
+        kind=QUOTE_KINDS[o.kind],
+        quote_id=o.quote_id,
+        source_name=o.source_name or "",
+    )
+
+
+def quote(q: StoredQuote) -> pb.Quote:
+    return pb.Quote(
+        quote_id=q.quote_id,
+        article_id=q.article_id,
+        text=q.text,
+        start=q.start,
+        end=q.end,
+        kind=QUOTE_KINDS[q.kind],
+        speaker=q.speaker or "",
+        speaker_mention=q.speaker_mention or "",
+        cue=q.cue or "",
+        sieve=q.sieve or "",
+        confidence=q.confidence,
+        utterance_id=q.utterance_id or "",
+        outlet=q.outlet or "",
+    )
+
+
+def speaker_record(record: SpeakerRecord) -> pb.GetSpeakerResponse:
+    return pb.GetSpeakerResponse(
+        speaker=pb.Speaker(
+            name=record.name,
+            aliases=list(record.aliases),
+            kind=SPEAKER_KINDS.get(record.kind, pb.SPEAKER_KIND_UNSPECIFIED),
+            occurrence_count=record.quote_count,
+            speaker_id=record.speaker_id,
+        ),
+        article_ids=list(record.article_ids),
+    )
+
+
+def ingest_response(
+    outcomes: list[IngestOutcome], processors: tuple[str, ...]
+) -> pb.IngestArticlesResponse:
+    return pb.IngestArticlesResponse(
+        articles_received=len(outcomes),
+        articles_added=sum(o.added for o in outcomes),
+        articles_unchanged=sum(not o.added for o in outcomes),
+        quotes_added=sum(o.quotes_added for o in outcomes),
+        article_ids=[o.article_id for o in outcomes],
+        nlp_processors=list(processors),
+    )
+
+
+def stats_response(stats: CorpusStats, version: str) -> pb.GetStatsResponse:
+    return pb.GetStatsResponse(
+        article_count=stats.article_count,
+        quote_count=stats.quote_count,
+        speaker_count=stats.speaker_count,
+        utterance_count=stats.utterance_count,
+        outlet_count=stats.outlet_count,
+        nlp_processors=list(stats.processors),
+        server_version=version,
+    )

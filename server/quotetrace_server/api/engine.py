@@ -1,0 +1,81 @@
+"""The engine behind the API: one store, one verifier, one attributor, one writer at a time."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from quotetrace_server.attribution.attributor import Attributor
+from quotetrace_server.index.model import CorpusStats, IngestOutcome, SpeakerRecord, StoredQuote
+from quotetrace_server.index.sqlite_store import SqliteStore
+from quotetrace_server.index.store import QuoteStore
+from quotetrace_server.ingest.model import Article
+from quotetrace_server.ingest.reader import read_articles
+from quotetrace_server.nlp.pipeline import NlpPipeline
+from quotetrace_server.verify.model import VerifyQuery, VerifyResult
+from quotetrace_server.verify.verifier import Verifier
+
+
+class Engine:
+    """Ingests articles (NLP → attribution → index) and answers queries from the index.
+
+    The attributor is built on first use: a read-only server never loads stanza.
+    Ingestion is serialised so each article is one transaction by one writer.
+    """
+
+    def __init__(self, store: QuoteStore, attributor: Callable[[], Attributor]) -> None:
+        self.store = store
+        self.verifier = Verifier(store)
+        self._make_attributor = attributor
+        self._attributor: Attributor | None = None
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, db: Path | str, stanza_dir: str | None = None) -> Engine:
+        if str(db) != ":memory:":
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+        return cls(SqliteStore(db), lambda: Attributor(NlpPipeline.shared(stanza_dir)))
+
+    def attributor(self) -> Attributor:
+        if self._attributor is None:
+            self._attributor = self._make_attributor()
+        return self._attributor
+
+    def ingest(self, article: Article) -> IngestOutcome:
+        """Add one article; an article already indexed (same text) is left as it is."""
+        with self._write_lock:
+            if self.store.has_article(article.article_id):
+                return IngestOutcome(article.article_id, added=False, quotes_added=0)
+            quotes = self.attributor().attribute(article.text)
+            return self.store.add_article(article, quotes)
+
+    def ingest_paths(self, paths: Iterable[Path]) -> Iterator[IngestOutcome]:
+        for article in read_articles(paths):
+            yield self.ingest(article)
+
+    def processors(self) -> tuple[str, ...]:
+        """Processors that built the index; those that would run if it is still empty."""
+        stats = self.store.stats()
+        if stats.processors or stats.article_count:
+            return stats.processors
+        return self.attributor().processors
+
+    def verify(self, query: VerifyQuery) -> VerifyResult:
+        return self.verifier.verify(query)
+
+    def list_quotes(
+        self, *, article_id: str | None, speaker_id: str | None, offset: int, limit: int
+    ) -> tuple[list[StoredQuote], int]:
+        return self.store.list_quotes(
+            article_id=article_id, speaker_id=speaker_id, offset=offset, limit=limit
+        )
+
+    def find_speaker(self, name: str) -> SpeakerRecord | None:
+        return self.store.find_speaker(name)
+
+    def stats(self) -> CorpusStats:
+        return self.store.stats()
+
+    def close(self) -> None:
+        self.store.close()

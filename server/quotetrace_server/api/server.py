@@ -1,0 +1,137 @@
+"""Assemble and run the gRPC server: QuoteTrace, health checking, reflection, auth, TLS."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from concurrent import futures
+from types import FrameType
+from typing import Any
+
+import grpc
+from google.protobuf.message import DecodeError, Message
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from quotetrace.v1 import quotetrace_pb2 as pb
+
+from quotetrace_server.api.auth import ApiKeyInterceptor
+from quotetrace_server.api.engine import Engine
+from quotetrace_server.api.servicer import QuoteTraceServicer, UndecodableRequest
+from quotetrace_server.config import ServerConfig
+
+log = logging.getLogger(__name__)
+
+SERVICE_NAME = pb.DESCRIPTOR.services_by_name["QuoteTrace"].full_name
+
+
+def lenient(message_type: type[Message]) -> Callable[[bytes], Any]:
+    """A deserializer that hands undecodable bytes to the servicer to reject as INVALID_ARGUMENT.
+
+    grpc answers a deserializer exception with INTERNAL, which would blame the server
+    for a caller's bad bytes (e.g. a lone surrogate encoded into a string field).
+    """
+
+    def deserialize(data: bytes) -> Any:
+        try:
+            return message_type.FromString(data)
+        except DecodeError as error:
+            return UndecodableRequest(str(error) or "cannot parse")
+
+    return deserialize
+
+
+def quotetrace_handler(servicer: QuoteTraceServicer) -> grpc.GenericRpcHandler:
+    def unary(method: Callable[..., Any], request: type[Message]) -> grpc.RpcMethodHandler:
+        return grpc.unary_unary_rpc_method_handler(
+            method,
+            request_deserializer=lenient(request),
+            response_serializer=lambda m: m.SerializeToString(),
+        )
+
+    handlers = {
+        "Verify": unary(servicer.Verify, pb.VerifyRequest),
+        "VerifyStream": grpc.stream_stream_rpc_method_handler(
+            servicer.VerifyStream,
+            request_deserializer=lenient(pb.VerifyStreamRequest),
+            response_serializer=lambda m: m.SerializeToString(),
+        ),
+        "IngestArticles": grpc.stream_unary_rpc_method_handler(
+            servicer.IngestArticles,
+            request_deserializer=lenient(pb.IngestArticlesRequest),
+            response_serializer=lambda m: m.SerializeToString(),
+        ),
+        "ListQuotes": unary(servicer.ListQuotes, pb.ListQuotesRequest),
+        "GetSpeaker": unary(servicer.GetSpeaker, pb.GetSpeakerRequest),
+        "GetStats": unary(servicer.GetStats, pb.GetStatsRequest),
+    }
+    return grpc.method_handlers_generic_handler(SERVICE_NAME, handlers)
+
+
+class RunningServer:
+    """A started server with its health servicer, so shutdown can report NOT_SERVING first."""
+
+    def __init__(self, server: grpc.Server, health_servicer: health.HealthServicer, port: int):
+        self.server = server
+        self.health = health_servicer
+        self.port = port
+
+    def stop(self, grace: float | None) -> None:
+        self.health.enter_graceful_shutdown()
+        self.server.stop(grace).wait()
+
+
+def start_server(engine: Engine, config: ServerConfig) -> RunningServer:
+    limit = config.limits.max_message_bytes
+    options = [
+        ("grpc.max_receive_message_length", limit),
+        ("grpc.max_send_message_length", limit),
+        ("grpc.so_reuseport", 0),
+    ]
+    interceptors = []
+    if config.api_key:
+        interceptors.append(ApiKeyInterceptor(config.api_key, config.keys_required_for_reads))
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="rpc"),
+        interceptors=interceptors,
+        options=options,
+        maximum_concurrent_rpcs=config.workers * 8,
+    )
+    server.add_generic_rpc_handlers(
+        (quotetrace_handler(QuoteTraceServicer(engine, config.limits)),)
+    )
+    health_servicer = health.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    reflection.enable_server_reflection(
+        (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server
+    )
+    address = f"{config.host}:{config.port}"
+    if config.tls_cert and config.tls_key:
+        credentials = grpc.ssl_server_credentials(
+            [(config.tls_key.read_bytes(), config.tls_cert.read_bytes())]
+        )
+        port = server.add_secure_port(address, credentials)
+    else:
+        port = server.add_insecure_port(address)
+    if port == 0:
+        raise OSError(f"cannot listen on {address}")
+    server.start()
+    for name in ("", SERVICE_NAME):
+        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    return RunningServer(server, health_servicer, port)
+
+
+def serve_until_signalled(running: RunningServer, grace: float) -> None:
+    """Block until SIGTERM/SIGINT, then stop taking calls and drain the ones in flight."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        log.info("signal %d: draining for up to %.0fs", signum, grace)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    stop.wait()
+    running.stop(grace)
+    log.info("stopped")

@@ -1,0 +1,134 @@
+"""Request checks: each returns clean values or raises RequestError with the gRPC status to send.
+
+Messages name the field, the problem and the limit, so a caller can fix the request.
+Text in any script, emoji included, is valid; control characters (other than tab
+and newlines) are not, and neither are strings that are not valid UTF-8.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+import grpc
+from quotetrace.v1 import quotetrace_pb2 as pb
+
+from quotetrace_server.config import Limits
+from quotetrace_server.verify.model import VerifyQuery
+
+_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+_ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
+
+
+class RequestError(Exception):
+    def __init__(self, code: grpc.StatusCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def invalid(message: str) -> RequestError:
+    return RequestError(grpc.StatusCode.INVALID_ARGUMENT, message)
+
+
+def first_bad_character(text: str) -> tuple[int, str] | None:
+    """Position and description of the first control character or lone surrogate, if any."""
+    for position, char in enumerate(text):
+        category = unicodedata.category(char)
+        if category == "Cs":
+            return position, f"lone surrogate U+{ord(char):04X}"
+        if category == "Cc" and char not in _ALLOWED_CONTROLS:
+            return position, f"control character U+{ord(char):04X}"
+    return None
+
+
+def checked_text(field: str, text: str, max_chars: int, *, required: bool = True) -> str:
+    if required and not text.strip():
+        raise invalid(f"{field} is empty")
+    if len(text) > max_chars:
+        raise invalid(f"{field} is {len(text)} characters; the limit is {max_chars}")
+    if bad := first_bad_character(text):
+        position, what = bad
+        raise invalid(f"{field} contains a {what} at character {position}")
+    return text
+
+
+def checked_date(field: str, value: str) -> str | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise invalid(f"{field} {value!r} is not a date of the form YYYY-MM-DD") from None
+
+
+def verify_query(request: pb.VerifyRequest, limits: Limits) -> VerifyQuery:
+    quote = checked_text("quote", request.quote, limits.max_quote_chars)
+    speaker = checked_text(
+        "claimed_speaker", request.claimed_speaker, limits.max_speaker_chars, required=False
+    )
+    if request.max_variants > limits.max_variants:
+        raise invalid(f"max_variants is {request.max_variants}; the limit is {limits.max_variants}")
+    date_from = checked_date("date_range.start_date", request.date_range.start_date)
+    date_to = checked_date("date_range.end_date", request.date_range.end_date)
+    if date_from and date_to and date_from > date_to:
+        raise invalid(f"date_range starts ({date_from}) after it ends ({date_to})")
+    outlet = checked_text("outlet", request.outlet, limits.max_speaker_chars, required=False)
+    return VerifyQuery(
+        quote=quote,
+        claimed_speaker=speaker.strip() or None,
+        max_variants=request.max_variants or limits.default_variants,
+        outlet=outlet.strip() or None,
+        date_from=date_from,
+        date_to=date_to,
+    )
+
+
+def check_article(message: pb.Article, limits: Limits) -> None:
+    """Raise unless the article is within limits and its text and metadata are clean."""
+    size = len(message.text.encode("utf-8", "surrogatepass"))
+    if size > limits.max_article_bytes:
+        raise invalid(f"article text is {size} bytes; the limit is {limits.max_article_bytes}")
+    checked_text("article.text", message.text, limits.max_article_bytes)
+    for field in ("title", "outlet", "byline", "url", "source_name"):
+        checked_text(f"article.{field}", getattr(message, field), 1_000, required=False)
+    checked_date("article.date", message.date)
+
+
+def article_id(value: str) -> str:
+    if not _ARTICLE_ID.match(value):
+        raise invalid(f"article_id {value!r} is not an article id (16 lowercase hex digits)")
+    return value
+
+
+@dataclass(frozen=True)
+class Page:
+    offset: int
+    limit: int
+
+
+def page(page_size: int, page_token: str, limits: Limits) -> Page:
+    if page_size > limits.max_page_size:
+        raise invalid(f"page_size is {page_size}; the limit is {limits.max_page_size}")
+    return Page(offset=decode_page_token(page_token), limit=page_size or limits.default_page_size)
+
+
+def encode_page_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+
+
+def decode_page_token(token: str) -> int:
+    if not token:
+        return 0
+    try:
+        kind, _, value = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
+        offset = int(value)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise invalid("page_token is not a token returned by ListQuotes") from None
+    if kind != "o" or offset < 0:
+        raise invalid("page_token is not a token returned by ListQuotes")
+    return offset

@@ -1,0 +1,241 @@
+"""`quotetrace-server`: serve the index over gRPC, build it from files, extract, evaluate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from quotetrace_server import __version__
+from quotetrace_server.config import (
+    DEFAULT_DB,
+    DEFAULT_PORT,
+    ServerConfig,
+    env_api_key,
+    env_flag,
+)
+
+log = logging.getLogger("quotetrace_server")
+
+BUNDLED_SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="quotetrace-server", description=__doc__)
+    parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument("--log-level", default=os.environ.get("QUOTETRACE_LOG_LEVEL", "INFO"))
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the gRPC service")
+    _db_option(serve)
+    serve.add_argument("--host", default=os.environ.get("QUOTETRACE_HOST", "[::]"))
+    serve.add_argument(
+        "--port", type=int, default=int(os.environ.get("QUOTETRACE_PORT", DEFAULT_PORT))
+    )
+    serve.add_argument(
+        "--seed-dir",
+        type=Path,
+        default=None,
+        help="corpus ingested when the index is empty (default: the bundled seeds/)",
+    )
+    serve.add_argument("--no-seed", action="store_true", help="start with an empty index")
+    serve.add_argument("--tls-cert", type=Path, default=None)
+    serve.add_argument("--tls-key", type=Path, default=None)
+    serve.add_argument(
+        "--api-key-file",
+        type=Path,
+        default=None,
+        help="file holding the API key (else QUOTETRACE_API_KEY); required for ingest",
+    )
+    serve.add_argument(
+        "--keys-for-reads",
+        action="store_true",
+        default=env_flag("QUOTETRACE_KEYS_FOR_READS"),
+        help="require the API key for read calls too",
+    )
+    serve.add_argument("--workers", type=int, default=32)
+    serve.add_argument("--max-quote-chars", type=int, default=None)
+    serve.add_argument("--max-article-bytes", type=int, default=None)
+
+    index = commands.add_parser("index", help="ingest article files/directories into the db")
+    index.add_argument("paths", nargs="+", type=Path)
+    _db_option(index)
+    index.add_argument("--no-progress", action="store_true")
+
+    extract = commands.add_parser("extract", help="print the attributed quotations of a file")
+    extract.add_argument("file", type=Path)
+    extract.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    evaluate = commands.add_parser("eval", help="score against a gold folder")
+    evaluate.add_argument("gold_dir", type=Path)
+    evaluate.add_argument("corpus_dir", type=Path)
+    evaluate.add_argument(
+        "--queries",
+        type=Path,
+        default=None,
+        help="verification queries (JSONL); default: eval/queries_seeds.jsonl if present",
+    )
+    evaluate.add_argument("--json", action="store_true")
+    return parser
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=Path(os.environ.get("QUOTETRACE_DB", DEFAULT_DB)),
+        help=f"SQLite index file (default {DEFAULT_DB}, env QUOTETRACE_DB)",
+    )
+
+
+def config_from_args(args: argparse.Namespace) -> ServerConfig:
+    api_key = env_api_key()
+    if args.api_key_file is not None:
+        api_key = _read_text(args.api_key_file).strip() or None
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise CliError("--tls-cert and --tls-key go together")
+    for path in (args.tls_cert, args.tls_key):
+        if path is not None:
+            _read_text(path)
+    config = ServerConfig(
+        db=args.db,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        api_key=api_key,
+        keys_required_for_reads=args.keys_for_reads,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+        seed_dir=None if args.no_seed else (args.seed_dir or BUNDLED_SEEDS),
+        stanza_dir=os.environ.get("STANZA_RESOURCES_DIR"),
+    )
+    limits = config.limits
+    if args.max_quote_chars:
+        limits = replace(limits, max_quote_chars=args.max_quote_chars)
+    if args.max_article_bytes:
+        limits = replace(limits, max_article_bytes=args.max_article_bytes)
+    return replace(config, limits=limits)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"{path}: {exc.strerror}") from None
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from quotetrace_server.api.engine import Engine
+    from quotetrace_server.api.server import serve_until_signalled, start_server
+
+    config = config_from_args(args)
+    engine = Engine.open(config.db, config.stanza_dir)
+    try:
+        if config.seed_dir is not None and engine.stats().article_count == 0:
+            log.info("index %s is empty: ingesting %s", config.db, config.seed_dir)
+            outcomes = list(engine.ingest_paths([config.seed_dir]))
+            log.info("ingested %d articles", len(outcomes))
+        running = start_server(engine, config)
+        stats = engine.stats()
+        log.info(
+            "serving quotetrace.v1.QuoteTrace on %s:%d (%s) — %d articles, %d quotes, "
+            "processors %s",
+            config.host,
+            running.port,
+            "TLS" if config.tls_cert else "plaintext",
+            stats.article_count,
+            stats.quote_count,
+            ",".join(stats.processors) or "-",
+        )
+        serve_until_signalled(running, config.grace_seconds)
+    finally:
+        engine.close()
+    return 0
+
+
+def run_index(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from quotetrace_server.api.engine import Engine
+    from quotetrace_server.ingest.reader import article_files, read_articles
+
+    files = article_files(args.paths)
+    engine = Engine.open(args.db, os.environ.get("STANZA_RESOURCES_DIR"))
+    added = unchanged = quotes = 0
+    try:
+        progress = tqdm(total=len(files), unit="article", disable=args.no_progress, file=sys.stderr)
+        for article in read_articles(args.paths):
+            outcome = engine.ingest(article)
+            added += outcome.added
+            unchanged += not outcome.added
+            quotes += outcome.quotes_added
+            progress.update()
+        progress.close()
+        print(
+            f"{added} articles added, {unchanged} unchanged, {quotes} quotes added "
+            f"→ {args.db} (processors: {','.join(engine.processors())})"
+        )
+    finally:
+        engine.close()
+    return 0
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    from quotetrace_server.attribution.attributor import Attributor, quotes_as_json_lines
+    from quotetrace_server.nlp.pipeline import NlpPipeline
+
+    text = _read_text(args.file)
+    nlp = NlpPipeline.shared(os.environ.get("STANZA_RESOURCES_DIR"))
+    result = Attributor(nlp).attribute(text)
+    rows = quotes_as_json_lines(result)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    print(f"{args.file}: {len(rows)} quotations (processors: {','.join(result.processors)})")
+    for row in rows:
+        who = row["speaker"] or "—"
+        print(f"[{row['start']}:{row['end']}] {row['kind']:<12} {who:<24} “{row['quote']}”")
+    return 0
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from quotetrace_server.evaluation.report import run_evaluation
+
+    report_text, report_json = run_evaluation(args.gold_dir, args.corpus_dir, args.queries)
+    print(json.dumps(report_json, indent=2, ensure_ascii=False) if args.json else report_text)
+    return 0
+
+
+COMMANDS = {"serve": run_serve, "index": run_index, "extract": run_extract, "eval": run_eval}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return COMMANDS[args.command](args)
+    except CliError as error:
+        print(f"quotetrace-server: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # one line for the user; the trace only at DEBUG
+        log.debug("failed", exc_info=True)
+        print(f"quotetrace-server: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

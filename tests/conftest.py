@@ -1,0 +1,85 @@
+"""Shared fixtures: the real seed corpus, a real index, a real server on a free port."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from quotetrace_client import QuoteTraceClient
+from quotetrace_server.config import ServerConfig
+
+if TYPE_CHECKING:  # imported lazily: they load the NLP stack
+    from quotetrace_server.api.engine import Engine
+    from quotetrace_server.api.server import RunningServer
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+SHARED = REPO.parent / "shared"
+GOLD = SHARED / "eval" / "seeds"
+
+
+def stanza_dir() -> str | None:
+    """The model folder the README's commands use, if this machine has one."""
+    if env := os.environ.get("STANZA_RESOURCES_DIR"):
+        return env
+    shared = SHARED / "models" / "stanza_resources"
+    return str(shared) if shared.is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def seed_dir() -> Path:
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seed_texts() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def models_dir() -> str:
+    found = stanza_dir()
+    if found is None or not Path(found, "resources.json").is_file():
+        pytest.skip("no stanza models: set STANZA_RESOURCES_DIR")
+    return found
+
+
+@pytest.fixture(scope="session")
+def gold_dir() -> Path:
+    if not GOLD.is_dir():
+        pytest.skip("gold standard ../shared/eval/seeds not present")
+    return GOLD
+
+
+@pytest.fixture(scope="session")
+def seeded_engine(
+    tmp_path_factory: pytest.TempPathFactory, models_dir: str, seed_dir: Path
+) -> Iterator[Engine]:
+    """An index built from the seeds through the real NLP, attribution and store."""
+    from quotetrace_server.api.engine import Engine
+
+    engine = Engine.open(tmp_path_factory.mktemp("index") / "seeds.db", models_dir)
+    for _ in engine.ingest_paths([seed_dir]):
+        pass
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_server(seeded_engine: Engine) -> Iterator[RunningServer]:
+    from quotetrace_server.api.server import start_server
+
+    running = start_server(seeded_engine, ServerConfig(host="127.0.0.1", port=0))
+    yield running
+    running.stop(grace=None)
+
+
+@pytest.fixture()
+def client(seeded_server: RunningServer) -> Iterator[QuoteTraceClient]:
+    with QuoteTraceClient(f"127.0.0.1:{seeded_server.port}", timeout=30) as c:
+        yield c
