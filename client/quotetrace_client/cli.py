@@ -14,6 +14,7 @@ import grpc
 from quotetrace.v1 import quotetrace_pb2 as pb
 
 from quotetrace_client import render
+from quotetrace_client.args import OneLineParser
 from quotetrace_client.client import DEFAULT_TARGET, QuoteTraceClient, claim_request
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -24,7 +25,7 @@ class CliError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="quotetrace", description=__doc__)
+    parser = OneLineParser(prog="quotetrace", description=__doc__)
     parser.add_argument(
         "--server",
         default=os.environ.get("QUOTETRACE_SERVER", DEFAULT_TARGET),

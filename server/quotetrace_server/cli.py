@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from quotetrace_client.args import OneLineParser
 from quotetrace_server import __version__
 from quotetrace_server.config import (
     DEFAULT_DB,
@@ -30,7 +31,7 @@ class CliError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="quotetrace-server", description=__doc__)
+    parser = OneLineParser(prog="quotetrace-server", description=__doc__)
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--log-level", default=os.environ.get("QUOTETRACE_LOG_LEVEL", "INFO"))
     commands = parser.add_subparsers(dest="command", required=True)

@@ -1,0 +1,161 @@
+"""Bad input gets the right status and a message a caller can act on; odd-but-valid text is answered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import grpc
+import pytest
+
+from quotetrace.v1 import quotetrace_pb2 as pb
+from quotetrace_client import QuoteTraceClient, claim_request
+from quotetrace_server.api.server import RunningServer
+from quotetrace_server.config import Limits
+
+LIMITS = Limits()
+
+
+def status_of(call: Callable[[], Any]) -> tuple[grpc.StatusCode, str]:
+    with pytest.raises(grpc.RpcError) as caught:
+        call()
+    error = caught.value
+    assert isinstance(error, grpc.Call)
+    return error.code(), error.details() or ""
+
+
+@pytest.mark.parametrize("quote", ["", "   ", "\n\t "])
+def test_empty_or_blank_quote_is_invalid_argument(client: QuoteTraceClient, quote: str) -> None:
+    code, details = status_of(lambda: client.verify(quote))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    assert details == "quote is empty"
+
+
+def test_quote_over_the_length_limit_is_refused_and_the_limit_is_named(
+    client: QuoteTraceClient,
+) -> None:
+    code, details = status_of(lambda: client.verify("x" * (LIMITS.max_quote_chars + 1)))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    assert str(LIMITS.max_quote_chars) in details
+
+
+def test_quote_at_the_length_limit_is_answered(client: QuoteTraceClient) -> None:
+    response = client.verify("word " * (LIMITS.max_quote_chars // 5))
+    assert response.verdict == pb.VERDICT_NOT_FOUND
+
+
+def test_too_many_variants_requested_is_invalid_argument(client: QuoteTraceClient) -> None:
+    request = claim_request("That’s why we came here", max_variants=LIMITS.max_variants + 1)
+    code, details = status_of(lambda: client.verify_request(request))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    assert "max_variants" in details
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "fragment"),
+    [
+        ("2023-13-01", "", "start_date"),
+        ("", "yesterday", "end_date"),
+        ("2023-09-14", "2023-09-13", "starts"),
+    ],
+)
+def test_malformed_date_range_is_invalid_argument(
+    client: QuoteTraceClient, date_from: str, date_to: str, fragment: str
+) -> None:
+    request = claim_request("why we came here", date_from=date_from, date_to=date_to)
+    code, details = status_of(lambda: client.verify_request(request))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    assert fragment in details
+
+
+def test_date_range_filter_excludes_printings_outside_it(client: QuoteTraceClient) -> None:
+    request = claim_request("That’s why we came here", date_from="2024-01-01")
+    assert client.verify_request(request).verdict == pb.VERDICT_NOT_FOUND
+
+
+def test_unknown_article_id_is_not_found(client: QuoteTraceClient) -> None:
+    code, _ = status_of(lambda: client.list_quotes(article_id="0123456789abcdef"))
+    assert code == grpc.StatusCode.NOT_FOUND
+
+
+def test_malformed_article_id_is_invalid_argument(client: QuoteTraceClient) -> None:
+    code, details = status_of(lambda: client.list_quotes(article_id="../../etc/passwd"))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    assert "article_id" in details
+
+
+def test_unknown_speaker_is_not_found(client: QuoteTraceClient) -> None:
+    code, _ = status_of(lambda: client.get_speaker("Nobody Anyone-Person"))
+    assert code == grpc.StatusCode.NOT_FOUND
+
+
+def test_list_quotes_needs_exactly_one_selector(client: QuoteTraceClient) -> None:
+    code, _ = status_of(lambda: client.list_quotes())
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    code, _ = status_of(lambda: client.list_quotes(article_id="0123456789abcdef", speaker="Putin"))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_forged_page_token_is_invalid_argument(client: QuoteTraceClient) -> None:
+    code, details = status_of(lambda: client.list_quotes(speaker="Putin", page_token="!!nope"))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    assert "page_token" in details
+
+
+@pytest.mark.parametrize("bad", ["why we\x00 came", "why\x1b[31m we came", "why we came\x7f"])
+def test_control_characters_are_invalid_argument_with_their_position(
+    client: QuoteTraceClient, bad: str
+) -> None:
+    code, details = status_of(lambda: client.verify(bad))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    assert "control character" in details and "at character" in details
+
+
+def test_lone_surrogate_on_the_wire_is_invalid_argument_not_internal(
+    seeded_server: RunningServer,
+) -> None:
+    quote = b"why \xed\xa0\x80 came"  # UTF-8 encoding of the lone surrogate U+D800
+    raw = b"\x0a" + bytes([len(quote)]) + quote  # field 1 (quote), length-delimited
+    with grpc.insecure_channel(f"127.0.0.1:{seeded_server.port}") as channel:
+        call = channel.unary_unary(
+            "/quotetrace.v1.QuoteTrace/Verify",
+            request_serializer=lambda b: b,
+            response_deserializer=pb.VerifyResponse.FromString,
+        )
+        code, details = status_of(lambda: call(raw, timeout=10))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    assert "not a valid protobuf message" in details
+
+
+@pytest.mark.parametrize(
+    "quote", ["Мы будем говорить обо всех вопросах", "我们为此而来", "That’s why we came here 🚀🇰🇵"]
+)
+def test_other_scripts_and_emoji_are_answered_not_rejected(
+    client: QuoteTraceClient, quote: str
+) -> None:
+    response = client.verify(quote)
+    assert response.verdict != pb.VERDICT_UNSPECIFIED
+    assert response.explanation
+
+
+def test_message_over_the_size_cap_is_resource_exhausted(client: QuoteTraceClient) -> None:
+    huge = pb.Article(text="a" * (LIMITS.max_message_bytes + 1024))
+    code, _ = status_of(lambda: client.ingest([huge], timeout=30))
+    assert code == grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+def test_article_over_the_size_limit_is_refused_and_nothing_is_indexed(
+    client: QuoteTraceClient,
+) -> None:
+    before = client.stats().article_count
+    too_big = pb.Article(text="Word. " * (LIMITS.max_article_bytes // 6 + 10))
+    code, details = status_of(lambda: client.ingest([too_big], timeout=30))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    assert str(LIMITS.max_article_bytes) in details
+    assert client.stats().article_count == before
+
+
+def test_verify_past_its_deadline_is_deadline_exceeded(client: QuoteTraceClient) -> None:
+    client.timeout = 0.000001
+    code, _ = status_of(lambda: client.verify("That’s why we came here"))
+    assert code == grpc.StatusCode.DEADLINE_EXCEEDED
