@@ -19,7 +19,7 @@ from quotetrace_server.ingest.model import Article
 
 from .serverproc import ServerProcess
 
-REPRINTS = 4  # each seed reprinted this many times: 20 distinct real articles
+REPRINTS = 2  # each seed reprinted this many times: 10 distinct real articles
 
 
 def reprints(seed_texts: dict[str, str]) -> list[pb.Article]:
@@ -110,8 +110,8 @@ def test_sigkill_mid_ingest_leaves_a_consistent_index_that_reingest_completes(
 def test_sigterm_drains_the_call_in_flight_then_exits_cleanly(
     tmp_path: Path, seed_texts: dict[str, str]
 ) -> None:
-    articles = reprints(seed_texts)[:6]
-    server = ServerProcess(tmp_path / "index.db").start()
+    articles = reprints(seed_texts)[:4]
+    server = ServerProcess(tmp_path / "index.db", "--grace", "120").start()
     try:
         results: list[pb.IngestArticlesResponse] = []
 

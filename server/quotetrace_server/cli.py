@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="require the API key for read calls too",
     )
     serve.add_argument("--workers", type=int, default=32)
+    serve.add_argument(
+        "--grace", type=float, default=10.0,
+        help="seconds calls in flight may take to finish after SIGTERM (default 10)",
+    )
     serve.add_argument("--max-quote-chars", type=int, default=None)
     serve.add_argument("--max-article-bytes", type=int, default=None)
 
@@ -118,6 +122,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         tls_key=args.tls_key,
         seed_dir=None if args.no_seed else (args.seed_dir or BUNDLED_SEEDS),
         stanza_dir=os.environ.get("STANZA_RESOURCES_DIR"),
+        grace_seconds=args.grace,
     )
     limits = config.limits
     if args.max_quote_chars:

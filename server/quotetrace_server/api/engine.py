@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -30,6 +31,7 @@ class Engine:
         self._make_attributor = attributor
         self._attributor: Attributor | None = None
         self._write_lock = threading.Lock()
+        self._index_processors: tuple[str, ...] | None = None  # cached: stats() counts rows
 
     @classmethod
     def open(cls, db: Path | str, stanza_dir: str | None = None) -> Engine:
@@ -48,21 +50,23 @@ class Engine:
             if self.store.has_article(article.article_id):
                 return IngestOutcome(article.article_id, added=False, quotes_added=0)
             quotes = self.attributor().attribute(article.text)
-            return self.store.add_article(article, quotes)
+            outcome = self.store.add_article(article, quotes)
+            self._index_processors = None
+            return outcome
 
     def ingest_paths(self, paths: Iterable[Path]) -> Iterator[IngestOutcome]:
         for article in read_articles(paths):
             yield self.ingest(article)
 
     def processors(self) -> tuple[str, ...]:
-        """Processors that built the index; those that would run if it is still empty."""
-        stats = self.store.stats()
-        if stats.processors or stats.article_count:
-            return stats.processors
-        return self.attributor().processors
+        """The stanza processors that built the index."""
+        if self._index_processors is None:
+            self._index_processors = self.store.stats().processors
+        return self._index_processors
 
     def verify(self, query: VerifyQuery) -> VerifyResult:
-        return self.verifier.verify(query)
+        result = self.verifier.verify(query)
+        return result if result.processors else replace(result, processors=self.processors())
 
     def list_quotes(
         self, *, article_id: str | None, speaker_id: str | None, offset: int, limit: int

@@ -72,14 +72,28 @@ def quotetrace_handler(servicer: QuoteTraceServicer) -> grpc.GenericRpcHandler:
 class RunningServer:
     """A started server with its health servicer, so shutdown can report NOT_SERVING first."""
 
-    def __init__(self, server: grpc.Server, health_servicer: health.HealthServicer, port: int):
+    def __init__(
+        self,
+        server: grpc.Server,
+        health_servicer: health.HealthServicer,
+        executor: futures.ThreadPoolExecutor,
+        port: int,
+    ) -> None:
         self.server = server
         self.health = health_servicer
+        self.executor = executor
         self.port = port
 
     def stop(self, grace: float | None) -> None:
+        """Refuse new calls, give calls in flight `grace` seconds, then wait for handlers.
+
+        Handlers of calls cancelled at the end of the grace period notice it between
+        units of work (see servicer.check_deadline), so waiting for them is short, and
+        the store is never closed under a handler that is still writing.
+        """
         self.health.enter_graceful_shutdown()
         self.server.stop(grace).wait()
+        self.executor.shutdown(wait=True)
 
 
 def start_server(engine: Engine, config: ServerConfig) -> RunningServer:
@@ -92,8 +106,9 @@ def start_server(engine: Engine, config: ServerConfig) -> RunningServer:
     interceptors = []
     if config.api_key:
         interceptors.append(ApiKeyInterceptor(config.api_key, config.keys_required_for_reads))
+    executor = futures.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="rpc")
     server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="rpc"),
+        executor,
         interceptors=interceptors,
         options=options,
         maximum_concurrent_rpcs=config.workers * 8,
@@ -119,7 +134,7 @@ def start_server(engine: Engine, config: ServerConfig) -> RunningServer:
     server.start()
     for name in ("", SERVICE_NAME):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    return RunningServer(server, health_servicer, port)
+    return RunningServer(server, health_servicer, executor, port)
 
 
 def serve_until_signalled(running: RunningServer, grace: float) -> None:

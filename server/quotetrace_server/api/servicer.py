@@ -35,6 +35,9 @@ def reject_undecodable(request: object) -> None:
 
 
 def check_deadline(context: grpc.ServicerContext) -> None:
+    """Stop work for a call that has been cancelled or has run out of time."""
+    if not context.is_active():
+        raise RequestError(grpc.StatusCode.CANCELLED, "call cancelled; work stopped")
     remaining = context.time_remaining()
     if remaining is not None and remaining <= 0:
         raise RequestError(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded; work stopped")
