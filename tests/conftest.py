@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import pytest
-
 from quotetrace_client import QuoteTraceClient
 from quotetrace_server.config import ServerConfig
 

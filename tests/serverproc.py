@@ -12,7 +12,6 @@ from pathlib import Path
 from types import TracebackType
 
 import grpc
-
 from quotetrace_client import QuoteTraceClient
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,8 +30,18 @@ class ServerProcess:
         self.db = db
         self.port = free_port()
         self.args = [
-            sys.executable, "-m", "quotetrace_server.cli", "serve", "--db", str(db),
-            "--host", "127.0.0.1", "--port", str(self.port), "--no-seed", *extra_args,
+            sys.executable,
+            "-m",
+            "quotetrace_server.cli",
+            "serve",
+            "--db",
+            str(db),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--no-seed",
+            *extra_args,
         ]
         self.env = {**os.environ, **(env or {})}
         self.log = log or db.with_suffix(f".{self.port}.log")

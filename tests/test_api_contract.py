@@ -8,7 +8,6 @@ from google.protobuf import descriptor_pool, message_factory
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
     ProtoReflectionDescriptorDatabase,
 )
-
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient, claim_request
 from quotetrace_server.api.server import RunningServer
@@ -107,6 +106,7 @@ def test_reflection_client_lists_services_and_calls_verify_without_the_proto(
         )
         response = call(request_class(quote=WHY_WE_CAME, claimed_speaker="Putin"), timeout=30)
         verdict = method.output_type.fields_by_name["verdict"].enum_type
+        assert verdict is not None
         assert verdict.values_by_number[response.verdict].name == "VERDICT_VERIFIED"
 
 

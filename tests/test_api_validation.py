@@ -7,7 +7,6 @@ from typing import Any
 
 import grpc
 import pytest
-
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient, claim_request
 from quotetrace_server.api.server import RunningServer

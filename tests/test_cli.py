@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from quotetrace_client.cli import main
 from quotetrace_server.api.server import RunningServer
 
@@ -66,7 +65,7 @@ def test_batch_reports_bad_lines_by_number_and_verifies_the_rest(
     code, out, err = run(capsys, *server_flag, "verify", "--file", str(claims), "--claimreview")
     assert code == 1
     assert f"{claims}:2: invalid JSON" in err
-    assert f"{claims}:3: missing \"quote\"" in err
+    assert f'{claims}:3: missing "quote"' in err
     reviews = [json.loads(line) for line in out.splitlines()]
     assert [r["claim_id"] for r in reviews] == ["c1", "c4"]
     assert [r["verdict"] for r in reviews] == ["VERIFIED", "MISATTRIBUTED"]

@@ -30,7 +30,9 @@ def test_staleness_check_notices_a_changed_proto(tmp_path: Path) -> None:
     shutil.copytree(gen_proto.PROTO_ROOT, proto)
     source = proto / gen_proto.PROTO_FILE
     source.write_text(
-        source.read_text().replace("string explanation = 6;", "string explanation = 6;\n  string note = 99;")
+        source.read_text().replace(
+            "string explanation = 6;", "string explanation = 6;\n  string note = 99;"
+        )
     )
     original = gen_proto.PROTO_ROOT
     try:

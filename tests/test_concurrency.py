@@ -9,7 +9,6 @@ from pathlib import Path
 
 import grpc
 import pytest
-
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient
 
@@ -35,10 +34,8 @@ def test_16_clients_verify_500_times_each_while_another_client_ingests(
             writer.ingest(
                 [pb.Article(text=t, source_name=n) for n, t in seed_texts.items()], timeout=300
             )
-            baseline = {
-                (q, s): writer.verify(q, speaker=s or None).verdict for q, s, _ in QUERIES
-            }
-        for (quote, speaker, expected) in QUERIES:
+            baseline = {(q, s): writer.verify(q, speaker=s or None).verdict for q, s, _ in QUERIES}
+        for quote, speaker, expected in QUERIES:
             if expected is not None:
                 assert baseline[(quote, speaker)] == expected
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sqlite3
 import threading
@@ -11,7 +12,6 @@ from pathlib import Path
 
 import grpc
 import pytest
-
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient
 from quotetrace_server.api.engine import Engine
@@ -33,11 +33,9 @@ def reprints(seed_texts: dict[str, str]) -> list[pb.Article]:
 
 def ingest_in_background(target: str, articles: list[pb.Article]) -> threading.Thread:
     def send() -> None:
-        with QuoteTraceClient(target) as client:
-            try:
-                client.ingest(articles, timeout=300)
-            except grpc.RpcError:
-                pass  # the server is killed mid-stream on purpose
+        # The server is killed mid-stream on purpose: the error is expected.
+        with QuoteTraceClient(target) as client, contextlib.suppress(grpc.RpcError):
+            client.ingest(articles, timeout=300)
 
     thread = threading.Thread(target=send, daemon=True)
     thread.start()
@@ -125,8 +123,7 @@ def test_sigterm_drains_the_call_in_flight_then_exits_cleanly(
             results.append(client.ingest(slow_stream(), timeout=120))
             assert server.wait(60) == 0
         assert results[0].articles_added == len(articles)
-        with QuoteTraceClient(server.target, timeout=2) as client:
-            with pytest.raises(grpc.RpcError):
-                client.stats()
+        with QuoteTraceClient(server.target, timeout=2) as client, pytest.raises(grpc.RpcError):
+            client.stats()
     finally:
         server.__exit__(None, None, None)

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from quotetrace_server.ingest.metadata import derive_metadata
 from quotetrace_server.ingest.reader import IngestError, read_articles
 

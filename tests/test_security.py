@@ -9,7 +9,6 @@ from pathlib import Path
 
 import grpc
 import pytest
-
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient
 from quotetrace_server.api.engine import Engine
@@ -51,9 +50,11 @@ def test_ingest_needs_the_key_when_one_is_configured(
             anonymous.ingest(one_article(seed_texts))
         assert code_of(missing) == grpc.StatusCode.UNAUTHENTICATED
 
-        with caplog.at_level(logging.DEBUG), QuoteTraceClient(
-            target, api_key="wrong-" + KEY
-        ) as wrong, pytest.raises(grpc.RpcError) as denied:
+        with (
+            caplog.at_level(logging.DEBUG),
+            QuoteTraceClient(target, api_key="wrong-" + KEY) as wrong,
+            pytest.raises(grpc.RpcError) as denied,
+        ):
             wrong.ingest(one_article(seed_texts))
         assert code_of(denied) == grpc.StatusCode.PERMISSION_DENIED
         assert KEY not in caplog.text
@@ -82,7 +83,9 @@ def test_reads_need_the_key_when_configured_but_health_stays_open(empty_engine: 
         running.stop(None)
 
 
-def test_tls_server_talks_to_a_client_that_trusts_its_ca(tmp_path: Path, empty_engine: Engine) -> None:
+def test_tls_server_talks_to_a_client_that_trusts_its_ca(
+    tmp_path: Path, empty_engine: Engine
+) -> None:
     trustme = pytest.importorskip("trustme")
     ca = trustme.CA()
     cert = ca.issue_cert("localhost", "127.0.0.1")
@@ -105,7 +108,7 @@ def test_tls_server_talks_to_a_client_that_trusts_its_ca(tmp_path: Path, empty_e
 def test_hostile_strings_are_stored_and_queried_as_data(
     empty_engine: Engine, seed_texts: dict[str, str], tmp_path: Path
 ) -> None:
-    name, text = sorted(seed_texts.items())[0]
+    text = sorted(seed_texts.items())[0][1]
     hostile_text = text + f"\n\n“{HOSTILE} is what we found,” said Robert Tables.\n"
     running = serve(empty_engine)
     try:

@@ -56,7 +56,7 @@ class QuoteTraceClient:
             self._channel = grpc.secure_channel(target, credentials, options=options)
         else:
             self._channel = grpc.insecure_channel(target, options=options)
-        self._stub = pb_grpc.QuoteTraceStub(self._channel)
+        self._stub = pb_grpc.QuoteTraceStub(self._channel)  # type: ignore[no-untyped-call]
         self._health = health_pb2_grpc.HealthStub(self._channel)
         self._metadata = (("authorization", f"Bearer {api_key}"),) if api_key else ()
         self.timeout = timeout

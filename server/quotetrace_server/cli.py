@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from quotetrace_client.args import OneLineParser
+
 from quotetrace_server import __version__
 from quotetrace_server.config import (
     DEFAULT_DB,
@@ -20,6 +21,7 @@ from quotetrace_server.config import (
     env_api_key,
     env_flag,
 )
+from quotetrace_server.ingest.reader import IngestError
 
 log = logging.getLogger("quotetrace_server")
 
@@ -65,7 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--workers", type=int, default=32)
     serve.add_argument(
-        "--grace", type=float, default=10.0,
+        "--grace",
+        type=float,
+        default=10.0,
         help="seconds calls in flight may take to finish after SIGTERM (default 10)",
     )
     serve.add_argument("--max-quote-chars", type=int, default=None)
@@ -232,7 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return COMMANDS[args.command](args)
-    except CliError as error:
+    except (CliError, IngestError) as error:
         print(f"quotetrace-server: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -17,18 +17,20 @@ import grpc
 
 log = logging.getLogger(__name__)
 
+Handler = grpc.RpcMethodHandler[Any, Any]
+
 SERVICE = "/quotetrace.v1.QuoteTrace/"
 WRITE_METHODS = frozenset({SERVICE + "IngestArticles"})
 
 
-def _abort_handler(code: grpc.StatusCode, message: str) -> grpc.RpcMethodHandler:
+def _abort_handler(code: grpc.StatusCode, message: str) -> Handler:
     def abort(request: Any, context: grpc.ServicerContext) -> None:
         context.abort(code, message)
 
     return grpc.unary_unary_rpc_method_handler(abort)
 
 
-def _abort_stream_handler(code: grpc.StatusCode, message: str) -> grpc.RpcMethodHandler:
+def _abort_stream_handler(code: grpc.StatusCode, message: str) -> Handler:
     def abort(requests: Any, context: grpc.ServicerContext) -> None:
         context.abort(code, message)
 
@@ -43,7 +45,7 @@ def bearer_token(metadata: tuple[tuple[str, str | bytes], ...]) -> str | None:
     return None
 
 
-class ApiKeyInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
+class ApiKeyInterceptor(grpc.ServerInterceptor[Any, Any]):
     def __init__(self, api_key: str, keys_required_for_reads: bool) -> None:
         self._key = api_key.encode()
         self._reads_need_key = keys_required_for_reads
@@ -55,9 +57,9 @@ class ApiKeyInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
 
     def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler],
+        continuation: Callable[[grpc.HandlerCallDetails], Handler | None],
         details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
+    ) -> Handler | None:
         method = details.method
         if not self.needs_key(method):
             return continuation(details)
@@ -74,7 +76,7 @@ class ApiKeyInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
         return continuation(details)
 
     @staticmethod
-    def _refuse(method: str, code: grpc.StatusCode, message: str) -> grpc.RpcMethodHandler:
+    def _refuse(method: str, code: grpc.StatusCode, message: str) -> Handler:
         if method in WRITE_METHODS:
             return _abort_stream_handler(code, message)
         if method.endswith("/VerifyStream"):

@@ -42,8 +42,10 @@ def lenient(message_type: type[Message]) -> Callable[[bytes], Any]:
     return deserialize
 
 
-def quotetrace_handler(servicer: QuoteTraceServicer) -> grpc.GenericRpcHandler:
-    def unary(method: Callable[..., Any], request: type[Message]) -> grpc.RpcMethodHandler:
+def quotetrace_handler(servicer: QuoteTraceServicer) -> grpc.GenericRpcHandler[Any, Any]:
+    def unary(
+        method: Callable[..., Any], request: type[Message]
+    ) -> grpc.RpcMethodHandler[Any, Any]:
         return grpc.unary_unary_rpc_method_handler(
             method,
             request_deserializer=lenient(request),
@@ -103,7 +105,7 @@ def start_server(engine: Engine, config: ServerConfig) -> RunningServer:
         ("grpc.max_send_message_length", limit),
         ("grpc.so_reuseport", 0),
     ]
-    interceptors = []
+    interceptors: list[grpc.ServerInterceptor[Any, Any]] = []
     if config.api_key:
         interceptors.append(ApiKeyInterceptor(config.api_key, config.keys_required_for_reads))
     executor = futures.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="rpc")
