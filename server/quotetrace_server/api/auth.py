@@ -11,13 +11,18 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import grpc
 
 log = logging.getLogger(__name__)
 
-Handler = grpc.RpcMethodHandler[Any, Any]
+if TYPE_CHECKING:  # grpc's classes are generic only in their type stubs
+    Handler: TypeAlias = grpc.RpcMethodHandler[Any, Any]
+    Interceptor: TypeAlias = grpc.ServerInterceptor[Any, Any]
+else:
+    Handler = grpc.RpcMethodHandler
+    Interceptor = grpc.ServerInterceptor
 
 SERVICE = "/quotetrace.v1.QuoteTrace/"
 WRITE_METHODS = frozenset({SERVICE + "IngestArticles"})
@@ -45,7 +50,7 @@ def bearer_token(metadata: tuple[tuple[str, str | bytes], ...]) -> str | None:
     return None
 
 
-class ApiKeyInterceptor(grpc.ServerInterceptor[Any, Any]):
+class ApiKeyInterceptor(Interceptor):
     def __init__(self, api_key: str, keys_required_for_reads: bool) -> None:
         self._key = api_key.encode()
         self._reads_need_key = keys_required_for_reads

@@ -1,0 +1,133 @@
+"""Benchmark Verify over gRPC on loopback, against in-process Verify on the same index and queries.
+
+    python bench/bench_grpc.py                          # 10k quotations (quick)
+    python bench/bench_grpc.py --scale 1M --db /tmp/qt-1m.db [--reuse]
+
+Builds (or reuses) a synthetic index with bench_verify's builder, times in-process
+``Verifier.verify`` (the baseline), then starts ``quotetrace-server serve`` on that index
+as a separate process and times the same queries through the client library with 1 and
+16 concurrent clients (each its own channel). Prints p50/p99, throughput, the ratio to
+the in-process figures, and the server's peak RSS. Client and server share this
+machine's cores, so the 16-client figures include client-side CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench_verify import (  # noqa: E402
+    SCALES,
+    build_index,
+    make_queries,
+    measure_latencies,
+    percentile,
+)
+
+from quotetrace_client import QuoteTraceClient, claim_request  # noqa: E402
+from quotetrace_server.index.sqlite_store import SqliteStore  # noqa: E402
+from quotetrace_server.verify.model import VerifyQuery  # noqa: E402
+from quotetrace_server.verify.verifier import Verifier  # noqa: E402
+from tests.serverproc import ServerProcess  # noqa: E402
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.2f} ms"
+
+
+def peak_rss_mib(pid: int) -> float:
+    """VmHWM of a running process (Linux), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class ThreadClients:
+    """One client (one channel) per calling thread, like independent callers."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.local = threading.local()
+        self.all: list[QuoteTraceClient] = []
+        self.lock = threading.Lock()
+
+    def verify(self, query: VerifyQuery) -> object:
+        client = getattr(self.local, "client", None)
+        if client is None:
+            client = QuoteTraceClient(self.target, timeout=60)
+            self.local.client = client
+            with self.lock:
+                self.all.append(client)
+        return client.verify_request(claim_request(query.quote, query.claimed_speaker))
+
+    def close(self) -> None:
+        for client in self.all:
+            client.close()
+
+
+def report(label: str, latencies: Sequence[float], wall: float, base: tuple[float, float]) -> None:
+    p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
+    print(
+        f"  {label:<22} p50 {ms(p50)}  p99 {ms(p99)}  {len(latencies) / wall:8.0f} calls/s"
+        f"   ×{p50 / base[0]:.1f} / ×{p99 / base[1]:.1f} of in-process p50/p99"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--scale", default="10k", help="10k, 100k, 1M or a number of quotes")
+    parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--clients", default="1,16", help="comma-separated concurrency levels")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--db", type=Path, help="index file (default: a temporary one)")
+    parser.add_argument("--reuse", action="store_true", help="use --db as already built")
+    args = parser.parse_args(argv)
+    quotes = SCALES.get(args.scale) or int(args.scale)
+    tmp = tempfile.TemporaryDirectory(prefix="qt-bench-grpc-")
+    db = args.db or Path(tmp.name) / "index.db"
+    if not args.reuse:
+        if db.exists():
+            raise SystemExit(f"{db} exists; pass --reuse to use it")
+        seconds, _ = build_index(db, quotes, args.seed, "bulk")
+        print(f"built {quotes:,} quotations in {seconds:.1f} s")
+
+    queries = make_queries(db, args.queries, args.seed)
+    store = SqliteStore(db)
+    verifier = Verifier(store)
+    measure_latencies(verifier.verify, queries[:20])  # warm caches, as the server's will be
+    started = time.perf_counter()
+    local, _ = measure_latencies(verifier.verify, queries)
+    local_wall = time.perf_counter() - started
+    store.close()
+    base = (percentile(local, 50), percentile(local, 99))
+    print(f"index {db} — {len(queries)} queries (mix of exact/truncated/typo/reworded/absent)")
+    report("in-process, 1 caller", local, local_wall, base)
+
+    with ServerProcess(db, "--workers", "32") as server:
+        for concurrency in (int(c) for c in args.clients.split(",")):
+            clients = ThreadClients(server.target)
+            measure_latencies(clients.verify, queries[: 2 * concurrency], concurrency)  # connect
+            started = time.perf_counter()
+            remote, _ = measure_latencies(clients.verify, queries, concurrency)
+            wall = time.perf_counter() - started
+            clients.close()
+            report(f"gRPC, {concurrency} client(s)", remote, wall, base)
+            print(f"    mean {ms(statistics.fmean(remote))}")
+        assert server.process is not None
+        print(f"  server peak RSS: {peak_rss_mib(server.process.pid):.0f} MiB")
+    tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
