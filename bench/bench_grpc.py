@@ -25,19 +25,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_verify import (  # noqa: E402
+from bench_verify import (
     SCALES,
     build_index,
     make_queries,
     measure_latencies,
     percentile,
 )
+from quotetrace_client import QuoteTraceClient, claim_request
+from quotetrace_server.index.sqlite_store import SqliteStore
+from quotetrace_server.verify.model import VerifyQuery
+from quotetrace_server.verify.verifier import Verifier
 
-from quotetrace_client import QuoteTraceClient, claim_request  # noqa: E402
-from quotetrace_server.index.sqlite_store import SqliteStore  # noqa: E402
-from quotetrace_server.verify.model import VerifyQuery  # noqa: E402
-from quotetrace_server.verify.verifier import Verifier  # noqa: E402
-from tests.serverproc import ServerProcess  # noqa: E402
+from tests.serverproc import ServerProcess
 
 
 def ms(seconds: float) -> str:
