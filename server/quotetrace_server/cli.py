@@ -17,6 +17,7 @@ from quotetrace_server import __version__
 from quotetrace_server.config import (
     DEFAULT_DB,
     DEFAULT_PORT,
+    LOG_FORMAT,
     ServerConfig,
     env_api_key,
     env_flag,
@@ -65,7 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=env_flag("QUOTETRACE_KEYS_FOR_READS"),
         help="require the API key for read calls too",
     )
-    serve.add_argument("--workers", type=int, default=32)
+    serve.add_argument("--workers", type=int, default=32, help="threads per process")
+    serve.add_argument(
+        "--processes",
+        type=int,
+        default=int(os.environ.get("QUOTETRACE_PROCESSES", 1)),
+        help="serving processes sharing the port (needs a fixed --port; default 1)",
+    )
     serve.add_argument(
         "--grace",
         type=float,
@@ -127,7 +134,11 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         seed_dir=None if args.no_seed else (args.seed_dir or BUNDLED_SEEDS),
         stanza_dir=os.environ.get("STANZA_RESOURCES_DIR"),
         grace_seconds=args.grace,
+        processes=args.processes,
+        log_level=args.log_level,
     )
+    if config.processes < 1 or (config.processes > 1 and config.port == 0):
+        raise CliError("--processes needs a positive count, and a fixed --port when above 1")
     limits = config.limits
     if args.max_quote_chars:
         limits = replace(limits, max_quote_chars=args.max_quote_chars)
@@ -145,7 +156,11 @@ def _read_text(path: Path) -> str:
 
 def run_serve(args: argparse.Namespace) -> int:
     from quotetrace_server.api.engine import Engine
-    from quotetrace_server.api.server import serve_until_signalled, start_server
+    from quotetrace_server.api.server import (
+        serve_in_processes,
+        serve_until_signalled,
+        start_server,
+    )
 
     config = config_from_args(args)
     engine = Engine.open(config.db, config.stanza_dir)
@@ -154,22 +169,24 @@ def run_serve(args: argparse.Namespace) -> int:
             log.info("index %s is empty: ingesting %s", config.db, config.seed_dir)
             outcomes = list(engine.ingest_paths([config.seed_dir]))
             log.info("ingested %d articles", len(outcomes))
-        running = start_server(engine, config)
         stats = engine.stats()
         log.info(
-            "serving quotetrace.v1.QuoteTrace on %s:%d (%s) — %d articles, %d quotes, "
-            "processors %s",
+            "serving quotetrace.v1.QuoteTrace on %s:%d (%s, %d process(es)) — %d articles, "
+            "%d quotes, processors %s",
             config.host,
-            running.port,
+            config.port,
             "TLS" if config.tls_cert else "plaintext",
+            config.processes,
             stats.article_count,
             stats.quote_count,
             ",".join(stats.processors) or "-",
         )
-        serve_until_signalled(running, config.grace_seconds)
+        if config.processes == 1:
+            serve_until_signalled(start_server(engine, config), config.grace_seconds)
+            return 0
     finally:
         engine.close()
-    return 0
+    return serve_in_processes(config)
 
 
 def run_index(args: argparse.Namespace) -> int:
@@ -231,9 +248,7 @@ COMMANDS = {"serve": run_serve, "index": run_index, "extract": run_extract, "eva
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=args.log_level.upper(), format=LOG_FORMAT)
     try:
         return COMMANDS[args.command](args)
     except (CliError, IngestError) as error:

@@ -9,6 +9,7 @@ from pathlib import Path
 DEFAULT_PORT = 50051
 DEFAULT_DB = "data/quotetrace.db"
 MIB = 1024 * 1024
+LOG_FORMAT = "%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s"
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,8 @@ class ServerConfig:
     db: Path = Path(DEFAULT_DB)
     host: str = "[::]"
     port: int = DEFAULT_PORT
-    workers: int = 32
+    workers: int = 32  # threads per process
+    processes: int = 1  # server processes sharing the port (SO_REUSEPORT) and the index
     api_key: str | None = None  # when set, required for IngestArticles
     keys_required_for_reads: bool = False
     tls_cert: Path | None = None
@@ -37,6 +39,7 @@ class ServerConfig:
     seed_dir: Path | None = None  # ingested on start when the index is empty
     stanza_dir: str | None = None
     grace_seconds: float = 10.0
+    log_level: str = "INFO"
     limits: Limits = Limits()
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -19,7 +21,7 @@ from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server.api.auth import ApiKeyInterceptor
 from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.servicer import QuoteTraceServicer, UndecodableRequest
-from quotetrace_server.config import ServerConfig
+from quotetrace_server.config import LOG_FORMAT, ServerConfig
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +105,8 @@ def start_server(engine: Engine, config: ServerConfig) -> RunningServer:
     options = [
         ("grpc.max_receive_message_length", limit),
         ("grpc.max_send_message_length", limit),
-        ("grpc.so_reuseport", 0),
+        # Several processes may share the port; one alone must not share it by accident.
+        ("grpc.so_reuseport", 1 if config.processes > 1 else 0),
     ]
     interceptors: list[grpc.ServerInterceptor[Any, Any]] = []
     if config.api_key:
@@ -152,3 +155,42 @@ def serve_until_signalled(running: RunningServer, grace: float) -> None:
     stop.wait()
     running.stop(grace)
     log.info("stopped")
+
+
+def run_server_process(config: ServerConfig) -> None:
+    """One serving process: its own engine and gRPC server, until SIGTERM/SIGINT."""
+    logging.basicConfig(level=config.log_level.upper(), format=LOG_FORMAT)
+    engine = Engine.open(config.db, config.stanza_dir)
+    try:
+        running = start_server(engine, config)
+        log.info("process %d serving on port %d", os.getpid(), running.port)
+        serve_until_signalled(running, config.grace_seconds)
+    finally:
+        engine.close()
+
+
+def serve_in_processes(config: ServerConfig) -> int:
+    """Run `config.processes` serving processes on one port; forward signals; wait for all.
+
+    Python threads share one interpreter lock, so Verify (CPU-bound) scales across
+    cores only with processes. They share the SQLite index, whose WAL mode lets
+    readers run beside the one writer; every article is still one transaction.
+    """
+    context = multiprocessing.get_context("spawn")  # no grpc or torch state crosses a fork
+    children = [
+        context.Process(target=run_server_process, args=(config,), name=f"quotetrace-{n}")
+        for n in range(config.processes)
+    ]
+    for child in children:
+        child.start()
+
+    def forward(signum: int, frame: FrameType | None) -> None:
+        for child in children:
+            if child.pid is not None and child.is_alive():
+                os.kill(child.pid, signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    for child in children:
+        child.join()
+    return max(child.exitcode or 0 for child in children)
