@@ -94,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help="index file (default: a temporary one)")
     parser.add_argument("--reuse", action="store_true", help="use --db as already built")
     parser.add_argument("--processes", type=int, default=1, help="server processes")
+    parser.add_argument("--workers", type=int, default=8, help="threads per server process")
     args = parser.parse_args(argv)
     quotes = SCALES.get(args.scale) or int(args.scale)
     tmp = tempfile.TemporaryDirectory(prefix="qt-bench-grpc-")
@@ -116,8 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"index {db} — {len(queries)} queries (mix of exact/truncated/typo/reworded/absent)")
     report("in-process, 1 caller", local, local_wall, base)
 
-    print(f"server: {args.processes} process(es) × 32 threads")
-    with ServerProcess(db, "--workers", "32", "--processes", str(args.processes)) as server:
+    print(f"server: {args.processes} process(es) × {args.workers} threads")
+    flags = ("--workers", str(args.workers), "--processes", str(args.processes))
+    with ServerProcess(db, *flags) as server:
         for concurrency in (int(c) for c in args.clients.split(",")):
             clients = ThreadClients(server.target)
             measure_latencies(clients.verify, queries[: 2 * concurrency], concurrency)  # connect

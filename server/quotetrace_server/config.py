@@ -30,7 +30,7 @@ class ServerConfig:
     db: Path = Path(DEFAULT_DB)
     host: str = "[::]"
     port: int = DEFAULT_PORT
-    workers: int = 32  # threads per process
+    workers: int = 8  # threads per process: more only adds GIL contention
     processes: int = 1  # server processes sharing the port (SO_REUSEPORT) and the index
     api_key: str | None = None  # when set, required for IngestArticles
     keys_required_for_reads: bool = False
