@@ -1,0 +1,90 @@
+"""`quotetrace-server eval`: extraction, clustering and verification scores in one report."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from quotetrace_server.attribution.attributor import Attributor
+from quotetrace_server.evaluation.extraction import evaluate_extraction, format_report
+from quotetrace_server.evaluation.verification import (
+    ClusteringReport,
+    VerificationReport,
+    evaluate_clustering,
+    evaluate_verification,
+    format_clustering_report,
+    format_verification_report,
+)
+from quotetrace_server.index.sqlite_store import SqliteStore
+from quotetrace_server.ingest.reader import read_articles
+from quotetrace_server.nlp.pipeline import NlpPipeline
+
+DEFAULT_QUERIES = Path(__file__).resolve().parents[3] / "eval" / "queries_seeds.jsonl"
+
+
+def run_evaluation(
+    gold_dir: Path, corpus_dir: Path, queries: Path | None
+) -> tuple[str, dict[str, Any]]:
+    """Score the attributor on the gold, then index the corpus and score clustering and Verify."""
+    attributor = Attributor(NlpPipeline.shared(os.environ.get("STANZA_RESOURCES_DIR")))
+    extraction = evaluate_extraction(gold_dir, corpus_dir, attributor)
+    sections = [f"== Extraction and attribution\n{format_report(extraction)}"]
+    result: dict[str, Any] = {
+        "processors": list(attributor.nlp.processors),
+        "extraction": extraction.to_dict(),
+    }
+
+    store = SqliteStore(":memory:")
+    try:
+        articles = list(read_articles([corpus_dir]))
+        for article in articles:
+            store.add_article(article, attributor.attribute(article.text))
+        variants = gold_dir / "variants.jsonl"
+        if variants.is_file():
+            clustering = evaluate_clustering(store, variants, articles)
+            sections.append(f"== Utterance clustering\n{format_clustering_report(clustering)}")
+            result["clustering"] = clustering_dict(clustering)
+        queries = queries or (DEFAULT_QUERIES if DEFAULT_QUERIES.is_file() else None)
+        if queries is not None:
+            verification = evaluate_verification(store, queries)
+            sections.append(
+                f"== Verification ({queries})\n{format_verification_report(verification)}"
+            )
+            result["verification"] = verification_dict(verification)
+    finally:
+        store.close()
+    header = f"processors: {','.join(result['processors'])}"
+    return "\n\n".join([header, *sections]), result
+
+
+def clustering_dict(report: ClusteringReport) -> dict[str, Any]:
+    return asdict(report)
+
+
+def verification_dict(report: VerificationReport) -> dict[str, Any]:
+    return {
+        "queries": len(report.outcomes),
+        "verdict_accuracy": report.verdict_accuracy,
+        "accuracy": report.accuracy,
+        "false_verified": report.false_verified,
+        "expected_calibration_error": report.expected_calibration_error,
+        "calibration": [asdict(b) for b in report.calibration()],
+        "confusion": [
+            {"expected": str(expected), "got": str(got), "count": count}
+            for (expected, got), count in sorted(report.confusion.items())
+        ],
+        "errors": [
+            {
+                "query": o.case.query,
+                "claimed_speaker": o.case.claimed_speaker,
+                "expected": str(o.case.expected_verdict),
+                "got": str(o.verdict),
+                "confidence": o.confidence,
+                "explanation": o.explanation,
+            }
+            for o in report.outcomes
+            if not o.correct
+        ],
+    }
