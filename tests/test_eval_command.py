@@ -1,0 +1,54 @@
+"""`quotetrace-server eval` on the dev set meets the accuracy bars the product promises."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from quotetrace_server.cli import main
+
+
+@pytest.fixture(scope="module")
+def dev_report(gold_dir: Path, models_dir: str, seed_dir: Path) -> dict[str, object]:
+    import io
+    from contextlib import redirect_stdout
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["eval", str(gold_dir), str(seed_dir), "--json"]) == 0
+    report: dict[str, object] = json.loads(out.getvalue())
+    return report
+
+
+def test_extraction_and_attribution_meet_the_bars_on_the_dev_set(
+    dev_report: dict[str, object],
+) -> None:
+    extraction = dev_report["extraction"]
+    assert isinstance(extraction, dict)
+    assert extraction["exact"]["f1"] >= 0.97
+    assert extraction["speaker_accuracy"] >= 0.95
+    assert extraction["unknown_speaker_rate"] <= 0.05
+    assert extraction["terms_attributed"] == 0
+
+
+def test_clustering_recovers_the_gold_variant_clusters(dev_report: dict[str, object]) -> None:
+    clustering = dev_report["clustering"]
+    assert isinstance(clustering, dict)
+    assert clustering["f1"] >= 0.95
+
+
+def test_verification_meets_the_bar_and_never_verifies_wrongly(
+    dev_report: dict[str, object],
+) -> None:
+    verification = dev_report["verification"]
+    assert isinstance(verification, dict)
+    assert verification["queries"] >= 40
+    assert verification["verdict_accuracy"] >= 0.95
+    assert verification["false_verified"] == 0
+
+
+def test_eval_reports_the_processors_it_ran(dev_report: dict[str, object]) -> None:
+    processors = dev_report["processors"]
+    assert isinstance(processors, list) and processors[0] == "tokenize"
