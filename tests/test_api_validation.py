@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient, claim_request
-from quotetrace_server.api.server import RunningServer
-from quotetrace_server.config import Limits
+from quotetrace_server.api.engine import Engine
+from quotetrace_server.api.server import RunningServer, start_server
+from quotetrace_server.config import Limits, ServerConfig
 
 LIMITS = Limits()
 
@@ -158,3 +161,28 @@ def test_verify_past_its_deadline_is_deadline_exceeded(client: QuoteTraceClient)
     client.timeout = 0.000001
     code, _ = status_of(lambda: client.verify("That’s why we came here"))
     assert code == grpc.StatusCode.DEADLINE_EXCEEDED
+
+
+def test_ingest_past_its_deadline_stops_work_and_keeps_the_index_whole(
+    tmp_path: Path, models_dir: str, seed_texts: dict[str, str]
+) -> None:
+    engine = Engine.open(tmp_path / "index.db", models_dir)
+    engine.attributor()  # load stanza first: the deadline should cut ingestion, not loading
+    running = start_server(engine, ServerConfig(host="127.0.0.1", port=0))
+    articles = [
+        pb.Article(text=f"{text}\n\n(Reprint {n})\n", source_name=name)
+        for n in range(4)
+        for name, text in seed_texts.items()
+    ]
+    try:
+        with QuoteTraceClient(f"127.0.0.1:{running.port}") as client:
+            code, _ = status_of(lambda: client.ingest(articles, timeout=1.5))
+            assert code == grpc.StatusCode.DEADLINE_EXCEEDED
+            time.sleep(3)  # long enough for several more articles, had work gone on
+            stopped_at = client.stats().article_count
+            assert 0 < stopped_at < len(articles)
+            time.sleep(2)
+            assert client.stats().article_count == stopped_at
+    finally:
+        running.stop(None)
+        engine.close()
