@@ -51,3 +51,33 @@ class CorpusStats:
     utterance_count: int
     outlet_count: int
     processors: tuple[str, ...]
+
+
+# --- Added for the verifier: what a store hands it (engine-independent) -------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A quotation retrieved by the full-text postings for a query (not yet scored)."""
+
+    quote_id: str
+    article_id: str
+    utterance_id: str
+    normalized: str  # verify.normalize() of the quotation text
+    outlet: str | None
+    wire_credits: tuple[str, ...]
+    date: str | None
+
+
+@dataclass(frozen=True)
+class QuoteDetail:
+    """One printing of an utterance with everything an Occurrence shows."""
+
+    quote: StoredQuote
+    normalized: str
+    context: str
+    title: str | None
+    wire_credits: tuple[str, ...]
+    date: str | None
+    url: str | None
+    source_name: str | None

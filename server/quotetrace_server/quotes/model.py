@@ -13,3 +13,4 @@ class QuoteSpan:
     end: int  # one past the last character before the closing mark
     open_mark: str
     closed: bool  # False when the paragraph ended before a closing mark
+    depth: int = 0  # 0 = top level; 1 = inside another quotation, and so on

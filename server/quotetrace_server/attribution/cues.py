@@ -1,0 +1,100 @@
+"""Speech cues: verbs (and a few nouns) that tell the reader someone said something."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from quotetrace_server.entities.lexicon import word_set
+
+# Base forms of reporting verbs in news English.
+SPEECH_VERBS = word_set(
+    """
+    say tell add state reply confirm warn note explain insist claim argue declare announce
+    stress thank predict pledge promise vow greet write cite call describe recall ask answer
+    respond suggest admit acknowledge deny urge accuse comment remark reveal indicate report
+    mention assert contend observe concede complain boast joke quip tweet post toast think
+    believe emphasise emphasize underline agree caution charge demand estimate forecast hint
+    maintain reiterate repeat shout whisper dub label brand question counter conclude
+    proclaim exclaim lament allege blast slam criticise criticize praise assure tout recount
+    testify speak read continue describe concur retort snap muse
+    """
+)
+
+IRREGULAR_FORMS: dict[str, str] = {
+    "said": "say",
+    "says": "say",
+    "saying": "say",
+    "told": "tell",
+    "wrote": "write",
+    "written": "write",
+    "thought": "think",
+    "spoke": "speak",
+    "spoken": "speak",
+    "admitted": "admit",
+    "admitting": "admit",
+    "quipped": "quip",
+    "quipping": "quip",
+    "snapped": "snap",
+    "snapping": "snap",
+    "read": "read",
+}
+
+SPEECH_NOUNS = word_set(
+    """
+    statement statements remarks remark speech interview proverb toast words message
+    comments comment tweet post saying quote declaration announcement
+    """
+)
+
+# Verbs whose bare and -s forms are more often nouns ("state media", "a report"): only their
+# -ed and -ing forms count as cues unless a POS tag says verb.
+NOUN_LIKE_VERBS = word_set(
+    """
+    state post report call question answer comment charge read toast quote counter brand
+    label demand estimate forecast joke remark tweet praise promise pledge continue claim
+    note stress hint vow caution
+    """
+)
+
+ACCORDING_TO = ("according", "to")
+
+
+@lru_cache(maxsize=4096)
+def speech_verb_base(word: str, lemma: str | None = None, upos: str | None = None) -> str | None:
+    """Base form if `word` is a form of a speech verb ("stressed" -> "stress"), else None."""
+    if upos is not None and upos not in ("VERB", "AUX"):
+        return None
+    if lemma and lemma.lower() in SPEECH_VERBS:
+        return lemma.lower()
+    lower = word.lower()
+    if lower in IRREGULAR_FORMS:
+        return IRREGULAR_FORMS[lower]
+    for base in _candidate_bases(lower):
+        if base in SPEECH_VERBS:
+            if base in NOUN_LIKE_VERBS and upos is None and not lower.endswith(("ed", "ing")):
+                return None
+            return base
+    return None
+
+
+def _candidate_bases(lower: str) -> list[str]:
+    """Undo the regular English inflections (-s, -es, -ed, -d, -ied, -ing)."""
+    candidates = [lower]
+    if lower.endswith("ies"):
+        candidates.append(lower[:-3] + "y")
+    if lower.endswith("es"):
+        candidates.append(lower[:-2])
+    if lower.endswith("s"):
+        candidates.append(lower[:-1])
+    if lower.endswith("ied"):
+        candidates.append(lower[:-3] + "y")
+    if lower.endswith("ed"):
+        candidates.extend([lower[:-2], lower[:-1]])
+    if lower.endswith("ing"):
+        stem = lower[:-3]
+        candidates.extend([stem, stem + "e"])
+    return candidates
+
+
+def is_speech_noun(word: str) -> bool:
+    return word.lower() in SPEECH_NOUNS

@@ -1,0 +1,252 @@
+"""Speech events: each speech cue in the narrative with the speaker it names.
+
+Found for every sentence, not only those with quotations, because a later "he said" is
+resolved against the speakers of earlier sentences ("..., Ana Lima, a researcher who ...,
+told AFP." then "“…,” she said.").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quotetrace_server.attribution.cues import ACCORDING_TO, is_speech_noun, speech_verb_base
+from quotetrace_server.attribution.frames import Frame, Layout
+from quotetrace_server.attribution.speakers import (
+    NounPhrases,
+    RefKind,
+    Speaker,
+    SpeakerRef,
+    speaker_from_entity,
+    speaker_from_ref,
+)
+from quotetrace_server.entities.lexicon import PERSON_PRONOUNS, TITLES
+from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.nlp.model import ParsedText
+
+# How far back a pronoun looks for its antecedent.
+PRONOUN_FRAMES_BACK = 6
+PRONOUN_PARAGRAPHS_BACK = 2
+
+
+@dataclass
+class SpeechEvent:
+    frame: int
+    position: int  # item index in the frame
+    cue: str  # the cue as written ("said", "according to")
+    base: str  # "say", "according to", or the noun
+    how: str  # which rule found the subject: see SUBJECT_RULES
+    ref: SpeakerRef | None
+    speaker: Speaker | None = None  # resolved (pronouns resolved against earlier events)
+    is_noun: bool = False
+
+
+SUBJECT_RULES = (
+    "depparse_subject",  # nsubj of the cue verb, when stanza's depparse ran
+    "cue_subject",  # noun phrase before the verb ("Lima said", "X, an expert, told")
+    "cue_inverted",  # noun phrase after the verb ("said Tomas Berg")
+    "clause_subject",  # coordinated or participle verb: the clause's subject
+    "participle_subject",  # sentence-initial participle: the main clause's subject
+    "according_to",
+)
+
+
+def find_events(
+    parsed: ParsedText, layout: Layout, phrases: NounPhrases
+) -> list[list[SpeechEvent]]:
+    all_events: list[list[SpeechEvent]] = []
+    dependencies = _DependencyIndex(parsed, phrases) if "depparse" in parsed.processors else None
+    for frame_index, frame in enumerate(layout.frames):
+        events = _events_in_frame(frame_index, frame, phrases, dependencies)
+        for event in events:
+            event.speaker = _resolve(event, all_events, layout, phrases, frame_index)
+        all_events.append(events)
+    return all_events
+
+
+def _events_in_frame(
+    frame_index: int,
+    frame: Frame,
+    phrases: NounPhrases,
+    dependencies: _DependencyIndex | None,
+) -> list[SpeechEvent]:
+    events: list[SpeechEvent] = []
+    words = phrases.words
+    for position, item in enumerate(frame.items):
+        if item.is_quote:
+            continue
+        word = words[item.word]
+        if _is_according_to(frame, position, phrases):
+            ref = phrases.phrase_after(frame, position + 1)
+            events.append(
+                SpeechEvent(
+                    frame_index, position, "according to", "according to", "according_to", ref
+                )
+            )
+            continue
+        base = speech_verb_base(word.text, word.lemma, word.upos)
+        if base is not None:
+            how, ref = _verb_subject(frame, position, phrases, dependencies)
+            events.append(SpeechEvent(frame_index, position, word.text, base, how, ref))
+        elif is_speech_noun(word.text) and not word.capitalised:
+            ref = phrases.clause_subject(frame, position)
+            events.append(
+                SpeechEvent(
+                    frame_index,
+                    position,
+                    word.text,
+                    word.lower,
+                    "clause_subject",
+                    ref,
+                    is_noun=True,
+                )
+            )
+    return events
+
+
+def _is_according_to(frame: Frame, position: int, phrases: NounPhrases) -> bool:
+    if position + 1 >= len(frame.items) or frame.items[position + 1].is_quote:
+        return False
+    first = phrases.words[frame.items[position].word].lower
+    second = phrases.words[frame.items[position + 1].word].lower
+    return (first, second) == ACCORDING_TO
+
+
+def _verb_subject(
+    frame: Frame,
+    position: int,
+    phrases: NounPhrases,
+    dependencies: _DependencyIndex | None,
+) -> tuple[str, SpeakerRef | None]:
+    if dependencies is not None:
+        ref = dependencies.subject_of(frame, position)
+        if ref is not None:
+            return "depparse_subject", ref
+    ref = phrases.subject_before(frame, position)
+    if ref is not None and ref.kind == RefKind.CLAUSE_SUBJECT:
+        return "clause_subject", phrases.clause_subject(frame, position)
+    if ref is not None:
+        return "cue_subject", ref
+    word = phrases.words[frame.items[position].word]
+    inverted = phrases.subject_after(frame, position)
+    if inverted is not None:
+        return "cue_inverted", inverted
+    if word.lower.endswith("ing"):
+        return "participle_subject", phrases.first_mention_after(frame, position)
+    return "cue_subject", None
+
+
+def _resolve(
+    event: SpeechEvent,
+    earlier: list[list[SpeechEvent]],
+    layout: Layout,
+    phrases: NounPhrases,
+    frame_index: int,
+) -> Speaker | None:
+    ref = event.ref
+    if ref is None:
+        return None
+    if ref.kind == RefKind.PRONOUN:
+        return resolve_pronoun(ref, earlier, layout, phrases, frame_index)
+    if ref.kind == RefKind.UNNAMED:
+        return resolve_description(ref, phrases)
+    return speaker_from_ref(phrases.names, ref)
+
+
+def resolve_description(ref: SpeakerRef, phrases: NounPhrases) -> Speaker | None:
+    """ "the minister" / "the Kremlin spokesman" -> the latest person introduced earlier with
+    all those words in a titled mention ("Health Minister Anna Kowalski"). Indefinite
+    descriptions ("a senior official") stay unnamed."""
+    words = ref.mention.lower().split()
+    if len(words) < 2 or words[0] != "the" or words[-1] not in TITLES:
+        return None
+    wanted = set(words[1:])
+    for name in reversed(phrases.names.names):
+        if name.start >= ref.start or name.entity < 0 or not name.titled:
+            continue
+        surface = set(name.surface.lower().replace(name.text.lower(), " ").split())
+        if wanted <= surface:
+            speaker = speaker_from_entity(phrases.names, name.entity)
+            if speaker.kind == EntityKind.PERSON:
+                return speaker
+    return None
+
+
+def resolve_pronoun(
+    ref: SpeakerRef,
+    earlier: list[list[SpeechEvent]],
+    layout: Layout,
+    phrases: NounPhrases,
+    frame_index: int,
+) -> Speaker | None:
+    """he/she -> the latest compatible speaker of a recent sentence, else that sentence's
+    subject if it is a person (the person the paragraph is about)."""
+    paragraph = layout.frames[frame_index].paragraph
+    lowest = frame_index - PRONOUN_FRAMES_BACK
+    for previous in range(frame_index - 1, max(lowest, 0) - 1, -1):
+        frame = layout.frames[previous]
+        if paragraph - frame.paragraph > PRONOUN_PARAGRAPHS_BACK:
+            break
+        for event in reversed(earlier[previous]):
+            speaker = event.speaker
+            if speaker is not None and _compatible(speaker, ref, phrases):
+                return speaker
+        subject = phrases.clause_subject(frame, len(frame.items), nearest=False)
+        if subject is not None and subject.kind == RefKind.NAMED:
+            speaker = speaker_from_entity(phrases.names, subject.entity)
+            if _compatible(speaker, ref, phrases):
+                return speaker
+    return None
+
+
+def _compatible(speaker: Speaker, pronoun: SpeakerRef, phrases: NounPhrases) -> bool:
+    if speaker.kind != EntityKind.PERSON:
+        return False
+    known = phrases.names.genders.get(speaker.entity)
+    return known is None or pronoun.gender is None or known == pronoun.gender
+
+
+class _DependencyIndex:
+    """nsubj lookups when stanza's depparse ran."""
+
+    def __init__(self, parsed: ParsedText, phrases: NounPhrases) -> None:
+        self._parsed = parsed
+        self._phrases = phrases
+        self._word_of_token: dict[tuple[int, int], int] = {}
+        for index, word in enumerate(phrases.words):
+            if word.head_token is not None:
+                self._word_of_token[(word.sentence, word.head_token)] = index
+
+    def subject_of(self, frame: Frame, position: int) -> SpeakerRef | None:
+        word = self._phrases.words[frame.items[position].word]
+        if word.head_token is None:
+            return None
+        tokens = self._parsed.sentences[word.sentence].tokens
+        for token_index, token in enumerate(tokens):
+            if token.head == word.head_token and (token.deprel or "").startswith("nsubj"):
+                if token.deprel == "nsubj:pass":
+                    continue
+                subject_word = self._word_of_token.get((word.sentence, token_index))
+                if subject_word is None:
+                    continue
+                return self._ref_for_word(frame, subject_word)
+        return None
+
+    def _ref_for_word(self, frame: Frame, word_index: int) -> SpeakerRef | None:
+        phrases = self._phrases
+        word = phrases.words[word_index]
+        if word.lower in PERSON_PRONOUNS:
+            return SpeakerRef(
+                RefKind.PRONOUN, word.text, word.start, gender=PERSON_PRONOUNS[word.lower]
+            )
+        name = phrases.name_at(word_index)
+        if name is not None and name.entity >= 0:
+            return SpeakerRef(
+                RefKind.NAMED,
+                phrases.text[name.surface_start : name.end],
+                name.surface_start,
+                entity=name.entity,
+            )
+        position = next((i for i, it in enumerate(frame.items) if it.word == word_index), None)
+        if position is None:
+            return None
+        return phrases.subject_before(frame, position + 1)

@@ -1,0 +1,441 @@
+"""Who a noun phrase next to a speech cue refers to: a named entity, a pronoun, an unnamed
+official, an organisation described in lower case, or several people at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from quotetrace_server.attribution.cues import speech_verb_base
+from quotetrace_server.attribution.frames import Frame
+from quotetrace_server.entities.finder import ORG, OTHER, ArticleNames, NameMention
+from quotetrace_server.entities.lexicon import (
+    DETERMINERS,
+    ORG_NOMINAL_HEADS,
+    PERSON_PRONOUNS,
+    PLURAL_PRONOUNS,
+    PREPOSITIONS,
+    UNNAMED_PERSON_HEADS,
+    word_set,
+)
+from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.entities.words import Word
+
+# Between a subject and its verb: auxiliaries, negation, common adverbs.
+SKIPPABLE_BEFORE_VERB = word_set(
+    """
+    had has have would will also later earlier then again repeatedly reportedly once previously
+    did does do not never was is were are been be just already still often first finally
+    further recently last week yesterday today on tuesday wednesday thursday friday monday
+    saturday sunday could may might should can must himself herself themselves itself n't
+    """
+)
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+LOCATION_PREPOSITIONS = frozenset({"in", "at", "from", "to", "near", "into", "across"})
+COORDINATORS = frozenset({"and", "but", "or"})
+# Words that end a noun phrase when walking back from a verb.
+CLAUSE_WORDS = word_set(
+    """
+    that which who whom whose when while as after before because if since although though
+    but and or where whether so then than once until unless
+    """
+)
+
+
+class RefKind(StrEnum):
+    NAMED = "named"  # an entity of the article
+    PRONOUN = "pronoun"  # he / she: resolved later from earlier sentences
+    UNNAMED = "unnamed"  # "a senior official", "analysts": a speaker the text does not name
+    NOMINAL_ORG = "nominal_org"  # "the South African military"
+    BARE = "bare"  # a capitalised word not linked to any entity ("Vilnius said")
+    GROUP = "group"  # "Berg and Holm": several speakers at once
+    CLAUSE_SUBJECT = "clause_subject"  # the verb's subject is the clause's ("X did Y and said")
+
+
+@dataclass(frozen=True)
+class SpeakerRef:
+    kind: RefKind
+    mention: str
+    start: int
+    entity: int = -1
+    name: str | None = None
+    gender: str | None = None
+    organisation: bool = False  # for BARE: the word reads as a place or organisation
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A resolved speaker, ready to be written on a quotation."""
+
+    name: str
+    kind: EntityKind
+    aliases: tuple[str, ...]
+    entity: int = -1
+
+
+class NounPhrases:
+    """Noun-phrase analysis over one article's words and name mentions."""
+
+    def __init__(self, text: str, names: ArticleNames) -> None:
+        self.text = text
+        self.names = names
+        self.words = names.words
+        self._name_by_word: dict[int, NameMention] = {}
+        for name in names.names:
+            for index in range(name.first_word, name.last_word + 1):
+                if name.entity >= 0 or name.shape in (ORG, OTHER, "bare"):
+                    self._name_by_word.setdefault(index, name)
+        self._place_words = self._words_used_as_places()
+
+    def _words_used_as_places(self) -> frozenset[str]:
+        """Capitalised words seen right after in/at/from/to/near: "Vilnius said" is a
+        government speaking, "Johnson said" a person."""
+        places = set()
+        for index in range(1, len(self.words)):
+            word = self.words[index]
+            if word.capitalised and self.words[index - 1].lower in LOCATION_PREPOSITIONS:
+                places.add(word.text)
+        return frozenset(places)
+
+    def bare_ref(self, name: NameMention, mention: str, start: int) -> SpeakerRef:
+        """A reference for a capitalised word no entity claimed."""
+        lower = name.text.lower()
+        if lower in UNNAMED_PERSON_HEADS:  # "Residents told ...", "Officials said ..."
+            return SpeakerRef(RefKind.UNNAMED, mention, start)
+        if lower in ORG_NOMINAL_HEADS:
+            return SpeakerRef(RefKind.NOMINAL_ORG, mention, start, name=name.text)
+        organisation = name.shape in (ORG, OTHER) or name.text in self._place_words
+        return SpeakerRef(RefKind.BARE, mention, start, name=name.text, organisation=organisation)
+
+    def name_at(self, word_index: int) -> NameMention | None:
+        return self._name_by_word.get(word_index)
+
+    # --- walking from a cue -------------------------------------------------------------
+
+    def subject_before(self, frame: Frame, position: int) -> SpeakerRef | None:
+        """The subject of the cue at `position` in `frame`, read leftwards ("Berg said")."""
+        j = self._skip_back(frame, position - 1)
+        if j < 0 or frame.items[j].is_quote:
+            return None
+        word = self.words[frame.items[j].word]
+        if word.lower in RELATIVE_PRONOUNS:
+            # "... by Mr. Berg who stated": the antecedent is the name right before.
+            return self._last_name_in(frame, 0, j - 1) if j >= 1 else None
+        if word.lower in COORDINATORS:
+            return SpeakerRef(RefKind.CLAUSE_SUBJECT, "", word.start)
+        if word.text == ",":
+            if j >= 1 and frame.items[j - 1].is_quote:
+                return None  # “…”, said X: the subject follows the verb
+            return self._subject_before_comma(frame, j)
+        return self._phrase_ending_at(frame, j)
+
+    def subject_after(self, frame: Frame, position: int) -> SpeakerRef | None:
+        """The subject of an inverted cue ("said Tomas Berg of ..., an expert")."""
+        first = position + 1
+        last = first
+        while last < len(frame.items) and self._in_phrase(frame, last):
+            last += 1
+        if last == first:
+            return None
+        ref = self._analyse(frame, first, last - 1)
+        if ref is not None and ref.kind == RefKind.UNNAMED:
+            # "said one resident, Olga Petrenko, 62": the name in apposition is the speaker.
+            named = self._apposed_name(frame, last)
+            if named is not None:
+                return named
+        return ref
+
+    def _apposed_name(self, frame: Frame, comma: int) -> SpeakerRef | None:
+        word = self._word(frame, comma) if comma < len(frame.items) else None
+        if word is None or word.text != ",":
+            return None
+        end = comma + 1
+        while end < len(frame.items) and self._in_phrase(frame, end):
+            end += 1
+        if end == comma + 1:
+            return None
+        ref = self._last_name_in(frame, comma + 1, end - 1)
+        return ref if ref is not None and ref.kind == RefKind.NAMED else None
+
+    def clause_subject(self, frame: Frame, before: int, nearest: bool = True) -> SpeakerRef | None:
+        """A subject-like mention before item `before`: one that opens a clause (after the
+        frame start, a comma, a quotation or a clause word), is not after a preposition and
+        is not possessive. The nearest one, or the first when `nearest` is False.
+
+        "Ahead of his meeting with Holm, Berg signed ..." -> Berg; "..., where Mr. Berg
+        proposed a toast ... and said" -> Mr. Berg."""
+        found: SpeakerRef | None = None
+        for position in range(0, before):
+            ref = self._mention_starting_at(frame, position)
+            if ref is None or not self._opens_clause(frame, ref):
+                continue
+            if found is not None and _inside_group(ref, found):
+                continue  # "Holm" inside the group "Berg and Holm" is not a new subject
+            if not nearest:
+                return ref
+            found = ref
+        return found
+
+    def _opens_clause(self, frame: Frame, ref: SpeakerRef) -> bool:
+        first = next(
+            (
+                i
+                for i, item in enumerate(frame.items)
+                if not item.is_quote and self.words[item.word].start >= ref.start
+            ),
+            None,
+        )
+        if first is None or first == 0:
+            return True
+        before = frame.items[first - 1]
+        if before.is_quote:
+            return True
+        word = self.words[before.word]
+        return word.is_punct or word.lower in CLAUSE_WORDS
+
+    def first_mention_after(self, frame: Frame, after: int) -> SpeakerRef | None:
+        """First subject-like mention after item `after` (main clause after a participle)."""
+        for position in range(after + 1, len(frame.items)):
+            ref = self._mention_starting_at(frame, position)
+            if ref is not None:
+                return ref
+        return None
+
+    def phrase_after(self, frame: Frame, position: int) -> SpeakerRef | None:
+        """The noun phrase starting right after item `position` ("according to X")."""
+        return self.subject_after(frame, position)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _word(self, frame: Frame, position: int) -> Word | None:
+        item = frame.items[position]
+        return None if item.is_quote else self.words[item.word]
+
+    def _skip_back(self, frame: Frame, j: int) -> int:
+        """Step left over auxiliaries, adverbs and parentheticals ("Smith (D-Calif.) said")."""
+        while j >= 0:
+            word = self._word(frame, j)
+            if word is not None and word.text == ")":
+                opening = self._matching_open_paren(frame, j)
+                if opening is None:
+                    return j
+                j = opening - 1
+            elif self._skippable(frame, j):
+                j -= 1
+            else:
+                return j
+        return j
+
+    def _matching_open_paren(self, frame: Frame, close: int) -> int | None:
+        for k in range(close - 1, -1, -1):
+            word = self._word(frame, k)
+            if word is None:
+                return None
+            if word.text == "(":
+                return k
+        return None
+
+    def _skippable(self, frame: Frame, position: int) -> bool:
+        word = self._word(frame, position)
+        if word is None:
+            return False
+        lower = word.lower
+        return lower in SKIPPABLE_BEFORE_VERB or (
+            lower.endswith("ly") and not word.capitalised and len(lower) > 3
+        )
+
+    def _subject_before_comma(self, frame: Frame, comma: int) -> SpeakerRef | None:
+        """ "X, a defector-turned-researcher who runs ..., told AFP": skip the appositive."""
+        k = comma - 1
+        while k >= 0 and not frame.items[k].is_quote:
+            word = self.words[frame.items[k].word]
+            if word.text == ",":
+                break
+            k -= 1
+        if k < 0 or frame.items[k].is_quote or k + 1 >= comma:
+            return SpeakerRef(RefKind.CLAUSE_SUBJECT, "", 0)
+        opener = self.words[frame.items[k + 1].word]
+        if opener.lower in DETERMINERS or not opener.capitalised or opener.text[:1].isdigit():
+            return self._phrase_ending_at(frame, k - 1)
+        return SpeakerRef(RefKind.CLAUSE_SUBJECT, "", opener.start)
+
+    def _phrase_ending_at(self, frame: Frame, end: int) -> SpeakerRef | None:
+        if end < 0 or frame.items[end].is_quote:
+            return None
+        start = end
+        while start - 1 >= 0 and self._in_phrase(frame, start - 1):
+            start -= 1
+        group = self._group_ending_at(frame, start, end)
+        if group is not None:
+            return group
+        return self._analyse(frame, start, end)
+
+    def _group_ending_at(self, frame: Frame, start: int, end: int) -> SpeakerRef | None:
+        """ "Berg and Holm" / "Berg, 70, and Holm, 39,": two named people as one subject."""
+        if start < 2:
+            return None
+        joiner = self._word(frame, start - 1)
+        if joiner is None or joiner.lower != "and":
+            return None
+        last = self._analyse(frame, start, end)
+        if last is None or last.kind != RefKind.NAMED:
+            return None
+        k = start - 2
+        while k >= 0 and not frame.items[k].is_quote:
+            word = self.words[frame.items[k].word]
+            if word.text == "," or word.text.isdigit():
+                k -= 1
+                continue
+            name = self.name_at(frame.items[k].word)
+            if name is not None and name.entity >= 0:
+                mention = self.text[name.surface_start : last.start + len(last.mention)]
+                return SpeakerRef(RefKind.GROUP, mention, name.surface_start)
+            break
+        return None
+
+    def _in_phrase(self, frame: Frame, position: int) -> bool:
+        item = frame.items[position]
+        if item.is_quote:
+            return False
+        word = self.words[item.word]
+        if word.is_punct and word.text not in ("’", "'"):
+            return False
+        if word.lower in CLAUSE_WORDS:
+            return False
+        return speech_verb_base(word.text, word.lemma, word.upos) is None
+
+    def _analyse(self, frame: Frame, first: int, last: int) -> SpeakerRef | None:
+        """What the words first..last (a noun phrase) refer to."""
+        head_last = last
+        for position in range(first, last + 1):
+            word = self._word(frame, position)
+            if word is not None and word.lower in PREPOSITIONS and position > first:
+                head_last = position - 1
+                break
+        named = self._last_name_in(frame, first, head_last)
+        if named is not None:
+            return named
+        head_words = [w for p in range(first, head_last + 1) if (w := self._word(frame, p))]
+        if not head_words:
+            return None
+        head = head_words[-1]
+        mention = self.text[head_words[0].start : head.end]
+        if len(head_words) == 1 and head.lower in PERSON_PRONOUNS:
+            return SpeakerRef(
+                RefKind.PRONOUN, head.text, head.start, gender=PERSON_PRONOUNS[head.lower]
+            )
+        if len(head_words) == 1 and head.lower in PLURAL_PRONOUNS:
+            return SpeakerRef(RefKind.UNNAMED, head.text, head.start)
+        if head.lower in ORG_NOMINAL_HEADS:
+            name_words = [w for w in head_words if w.lower not in DETERMINERS]
+            name_end = self._of_complement_end(frame, head_last, last) or head.end
+            name = self.text[name_words[0].start if name_words else head.start : name_end]
+            return SpeakerRef(RefKind.NOMINAL_ORG, mention, head_words[0].start, name=name)
+        if head.lower in UNNAMED_PERSON_HEADS:
+            return SpeakerRef(RefKind.UNNAMED, mention, head_words[0].start)
+        return None
+
+    def _of_complement_end(self, frame: Frame, head_last: int, last: int) -> int | None:
+        """End offset of "of <words>" right after an organisation head ("ministry of health")."""
+        if head_last + 2 > last:
+            return None
+        after = self._word(frame, head_last + 1)
+        end = self._word(frame, last)
+        if after is None or after.lower != "of" or end is None:
+            return None
+        return end.end
+
+    def _last_name_in(self, frame: Frame, first: int, last: int) -> SpeakerRef | None:
+        """The name that heads the phrase: it must end on the phrase's last word."""
+        item = frame.items[last]
+        if item.is_quote:
+            return None
+        name = self.name_at(item.word)
+        if name is None or name.last_word != item.word or name.possessive:
+            return None
+        first_item = frame.items[first]
+        floor = 0 if first_item.is_quote else self.words[first_item.word].start
+        surface_start = max(name.surface_start, floor)
+        mention = self.text[surface_start : name.end]
+        if name.entity >= 0:
+            return SpeakerRef(RefKind.NAMED, mention, surface_start, entity=name.entity)
+        return self.bare_ref(name, mention, surface_start)
+
+    def _mention_starting_at(self, frame: Frame, position: int) -> SpeakerRef | None:
+        """A subject-like mention whose last word sits at `position`, else None."""
+        word = self._word(frame, position)
+        if word is None:
+            return None
+        word_index = frame.items[position].word
+        if word.lower in PERSON_PRONOUNS and not word.possessive:
+            if self._after_preposition(word_index):
+                return None
+            return SpeakerRef(
+                RefKind.PRONOUN, word.text, word.start, gender=PERSON_PRONOUNS[word.lower]
+            )
+        name = self.name_at(word_index)
+        if name is None or name.possessive or name.last_word != word_index:
+            return None  # decide on a name's last word only, so the whole name is read
+        if self._after_preposition(name.first_word) or name.shape == OTHER:
+            return None
+        group = self._group_after(frame, position)
+        if group is not None:
+            return group
+        mention = self.text[name.surface_start : name.end]
+        if name.entity < 0:
+            return self.bare_ref(name, mention, name.surface_start)
+        return SpeakerRef(RefKind.NAMED, mention, name.surface_start, entity=name.entity)
+
+    def _after_preposition(self, word_index: int) -> bool:
+        if word_index == 0:
+            return False
+        previous = self.words[word_index - 1]
+        same_sentence = previous.sentence == self.words[word_index].sentence
+        return same_sentence and (previous.lower in PREPOSITIONS or previous.possessive)
+
+    def _group_after(self, frame: Frame, position: int) -> SpeakerRef | None:
+        """Name at `position` followed by "and <name>" (allowing ", 70," asides)."""
+        k = position + 1
+        while k < len(frame.items):
+            word = self._word(frame, k)
+            if word is None:
+                return None
+            if word.text == "," or word.text.isdigit():
+                k += 1
+                continue
+            break
+        word = self._word(frame, k) if k < len(frame.items) else None
+        if word is None or word.lower != "and" or k + 1 >= len(frame.items):
+            return None
+        following = frame.items[k + 1]
+        if following.is_quote:
+            return None
+        other = self.name_at(following.word)
+        if other is None or (other.entity < 0 and other.shape != "bare"):
+            return None
+        first_name = self.name_at(frame.items[position].word)
+        assert first_name is not None
+        return SpeakerRef(
+            RefKind.GROUP, self.text[first_name.surface_start : other.end], first_name.surface_start
+        )
+
+
+def _inside_group(ref: SpeakerRef, group: SpeakerRef) -> bool:
+    return group.kind == RefKind.GROUP and ref.start < group.start + len(group.mention)
+
+
+def speaker_from_entity(names: ArticleNames, entity: int) -> Speaker:
+    record = names.entities.entities[entity]
+    return Speaker(name=record.name, kind=record.kind, aliases=record.aliases, entity=entity)
+
+
+def speaker_from_ref(names: ArticleNames, ref: SpeakerRef) -> Speaker | None:
+    """The speaker a non-pronoun reference names, or None when it names no one."""
+    if ref.kind == RefKind.NAMED:
+        return speaker_from_entity(names, ref.entity)
+    if ref.kind == RefKind.NOMINAL_ORG and ref.name:
+        return Speaker(name=ref.name, kind=EntityKind.ORGANIZATION, aliases=(ref.mention,))
+    if ref.kind == RefKind.BARE and ref.name:
+        kind = EntityKind.ORGANIZATION if ref.organisation else EntityKind.PERSON
+        return Speaker(name=ref.name, kind=kind, aliases=(ref.mention,))
+    return None

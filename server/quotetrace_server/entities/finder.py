@@ -1,0 +1,440 @@
+"""Person and organisation mentions, found without NER when it is absent, clustered per article.
+
+Without a NER model a name is a run of capitalised words. The run is cut after the last
+title ("French President", "Mr.", "Water Resources Department Director"), and what is
+left is judged by its shape: an organisation head word ("House", "Ministry", "Times") makes
+an organisation, a place word ("North", "Sea") makes neither, and two or more plain
+capitalised words make a person. A single word is a person only if it names one already seen
+in full (its first or last part: "Macron", "Park") or follows an honorific ("Mr. Osei").
+With NER tags present, the tag decides the kind.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+
+from quotetrace_server.entities.lexicon import (
+    FUNCTION_WORDS,
+    HONORIFICS,
+    MONTHS_AND_DAYS,
+    ORG_HEADS,
+    ORG_NAMES,
+    PLACE_FIRST_WORDS,
+    PLACE_HEADS,
+    TITLE_SUFFIXES,
+    TITLES,
+)
+from quotetrace_server.entities.model import ArticleEntities, Entity, EntityKind, Mention
+from quotetrace_server.entities.words import Word, words_of
+from quotetrace_server.nlp.model import ParsedText
+
+PERSON = "person"
+ORG = "org"
+OTHER = "other"
+
+
+@dataclass
+class NameMention:
+    """One capitalised name in the text, titles split off."""
+
+    start: int  # of the name itself
+    end: int
+    surface_start: int  # including the titles and roles in front of it
+    text: str  # the name without titles
+    surface: str  # the name with its titles
+    parts: tuple[str, ...]  # normalised name parts: lower case, hyphens split
+    shape: str  # PERSON, ORG or OTHER, from the words alone
+    titled: bool  # a title, role or honorific stands in front
+    honorific_gender: str | None
+    possessive: bool
+    first_word: int  # index into the article's word list
+    last_word: int
+    entity: int = -1
+
+
+@dataclass
+class ArticleNames:
+    """Entities plus the richer mention records the attributor needs."""
+
+    entities: ArticleEntities
+    names: list[NameMention]
+    words: list[Word]
+    genders: dict[int, str] = field(default_factory=dict)
+    salience: dict[int, int] = field(default_factory=dict)
+
+
+def normalise_name(name: str) -> str:
+    """Case-, hyphen- and space-insensitive key: "Lee Jae-myung" and "Lee Jae Myung" agree."""
+    return " ".join(_name_parts(name))
+
+
+def _name_parts(name: str) -> tuple[str, ...]:
+    return tuple(p for p in re.split(r"[\s\-‑‐]+", name.lower().strip(" .,")) if p)
+
+
+def find_entities(parsed: ParsedText) -> ArticleNames:
+    """Name mentions of `parsed` clustered into the article's people and organisations."""
+    words = words_of(parsed)
+    use_ner = "ner" in parsed.processors
+    headline = _headline_words(parsed.text, words)
+    runs = _capitalised_runs(words)
+    body_runs = [r for r in runs if not headline[r[0]]]
+    names = [n for run in body_runs for n in _names_in_run(words, run, use_ner)]
+    _mark_adjectival_persons(names, words)
+    known = {n.parts for n in names if n.shape == PERSON and len(n.parts) >= 2}
+    for run in runs:
+        if headline[run[0]]:
+            names.extend(_known_names_in_headline(words, run, known))
+    names.sort(key=lambda n: n.start)
+    return _cluster(names, words)
+
+
+def _headline_words(text: str, words: list[Word]) -> list[bool]:
+    """Per word: is it on a title-case line (a headline), where capitals say nothing about names."""
+    line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+    verdicts: dict[int, bool] = {}
+    flags: list[bool] = []
+    for word in words:
+        line = bisect_right(line_starts, word.start) - 1
+        if line not in verdicts:
+            start = line_starts[line]
+            end = line_starts[line + 1] - 1 if line + 1 < len(line_starts) else len(text)
+            verdicts[line] = _is_title_case(text[start:end])
+        flags.append(verdicts[line])
+    return flags
+
+
+def _is_title_case(line: str) -> bool:
+    if line.count(",") >= 2 or line.rstrip().endswith("."):
+        return False  # a list of names in running text, not a headline
+    tokens = [t for t in re.findall(r"[^\W\d_][\w’'\-]*", line) if t.lower() not in FUNCTION_WORDS]
+    if len(tokens) < 4:
+        return False
+    capitalised = sum(1 for t in tokens if t[0].isupper())
+    return capitalised >= 0.8 * len(tokens)
+
+
+def _capitalised_runs(words: list[Word]) -> list[tuple[int, int]]:
+    """(first, last) word index of each maximal run of capitalised words."""
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for index, word in enumerate(words):
+        capitalised = word.capitalised and not word.is_punct
+        if start is not None and capitalised and _run_continues(words[index - 1], word):
+            continue
+        if start is not None:
+            runs.append((start, index - 1))
+            start = None
+        if word.capitalised and not word.is_punct:
+            start = index
+    if start is not None:
+        runs.append((start, len(words) - 1))
+    return runs
+
+
+def _run_continues(previous: Word, word: Word) -> bool:
+    """Next to each other with a plain space: stanza sometimes splits sentences inside a name,
+    so a sentence break only counts when a full stop or line break marks it."""
+    if previous.possessive or previous.is_punct:
+        return False
+    if previous.sentence == word.sentence:
+        return True
+    return word.start - previous.end == 1
+
+
+def _known_names_in_headline(
+    words: list[Word], run: tuple[int, int], known: set[tuple[str, ...]]
+) -> list[NameMention]:
+    """In a headline, only names already seen in the body count, longest first."""
+    found: list[NameMention] = []
+    index, last = run
+    surnames = {k[0] for k in known} | {k[-1] for k in known}
+    while index <= last:
+        match = next(
+            (
+                end
+                for end in range(last, index, -1)
+                if tuple(p for w in words[index : end + 1] for p in _name_parts(w.text)) in known
+            ),
+            None,
+        )
+        if (
+            match is None
+            and _name_parts(words[index].text)
+            and _name_parts(words[index].text)[0] in surnames
+        ):
+            match = index
+        if match is None:
+            index += 1
+            continue
+        found.append(_plain_name(words, index, match))
+        index = match + 1
+    return found
+
+
+def _plain_name(words: list[Word], first: int, last: int) -> NameMention:
+    text = _text_between(words, first, last)
+    parts = tuple(p for w in words[first : last + 1] for p in _name_parts(w.text))
+    return NameMention(
+        start=words[first].start,
+        end=words[last].end,
+        surface_start=words[first].start,
+        text=text,
+        surface=text,
+        parts=parts,
+        shape=PERSON if len(parts) >= 2 else "bare",
+        titled=False,
+        honorific_gender=None,
+        possessive=words[last].possessive,
+        first_word=first,
+        last_word=last,
+    )
+
+
+DEMONYM_ENDINGS = ("ian", "ean", "ese", "ish")
+
+
+def _mark_adjectival_persons(names: list[NameMention], words: list[Word]) -> None:
+    """An untitled "person" whose first word is a demonym used on its own elsewhere as an
+    adjective ("Italian People’s Party" next to "Italian studies") is not a person."""
+    adjectives = {
+        words[n.first_word].lower
+        for n in names
+        if n.first_word == n.last_word
+        and n.last_word + 1 < len(words)
+        and words[n.last_word + 1].text[:1].islower()
+        and words[n.first_word].lower.endswith(DEMONYM_ENDINGS)
+    }
+    for name in names:
+        if name.shape == PERSON and not name.titled and name.parts[0] in adjectives:
+            name.shape = OTHER
+
+
+def _is_title(word: Word) -> bool:
+    lower = word.lower
+    return lower in TITLES or lower in HONORIFICS or lower.endswith(TITLE_SUFFIXES)
+
+
+def _names_in_run(words: list[Word], run: tuple[int, int], use_ner: bool) -> list[NameMention]:
+    first, last = run
+    while first <= last and words[first].initial and _is_common_opener(words[first]):
+        first += 1
+    if first > last:
+        return []
+    title_end = max((i for i in range(first, last + 1) if _is_title(words[i])), default=first - 1)
+    name_first = title_end + 1
+    if name_first > last:
+        return []
+    titled = title_end >= first or _role_word_before(words, first)
+    honorific = next(
+        (
+            HONORIFICS[words[i].lower]
+            for i in range(first, name_first)
+            if words[i].lower in HONORIFICS
+        ),
+        None,
+    )
+    name_words = words[name_first : last + 1]
+    shape = _ner_shape(name_words) if use_ner else None
+    if shape is None:
+        shape = _shape_of(name_words, titled)
+    text_of = _text_between
+    surface_first = _extend_over_roles(words, first)
+    return [
+        NameMention(
+            start=name_words[0].start,
+            end=name_words[-1].end,
+            surface_start=words[surface_first].start,
+            text=text_of(words, name_first, last),
+            surface=text_of(words, surface_first, last),
+            parts=tuple(p for w in name_words for p in _name_parts(w.text)),
+            shape=shape,
+            titled=titled,
+            honorific_gender=honorific,
+            possessive=words[last].possessive,
+            first_word=surface_first,
+            last_word=last,
+        )
+    ]
+
+
+def _is_common_opener(word: Word) -> bool:
+    """A sentence's first word that is capitalised only because it comes first."""
+    lower = word.lower
+    return lower in FUNCTION_WORDS or (
+        len(lower) > 4 and lower.endswith(("ed", "ing", "ly")) and not word.is_acronym
+    )
+
+
+def _text_between(words: list[Word], first: int, last: int) -> str:
+    """Surface text from word `first` to word `last` with the original single spaces."""
+    parts = [words[first].text]
+    for index in range(first + 1, last + 1):
+        gap = " " if words[index].start > words[index - 1].end else ""
+        parts.append(gap + words[index].text)
+    return "".join(parts)
+
+
+def _role_word_before(words: list[Word], first: int) -> bool:
+    """A lower-case role ("leader", "spokesman", "expert") directly before the run."""
+    if first == 0:
+        return False
+    before = words[first - 1]
+    return before.sentence == words[first].sentence and not before.capitalised and _is_title(before)
+
+
+def _extend_over_roles(words: list[Word], first: int) -> int:
+    """Index of the first word of the titled surface: roles in front of the run and the
+    capitalised words that qualify them ("South African leader", "Kremlin spokesman")."""
+    index = first
+    passed_role = False
+    while index > 0:
+        before = words[index - 1]
+        if before.is_punct or before.possessive or words[index].start - before.end > 1:
+            break
+        if _is_title(before) and not before.capitalised:
+            passed_role = True
+        elif not (passed_role and before.capitalised and not _is_common_opener(before)):
+            break
+        index -= 1
+    return index
+
+
+def _ner_shape(name_words: list[Word]) -> str | None:
+    tags = [w.ner for w in name_words if w.ner and w.ner != "O"]
+    if not tags:
+        return None
+    label = tags[-1].split("-", 1)[-1]
+    if label == "PERSON":
+        return PERSON
+    if label in {"ORG", "NORP"}:
+        return ORG if label == "ORG" else OTHER
+    return OTHER
+
+
+def _shape_of(name_words: list[Word], titled: bool) -> str:
+    """PERSON, ORG, OTHER, or "bare" (one untitled word: decided later by clustering)."""
+    lowers = [w.lower for w in name_words]
+    stripped = [w.rstrip(".") for w in lowers]  # "Corp." and "Corp", "Sep." and "Sep"
+    if " ".join(lowers) in ORG_NAMES or lowers[-1] in ORG_HEADS or stripped[-1] in ORG_HEADS:
+        return ORG
+    if any(w in MONTHS_AND_DAYS for w in stripped) or any(
+        c.isdigit() for w in name_words for c in w.text
+    ):
+        return OTHER
+    if stripped[0] in PLACE_FIRST_WORDS or stripped[-1] in PLACE_HEADS:
+        return OTHER
+    if len(name_words) == 1 and name_words[0].is_acronym:
+        return ORG
+    if any(w.is_acronym for w in name_words):
+        return OTHER
+    if titled or len(name_words) >= 2:
+        return PERSON
+    return "bare"
+
+
+@dataclass
+class _Cluster:
+    kind: EntityKind
+    names: list[str] = field(default_factory=list)  # titles stripped
+    aliases: list[str] = field(default_factory=list)  # every surface form
+
+
+def _cluster(names: list[NameMention], words: list[Word]) -> ArticleNames:
+    clusters: list[_Cluster] = []
+    by_key: dict[tuple[str, ...] | str, int] = {}
+    counts: Counter[int] = Counter()
+    first_seen: dict[int, int] = {}
+
+    def add(key: tuple[str, ...] | str, name: NameMention, kind: EntityKind) -> int:
+        if key not in by_key:
+            by_key[key] = len(clusters)
+            clusters.append(_Cluster(kind))
+            first_seen[by_key[key]] = name.start
+        return by_key[key]
+
+    # Full names first, so that single words can be linked to them afterwards.
+    for name in names:
+        if name.shape == PERSON and len(name.parts) >= 2:
+            name.entity = add(name.parts, name, EntityKind.PERSON)
+        elif name.shape == ORG:
+            name.entity = add("org:" + _org_key(name.text), name, EntityKind.ORGANIZATION)
+        if name.entity >= 0:
+            counts[name.entity] += 1
+    for name in names:
+        if name.entity >= 0 or name.shape not in (PERSON, "bare"):
+            continue
+        bearer = _most_salient_bearer(name.parts, by_key, counts, first_seen)
+        if bearer is not None:
+            name.entity = bearer
+        elif name.shape == PERSON:  # titled ("Mr. Smith") or tagged PERSON by NER
+            name.entity = add(name.parts, name, EntityKind.PERSON)
+        if name.entity >= 0:
+            counts[name.entity] += 1
+    genders: dict[int, str] = {}
+    for name in names:
+        if name.entity < 0:
+            continue
+        cluster = clusters[name.entity]
+        _append_new(cluster.names, name.text)
+        _append_new(cluster.aliases, name.text)
+        _append_new(cluster.aliases, name.surface)
+        if name.honorific_gender:
+            genders.setdefault(name.entity, name.honorific_gender)
+    final = tuple(
+        Entity(name=_canonical(c.names, c.kind), kind=c.kind, aliases=tuple(c.aliases))
+        for c in clusters
+    )
+    mentions = tuple(
+        Mention(text=n.surface, start=n.surface_start, end=n.end, entity=n.entity)
+        for n in names
+        if n.entity >= 0
+    )
+    return ArticleNames(
+        entities=ArticleEntities(entities=final, mentions=mentions),
+        names=names,
+        words=words,
+        genders=genders,
+        salience=dict(counts),
+    )
+
+
+def _append_new(items: list[str], item: str) -> None:
+    if item not in items:
+        items.append(item)
+
+
+def _org_key(text: str) -> str:
+    key = normalise_name(text)
+    return key[4:] if key.startswith("the ") else key
+
+
+def _most_salient_bearer(
+    parts: tuple[str, ...],
+    by_key: dict[tuple[str, ...] | str, int],
+    counts: Counter[int],
+    first_seen: dict[int, int],
+) -> int | None:
+    """The person whose full name starts or ends with this single-word name, most mentioned
+    first, earliest-introduced on ties ("Park" is the president, not the wire editor)."""
+    if len(parts) != 1:
+        return by_key.get(parts)
+    word = parts[0]
+    candidates = [
+        index
+        for key, index in by_key.items()
+        if isinstance(key, tuple) and (key[0] == word or key[-1] == word)
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda i: (-counts[i], first_seen[i]))
+
+
+def _canonical(names: list[str], kind: EntityKind) -> str:
+    """The fullest name seen (titles already stripped); the first seen among equals."""
+    if kind == EntityKind.ORGANIZATION:
+        names = [re.sub(r"^(?i:the)\s+", "", n) for n in names]
+    return max(names, key=lambda n: (len(_name_parts(n)), -names.index(n)))

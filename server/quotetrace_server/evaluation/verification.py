@@ -1,0 +1,325 @@
+"""Measure the verifier (verdict accuracy, calibration) and utterance clustering (pairwise F1)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import combinations, pairwise
+from pathlib import Path
+
+from quotetrace_server.index.names import name_key
+from quotetrace_server.index.store import QuoteStore
+from quotetrace_server.ingest.model import Article
+from quotetrace_server.verify.model import Verdict, VerifyQuery, VerifyResult
+from quotetrace_server.verify.verifier import Verifier
+
+CALIBRATION_BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)
+
+
+# --- verification ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueryCase:
+    query: str
+    claimed_speaker: str | None
+    expected_verdict: Verdict
+    expected_speaker: str | None
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    case: QueryCase
+    verdict: Verdict
+    confidence: float
+    top_speaker: str | None
+    explanation: str
+
+    @property
+    def verdict_correct(self) -> bool:
+        return self.verdict is self.case.expected_verdict
+
+    @property
+    def speaker_correct(self) -> bool:
+        """The top corpus speaker is the expected one (True when none is expected)."""
+        if self.case.expected_speaker is None:
+            return True
+        return self.top_speaker is not None and name_key(self.top_speaker) == name_key(
+            self.case.expected_speaker
+        )
+
+    @property
+    def correct(self) -> bool:
+        return self.verdict_correct and self.speaker_correct
+
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    low: float
+    high: float
+    count: int
+    mean_confidence: float
+    accuracy: float
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    outcomes: tuple[QueryOutcome, ...]
+    confusion: dict[tuple[Verdict, Verdict], int] = field(default_factory=dict)
+
+    @property
+    def verdict_accuracy(self) -> float:
+        return _ratio(sum(o.verdict_correct for o in self.outcomes), len(self.outcomes))
+
+    @property
+    def accuracy(self) -> float:
+        """Verdict and expected speaker both right."""
+        return _ratio(sum(o.correct for o in self.outcomes), len(self.outcomes))
+
+    @property
+    def false_verified(self) -> int:
+        """VERIFIED given to a query that is not verified: the error that must not happen."""
+        return sum(
+            o.verdict is Verdict.VERIFIED and o.case.expected_verdict is not Verdict.VERIFIED
+            for o in self.outcomes
+        )
+
+    def calibration(self) -> list[CalibrationBin]:
+        bins: list[CalibrationBin] = []
+        for low, high in pairwise(CALIBRATION_BINS):
+            inside = [o for o in self.outcomes if low <= o.confidence < high]
+            bins.append(
+                CalibrationBin(
+                    low=low,
+                    high=min(high, 1.0),
+                    count=len(inside),
+                    mean_confidence=_ratio(sum(o.confidence for o in inside), len(inside)),
+                    accuracy=_ratio(sum(o.correct for o in inside), len(inside)),
+                )
+            )
+        return bins
+
+    @property
+    def expected_calibration_error(self) -> float:
+        n = len(self.outcomes)
+        return (
+            sum(
+                b.count / n * abs(b.mean_confidence - b.accuracy)
+                for b in self.calibration()
+                if b.count
+            )
+            if n
+            else 0.0
+        )
+
+
+def load_queries(path: Path) -> list[QueryCase]:
+    cases: list[QueryCase] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        cases.append(
+            QueryCase(
+                query=d["query"],
+                claimed_speaker=d.get("claimed_speaker"),
+                expected_verdict=Verdict(d["expected_verdict"]),
+                expected_speaker=d.get("expected_speaker"),
+            )
+        )
+    return cases
+
+
+def evaluate_verification(store: QuoteStore, queries_path: Path) -> VerificationReport:
+    verifier = Verifier(store)
+    outcomes: list[QueryOutcome] = []
+    for case in load_queries(queries_path):
+        result = verifier.verify(VerifyQuery(case.query, case.claimed_speaker))
+        outcomes.append(_outcome(case, result))
+    confusion = Counter((o.case.expected_verdict, o.verdict) for o in outcomes)
+    return VerificationReport(tuple(outcomes), dict(confusion))
+
+
+def _outcome(case: QueryCase, result: VerifyResult) -> QueryOutcome:
+    return QueryOutcome(
+        case=case,
+        verdict=result.verdict,
+        confidence=result.confidence,
+        top_speaker=result.speakers[0].name if result.speakers else None,
+        explanation=result.explanation,
+    )
+
+
+def format_verification_report(report: VerificationReport) -> str:
+    n = len(report.outcomes)
+    lines = [
+        f"Verification: {n} queries",
+        f"  verdict accuracy            {report.verdict_accuracy:.3f}"
+        f" ({sum(o.verdict_correct for o in report.outcomes)}/{n})",
+        f"  verdict + speaker accuracy  {report.accuracy:.3f}",
+        f"  VERIFIED given wrongly      {report.false_verified}",
+        f"  expected calibration error  {report.expected_calibration_error:.3f}",
+        "",
+        "Confusion (rows expected, columns returned):",
+    ]
+    verdicts = list(Verdict)
+    header = "  " + "expected \\ got".ljust(16) + "".join(v.value[:13].rjust(14) for v in verdicts)
+    lines.append(header)
+    for expected in verdicts:
+        cells = "".join(str(report.confusion.get((expected, got), 0)).rjust(14) for got in verdicts)
+        lines.append("  " + expected.value.ljust(16) + cells)
+    lines += ["", "Reliability (confidence bin: queries, mean confidence, accuracy):"]
+    for b in report.calibration():
+        if b.count:
+            lines.append(
+                f"  [{b.low:.1f}, {b.high:.1f})  n={b.count:3d}  conf={b.mean_confidence:.3f}"
+                f"  acc={b.accuracy:.3f}"
+            )
+    errors = [o for o in report.outcomes if not o.correct]
+    lines += ["", f"Errors ({len(errors)}):"]
+    for o in errors:
+        lines.append(
+            f"  {o.case.query!r} claimed={o.case.claimed_speaker!r}: expected"
+            f" {o.case.expected_verdict.value}/{o.case.expected_speaker},"
+            f" got {o.verdict.value}/{o.top_speaker} (conf {o.confidence:.2f}) — {o.explanation}"
+        )
+    return "\n".join(lines)
+
+
+# --- clustering -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClusteringReport:
+    precision: float
+    recall: float
+    f1: float
+    gold_pairs: int
+    predicted_pairs: int
+    true_pairs: int
+    items: int
+    unmatched_gold: tuple[str, ...]
+    missed_pairs: tuple[tuple[str, str], ...]
+    wrong_pairs: tuple[tuple[str, str], ...]
+
+
+def evaluate_clustering(
+    store: QuoteStore, gold_variants_path: Path, articles: Sequence[Article]
+) -> ClusteringReport:
+    """Pairwise precision/recall/F1 of utterance clusters over the gold quotations.
+
+    Items are the gold speech quotations (``quotes.jsonl`` beside the variants file; gold
+    variant members when it is absent), each matched to the stored quotation overlapping
+    its span. Gold clusters are the variant groups; every other item is a singleton.
+    """
+    gold_dir = gold_variants_path.parent
+    ids_by_file = _article_ids_by_source(articles)
+    clusters = [
+        [(m["file"], int(m["start"]), m["quote"]) for m in json.loads(line)["members"]]
+        for line in gold_variants_path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    items = _gold_items(gold_dir, clusters)
+    gold_label = {item: i for i, cluster in enumerate(clusters) for item in cluster}
+    predicted: dict[tuple[str, int, str], str] = {}
+    unmatched: list[str] = []
+    for item in items:
+        utterance = _utterance_of(store, ids_by_file.get(item[0]), item[1], len(item[2]))
+        if utterance is None:
+            unmatched.append(f"{item[0]}@{item[1]} {item[2]!r}")
+        else:
+            predicted[item] = utterance
+    gold_pairs = {
+        p
+        for p in combinations(items, 2)
+        if p[0] in gold_label and gold_label.get(p[1]) == gold_label[p[0]]
+    }
+    pred_pairs = {
+        p
+        for p in combinations([i for i in items if i in predicted], 2)
+        if predicted[p[0]] == predicted[p[1]]
+    }
+    true = gold_pairs & pred_pairs
+    precision = _ratio(len(true), len(pred_pairs)) if pred_pairs else 1.0
+    recall = _ratio(len(true), len(gold_pairs)) if gold_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+    def show(
+        pairs: set[tuple[tuple[str, int, str], tuple[str, int, str]]],
+    ) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((f"{a[0][:3]}:{a[2]}", f"{b[0][:3]}:{b[2]}") for a, b in pairs))
+
+    return ClusteringReport(
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        gold_pairs=len(gold_pairs),
+        predicted_pairs=len(pred_pairs),
+        true_pairs=len(true),
+        items=len(items),
+        unmatched_gold=tuple(unmatched),
+        missed_pairs=show(gold_pairs - pred_pairs),
+        wrong_pairs=show(pred_pairs - gold_pairs),
+    )
+
+
+def format_clustering_report(report: ClusteringReport) -> str:
+    lines = [
+        f"Utterance clustering over {report.items} gold quotations:",
+        f"  pairwise precision {report.precision:.3f}  recall {report.recall:.3f}"
+        f"  F1 {report.f1:.3f}",
+        f"  pairs: gold {report.gold_pairs}, predicted {report.predicted_pairs},"
+        f" right {report.true_pairs}",
+    ]
+    if report.unmatched_gold:
+        lines.append(f"  gold quotations not in the index ({len(report.unmatched_gold)}):")
+        lines += [f"    {u}" for u in report.unmatched_gold]
+    if report.missed_pairs:
+        lines.append("  missed pairs:")
+        lines += [f"    {a}  <->  {b}" for a, b in report.missed_pairs]
+    if report.wrong_pairs:
+        lines.append("  wrong pairs:")
+        lines += [f"    {a}  <->  {b}" for a, b in report.wrong_pairs]
+    return "\n".join(lines)
+
+
+def _gold_items(
+    gold_dir: Path, clusters: list[list[tuple[str, int, str]]]
+) -> list[tuple[str, int, str]]:
+    quotes_path = gold_dir / "quotes.jsonl"
+    items: dict[tuple[str, int, str], None] = {}
+    if quotes_path.is_file():
+        for line in quotes_path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                d = json.loads(line)
+                items[(d["file"], int(d["start"]), d["quote"])] = None
+    for cluster in clusters:
+        items.update(dict.fromkeys(cluster))
+    return list(items)
+
+
+def _article_ids_by_source(articles: Sequence[Article]) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    for article in articles:
+        if article.meta.source_name:
+            ids[Path(article.meta.source_name).name] = article.article_id
+    return ids
+
+
+def _utterance_of(store: QuoteStore, article_id: str | None, start: int, length: int) -> str | None:
+    """The utterance of the stored quotation overlapping a gold span most (None if none)."""
+    if article_id is None:
+        return None
+    quotes, _ = store.list_quotes(article_id=article_id, limit=100_000)
+    best: tuple[int, str] | None = None
+    for q in quotes:
+        overlap = min(q.end, start + length) - max(q.start, start)
+        if overlap > 0 and q.utterance_id is not None and (best is None or overlap > best[0]):
+            best = (overlap, q.utterance_id)
+    return None if best is None else best[1]
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else 0.0

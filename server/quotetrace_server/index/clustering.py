@@ -1,0 +1,111 @@
+"""When two printed quotations are the same utterance (variants of one thing said).
+
+Each rule is a kind of edit reprinting does to wire copy. Rules that tolerate more
+change ask for more agreement on who spoke, so that different sentences by the same
+person stay apart and the same sentence pinned on different people still meets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quotetrace_server.index.similarity import (
+    best_window_similarity,
+    has_content_word,
+    is_contiguous_run,
+    sequence_similarity,
+)
+
+# A quotation this long printed identically elsewhere is the same utterance whoever
+# the attributor named: the disagreement is then an attribution question, not two sayings.
+IDENTICAL_ANY_SPEAKER_MIN_WORDS = 4
+# Lemma-level Indel similarity above which two full quotations are one (edited) text.
+NEAR_IDENTICAL_MIN = 0.75
+NEAR_IDENTICAL_MIN_WORDS = 3
+# A fragment of at least this many words found verbatim in a longer quotation belongs
+# to it even when one side is unattributed; shorter fragments need the same speaker.
+CONTAINED_ANY_SPEAKER_MIN_WORDS = 4
+# Fragment aligned with a window of a longer quotation by the same named speaker.
+FUZZY_CONTAINED_MIN = 0.8
+# Quotation plus the reporter's lead-in words ("they would discuss"), same named speaker.
+FRAMED_MIN = 0.8
+# Links between whole texts; the others attach a fragment or a re-translation.
+STRONG_LINKS = frozenset({"identical", "near-identical"})
+
+
+_SPEECH_VERBS = frozenset(
+    ["say", "tell", "add", "state", "confirm", "reply", "note", "stress", "warn", "insist"]
+)
+
+
+@dataclass(frozen=True)
+class QuoteSketch:
+    words: tuple[str, ...]  # normalised surface words
+    lemmas: tuple[str, ...]  # lemma key of the words
+    lead: tuple[str, ...]  # lemma key of up to 3 words before the opening mark
+    speaker: int | None  # corpus speaker, None when unattributed
+
+
+def _speakers_compatible(a: QuoteSketch, b: QuoteSketch) -> bool:
+    return a.speaker is None or b.speaker is None or a.speaker == b.speaker
+
+
+def _same_named_speaker(a: QuoteSketch, b: QuoteSketch) -> bool:
+    return a.speaker is not None and a.speaker == b.speaker
+
+
+def link_reason(a: QuoteSketch, b: QuoteSketch) -> str | None:
+    """Why ``a`` and ``b`` are one utterance, or None when they are not."""
+    if not a.words or not b.words:
+        return None
+    if a.words == b.words:
+        if len(a.words) >= IDENTICAL_ANY_SPEAKER_MIN_WORDS or (
+            _speakers_compatible(a, b) and has_content_word(a.lemmas)
+        ):
+            return "identical"
+        return None
+    if not _speakers_compatible(a, b):
+        return None
+    short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
+    if len(short.words) < CONTAINED_ANY_SPEAKER_MIN_WORDS and not has_content_word(short.lemmas):
+        # "of the", "is": a fragment of function words fits inside anything.
+        return _near_identical(a, b)
+    if is_contiguous_run(short.words, long.words) and (
+        len(short.words) >= CONTAINED_ANY_SPEAKER_MIN_WORDS or _same_named_speaker(a, b)
+    ):
+        return "contained"
+    if _near_identical(a, b):
+        return "near-identical"
+    if not _same_named_speaker(a, b):
+        return None
+    if len(short.lemmas) >= 2 and best_window_similarity(short.lemmas, long.lemmas) >= (
+        FUZZY_CONTAINED_MIN
+    ):
+        return "fuzzy-contained"
+    if _framed_match(a, b):
+        return "same-frame"
+    return None
+
+
+def _near_identical(a: QuoteSketch, b: QuoteSketch) -> str | None:
+    if (
+        min(len(a.lemmas), len(b.lemmas)) >= NEAR_IDENTICAL_MIN_WORDS
+        and sequence_similarity(a.lemmas, b.lemmas) >= NEAR_IDENTICAL_MIN
+    ):
+        return "near-identical"
+    return None
+
+
+def _framed_match(a: QuoteSketch, b: QuoteSketch) -> bool:
+    # Reprints keep the reporter's lead-in while re-translating the quoted words:
+    # 'They would discuss "all issues,"' / 'they would "discuss all topics."'. The quoted
+    # words must still share half of the shorter quotation, and the lead-ins more than a
+    # speech verb: every quotation of one speaker may follow "Putin said".
+    shared = set(a.lemmas) & set(b.lemmas)
+    if not a.lead or not b.lead or 2 * len(shared) < min(len(set(a.lemmas)), len(set(b.lemmas))):
+        return False
+    if not (set(a.lead) & set(b.lead)) - _SPEECH_VERBS:
+        return False
+    framed_a, framed_b = a.lead + a.lemmas, b.lead + b.lemmas
+    short, long = (framed_a, framed_b) if len(framed_a) <= len(framed_b) else (framed_b, framed_a)
+    return best_window_similarity(short, long) >= FRAMED_MIN

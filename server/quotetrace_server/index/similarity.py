@@ -1,0 +1,329 @@
+"""Word-level comparisons that decide whether two printed quotations are one utterance.
+
+Wire copy is re-edited as it is reprinted: words are inserted ("exactly"), contractions
+are spelled out, a translation swaps "this" for "that" or "came" for "come". Comparing
+*lemma keys* (contractions expanded, common irregular verbs reduced to their base form,
+demonstratives folded) lets those edits count as small changes, while the surface words
+still decide exactness for verification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rapidfuzz.distance import Indel
+
+_CONTRACTION_SUFFIXES = (
+    ("n't", ("not",)),
+    ("'ll", ("will",)),
+    ("'ve", ("have",)),
+    ("'re", ("are",)),
+    ("'m", ("am",)),
+    ("'d", ("would",)),
+)
+# "'s" is only "is" after pronouns and demonstratives; elsewhere it is a possessive.
+_IS_CONTRACTED = frozenset(
+    ["that", "it", "he", "she", "there", "here", "what", "who", "where", "how", "let", "this"]
+)
+_SPECIAL = {"won't": ("will", "not"), "can't": ("can", "not"), "let's": ("let", "us")}
+
+# Irregular forms of frequent English verbs (and "be"), mapped to the base form.
+_IRREGULAR = {
+    "am": "be",
+    "is": "be",
+    "are": "be",
+    "was": "be",
+    "were": "be",
+    "been": "be",
+    "being": "be",
+    "has": "have",
+    "had": "have",
+    "having": "have",
+    "does": "do",
+    "did": "do",
+    "done": "do",
+    "came": "come",
+    "comes": "come",
+    "coming": "come",
+    "went": "go",
+    "gone": "go",
+    "goes": "go",
+    "said": "say",
+    "says": "say",
+    "made": "make",
+    "makes": "make",
+    "took": "take",
+    "taken": "take",
+    "gave": "give",
+    "given": "give",
+    "got": "get",
+    "gotten": "get",
+    "saw": "see",
+    "seen": "see",
+    "knew": "know",
+    "known": "know",
+    "thought": "think",
+    "told": "tell",
+    "found": "find",
+    "left": "leave",
+    "felt": "feel",
+    "brought": "bring",
+    "began": "begin",
+    "begun": "begin",
+    "kept": "keep",
+    "held": "hold",
+    "stood": "stand",
+    "won": "win",
+    "led": "lead",
+    "met": "meet",
+    "paid": "pay",
+    "sent": "send",
+    "built": "build",
+    "spent": "spend",
+    "fought": "fight",
+    "became": "become",
+    "bought": "buy",
+    "meant": "mean",
+    "spoke": "speak",
+    "spoken": "speak",
+    "wrote": "write",
+    "written": "write",
+    "chose": "choose",
+    "chosen": "choose",
+    "grew": "grow",
+    "grown": "grow",
+    "lost": "lose",
+    "heard": "hear",
+    "will": "will",
+    "would": "will",
+    "could": "can",
+    "should": "shall",
+    "might": "may",
+}
+_DEMONSTRATIVE = {"this": "that", "these": "those"}
+
+# English function words (lemma forms included): a fragment made only of these says
+# nothing about which saying it comes from.
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "so",
+        "yet",
+        "if",
+        "then",
+        "than",
+        "that",
+        "those",
+        "this",
+        "these",
+        "there",
+        "here",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "to",
+        "into",
+        "onto",
+        "upon",
+        "about",
+        "over",
+        "under",
+        "after",
+        "before",
+        "between",
+        "through",
+        "during",
+        "without",
+        "within",
+        "against",
+        "among",
+        "as",
+        "like",
+        "i",
+        "me",
+        "my",
+        "mine",
+        "we",
+        "us",
+        "our",
+        "ours",
+        "you",
+        "your",
+        "yours",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "hers",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "theirs",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "all",
+        "any",
+        "both",
+        "each",
+        "every",
+        "few",
+        "many",
+        "more",
+        "most",
+        "much",
+        "other",
+        "some",
+        "such",
+        "no",
+        "not",
+        "only",
+        "own",
+        "same",
+        "too",
+        "very",
+        "just",
+        "also",
+        "be",
+        "is",
+        "am",
+        "are",
+        "was",
+        "were",
+        "been",
+        "being",
+        "have",
+        "has",
+        "had",
+        "having",
+        "do",
+        "does",
+        "did",
+        "done",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "say",
+        "said",
+        "tell",
+        "told",
+        "add",
+        "added",
+        "s",
+        "t",
+        "ll",
+        "ve",
+        "re",
+        "d",
+        "m",
+        "one",
+        "two",
+        "up",
+        "down",
+        "out",
+        "off",
+        "again",
+        "further",
+        "once",
+    ]
+)
+
+
+def has_content_word(lemmas: Sequence[str]) -> bool:
+    """At least one word that is not a function word."""
+    return any(w not in FUNCTION_WORDS for w in lemmas)
+
+
+def _expand(word: str) -> tuple[str, ...]:
+    word = word.replace("’", "'")
+    if word in _SPECIAL:
+        return _SPECIAL[word]
+    for suffix, expansion in _CONTRACTION_SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return (word[: -len(suffix)], *expansion)
+    if word.endswith("'s") and word[:-2] in _IS_CONTRACTED:
+        return (word[:-2], "is")
+    return (word,)
+
+
+def _lemma(word: str) -> str:
+    word = _DEMONSTRATIVE.get(word, word)
+    base = _IRREGULAR.get(word)
+    if base is not None:
+        return base
+    # A plain plural: strip one trailing "s" from longer words that do not end in "ss".
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def lemma_key(words: Sequence[str]) -> tuple[str, ...]:
+    """Normalised words → contraction-expanded, lemmatised words for fuzzy comparison."""
+    out: list[str] = []
+    for word in words:
+        for part in _expand(word):
+            out.append(_lemma(part.strip("'")))
+    return tuple(w for w in out if w)
+
+
+def sequence_similarity(a: Sequence[str], b: Sequence[str]) -> float:
+    """Indel similarity of two word sequences in [0, 1] (2·LCS / (len a + len b))."""
+    if not a and not b:
+        return 1.0
+    return float(Indel.normalized_similarity(list(a), list(b)))
+
+
+def is_contiguous_run(short: Sequence[str], long: Sequence[str]) -> bool:
+    """``short`` occurs in ``long`` as consecutive whole words."""
+    n = len(short)
+    if n == 0 or n > len(long):
+        return False
+    first = short[0]
+    return any(
+        long[i] == first and tuple(long[i : i + n]) == tuple(short)
+        for i in range(len(long) - n + 1)
+    )
+
+
+def best_window_similarity(short: Sequence[str], long: Sequence[str], slack: int = 1) -> float:
+    """How well ``short`` aligns with some window of ``long`` (sizes len±slack words)."""
+    if not short or not long:
+        return 0.0
+    if len(short) >= len(long):
+        return sequence_similarity(short, long)
+    best = 0.0
+    short_list = list(short)
+    for size in range(max(1, len(short) - slack), min(len(long), len(short) + slack) + 1):
+        for start in range(len(long) - size + 1):
+            window = long[start : start + size]
+            if short_list[0] not in window and short_list[-1] not in window:
+                continue
+            score = float(Indel.normalized_similarity(short_list, list(window)))
+            best = max(best, score)
+    return best

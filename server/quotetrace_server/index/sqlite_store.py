@@ -1,0 +1,926 @@
+"""The quote index on SQLite (stdlib sqlite3, WAL): articles, quotations, speakers, utterances.
+
+Concurrency: one writer at a time (a lock around ``add_article``), any number of reader
+threads, each with its own connection (WAL lets them read while the writer writes).
+An in-memory database (":memory:") cannot be shared between connections, so there one
+connection serves every thread under the same lock.
+
+Crash safety: each article is written in one transaction, so a process killed mid-ingest
+leaves the article either fully indexed or absent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
+from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.index.clustering import STRONG_LINKS, QuoteSketch, link_reason
+from quotetrace_server.index.model import (
+    CorpusStats,
+    IngestOutcome,
+    QuoteDetail,
+    SearchHit,
+    SpeakerRecord,
+    StoredQuote,
+)
+from quotetrace_server.index.names import name_key, name_tokens
+from quotetrace_server.index.similarity import lemma_key
+from quotetrace_server.ingest.model import Article, ArticleMeta
+from quotetrace_server.verify.normalize import index_terms, normalize, words
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles(
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL UNIQUE,
+    text TEXT NOT NULL,
+    title TEXT, outlet TEXT, wire_credits TEXT NOT NULL, byline TEXT, date TEXT,
+    url TEXT, source_name TEXT,
+    processors TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS speakers(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name_key TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS speaker_aliases(
+    speaker INTEGER NOT NULL REFERENCES speakers(id),
+    alias TEXT NOT NULL,
+    alias_key TEXT NOT NULL,
+    PRIMARY KEY(speaker, alias)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS speaker_aliases_key ON speaker_aliases(alias_key);
+-- First and last token of each speaker's name key: how a bare "Putin" finds its person.
+CREATE TABLE IF NOT EXISTS speaker_name_parts(
+    part TEXT NOT NULL,
+    speaker INTEGER NOT NULL REFERENCES speakers(id),
+    PRIMARY KEY(part, speaker)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS utterances(id INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS quotes(
+    id INTEGER PRIMARY KEY,
+    article INTEGER NOT NULL REFERENCES articles(id),
+    seq INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    norm TEXT NOT NULL,
+    norm_hash INTEGER NOT NULL,
+    lemmas TEXT NOT NULL,
+    lead TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    speaker INTEGER REFERENCES speakers(id),
+    article_speaker TEXT,
+    speaker_mention TEXT, cue TEXT, sieve TEXT,
+    confidence REAL NOT NULL,
+    context TEXT NOT NULL,
+    utterance INTEGER REFERENCES utterances(id)
+);
+CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article, seq);
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker, article, seq);
+CREATE INDEX IF NOT EXISTS quotes_utterance ON quotes(utterance);
+CREATE INDEX IF NOT EXISTS quotes_norm_hash ON quotes(norm_hash);
+-- Contentless postings of speech quotations: surface terms and lemma terms.
+-- Terms are surface words, their lemmas, and adjacent-word pairs ("why_we"): a pair of
+-- common words is far more selective than either word, which keeps retrieval bounded
+-- for quotations made of everyday words.
+CREATE VIRTUAL TABLE IF NOT EXISTS quote_terms USING fts5(
+    terms, content='', tokenize="unicode61 tokenchars '_'"
+);
+-- Document frequency per term, kept with the postings: fts5vocab counts by walking a
+-- term's whole posting list, far too slow for common words at query time.
+CREATE TABLE IF NOT EXISTS term_df(term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+"""
+
+# Retrieval reads the postings of the query's rarest terms only, up to this many
+# postings in all (at least the single rarest term): bounded work at any corpus size.
+_POSTINGS_BUDGET = 2_000
+_MAX_QUERY_TERMS = 6
+# When every term is over budget: quotations containing all of this many rarest terms.
+_ALL_OF_TERMS = 4
+# Terms with more postings than this are too costly to intersect (and say little).
+_INTERSECT_MAX_DF = 50_000
+# Clustering looks wider than a query: a long quotation must find the short fragments
+# printed from it, and a fragment's only term may not be among the long one's rarest.
+_CLUSTER_MAX_TERMS = 48
+_CLUSTER_CANDIDATES = 60
+_LEAD_WORDS = 3
+# A cluster whose longest printing is shorter than this is a fragment cluster: it may be
+# merged into any cluster it links to.
+_FRAGMENT_MAX_WORDS = 8
+_SENTENCE_BREAK = re.compile(r"(?:[.!?]\s|\n)")
+_OPENING_MARKS = "\"'“‘«„‚"
+
+
+@dataclass(frozen=True)
+class _QuoteRow:
+    """A quotation as prepared for insertion."""
+
+    quote: AttributedQuote
+    norm: str
+    lemmas: tuple[str, ...]
+    lead: tuple[str, ...]
+    speaker: int | None
+
+
+def _norm_hash(norm: str) -> int:
+    return int.from_bytes(
+        hashlib.blake2b(norm.encode(), digest_size=8).digest(), "big", signed=True
+    )
+
+
+def lead_words(text: str, start: int) -> tuple[str, ...]:
+    """Lemma key of up to three words before a quotation's opening mark, same sentence.
+
+    Only for quotations woven into the reporter's sentence ('would discuss “all
+    issues”'): after a colon or comma ('Putin said: “…”') the words before are just the
+    attribution, the same for every quotation of that speaker, and are not kept.
+    """
+    before = text[max(0, start - 120) : start].rstrip().rstrip(_OPENING_MARKS).rstrip()
+    if not before or before[-1] in ",:;":
+        return ()
+    breaks = list(_SENTENCE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end() :]
+    return lemma_key(words(normalize(before))[-_LEAD_WORDS:])
+
+
+def _fts_terms(norm: str, lemmas: Sequence[str]) -> str:
+    return " ".join(query_terms(norm, lemmas))
+
+
+def query_terms(norm: str, lemmas: Sequence[str]) -> list[str]:
+    """Postings terms of a normalised text: words, lemma words and adjacent word pairs."""
+    surface = [t.replace("_", "") for t in index_terms(norm)]
+    surface = [t for t in surface if t]
+    terms = dict.fromkeys(surface)
+    for lemma in lemmas:
+        terms.update(dict.fromkeys(t.replace("_", "") for t in index_terms(lemma)))
+    terms.update(dict.fromkeys(f"{a}_{b}" for a, b in itertools.pairwise(surface)))
+    terms.pop("", None)
+    return list(terms)
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def outlet_label(outlet: str | None, wire_credits: Sequence[str]) -> str:
+    """What the text supports as its outlet: the outlet, else "via <wire>", else "(unstated)"."""
+    if outlet:
+        return outlet
+    if wire_credits:
+        return "via " + " & ".join(wire_credits)
+    return "(unstated)"
+
+
+class SqliteStore:
+    """QuoteStore on one SQLite file (or ":memory:" for tests)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._path = str(path)
+        self._memory = self._path == ":memory:"
+        self._lock = threading.RLock()
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._closed = False
+        self._shared: sqlite3.Connection | None = None
+        if self._memory:
+            self._shared = self._open()
+        with self._writing() as conn:
+            conn.executescript(_SCHEMA)
+
+    # --- connections --------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA foreign_keys=ON")
+        if not self._memory:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA cache_size=-65536")
+        with self._lock:
+            self._connections.append(conn)
+        return conn
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._closed:
+            raise RuntimeError("store is closed")
+        if self._shared is not None:
+            return self._shared
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._open()
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        if self._shared is not None:
+            with self._lock:
+                yield self._shared
+        else:
+            yield self._connection()
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield self._connection()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._writing() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+
+    # --- ingest -------------------------------------------------------------------------
+
+    def add_article(self, article: Article, quotes: ArticleQuotes) -> IngestOutcome:
+        article_id = article.article_id
+        with self._transaction() as conn:
+            if self._article_rowid(conn, article_id) is not None:
+                return IngestOutcome(article_id=article_id, added=False, quotes_added=0)
+            article_rowid = self._insert_article(conn, article, quotes.processors)
+            speakers = self._resolve_article_speakers(conn, quotes.quotes)
+            for seq, quote in enumerate(quotes.quotes):
+                row = self._prepare(article.text, quote, speakers)
+                quote_rowid = self._insert_quote(conn, article_rowid, seq, row)
+                if quote.kind is not QuoteKind.TERM:
+                    self._cluster(conn, quote_rowid, row)
+        return IngestOutcome(article_id=article_id, added=True, quotes_added=len(quotes.quotes))
+
+    def bulk_add(self, items: Iterable[tuple[Article, ArticleQuotes]], batch: int = 2000) -> int:
+        """Bulk path for large loads (benchmarks, re-indexing); returns articles added.
+
+        Same rows as ``add_article`` with one difference: utterance clustering only joins
+        *identical* normalised quotations (a hash lookup), not near-identical or contained
+        ones, so that loading a million quotations does not run a fuzzy search per quote.
+        Commits every ``batch`` articles; already indexed texts are skipped.
+        """
+        added = 0
+        pending = 0
+        with self._writing() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for article, quotes in items:
+                    if self._article_rowid(conn, article.article_id) is not None:
+                        continue
+                    article_rowid = self._insert_article(conn, article, quotes.processors)
+                    speakers = self._resolve_article_speakers(conn, quotes.quotes)
+                    for seq, quote in enumerate(quotes.quotes):
+                        row = self._prepare(article.text, quote, speakers)
+                        quote_rowid = self._insert_quote(conn, article_rowid, seq, row)
+                        if quote.kind is not QuoteKind.TERM:
+                            self._cluster_identical(conn, quote_rowid, row)
+                    added += 1
+                    pending += 1
+                    if pending >= batch:
+                        conn.execute("COMMIT")
+                        conn.execute("BEGIN IMMEDIATE")
+                        pending = 0
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            conn.execute("INSERT INTO quote_terms(quote_terms) VALUES('optimize')")
+        return added
+
+    def _article_rowid(self, conn: sqlite3.Connection, article_id: str) -> int | None:
+        row = conn.execute("SELECT id FROM articles WHERE article_id = ?", (article_id,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def _insert_article(
+        self, conn: sqlite3.Connection, article: Article, processors: Sequence[str]
+    ) -> int:
+        meta = article.meta
+        cur = conn.execute(
+            "INSERT INTO articles(article_id, text, title, outlet, wire_credits, byline, date,"
+            " url, source_name, processors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.article_id,
+                article.text,
+                meta.title,
+                meta.outlet,
+                json.dumps(list(meta.wire_credits)),
+                meta.byline,
+                meta.date,
+                meta.url,
+                meta.source_name,
+                json.dumps(list(processors)),
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    def _prepare(self, text: str, quote: AttributedQuote, speakers: dict[str, int]) -> _QuoteRow:
+        norm = normalize(quote.text)
+        return _QuoteRow(
+            quote=quote,
+            norm=norm,
+            lemmas=lemma_key(words(norm)),
+            lead=lead_words(text, quote.start),
+            speaker=None if quote.speaker is None else speakers.get(quote.speaker),
+        )
+
+    def _insert_quote(
+        self, conn: sqlite3.Connection, article_rowid: int, seq: int, row: _QuoteRow
+    ) -> int:
+        q = row.quote
+        cur = conn.execute(
+            'INSERT INTO quotes(article, seq, text, norm, norm_hash, lemmas, lead, start, "end",'
+            " kind, speaker, article_speaker, speaker_mention, cue, sieve, confidence, context)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_rowid,
+                seq,
+                q.text,
+                row.norm,
+                _norm_hash(row.norm),
+                " ".join(row.lemmas),
+                " ".join(row.lead),
+                q.start,
+                q.end,
+                q.kind.value,
+                row.speaker,
+                q.speaker,
+                q.speaker_mention,
+                q.cue,
+                q.sieve,
+                float(q.confidence),
+                q.context,
+            ),
+        )
+        quote_rowid = int(cur.lastrowid or 0)
+        if q.kind is not QuoteKind.TERM:
+            terms = _fts_terms(row.norm, row.lemmas)
+            conn.execute(
+                "INSERT INTO quote_terms(rowid, terms) VALUES (?, ?)", (quote_rowid, terms)
+            )
+            conn.executemany(
+                "INSERT INTO term_df(term, df) VALUES (?, 1)"
+                " ON CONFLICT(term) DO UPDATE SET df = df + 1",
+                [(t,) for t in terms.split()],
+            )
+        return quote_rowid
+
+    # --- speakers -----------------------------------------------------------------------
+
+    def _resolve_article_speakers(
+        self, conn: sqlite3.Connection, quotes: Sequence[AttributedQuote]
+    ) -> dict[str, int]:
+        """Article-level speaker name → corpus speaker rowid (created when new)."""
+        aliases: dict[str, set[str]] = {}
+        kinds: dict[str, EntityKind] = {}
+        for quote in quotes:
+            if quote.speaker is None:
+                continue
+            seen = aliases.setdefault(quote.speaker, {quote.speaker})
+            seen.update(quote.speaker_aliases)
+            if quote.speaker_kind is not None:
+                kinds.setdefault(quote.speaker, quote.speaker_kind)
+        resolved: dict[str, int] = {}
+        for name, surface in aliases.items():
+            kind = kinds.get(name, EntityKind.PERSON)
+            speaker = self._match_speaker(conn, name, surface, kind)
+            if speaker is None:
+                speaker = self._create_speaker(conn, name, kind)
+            self._add_aliases(conn, speaker, surface)
+            resolved[name] = speaker
+        return resolved
+
+    def _match_speaker(
+        self, conn: sqlite3.Connection, name: str, surface: set[str], kind: EntityKind
+    ) -> int | None:
+        tokens = name_tokens(name)
+        if not tokens:
+            return None
+        # Full names (two tokens or more) link on an equal key: "Kim Jong-un" = "Kim Jong Un".
+        full_keys = {name_key(a) for a in surface if _is_proper_name(a)}
+        full_keys = {k for k in full_keys if " " in k}
+        if len(tokens) > 1:
+            full_keys.add(" ".join(tokens))
+        if full_keys:
+            found = self._speakers_with_alias_keys(conn, full_keys, kind)
+            if found:
+                return self._best_supported(conn, found)
+            if len(tokens) > 1:
+                return None
+        # A bare name ("Putin") links only when it denotes exactly one known speaker.
+        bare = tokens[0]
+        with_alias = self._speakers_with_alias_keys(conn, {bare}, kind)
+        if len(with_alias) == 1:
+            return next(iter(with_alias))
+        by_part = {
+            int(r[0])
+            for r in conn.execute(
+                "SELECT p.speaker FROM speaker_name_parts p JOIN speakers s ON s.id = p.speaker"
+                " WHERE p.part = ? AND s.kind = ?",
+                (bare, kind.value),
+            )
+        }
+        if len(by_part) == 1:
+            return next(iter(by_part))
+        return None
+
+    def _speakers_with_alias_keys(
+        self, conn: sqlite3.Connection, keys: set[str], kind: EntityKind
+    ) -> set[int]:
+        found: set[int] = set()
+        for key in keys:
+            for (speaker,) in conn.execute(
+                "SELECT DISTINCT a.speaker FROM speaker_aliases a JOIN speakers s"
+                " ON s.id = a.speaker WHERE a.alias_key = ? AND s.kind = ?",
+                (key, kind.value),
+            ):
+                found.add(int(speaker))
+        return found
+
+    def _best_supported(self, conn: sqlite3.Connection, speakers: set[int]) -> int:
+        def support(speaker: int) -> tuple[int, int]:
+            row = conn.execute(
+                "SELECT COUNT(*) FROM quotes WHERE speaker = ?", (speaker,)
+            ).fetchone()
+            return (int(row[0]), -speaker)
+
+        return max(speakers, key=support)
+
+    def _create_speaker(self, conn: sqlite3.Connection, name: str, kind: EntityKind) -> int:
+        tokens = name_tokens(name)
+        cur = conn.execute(
+            "INSERT INTO speakers(name, kind, name_key) VALUES (?, ?, ?)",
+            (name, kind.value, " ".join(tokens)),
+        )
+        speaker = int(cur.lastrowid or 0)
+        for part in {tokens[0], tokens[-1]} if tokens else set():
+            conn.execute(
+                "INSERT OR IGNORE INTO speaker_name_parts(part, speaker) VALUES (?, ?)",
+                (part, speaker),
+            )
+        return speaker
+
+    def _add_aliases(self, conn: sqlite3.Connection, speaker: int, surface: set[str]) -> None:
+        for alias in sorted(surface):
+            key = name_key(alias) if _is_proper_name(alias) else ""
+            conn.execute(
+                "INSERT OR IGNORE INTO speaker_aliases(speaker, alias, alias_key) VALUES (?, ?, ?)",
+                (speaker, alias, key),
+            )
+
+    # --- utterance clustering -----------------------------------------------------------
+
+    def _cluster(self, conn: sqlite3.Connection, quote_rowid: int, row: _QuoteRow) -> None:
+        sketch = QuoteSketch(words(row.norm), row.lemmas, row.lead, row.speaker)
+        strong: set[int] = set()
+        weak: Counter[int] = Counter()
+        terms = _fts_terms(row.norm, row.lemmas).split()
+        rowids = [
+            r
+            for r in self._search_rowids(conn, terms, _CLUSTER_CANDIDATES, _CLUSTER_MAX_TERMS)
+            if r != quote_rowid
+        ]
+        marks = ",".join("?" * len(rowids))
+        candidates = (
+            conn.execute(
+                "SELECT norm, lemmas, lead, speaker, utterance FROM quotes"
+                f" WHERE id IN ({marks}) AND utterance IS NOT NULL",
+                rowids,
+            ).fetchall()
+            if rowids
+            else []
+        )
+        for norm, lemmas, lead, speaker, utterance in candidates:
+            reason = link_reason(sketch, _sketch(norm, lemmas, lead, speaker))
+            if reason in STRONG_LINKS:
+                strong.add(int(utterance))
+            elif reason is not None:
+                weak[int(utterance)] += 1
+        self._assign_utterance(conn, quote_rowid, self._clusters_to_join(conn, strong, weak))
+
+    def _clusters_to_join(
+        self, conn: sqlite3.Connection, strong: set[int], weak: Counter[int]
+    ) -> set[int]:
+        """The clusters a new quotation joins (and so merges).
+
+        Strong links (identical, near-identical) always merge. A weak link (a fragment,
+        a re-translation) would otherwise chain different sayings together: a fragment
+        like "sacred fight" can sit inside two different long quotations by one speaker.
+        So a weakly linked cluster is merged only when its longest printing or the
+        target's is short, or the two longest printings themselves link.
+        """
+        if not strong and not weak:
+            return set()
+        ordered_weak = sorted(weak, key=lambda u: (-weak[u], u))
+        joined = set(strong) if strong else {ordered_weak[0]}
+        anchor = self._longest_member(conn, min(joined))
+        for utterance in ordered_weak:
+            if utterance in joined:
+                continue
+            other = self._longest_member(conn, utterance)
+            if (
+                len(anchor.words) < _FRAGMENT_MAX_WORDS
+                or len(other.words) < _FRAGMENT_MAX_WORDS
+                or link_reason(anchor, other) is not None
+            ):
+                joined.add(utterance)
+                if len(other.words) > len(anchor.words):
+                    anchor = other
+        return joined
+
+    def _longest_member(self, conn: sqlite3.Connection, utterance: int) -> QuoteSketch:
+        row = conn.execute(
+            "SELECT norm, lemmas, lead, speaker FROM quotes WHERE utterance = ?"
+            " ORDER BY length(norm) DESC, id LIMIT 1",
+            (utterance,),
+        ).fetchone()
+        return _sketch(*row) if row else QuoteSketch((), (), (), None)
+
+    def _cluster_identical(
+        self, conn: sqlite3.Connection, quote_rowid: int, row: _QuoteRow
+    ) -> None:
+        found = conn.execute(
+            "SELECT utterance FROM quotes WHERE norm_hash = ? AND norm = ? AND id != ?"
+            " AND utterance IS NOT NULL LIMIT 1",
+            (_norm_hash(row.norm), row.norm, quote_rowid),
+        ).fetchone()
+        self._assign_utterance(conn, quote_rowid, set() if found is None else {int(found[0])})
+
+    def _assign_utterance(
+        self, conn: sqlite3.Connection, quote_rowid: int, linked: set[int]
+    ) -> None:
+        if not linked:
+            cur = conn.execute("INSERT INTO utterances DEFAULT VALUES")
+            target = int(cur.lastrowid or 0)
+        else:
+            # Single linkage: a quotation that links two clusters merges them.
+            target = min(linked)
+            for other in sorted(linked - {target}):
+                conn.execute("UPDATE quotes SET utterance = ? WHERE utterance = ?", (target, other))
+                conn.execute("DELETE FROM utterances WHERE id = ?", (other,))
+        conn.execute("UPDATE quotes SET utterance = ? WHERE id = ?", (target, quote_rowid))
+
+    # --- retrieval ----------------------------------------------------------------------
+
+    def _term_counts(self, conn: sqlite3.Connection, terms: Sequence[str]) -> list[tuple[int, str]]:
+        """(document frequency, term) of the indexed terms among ``terms``, rarest first."""
+        unique = list(dict.fromkeys(terms))
+        counted: list[tuple[int, str]] = []
+        for start in range(0, len(unique), 200):  # under SQLite's bound-parameter limit
+            batch = unique[start : start + 200]
+            marks = ",".join("?" * len(batch))
+            counted.extend(
+                (int(df), str(term))
+                for term, df in conn.execute(
+                    f"SELECT term, df FROM term_df WHERE term IN ({marks}) AND df > 0", batch
+                )
+            )
+        counted.sort()
+        return counted
+
+    def _selective_terms(
+        self,
+        conn: sqlite3.Connection,
+        terms: Sequence[str],
+        max_terms: int,
+        budget: int | None = _POSTINGS_BUDGET,
+    ) -> tuple[list[str], int]:
+        """The query's rarest indexed terms within the postings budget, and their postings.
+
+        Unknown terms are skipped: a term no quotation has is most often a typo. The
+        rarest term is always taken, even over budget.
+        """
+        counted = self._term_counts(conn, terms)
+        chosen: list[str] = []
+        total = 0
+        for doc_count, term in counted:
+            over = budget is not None and total + doc_count > budget
+            if chosen and (over or len(chosen) >= max_terms):
+                break
+            chosen.append(term)
+            total += doc_count
+        return chosen, total
+
+    def _search_rowids(
+        self,
+        conn: sqlite3.Connection,
+        terms: Sequence[str],
+        limit: int,
+        max_terms: int = _MAX_QUERY_TERMS,
+    ) -> list[int]:
+        chosen, total = self._selective_terms(conn, terms, max_terms)
+        ranked = True
+        if total > _POSTINGS_BUDGET:
+            # Even the rarest term is common: take the quotations holding all of the rarest
+            # few terms (an intersection) instead of scoring a huge posting list. Terms in
+            # a large share of all quotations are left out of it (walking them is the
+            # cost); a single remaining term is read unranked, first postings first.
+            counted = self._term_counts(conn, terms)
+            chosen = [t for df, t in counted if df <= _INTERSECT_MAX_DF][:_ALL_OF_TERMS]
+            ranked = len(chosen) > 1
+        if not chosen:
+            return []
+        match = (" OR " if total <= _POSTINGS_BUDGET else " AND ").join(map(_fts_phrase, chosen))
+        order = " ORDER BY rank" if ranked else ""
+        return [
+            int(r[0])
+            for r in conn.execute(
+                f"SELECT rowid FROM quote_terms WHERE quote_terms MATCH ?{order} LIMIT ?",
+                (match, limit),
+            )
+        ]
+
+    def search(self, normalized_query: str, limit: int) -> list[SearchHit]:
+        terms = query_terms(normalized_query, lemma_key(words(normalized_query)))
+        with self._reading() as conn:
+            rowids = self._search_rowids(conn, terms, limit)
+            if not rowids:
+                return []
+            marks = ",".join("?" * len(rowids))
+            rows = conn.execute(
+                "SELECT q.id, a.article_id, q.seq, q.utterance, q.norm, a.outlet,"
+                " a.wire_credits, a.date FROM quotes q JOIN articles a ON a.id = q.article"
+                f" WHERE q.id IN ({marks})",
+                rowids,
+            ).fetchall()
+        order = {rowid: i for i, rowid in enumerate(rowids)}
+        rows.sort(key=lambda r: order[int(r[0])])
+        return [
+            SearchHit(
+                quote_id=_quote_id(r[1], r[2]),
+                article_id=r[1],
+                utterance_id=_utterance_id(int(r[3])),
+                normalized=r[4],
+                outlet=r[5],
+                wire_credits=tuple(json.loads(r[6])),
+                date=r[7],
+            )
+            for r in rows
+            if r[3] is not None
+        ]
+
+    # --- reads --------------------------------------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        with self._reading() as conn:
+            return self._article_rowid(conn, article_id) is not None
+
+    def get_article(self, article_id: str) -> Article | None:
+        with self._reading() as conn:
+            row = conn.execute(
+                "SELECT text, title, outlet, wire_credits, byline, date, url, source_name"
+                " FROM articles WHERE article_id = ?",
+                (article_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        meta = ArticleMeta(
+            title=row[1],
+            outlet=row[2],
+            wire_credits=tuple(json.loads(row[3])),
+            byline=row[4],
+            date=row[5],
+            url=row[6],
+            source_name=row[7],
+        )
+        return Article(text=row[0], meta=meta)
+
+    _QUOTE_COLUMNS = (
+        'a.article_id, q.seq, q.text, q.start, q."end", q.kind, s.name, q.speaker,'
+        " q.speaker_mention, q.cue, q.sieve, q.confidence, q.utterance, a.outlet"
+    )
+
+    def list_quotes(
+        self,
+        *,
+        article_id: str | None = None,
+        speaker_id: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> tuple[list[StoredQuote], int]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if article_id is not None:
+            clauses.append("a.article_id = ?")
+            params.append(article_id)
+        if speaker_id is not None:
+            clauses.append("q.speaker = ?")
+            params.append(_speaker_rowid(speaker_id))
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        base = (
+            " FROM quotes q JOIN articles a ON a.id = q.article"
+            " LEFT JOIN speakers s ON s.id = q.speaker"
+        )
+        with self._reading() as conn:
+            total = int(conn.execute("SELECT COUNT(*)" + base + where, params).fetchone()[0])
+            rows = conn.execute(
+                f"SELECT {self._QUOTE_COLUMNS}" + base + where + " ORDER BY q.article, q.seq"
+                " LIMIT ? OFFSET ?",
+                [*params, max(0, limit), max(0, offset)],
+            ).fetchall()
+        return [_stored_quote(r) for r in rows], total
+
+    def utterance_details(self, utterance_id: str) -> list[QuoteDetail]:
+        with self._reading() as conn:
+            rows = conn.execute(
+                f"SELECT {self._QUOTE_COLUMNS}, q.norm, q.context, a.title, a.wire_credits,"
+                " a.date, a.url, a.source_name FROM quotes q JOIN articles a ON a.id = q.article"
+                " LEFT JOIN speakers s ON s.id = q.speaker WHERE q.utterance = ?"
+                " ORDER BY q.article, q.seq",
+                (_utterance_rowid(utterance_id),),
+            ).fetchall()
+        return [
+            QuoteDetail(
+                quote=_stored_quote(r[:14]),
+                normalized=r[14],
+                context=r[15],
+                title=r[16],
+                wire_credits=tuple(json.loads(r[17])),
+                date=r[18],
+                url=r[19],
+                source_name=r[20],
+            )
+            for r in rows
+        ]
+
+    def speakers_named(self, name: str) -> frozenset[str]:
+        tokens = name_tokens(name)
+        if not tokens:
+            return frozenset()
+        key = " ".join(tokens)
+        with self._reading() as conn:
+            found = {
+                int(r[0])
+                for r in conn.execute(
+                    "SELECT speaker FROM speaker_aliases WHERE alias_key = ?", (key,)
+                )
+            }
+            found.update(
+                int(r[0])
+                for r in conn.execute("SELECT id FROM speakers WHERE name_key = ?", (key,))
+            )
+            if len(tokens) == 1:
+                found.update(
+                    int(r[0])
+                    for r in conn.execute(
+                        "SELECT speaker FROM speaker_name_parts WHERE part = ?", (key,)
+                    )
+                )
+            else:
+                # Same first and last name, middle names or patronymic left out on one side
+                # ("Vladimir Vladimirovich Putin" / "Vladimir Putin").
+                for speaker, speaker_key in conn.execute(
+                    "SELECT s.id, s.name_key FROM speaker_name_parts p JOIN speakers s"
+                    " ON s.id = p.speaker WHERE p.part = ?",
+                    (tokens[-1],),
+                ):
+                    parts = str(speaker_key).split()
+                    if len(parts) >= 2 and parts[0] == tokens[0] and parts[-1] == tokens[-1]:
+                        found.add(int(speaker))
+        return frozenset(_speaker_id(s) for s in found)
+
+    def find_speaker(self, name: str) -> SpeakerRecord | None:
+        ids = self.speakers_named(name)
+        if not ids:
+            return None
+        with self._reading() as conn:
+            best = self._best_supported(conn, {_speaker_rowid(i) for i in ids})
+        return self.get_speaker(_speaker_id(best))
+
+    def get_speaker(self, speaker_id: str, *, with_articles: bool = True) -> SpeakerRecord | None:
+        """The speaker's record; ``with_articles=False`` leaves ``article_ids`` empty (cheap)."""
+        rowid = _speaker_rowid(speaker_id)
+        with self._reading() as conn:
+            row = conn.execute("SELECT name, kind FROM speakers WHERE id = ?", (rowid,)).fetchone()
+            if row is None:
+                return None
+            aliases = tuple(
+                r[0]
+                for r in conn.execute(
+                    "SELECT alias FROM speaker_aliases WHERE speaker = ? ORDER BY alias", (rowid,)
+                )
+            )
+            count = int(
+                conn.execute("SELECT COUNT(*) FROM quotes WHERE speaker = ?", (rowid,)).fetchone()[
+                    0
+                ]
+            )
+            articles: tuple[str, ...] = ()
+            if with_articles:
+                articles = tuple(
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT a.article_id FROM articles a WHERE a.id IN"
+                        " (SELECT DISTINCT article FROM quotes WHERE speaker = ?) ORDER BY a.id",
+                        (rowid,),
+                    )
+                )
+        return SpeakerRecord(
+            speaker_id=speaker_id,
+            name=row[0],
+            kind=EntityKind(row[1]),
+            aliases=aliases,
+            quote_count=count,
+            article_ids=articles,
+        )
+
+    def stats(self) -> CorpusStats:
+        with self._reading() as conn:
+
+            def count(sql: str) -> int:
+                return int(conn.execute(sql).fetchone()[0])
+
+            processors: dict[str, None] = {}
+            for (encoded,) in conn.execute("SELECT processors FROM articles ORDER BY id"):
+                processors.update(dict.fromkeys(json.loads(encoded)))
+            return CorpusStats(
+                article_count=count("SELECT COUNT(*) FROM articles"),
+                quote_count=count("SELECT COUNT(*) FROM quotes"),
+                speaker_count=count("SELECT COUNT(*) FROM speakers"),
+                utterance_count=count("SELECT COUNT(*) FROM utterances"),
+                outlet_count=count(
+                    "SELECT COUNT(DISTINCT lower(outlet)) FROM articles WHERE outlet IS NOT NULL"
+                ),
+                processors=tuple(processors),
+            )
+
+
+def _sketch(norm: str, lemmas: str, lead: str, speaker: int | None) -> QuoteSketch:
+    return QuoteSketch(
+        words(norm),
+        tuple(lemmas.split()),
+        tuple(lead.split()),
+        None if speaker is None else int(speaker),
+    )
+
+
+def _is_proper_name(alias: str) -> bool:
+    # "the Russian leader" describes; "Vladimir Putin" / "The White House" name.
+    stripped = alias.strip()
+    return bool(stripped) and not stripped[0].islower()
+
+
+def _quote_id(article_id: str, seq: int) -> str:
+    return f"{article_id}-{seq}"
+
+
+def _speaker_id(rowid: int) -> str:
+    return f"sp{rowid}"
+
+
+def _speaker_rowid(speaker_id: str) -> int:
+    return int(speaker_id[2:]) if speaker_id.startswith("sp") and speaker_id[2:].isdigit() else -1
+
+
+def _utterance_id(rowid: int) -> str:
+    return f"ut{rowid}"
+
+
+def _utterance_rowid(utterance_id: str) -> int:
+    return (
+        int(utterance_id[2:])
+        if utterance_id.startswith("ut") and utterance_id[2:].isdigit()
+        else -1
+    )
+
+
+def _stored_quote(r: Sequence[object]) -> StoredQuote:
+    speaker_rowid = r[7]
+    utterance = r[12]
+    return StoredQuote(
+        quote_id=_quote_id(str(r[0]), int(str(r[1]))),
+        article_id=str(r[0]),
+        text=str(r[2]),
+        start=int(str(r[3])),
+        end=int(str(r[4])),
+        kind=QuoteKind(str(r[5])),
+        speaker=None if r[6] is None else str(r[6]),
+        speaker_id=None if speaker_rowid is None else _speaker_id(int(str(speaker_rowid))),
+        speaker_mention=None if r[8] is None else str(r[8]),
+        cue=None if r[9] is None else str(r[9]),
+        sieve=None if r[10] is None else str(r[10]),
+        confidence=float(str(r[11])),
+        utterance_id=None if utterance is None else _utterance_id(int(str(utterance))),
+        outlet=None if r[13] is None else str(r[13]),
+    )

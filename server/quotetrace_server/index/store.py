@@ -1,0 +1,63 @@
+"""The narrow storage interface the API and the verifier use; SQLite implements it today."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from quotetrace_server.attribution.model import ArticleQuotes
+from quotetrace_server.index.model import (
+    CorpusStats,
+    IngestOutcome,
+    QuoteDetail,
+    SearchHit,
+    SpeakerRecord,
+    StoredQuote,
+)
+from quotetrace_server.ingest.model import Article
+
+
+class QuoteStore(Protocol):
+    def add_article(self, article: Article, quotes: ArticleQuotes) -> IngestOutcome:
+        """Index one article atomically; the same text twice changes nothing."""
+        ...
+
+    def has_article(self, article_id: str) -> bool: ...
+
+    def get_article(self, article_id: str) -> Article | None: ...
+
+    def list_quotes(
+        self,
+        *,
+        article_id: str | None = None,
+        speaker_id: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> tuple[list[StoredQuote], int]:
+        """One page of quotations in article order, and the total matching."""
+        ...
+
+    def find_speaker(self, name: str) -> SpeakerRecord | None:
+        """The corpus speaker a name denotes (alias-aware); the best supported if several."""
+        ...
+
+    def stats(self) -> CorpusStats: ...
+
+    def close(self) -> None: ...
+
+    # --- used by the verifier ---------------------------------------------------------
+
+    def search(self, normalized_query: str, limit: int) -> list[SearchHit]:
+        """Speech quotations sharing the query's most selective terms, best first."""
+        ...
+
+    def utterance_details(self, utterance_id: str) -> list[QuoteDetail]:
+        """Every printing of one utterance, in article order."""
+        ...
+
+    def speakers_named(self, name: str) -> frozenset[str]:
+        """Ids of every corpus speaker the name may denote (all of them if ambiguous)."""
+        ...
+
+    def get_speaker(self, speaker_id: str, *, with_articles: bool = True) -> SpeakerRecord | None:
+        """A speaker by id; ``with_articles=False`` may leave ``article_ids`` empty."""
+        ...
