@@ -1,4 +1,4 @@
-"""Benchmark extraction + attribution throughput (tokens/s) against a tokenize-only baseline.
+"""Benchmark extraction + attribution throughput (tokens/s) against a stanza-parse baseline.
 
     STANZA_RESOURCES_DIR=../shared/models/stanza_resources python bench/bench_extract.py
     python bench/bench_extract.py --corpus seeds --repeat 5
@@ -9,7 +9,7 @@ runs take turns text by text in each round and each text keeps its best of --rep
 (1) baseline: the loaded stanza pipeline alone (``NlpPipeline.parse``: tokenize, mwt and
 whatever other processors the model folder holds); (2) full: ``Attributor.attribute``
 (the same parse, plus quotation finding, names, frames and the sieve). Tokens are counted
-from the baseline parse. The ratio full/baseline says what the attribution adds on top of
+from the baseline parse. The throughput ratio full/baseline says what the attribution adds on top of
 stanza (close to 1.0 means stanza dominates). (3) The attribution stage alone, on the
 pre-parsed texts (``attribute_parsed``), is timed too, since on a busy machine the noise in
 (1) and (2) can exceed it.

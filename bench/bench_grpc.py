@@ -32,11 +32,11 @@ from bench_verify import (
     measure_latencies,
     percentile,
 )
+
 from quotetrace_client import QuoteTraceClient, claim_request
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.verify.model import VerifyQuery
 from quotetrace_server.verify.verifier import Verifier
-
 from tests.serverproc import ServerProcess
 
 

@@ -38,11 +38,12 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from synth import SynthConfig, SyntheticCorpus  # type: ignore[import-not-found, unused-ignore]
+
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.verify.model import VerifyQuery, VerifyResult
 from quotetrace_server.verify.normalize import normalize
 from quotetrace_server.verify.verifier import Verifier
-from synth import SynthConfig, SyntheticCorpus
 
 SCALES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 QUERY_MIX = (

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
 from quotetrace_client import QuoteTraceClient
 from quotetrace_server.config import ServerConfig
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 import grpc
+
 from quotetrace_client import QuoteTraceClient
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""Bad input gets the right status and a message a caller can act on; odd-but-valid text is answered."""
+"""Bad input gets the right status and an actionable message; odd-but-valid text is answered."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import grpc
 import pytest
+
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient, claim_request
 from quotetrace_server.api.engine import Engine

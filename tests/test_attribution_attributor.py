@@ -7,6 +7,7 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from quotetrace_server.attribution.attributor import (
     Attributor,
     attribute_parsed,

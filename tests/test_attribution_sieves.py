@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from quotetrace_server.attribution.attributor import Attributor
 from quotetrace_server.attribution.model import AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from quotetrace_client.cli import main
 from quotetrace_server.api.server import RunningServer
 

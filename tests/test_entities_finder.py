@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from quotetrace_server.entities.finder import ArticleNames, find_entities, normalise_name
 from quotetrace_server.entities.model import Entity, EntityKind
 from quotetrace_server.nlp.model import ParsedText, Sentence, Token

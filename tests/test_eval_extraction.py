@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from quotetrace_server.attribution.attributor import Attributor
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.evaluation.extraction import evaluate_extraction, format_report

@@ -6,6 +6,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.evaluation.verification import evaluate_clustering

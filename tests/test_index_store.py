@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index.sqlite_store import SqliteStore
@@ -129,6 +130,17 @@ def test_bare_surname_links_only_when_unambiguous() -> None:
         store.add_article(*_article(body, [(quote, name, ())]))
     names = {q.speaker for q in store.list_quotes(limit=10)[0]}
     assert names == {"Vladimir Putin", "Jack Kim", "Kim Myong-sik", "Kim"}
+
+
+def test_a_bare_name_speaker_takes_the_full_name_when_it_appears() -> None:
+    store = SqliteStore(":memory:")
+    a1 = 'Putin said "there is time for everything" later.'
+    a2 = 'Vladimir Putin said "we came here to talk" today.'
+    store.add_article(*_article(a1, [("there is time for everything", "Putin", ())]))
+    store.add_article(*_article(a2, [("we came here to talk", "Vladimir Putin", ())]))
+    assert store.stats().speaker_count == 1
+    record = store.find_speaker("Putin")
+    assert record is not None and record.name == "Vladimir Putin" and record.quote_count == 2
 
 
 @pytest.mark.parametrize(

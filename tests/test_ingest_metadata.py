@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from quotetrace_server.ingest.metadata import derive_metadata
 from quotetrace_server.ingest.reader import IngestError, read_articles
 
@@ -56,7 +57,7 @@ def test_invalid_manifest_line_is_reported_with_its_line_number(tmp_path: Path) 
 def test_file_that_is_not_utf8_is_refused_with_its_name(tmp_path: Path) -> None:
     bad = tmp_path / "latin1.txt"
     bad.write_bytes("caf\xe9".encode("latin-1"))
-    with pytest.raises(IngestError, match="latin1.txt: not UTF-8"):
+    with pytest.raises(IngestError, match=r"latin1\.txt: not UTF-8"):
         list(read_articles([bad]))
 
 

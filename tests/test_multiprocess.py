@@ -6,6 +6,7 @@ import signal
 from pathlib import Path
 
 import pytest
+
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient
 

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
 from quotetrace_server.nlp.pipeline import (
     NlpPipeline,
     NlpUnavailableError,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from quotetrace_server.quotes.finder import find_quotes, paragraph_spans
 
 

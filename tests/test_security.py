@@ -9,6 +9,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient
 from quotetrace_server.api.engine import Engine

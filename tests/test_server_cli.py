@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from quotetrace_server.cli import main
 
 

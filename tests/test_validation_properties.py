@@ -7,6 +7,7 @@ import unicodedata
 import grpc
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server.api import validation
 from quotetrace_server.api.validation import RequestError

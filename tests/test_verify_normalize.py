@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from quotetrace_server.verify.normalize import index_terms, normalize, words
 
 

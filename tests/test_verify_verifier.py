@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.verify.diff import word_diff
 from quotetrace_server.verify.model import DiffOp, Verdict, VerifyQuery
@@ -248,3 +251,32 @@ def test_confidence_stays_in_unit_interval_and_grows_with_support() -> None:
     low = verdict_confidence(Verdict.VERIFIED, 1.0, 0.3, 0.9)
     high = verdict_confidence(Verdict.VERIFIED, 1.0, 1.0, 0.9)
     assert 0.0 <= low < high <= 1.0
+
+
+def test_verify_while_articles_are_ingested(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "index.db")
+    verifier = Verifier(store)
+    corpus = gold_corpus()
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    verdicts: list[Verdict] = []
+
+    def ask() -> None:
+        try:
+            while not stop.is_set():
+                verdicts.append(verifier.verify(VerifyQuery("That’s why we came here")).verdict)
+        except BaseException as exc:
+            errors.append(exc)
+
+    readers = [threading.Thread(target=ask) for _ in range(3)]
+    for t in readers:
+        t.start()
+    for article, quotes in corpus:
+        store.add_article(article, quotes)
+    stop.set()
+    for t in readers:
+        t.join()
+    assert not errors
+    assert set(verdicts) <= {Verdict.NOT_FOUND, Verdict.VERIFIED}
+    assert verifier.verify(VerifyQuery("That’s why we came here")).verdict is Verdict.VERIFIED
+    store.close()

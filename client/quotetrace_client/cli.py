@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from quotetrace.v1 import quotetrace_pb2 as pb
 
+from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import render
 from quotetrace_client.args import OneLineParser
 from quotetrace_client.client import DEFAULT_TARGET, QuoteTraceClient, claim_request

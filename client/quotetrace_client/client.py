@@ -8,6 +8,7 @@ from types import TracebackType
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace.v1 import quotetrace_pb2_grpc as pb_grpc
 

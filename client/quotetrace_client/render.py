@@ -7,6 +7,7 @@ from typing import Any
 
 from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message
+
 from quotetrace.v1 import quotetrace_pb2 as pb
 
 VERDICT_NAMES = {

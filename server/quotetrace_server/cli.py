@@ -12,7 +12,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from quotetrace_client.args import OneLineParser
-
 from quotetrace_server import __version__
 from quotetrace_server.config import (
     DEFAULT_DB,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from quotetrace.v1 import quotetrace_pb2 as pb
-
 from quotetrace_server.attribution.model import QuoteKind
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index.model import CorpusStats, IngestOutcome, SpeakerRecord, StoredQuote

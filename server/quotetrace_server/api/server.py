@@ -16,8 +16,8 @@ import grpc
 from google.protobuf.message import DecodeError, Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from quotetrace.v1 import quotetrace_pb2 as pb
 
+from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server.api.auth import ApiKeyInterceptor
 from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.servicer import QuoteTraceServicer, UndecodableRequest

@@ -8,8 +8,8 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import grpc
-from quotetrace.v1 import quotetrace_pb2 as pb
 
+from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server import __version__
 from quotetrace_server.api import convert, validation
 from quotetrace_server.api.engine import Engine

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import grpc
-from quotetrace.v1 import quotetrace_pb2 as pb
 
+from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server.config import Limits
 from quotetrace_server.verify.model import VerifyQuery
 

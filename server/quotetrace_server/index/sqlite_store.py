@@ -48,6 +48,9 @@ CREATE TABLE IF NOT EXISTS articles(
     url TEXT, source_name TEXT,
     processors TEXT NOT NULL
 );
+-- stats() reads these without scanning article texts.
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles(lower(outlet));
+CREATE INDEX IF NOT EXISTS articles_processors ON articles(processors);
 CREATE TABLE IF NOT EXISTS speakers(
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
@@ -427,7 +430,7 @@ class SqliteStore:
             if found:
                 return self._best_supported(conn, found)
             if len(tokens) > 1:
-                return None
+                return self._upgrade_bare_speaker(conn, name, tokens, kind)
         # A bare name ("Putin") links only when it denotes exactly one known speaker.
         bare = tokens[0]
         with_alias = self._speakers_with_alias_keys(conn, {bare}, kind)
@@ -444,6 +447,37 @@ class SqliteStore:
         if len(by_part) == 1:
             return next(iter(by_part))
         return None
+
+    def _upgrade_bare_speaker(
+        self, conn: sqlite3.Connection, name: str, tokens: tuple[str, ...], kind: EntityKind
+    ) -> int | None:
+        """A speaker known so far only by a bare name ("Putin") that this full name
+        ("Vladimir Putin") completes: it takes the full name. Only when unambiguous: one
+        such bare speaker, and no other full-name speaker shares the name part."""
+        parts = {tokens[0], tokens[-1]}
+        holders = {
+            (int(r[0]), str(r[1]))
+            for part in parts
+            for r in conn.execute(
+                "SELECT s.id, s.name_key FROM speaker_name_parts p JOIN speakers s"
+                " ON s.id = p.speaker WHERE p.part = ? AND s.kind = ?",
+                (part, kind.value),
+            )
+        }
+        bare = [speaker for speaker, key in holders if key in parts]
+        if len(bare) != 1 or len(holders) != 1:
+            return None
+        speaker = bare[0]
+        conn.execute(
+            "UPDATE speakers SET name = ?, name_key = ? WHERE id = ?",
+            (name, " ".join(tokens), speaker),
+        )
+        for part in parts:
+            conn.execute(
+                "INSERT OR IGNORE INTO speaker_name_parts(part, speaker) VALUES (?, ?)",
+                (part, speaker),
+            )
+        return speaker
 
     def _speakers_with_alias_keys(
         self, conn: sqlite3.Connection, keys: set[str], kind: EntityKind
@@ -852,7 +886,9 @@ class SqliteStore:
                 return int(conn.execute(sql).fetchone()[0])
 
             processors: dict[str, None] = {}
-            for (encoded,) in conn.execute("SELECT processors FROM articles ORDER BY id"):
+            for (encoded,) in conn.execute(
+                "SELECT processors FROM articles GROUP BY processors ORDER BY MIN(id)"
+            ):
                 processors.update(dict.fromkeys(json.loads(encoded)))
             return CorpusStats(
                 article_count=count("SELECT COUNT(*) FROM articles"),
@@ -860,7 +896,8 @@ class SqliteStore:
                 speaker_count=count("SELECT COUNT(*) FROM speakers"),
                 utterance_count=count("SELECT COUNT(*) FROM utterances"),
                 outlet_count=count(
-                    "SELECT COUNT(DISTINCT lower(outlet)) FROM articles WHERE outlet IS NOT NULL"
+                    "SELECT COUNT(DISTINCT lower(outlet)) FROM articles"
+                    " WHERE lower(outlet) IS NOT NULL"
                 ),
                 processors=tuple(processors),
             )
