@@ -255,9 +255,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
             quotes = int(conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0])
     print(f"scale {quotes:,} quotations, ingest={args.ingest}")
-    print(
-        f"  build: {build_s:.1f} s ({quotes / build_s:,.0f} quotes/s), peak RSS {build_rss:.0f} MiB"
-    )
+    if args.reuse:
+        print("  build: (index reused)")
+    else:
+        print(
+            f"  build: {build_s:.1f} s ({quotes / build_s:,.0f} quotes/s),"
+            f" peak RSS {build_rss:.0f} MiB"
+        )
     print(f"  index file: {db.stat().st_size / 2**20:.0f} MiB (+ WAL)")
 
     queries = make_queries(db, args.queries, args.seed)

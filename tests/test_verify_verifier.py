@@ -280,3 +280,7 @@ def test_verify_while_articles_are_ingested(tmp_path: Path) -> None:
     assert set(verdicts) <= {Verdict.NOT_FOUND, Verdict.VERIFIED}
     assert verifier.verify(VerifyQuery("That’s why we came here")).verdict is Verdict.VERIFIED
     store.close()
+
+
+def test_result_names_the_processors_behind_its_evidence(verifier: Verifier) -> None:
+    assert verifier.verify(VerifyQuery("sacred fight")).processors == ("gold",)

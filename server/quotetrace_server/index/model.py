@@ -81,3 +81,4 @@ class QuoteDetail:
     date: str | None
     url: str | None
     source_name: str | None
+    processors: tuple[str, ...] = ()  # stanza processors that analysed its article

@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS speakers(
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
     kind TEXT NOT NULL,
-    name_key TEXT NOT NULL
+    name_key TEXT NOT NULL,
+    quote_count INTEGER NOT NULL DEFAULT 0  -- kept on insert: counting is slow at scale
 );
 CREATE TABLE IF NOT EXISTS speaker_aliases(
     speaker INTEGER NOT NULL REFERENCES speakers(id),
@@ -203,6 +204,7 @@ class SqliteStore:
             self._shared = self._open()
         with self._writing() as conn:
             conn.executescript(_SCHEMA)
+            _add_speaker_quote_count(conn)
 
     # --- connections --------------------------------------------------------------------
 
@@ -377,6 +379,10 @@ class SqliteStore:
             ),
         )
         quote_rowid = int(cur.lastrowid or 0)
+        if row.speaker is not None:
+            conn.execute(
+                "UPDATE speakers SET quote_count = quote_count + 1 WHERE id = ?", (row.speaker,)
+            )
         if q.kind is not QuoteKind.TERM:
             terms = _fts_terms(row.norm, row.lemmas)
             conn.execute(
@@ -495,9 +501,9 @@ class SqliteStore:
     def _best_supported(self, conn: sqlite3.Connection, speakers: set[int]) -> int:
         def support(speaker: int) -> tuple[int, int]:
             row = conn.execute(
-                "SELECT COUNT(*) FROM quotes WHERE speaker = ?", (speaker,)
+                "SELECT quote_count FROM speakers WHERE id = ?", (speaker,)
             ).fetchone()
-            return (int(row[0]), -speaker)
+            return (int(row[0]) if row else 0, -speaker)
 
         return max(speakers, key=support)
 
@@ -779,7 +785,8 @@ class SqliteStore:
         with self._reading() as conn:
             rows = conn.execute(
                 f"SELECT {self._QUOTE_COLUMNS}, q.norm, q.context, a.title, a.wire_credits,"
-                " a.date, a.url, a.source_name FROM quotes q JOIN articles a ON a.id = q.article"
+                " a.date, a.url, a.source_name, a.processors FROM quotes q"
+                " JOIN articles a ON a.id = q.article"
                 " LEFT JOIN speakers s ON s.id = q.speaker WHERE q.utterance = ?"
                 " ORDER BY q.article, q.seq",
                 (_utterance_rowid(utterance_id),),
@@ -794,6 +801,7 @@ class SqliteStore:
                 date=r[18],
                 url=r[19],
                 source_name=r[20],
+                processors=tuple(json.loads(r[21])),
             )
             for r in rows
         ]
@@ -846,7 +854,9 @@ class SqliteStore:
         """The speaker's record; ``with_articles=False`` leaves ``article_ids`` empty (cheap)."""
         rowid = _speaker_rowid(speaker_id)
         with self._reading() as conn:
-            row = conn.execute("SELECT name, kind FROM speakers WHERE id = ?", (rowid,)).fetchone()
+            row = conn.execute(
+                "SELECT name, kind, quote_count FROM speakers WHERE id = ?", (rowid,)
+            ).fetchone()
             if row is None:
                 return None
             aliases = tuple(
@@ -854,11 +864,6 @@ class SqliteStore:
                 for r in conn.execute(
                     "SELECT alias FROM speaker_aliases WHERE speaker = ? ORDER BY alias", (rowid,)
                 )
-            )
-            count = int(
-                conn.execute("SELECT COUNT(*) FROM quotes WHERE speaker = ?", (rowid,)).fetchone()[
-                    0
-                ]
             )
             articles: tuple[str, ...] = ()
             if with_articles:
@@ -875,7 +880,7 @@ class SqliteStore:
             name=row[0],
             kind=EntityKind(row[1]),
             aliases=aliases,
-            quote_count=count,
+            quote_count=int(row[2]),
             article_ids=articles,
         )
 
@@ -909,6 +914,18 @@ def _sketch(norm: str, lemmas: str, lead: str, speaker: int | None) -> QuoteSket
         tuple(lemmas.split()),
         tuple(lead.split()),
         None if speaker is None else int(speaker),
+    )
+
+
+def _add_speaker_quote_count(conn: sqlite3.Connection) -> None:
+    """Bring an index made before speakers.quote_count existed up to date."""
+    columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(speakers)")}
+    if "quote_count" in columns:
+        return
+    conn.execute("ALTER TABLE speakers ADD COLUMN quote_count INTEGER NOT NULL DEFAULT 0")
+    conn.execute(
+        "UPDATE speakers SET quote_count ="
+        " (SELECT COUNT(*) FROM quotes WHERE quotes.speaker = speakers.id)"
     )
 
 

@@ -233,6 +233,7 @@ class Verifier:
             speakers=tuple(speakers),
             variants=tuple(variants[: max(0, query.max_variants)]),
             outlets=tuple(outlets),
+            processors=tuple(dict.fromkeys(p for d in details for p in d.processors)),
         )
 
     def _speakers(self, details: list[QuoteDetail]) -> list[SpeakerScore]:
