@@ -15,7 +15,7 @@ strings, top 10) over every quotation, on a subset of the queries; the speed rat
 mean latencies on the same queries.
 
 ``measure_latencies(call, queries, concurrency)`` takes any callable, so a gRPC client's
-Verify can be timed with the same queries (``--grpc HOST:PORT`` is reserved for that).
+Verify can be timed with the same queries: bench/bench_grpc.py does that over loopback.
 """
 
 from __future__ import annotations
@@ -221,7 +221,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help="index file (default: a temporary one)")
     parser.add_argument("--reuse", action="store_true", help="use --db as already built")
     parser.add_argument("--concurrency", type=int, default=1)
-    parser.add_argument("--grpc", metavar="HOST:PORT", help="reserved: time a running server")
     parser.add_argument(
         "--cluster-check",
         type=int,
@@ -239,8 +238,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             f" F1 {f:.3f}"
         )
         return 0
-    if args.grpc:
-        parser.error("--grpc is not wired yet: pass a client's Verify to measure_latencies()")
     quotes = SCALES.get(args.scale) or int(args.scale)
     tmp = tempfile.TemporaryDirectory(prefix="qt-bench-")
     db = args.db or Path(tmp.name) / "index.db"

@@ -40,7 +40,7 @@ case "$cmd" in
   test)
     ensure_venv
     export PATH="$VENV/bin:$PATH"
-    echo "== ruff"; ruff check .
+    echo "== ruff"; ruff check . && ruff format --check .
     echo "== mypy"; mypy
     echo "== pytest"; exec pytest "$@"
     ;;
