@@ -26,8 +26,8 @@ def test_verify_returns_occurrences_that_point_into_the_seed_files(
     assert len({o.source_name for o in occurrences}) >= 3
     for variant in response.variants:
         for occ in variant.occurrences:
-            printed = seed_texts[occ.source_name][occ.start : occ.end]
-            assert normalize(printed) == normalize(variant.text)
+            assert seed_texts[occ.source_name][occ.start : occ.end] == occ.text
+            assert normalize(occ.text) == normalize(variant.text)
     assert response.speakers[0].name == "Vladimir Putin"
     assert list(response.nlp_processors)[:1] == ["tokenize"]
 

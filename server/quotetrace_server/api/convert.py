@@ -107,6 +107,7 @@ def occurrence(o: vm.Occurrence) -> pb.Occurrence:
         kind=QUOTE_KINDS[o.kind],
         quote_id=o.quote_id,
         source_name=o.source_name or "",
+        text=o.text,
     )
 
 

@@ -44,6 +44,7 @@ class DiffSegment:
 @dataclass(frozen=True)
 class Occurrence:
     quote_id: str
+    text: str  # exactly the characters printed between the marks at this printing
     article_id: str
     source_name: str | None
     outlet: str | None

@@ -350,6 +350,7 @@ def _occurrence(d: QuoteDetail) -> Occurrence:
     q = d.quote
     return Occurrence(
         quote_id=q.quote_id,
+        text=q.text,
         article_id=q.article_id,
         source_name=d.source_name,
         outlet=q.outlet,
