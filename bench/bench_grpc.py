@@ -14,6 +14,8 @@ machine's cores, so the 16-client figures include client-side CPU.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -42,6 +44,19 @@ from tests.serverproc import ServerProcess
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:7.2f} ms"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User+system CPU time of a running process plus its children (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return total + sum(cpu_seconds(int(child)) for child in children)
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -123,12 +138,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         for concurrency in (int(c) for c in args.clients.split(",")):
             clients = ThreadClients(server.target)
             measure_latencies(clients.verify, queries[: 2 * concurrency], concurrency)  # connect
+            assert server.process is not None
+            server_cpu, client_cpu = cpu_seconds(server.process.pid), own_cpu_seconds()
             started = time.perf_counter()
             remote, _ = measure_latencies(clients.verify, queries, concurrency)
             wall = time.perf_counter() - started
+            server_cpu = cpu_seconds(server.process.pid) - server_cpu
+            client_cpu = own_cpu_seconds() - client_cpu
             clients.close()
             report(f"gRPC, {concurrency} client(s)", remote, wall, base)
-            print(f"    mean {ms(statistics.fmean(remote))}")
+            print(
+                f"    mean {ms(statistics.fmean(remote))};  CPU per call: server"
+                f" {ms(server_cpu / len(queries))}, clients {ms(client_cpu / len(queries))}"
+            )
         assert server.process is not None
         print(f"  server peak RSS (all processes): {peak_rss_mib(server.process.pid):.0f} MiB")
     tmp.cleanup()

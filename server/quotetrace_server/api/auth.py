@@ -28,18 +28,18 @@ SERVICE = "/quotetrace.v1.QuoteTrace/"
 WRITE_METHODS = frozenset({SERVICE + "IngestArticles"})
 
 
-def _abort_handler(code: grpc.StatusCode, message: str) -> Handler:
-    def abort(request: Any, context: grpc.ServicerContext) -> None:
+def refusal(method: str, code: grpc.StatusCode, message: str) -> Handler:
+    """A handler for `method` that only aborts with `code`."""
+
+    def abort(request_or_requests: Any, context: grpc.ServicerContext) -> None:
         context.abort(code, message)
 
+    # The refusal must take the same shape of call as the method it stands in for.
+    if method == SERVICE + "IngestArticles":
+        return grpc.stream_unary_rpc_method_handler(abort)
+    if method == SERVICE + "VerifyStream":
+        return grpc.stream_stream_rpc_method_handler(abort)
     return grpc.unary_unary_rpc_method_handler(abort)
-
-
-def _abort_stream_handler(code: grpc.StatusCode, message: str) -> Handler:
-    def abort(requests: Any, context: grpc.ServicerContext) -> None:
-        context.abort(code, message)
-
-    return grpc.stream_unary_rpc_method_handler(abort)
 
 
 def bearer_token(metadata: tuple[tuple[str, str | bytes], ...]) -> str | None:
@@ -70,24 +70,12 @@ class ApiKeyInterceptor(Interceptor):
             return continuation(details)
         token = bearer_token(tuple(details.invocation_metadata or ()))
         if token is None:
-            return self._refuse(
+            return refusal(
                 method,
                 grpc.StatusCode.UNAUTHENTICATED,
                 "this call needs an API key: send metadata 'authorization: Bearer <key>'",
             )
         if not hmac.compare_digest(token.encode(), self._key):
             log.warning("refused %s: wrong API key", method)
-            return self._refuse(method, grpc.StatusCode.PERMISSION_DENIED, "API key not accepted")
+            return refusal(method, grpc.StatusCode.PERMISSION_DENIED, "API key not accepted")
         return continuation(details)
-
-    @staticmethod
-    def _refuse(method: str, code: grpc.StatusCode, message: str) -> Handler:
-        if method in WRITE_METHODS:
-            return _abort_stream_handler(code, message)
-        if method.endswith("/VerifyStream"):
-
-            def abort(requests: Any, context: grpc.ServicerContext) -> None:
-                context.abort(code, message)
-
-            return grpc.stream_stream_rpc_method_handler(abort)
-        return _abort_handler(code, message)

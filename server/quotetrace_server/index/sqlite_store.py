@@ -18,7 +18,7 @@ import re
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -269,13 +269,7 @@ class SqliteStore:
         with self._transaction() as conn:
             if self._article_rowid(conn, article_id) is not None:
                 return IngestOutcome(article_id=article_id, added=False, quotes_added=0)
-            article_rowid = self._insert_article(conn, article, quotes.processors)
-            speakers = self._resolve_article_speakers(conn, quotes.quotes)
-            for seq, quote in enumerate(quotes.quotes):
-                row = self._prepare(article.text, quote, speakers)
-                quote_rowid = self._insert_quote(conn, article_rowid, seq, row)
-                if quote.kind is not QuoteKind.TERM:
-                    self._cluster(conn, quote_rowid, row)
+            self._insert_article_with_quotes(conn, article, quotes, self._cluster)
         return IngestOutcome(article_id=article_id, added=True, quotes_added=len(quotes.quotes))
 
     def bulk_add(self, items: Iterable[tuple[Article, ArticleQuotes]], batch: int = 2000) -> int:
@@ -294,13 +288,7 @@ class SqliteStore:
                 for article, quotes in items:
                     if self._article_rowid(conn, article.article_id) is not None:
                         continue
-                    article_rowid = self._insert_article(conn, article, quotes.processors)
-                    speakers = self._resolve_article_speakers(conn, quotes.quotes)
-                    for seq, quote in enumerate(quotes.quotes):
-                        row = self._prepare(article.text, quote, speakers)
-                        quote_rowid = self._insert_quote(conn, article_rowid, seq, row)
-                        if quote.kind is not QuoteKind.TERM:
-                            self._cluster_identical(conn, quote_rowid, row)
+                    self._insert_article_with_quotes(conn, article, quotes, self._cluster_identical)
                     added += 1
                     pending += 1
                     if pending >= batch:
@@ -313,6 +301,22 @@ class SqliteStore:
             conn.execute("COMMIT")
             conn.execute("INSERT INTO quote_terms(quote_terms) VALUES('optimize')")
         return added
+
+    def _insert_article_with_quotes(
+        self,
+        conn: sqlite3.Connection,
+        article: Article,
+        quotes: ArticleQuotes,
+        cluster: Callable[[sqlite3.Connection, int, _QuoteRow], None],
+    ) -> None:
+        """Insert one article and its quotations, clustering speech with `cluster`."""
+        article_rowid = self._insert_article(conn, article, quotes.processors)
+        speakers = self._resolve_article_speakers(conn, quotes.quotes)
+        for seq, quote in enumerate(quotes.quotes):
+            row = self._prepare(article.text, quote, speakers)
+            quote_rowid = self._insert_quote(conn, article_rowid, seq, row)
+            if quote.kind is not QuoteKind.TERM:
+                cluster(conn, quote_rowid, row)
 
     def _article_rowid(self, conn: sqlite3.Connection, article_id: str) -> int | None:
         row = conn.execute("SELECT id FROM articles WHERE article_id = ?", (article_id,)).fetchone()
