@@ -107,7 +107,7 @@ def claimreview(
             "source_name": occ.source_name or None,
             "publisher": printed_by(occ),
             "date": occ.date or None,
-            "text": variant.text,
+            "text": occ.text or variant.text,
         }
         for variant in response.variants
         for occ in variant.occurrences
