@@ -100,7 +100,7 @@ def _framed_match(a: QuoteSketch, b: QuoteSketch) -> bool:
     # Reprints keep the reporter's lead-in while re-translating the quoted words:
     # 'They would discuss "all issues,"' / 'they would "discuss all topics."'. The quoted
     # words must still share half of the shorter quotation, and the lead-ins more than a
-    # speech verb: every quotation of one speaker may follow "Putin said".
+    # speech verb: every quotation of one speaker may follow "Novak said".
     shared = set(a.lemmas) & set(b.lemmas)
     if not a.lead or not b.lead or 2 * len(shared) < min(len(set(a.lemmas)), len(set(b.lemmas))):
         return False

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Honorifics and roles that precede a name ("President Vladimir Putin", "Mr. Kim").
-# Dropping them is what lets "Mr. Putin" and "Vladimir Putin" share a surname key.
+# Honorifics and roles that precede a name ("President Ana Novak", "Mr. Lee").
+# Dropping them is what lets "Mrs. Novak" and "Ana Novak" share a surname key.
 _TITLES = frozenset(
     [
         "mr",
@@ -97,7 +97,7 @@ def _ascii_fold(text: str) -> str:
 def name_tokens(name: str) -> tuple[str, ...]:
     """Case-, hyphen- and accent-folded tokens of a name, with leading titles/roles dropped.
 
-    A descriptive prefix in lower case ("North Korean leader Kim Jong Un") is dropped too:
+    A descriptive prefix in lower case ("opposition leader Lee Jae Won") is dropped too:
     the name proper is the capitalised run at the end.
     """
     raw = [t for t in _SPLIT.split(unicodedata.normalize("NFKC", name).strip()) if t]
@@ -109,13 +109,13 @@ def name_tokens(name: str) -> tuple[str, ...]:
         raw = raw[last_lower + 1 :]
     folded = [_ascii_fold(t).casefold() for t in raw]
     # Everything up to the last title before the final token is a role ("U.N.
-    # Secretary-General Antonio Guterres"); the final token is always kept ("John Major").
+    # Secretary-General Maria Costa"); the final token is always kept ("John Major").
     last_title = max((i for i, t in enumerate(folded[:-1]) if t in _TITLES), default=-1)
     return tuple(folded[last_title + 1 :])
 
 
 def name_key(name: str) -> str:
-    """The string key of a name: "Kim Jong-un", "kim jong un" and "Mr. Kim Jong Un" agree."""
+    """The string key of a name: "Lee Jae-won", "lee jae won" and "Mr. Lee Jae Won" agree."""
     return " ".join(name_tokens(name))
 
 

@@ -65,7 +65,7 @@ CREATE TABLE IF NOT EXISTS speaker_aliases(
     PRIMARY KEY(speaker, alias)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS speaker_aliases_key ON speaker_aliases(alias_key);
--- First and last token of each speaker's name key: how a bare "Putin" finds its person.
+-- First and last token of each speaker's name key: how a bare "Novak" finds its person.
 CREATE TABLE IF NOT EXISTS speaker_name_parts(
     part TEXT NOT NULL,
     speaker INTEGER NOT NULL REFERENCES speakers(id),
@@ -148,7 +148,7 @@ def lead_words(text: str, start: int) -> tuple[str, ...]:
     """Lemma key of up to three words before a quotation's opening mark, same sentence.
 
     Only for quotations woven into the reporter's sentence ('would discuss “all
-    issues”'): after a colon or comma ('Putin said: “…”') the words before are just the
+    issues”'): after a colon or comma ('Novak said: “…”') the words before are just the
     attribution, the same for every quotation of that speaker, and are not kept.
     """
     before = text[max(0, start - 120) : start].rstrip().rstrip(_OPENING_MARKS).rstrip()
@@ -430,7 +430,7 @@ class SqliteStore:
         tokens = name_tokens(name)
         if not tokens:
             return None
-        # Full names (two tokens or more) link on an equal key: "Kim Jong-un" = "Kim Jong Un".
+        # Full names (two tokens or more) link on an equal key: "Lee Jae-won" = "Lee Jae Won".
         full_keys = {name_key(a) for a in surface if _is_proper_name(a)}
         full_keys = {k for k in full_keys if " " in k}
         if len(tokens) > 1:
@@ -441,7 +441,7 @@ class SqliteStore:
                 return self._best_supported(conn, found)
             if len(tokens) > 1:
                 return self._upgrade_bare_speaker(conn, name, tokens, kind)
-        # A bare name ("Putin") links only when it denotes exactly one known speaker.
+        # A bare name ("Novak") links only when it denotes exactly one known speaker.
         bare = tokens[0]
         with_alias = self._speakers_with_alias_keys(conn, {bare}, kind)
         if len(with_alias) == 1:
@@ -461,8 +461,8 @@ class SqliteStore:
     def _upgrade_bare_speaker(
         self, conn: sqlite3.Connection, name: str, tokens: tuple[str, ...], kind: EntityKind
     ) -> int | None:
-        """A speaker known so far only by a bare name ("Putin") that this full name
-        ("Vladimir Putin") completes: it takes the full name. Only when unambiguous: one
+        """A speaker known so far only by a bare name ("Novak") that this full name
+        ("Ana Novak") completes: it takes the full name. Only when unambiguous: one
         such bare speaker, and no other full-name speaker shares the name part."""
         parts = {tokens[0], tokens[-1]}
         holders = {
@@ -570,7 +570,7 @@ class SqliteStore:
 
         Strong links (identical, near-identical) always merge. A weak link (a fragment,
         a re-translation) would otherwise chain different sayings together: a fragment
-        like "sacred fight" can sit inside two different long quotations by one speaker.
+        like "a fair deal" can sit inside two different long quotations by one speaker.
         So a weakly linked cluster is merged only when its longest printing or the
         target's is short, or the two longest printings themselves link.
         """
@@ -835,7 +835,7 @@ class SqliteStore:
                 )
             else:
                 # Same first and last name, middle names or patronymic left out on one side
-                # ("Vladimir Vladimirovich Putin" / "Vladimir Putin").
+                # ("Ana Maria Novak" / "Ana Novak").
                 for speaker, speaker_key in conn.execute(
                     "SELECT s.id, s.name_key FROM speaker_name_parts p JOIN speakers s"
                     " ON s.id = p.speaker WHERE p.part = ?",
@@ -934,7 +934,7 @@ def _add_speaker_quote_count(conn: sqlite3.Connection) -> None:
 
 
 def _is_proper_name(alias: str) -> bool:
-    # "the Russian leader" describes; "Vladimir Putin" / "The White House" name.
+    # "the prime minister" describes; "Ana Novak" / "The White House" name.
     stripped = alias.strip()
     return bool(stripped) and not stripped[0].islower()
 
