@@ -120,3 +120,19 @@ def test_speaker_and_quotes_commands_list_what_the_index_holds(
 
 def test_health_prints_serving(capsys: pytest.CaptureFixture[str], server_flag: list[str]) -> None:
     assert run(capsys, *server_flag, "health") == (0, "SERVING\n", "")
+
+
+def test_ingest_sends_files_and_an_already_indexed_text_changes_nothing(
+    capsys: pytest.CaptureFixture[str], server_flag: list[str], seed_dir: Path
+) -> None:
+    code, out, _ = run(capsys, *server_flag, "ingest", str(seed_dir / "003_6fc9c43e80142e63.txt"))
+    assert code == 0
+    assert out.strip() == "1 received, 0 added, 1 unchanged, 0 quotes added"
+
+
+def test_stats_prints_counts_and_processors(
+    capsys: pytest.CaptureFixture[str], server_flag: list[str]
+) -> None:
+    code, out, _ = run(capsys, *server_flag, "stats")
+    assert code == 0
+    assert out.startswith("5 articles, ") and "processors tokenize" in out
