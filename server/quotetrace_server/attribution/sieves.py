@@ -266,13 +266,7 @@ def continuation(s: QuoteSituation) -> Decision | None:
     speaker when that quotation is in this paragraph or the one before."""
     if not s.opens_frame:
         return None
-    previous = s.previous_decided()
-    if previous is None:
-        return None
-    _, decision = previous
-    return Decision(
-        QuoteKind.CONTINUATION, decision.speaker, "continuation", CONFIDENCE["continuation"]
-    )
+    return _previous_speaker_carried(s, QuoteKind.CONTINUATION, "continuation")
 
 
 def previous_quote(s: QuoteSituation) -> Decision | None:
@@ -280,13 +274,16 @@ def previous_quote(s: QuoteSituation) -> Decision | None:
     carries on that speaker (“may conduct …” after a quoted expert's paragraph)."""
     if s.frame_has_cue:
         return None
+    return _previous_speaker_carried(s, s.structural_kind, "previous_quote")
+
+
+def _previous_speaker_carried(s: QuoteSituation, kind: QuoteKind, sieve: str) -> Decision | None:
+    """The previous decided quotation's speaker, decided again by `sieve`."""
     previous = s.previous_decided()
     if previous is None:
         return None
     _, decision = previous
-    return Decision(
-        s.structural_kind, decision.speaker, "previous_quote", CONFIDENCE["previous_quote"]
-    )
+    return Decision(kind, decision.speaker, sieve, CONFIDENCE[sieve])
 
 
 def short_term(s: QuoteSituation) -> Decision | None:
