@@ -49,6 +49,10 @@ class QuoteTraceClient:
         options: list[tuple[str, int | str]] = [
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            # A connection of its own: grpc otherwise shares one TCP connection among all
+            # channels to a target, and a server running several processes behind one
+            # port (SO_REUSEPORT) balances by connection.
+            ("grpc.use_local_subchannel_pool", 1),
         ]
         if tls_server_name:
             options.append(("grpc.ssl_target_name_override", tls_server_name))

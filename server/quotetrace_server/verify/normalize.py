@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from functools import lru_cache
 
 # NFKC leaves typographic quotes alone; the brief folds them to their ASCII forms.
 _QUOTE_FOLD = str.maketrans(
@@ -57,6 +58,7 @@ def normalize(text: str) -> str:
     return strip_punctuation(collapsed)
 
 
+@lru_cache(maxsize=1 << 16)  # the same candidates are scored for query after query
 def words(normalized: str) -> tuple[str, ...]:
     """The whole words of a normalised text: whitespace tokens with edge punctuation removed.
 
