@@ -129,3 +129,20 @@ def test_hostile_strings_are_stored_and_queried_as_data(
     with sqlite3.connect(tmp_path / "index.db") as connection:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     assert "quotes" in tables or any("quote" in t for t in tables)
+
+
+def test_ingest_without_nlp_models_is_failed_precondition_and_reads_still_work(
+    tmp_path: Path, seed_texts: dict[str, str]
+) -> None:
+    engine = Engine.open(tmp_path / "index.db", stanza_dir=str(tmp_path / "no-models"))
+    running = serve(engine)
+    try:
+        with QuoteTraceClient(f"127.0.0.1:{running.port}") as client:
+            with pytest.raises(grpc.RpcError) as refused:
+                client.ingest(one_article(seed_texts))
+            assert code_of(refused) == grpc.StatusCode.FAILED_PRECONDITION
+            assert "stanza" in (refused.value.details() or "")
+            assert client.verify("anything at all").verdict == pb.VERDICT_NOT_FOUND
+    finally:
+        running.stop(None)
+        engine.close()

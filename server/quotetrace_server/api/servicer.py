@@ -16,6 +16,7 @@ from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.validation import RequestError, invalid
 from quotetrace_server.config import Limits
 from quotetrace_server.index.model import IngestOutcome, SpeakerRecord
+from quotetrace_server.nlp.pipeline import NlpUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,8 @@ def handles_errors(method: Callable[..., Response]) -> Callable[..., Response]:
             return method(self, request, context)
         except RequestError as error:
             context.abort(error.code, error.message)
+        except NlpUnavailableError as error:  # the server can read but cannot ingest
+            context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(error))
         except Exception:
             log.exception("%s failed", method.__name__)
             context.abort(grpc.StatusCode.INTERNAL, f"{method.__name__} failed; see server log")
