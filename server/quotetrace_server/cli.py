@@ -65,7 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=env_flag("QUOTETRACE_KEYS_FOR_READS"),
         help="require the API key for read calls too",
     )
-    serve.add_argument("--workers", type=int, default=8, help="threads per process (default 8)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=4,
+        help="threads per process for blocking work: ingest, listing, counts (default 4)",
+    )
     serve.add_argument(
         "--processes",
         type=int,

@@ -30,7 +30,8 @@ class ServerConfig:
     db: Path = Path(DEFAULT_DB)
     host: str = "[::]"
     port: int = DEFAULT_PORT
-    workers: int = 8  # threads per process: more only adds GIL contention
+    workers: int = 4  # blocking threads per process: ingest, listing, counting
+    max_concurrent_calls: int = 256  # per process; beyond it calls get RESOURCE_EXHAUSTED
     processes: int = 1  # server processes sharing the port (SO_REUSEPORT) and the index
     api_key: str | None = None  # when set, required for IngestArticles
     keys_required_for_reads: bool = False

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import grpc
+import grpc.aio
 
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # grpc's classes are generic only in their type stubs
     Handler: TypeAlias = grpc.RpcMethodHandler[Any, Any]
-    Interceptor: TypeAlias = grpc.ServerInterceptor[Any, Any]
+    Interceptor: TypeAlias = grpc.aio.ServerInterceptor[Any, Any]
 else:
     Handler = grpc.RpcMethodHandler
-    Interceptor = grpc.ServerInterceptor
+    Interceptor = grpc.aio.ServerInterceptor
 
 SERVICE = "/quotetrace.v1.QuoteTrace/"
 WRITE_METHODS = frozenset({SERVICE + "IngestArticles"})
@@ -31,8 +32,8 @@ WRITE_METHODS = frozenset({SERVICE + "IngestArticles"})
 def refusal(method: str, code: grpc.StatusCode, message: str) -> Handler:
     """A handler for `method` that only aborts with `code`."""
 
-    def abort(request_or_requests: Any, context: grpc.ServicerContext) -> None:
-        context.abort(code, message)
+    async def abort(request_or_requests: Any, context: grpc.aio.ServicerContext[Any, Any]) -> None:
+        await context.abort(code, message)
 
     # The refusal must take the same shape of call as the method it stands in for.
     if method == SERVICE + "IngestArticles":
@@ -60,14 +61,14 @@ class ApiKeyInterceptor(Interceptor):
             return False  # health checking and reflection
         return method in WRITE_METHODS or self._reads_need_key
 
-    def intercept_service(
+    async def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], Handler | None],
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Handler]],
         details: grpc.HandlerCallDetails,
-    ) -> Handler | None:
+    ) -> Handler:
         method = details.method
         if not self.needs_key(method):
-            return continuation(details)
+            return await continuation(details)
         token = bearer_token(tuple(details.invocation_metadata or ()))
         if token is None:
             return refusal(
@@ -78,4 +79,4 @@ class ApiKeyInterceptor(Interceptor):
         if not hmac.compare_digest(token.encode(), self._key):
             log.warning("refused %s: wrong API key", method)
             return refusal(method, grpc.StatusCode.PERMISSION_DENIED, "API key not accepted")
-        return continuation(details)
+        return await continuation(details)

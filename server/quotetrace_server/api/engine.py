@@ -68,6 +68,9 @@ class Engine:
         result = self.verifier.verify(query)
         return result if result.processors else replace(result, processors=self.processors())
 
+    def has_article(self, article_id: str) -> bool:
+        return self.store.has_article(article_id)
+
     def list_quotes(
         self, *, article_id: str | None, speaker_id: str | None, offset: int, limit: int
     ) -> tuple[list[StoredQuote], int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import os
@@ -13,6 +14,7 @@ from types import FrameType
 from typing import Any
 
 import grpc
+import grpc.aio
 from google.protobuf.message import DecodeError, Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
@@ -24,6 +26,12 @@ from quotetrace_server.api.servicer import QuoteTraceServicer, UndecodableReques
 from quotetrace_server.config import LOG_FORMAT, ServerConfig
 
 log = logging.getLogger(__name__)
+
+# grpc_health's type stubs predate its asyncio servicer.
+AioHealthServicer: Any = health.aio.HealthServicer  # type: ignore[attr-defined]
+
+# How long past the grace period shutdown waits for grpc to report every call closed.
+DRAIN_SLACK_SECONDS = 10.0
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["QuoteTrace"].full_name
 
@@ -74,33 +82,74 @@ def quotetrace_handler(servicer: QuoteTraceServicer) -> grpc.GenericRpcHandler[A
 
 
 class RunningServer:
-    """A started server with its health servicer, so shutdown can report NOT_SERVING first."""
+    """A grpc.aio server on its own event-loop thread, driven from synchronous code.
+
+    The loop thread leaves the caller's thread free: the CLI's main thread waits for
+    signals, and tests call the server through a blocking client from the same process.
+    """
 
     def __init__(
         self,
-        server: grpc.Server,
-        health_servicer: health.HealthServicer,
-        executor: futures.ThreadPoolExecutor,
+        loop: asyncio.AbstractEventLoop,
+        thread: threading.Thread,
+        server: grpc.aio.Server,
+        health_servicer: Any,  # AioHealthServicer
+        blocking: futures.ThreadPoolExecutor,
         port: int,
     ) -> None:
+        self.loop = loop
+        self.thread = thread
         self.server = server
         self.health = health_servicer
-        self.executor = executor
+        self.blocking = blocking
         self.port = port
 
     def stop(self, grace: float | None) -> None:
         """Refuse new calls, give calls in flight `grace` seconds, then wait for handlers.
 
-        Handlers of calls cancelled at the end of the grace period notice it between
-        units of work (see servicer.check_deadline), so waiting for them is short, and
-        the store is never closed under a handler that is still writing.
+        Calls still running when the grace period ends are cancelled; work already on a
+        blocking thread (one article's ingest) finishes first, so the store is never
+        closed under a writer.
         """
-        self.health.enter_graceful_shutdown()
-        self.server.stop(grace).wait()
-        self.executor.shutdown(wait=True)
+        drained = asyncio.run_coroutine_threadsafe(self._drain(grace), self.loop)
+        try:
+            drained.result(timeout=(grace or 0.0) + DRAIN_SLACK_SECONDS)
+        except futures.TimeoutError:  # grpc has cancelled every call by now; stop anyway
+            log.warning("calls still open %.0fs after the grace period", DRAIN_SLACK_SECONDS)
+        self.blocking.shutdown(wait=True)
+        stop_loop(self.loop, self.thread)
+
+    async def _drain(self, grace: float | None) -> None:
+        await self.health.enter_graceful_shutdown()
+        await self.server.stop(grace)
+
+
+def stop_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join()
+    loop.close()
 
 
 def start_server(engine: Engine, config: ServerConfig) -> RunningServer:
+    """Start serving on a new event-loop thread; return once the port is bound."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="grpc-loop", daemon=True)
+    thread.start()
+    try:
+        return asyncio.run_coroutine_threadsafe(
+            _started_server(engine, config, loop, thread), loop
+        ).result()
+    except BaseException:
+        stop_loop(loop, thread)
+        raise
+
+
+async def _started_server(
+    engine: Engine,
+    config: ServerConfig,
+    loop: asyncio.AbstractEventLoop,
+    thread: threading.Thread,
+) -> RunningServer:
     limit = config.limits.max_message_bytes
     options = [
         ("grpc.max_receive_message_length", limit),
@@ -108,38 +157,41 @@ def start_server(engine: Engine, config: ServerConfig) -> RunningServer:
         # Several processes may share the port; one alone must not share it by accident.
         ("grpc.so_reuseport", 1 if config.processes > 1 else 0),
     ]
-    interceptors: list[grpc.ServerInterceptor[Any, Any]] = []
+    interceptors: list[grpc.aio.ServerInterceptor[Any, Any]] = []
     if config.api_key:
         interceptors.append(ApiKeyInterceptor(config.api_key, config.keys_required_for_reads))
-    executor = futures.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="rpc")
-    server = grpc.server(
-        executor,
+    server = grpc.aio.server(
         interceptors=interceptors,
         options=options,
-        maximum_concurrent_rpcs=config.workers * 8,
+        maximum_concurrent_rpcs=config.max_concurrent_calls,
     )
+    blocking = futures.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="blocking")
     server.add_generic_rpc_handlers(
-        (quotetrace_handler(QuoteTraceServicer(engine, config.limits)),)
+        (quotetrace_handler(QuoteTraceServicer(engine, config.limits, blocking)),)
     )
-    health_servicer = health.HealthServicer()
+    health_servicer = AioHealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
         (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server
     )
     address = f"{config.host}:{config.port}"
-    if config.tls_cert and config.tls_key:
-        credentials = grpc.ssl_server_credentials(
-            [(config.tls_key.read_bytes(), config.tls_cert.read_bytes())]
-        )
-        port = server.add_secure_port(address, credentials)
-    else:
-        port = server.add_insecure_port(address)
+    try:
+        if config.tls_cert and config.tls_key:
+            credentials = grpc.ssl_server_credentials(
+                [(config.tls_key.read_bytes(), config.tls_cert.read_bytes())]
+            )
+            port = server.add_secure_port(address, credentials)
+        else:
+            port = server.add_insecure_port(address)
+    except RuntimeError:  # grpc.aio reports a port it cannot bind this way
+        port = 0
     if port == 0:
+        blocking.shutdown()
         raise OSError(f"cannot listen on {address}")
-    server.start()
+    await server.start()
     for name in ("", SERVICE_NAME):
-        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    return RunningServer(server, health_servicer, executor, port)
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    return RunningServer(loop, thread, server, health_servicer, blocking, port)
 
 
 def serve_until_signalled(running: RunningServer, grace: float) -> None:
@@ -152,7 +204,11 @@ def serve_until_signalled(running: RunningServer, grace: float) -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    stop.wait()
+    # Python runs signal handlers on the main thread only, and a signal the kernel hands
+    # to another thread (grpc's, the event loop's) does not wake a main thread blocked
+    # without a timeout: wake up now and then to let the handler run.
+    while not stop.wait(0.25):
+        pass
     running.stop(grace)
     log.info("stopped")
 

@@ -1,13 +1,23 @@
-"""The quotetrace.v1.QuoteTrace servicer: validate, call the engine, convert."""
+"""The quotetrace.v1.QuoteTrace servicer (grpc.aio): validate, call the engine, convert.
+
+Verify runs on the event loop itself: its work is bounded (a bounded number of postings
+and candidates), and a hand-off to a thread would cost more than it saves, since one
+process holds one interpreter lock anyway. Work that can take long (ingest: NLP;
+listing and counting rows) runs on the process's pool of blocking threads, so the loop
+keeps answering Verify meanwhile.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable, Iterator
-from functools import wraps
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import Executor
+from functools import partial, wraps
 from typing import Any, TypeVar
 
 import grpc
+import grpc.aio
 
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server import __version__
@@ -21,6 +31,8 @@ from quotetrace_server.nlp.pipeline import NlpUnavailableError
 log = logging.getLogger(__name__)
 
 Response = TypeVar("Response")
+Result = TypeVar("Result")
+Context = grpc.aio.ServicerContext[Any, Any]
 
 
 class UndecodableRequest:
@@ -35,40 +47,55 @@ def reject_undecodable(request: object) -> None:
         raise invalid(f"request is not a valid protobuf message: {request.reason}")
 
 
-def check_deadline(context: grpc.ServicerContext) -> None:
+def check_deadline(context: Context) -> None:
     """Stop work for a call that has been cancelled or has run out of time."""
-    if not context.is_active():
+    if context.cancelled():
         raise RequestError(grpc.StatusCode.CANCELLED, "call cancelled; work stopped")
     remaining = context.time_remaining()
     if remaining is not None and remaining <= 0:
         raise RequestError(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded; work stopped")
 
 
-def handles_errors(method: Callable[..., Response]) -> Callable[..., Response]:
+async def abort_for(error: Exception, context: Context, method: str) -> None:
+    """Abort the call with the status that matches `error` (always raises)."""
+    if isinstance(error, RequestError):
+        await context.abort(error.code, error.message)
+    if isinstance(error, NlpUnavailableError):  # the server can read but cannot ingest
+        await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(error))
+    log.error("%s failed", method, exc_info=error)
+    await context.abort(grpc.StatusCode.INTERNAL, f"{method} failed; see server log")
+
+
+def handles_errors(
+    method: Callable[..., Awaitable[Response]],
+) -> Callable[..., Awaitable[Response]]:
     """Turn RequestError into the matching status; log anything else once, as INTERNAL."""
 
     @wraps(method)
-    def wrapper(self: Any, request: Any, context: grpc.ServicerContext) -> Response:
+    async def wrapper(self: Any, request: Any, context: Context) -> Response:
         try:
-            return method(self, request, context)
-        except RequestError as error:
-            context.abort(error.code, error.message)
-        except NlpUnavailableError as error:  # the server can read but cannot ingest
-            context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(error))
-        except Exception:
-            log.exception("%s failed", method.__name__)
-            context.abort(grpc.StatusCode.INTERNAL, f"{method.__name__} failed; see server log")
+            return await method(self, request, context)
+        except (asyncio.CancelledError, grpc.aio.AbortError):
+            raise
+        except Exception as error:
+            await abort_for(error, context, method.__name__)
         raise AssertionError("unreachable: context.abort raises")
 
     return wrapper
 
 
 class QuoteTraceServicer:
-    def __init__(self, engine: Engine, limits: Limits) -> None:
+    def __init__(self, engine: Engine, limits: Limits, blocking: Executor) -> None:
         self.engine = engine
         self.limits = limits
+        self._blocking = blocking
 
-    def _verify_one(self, request: Any, context: grpc.ServicerContext) -> pb.VerifyResponse:
+    async def _off_loop(self, work: Callable[..., Result], *args: Any) -> Result:
+        return await asyncio.get_running_loop().run_in_executor(
+            self._blocking, partial(work, *args)
+        )
+
+    def _verify_one(self, request: Any, context: Context) -> pb.VerifyResponse:
         reject_undecodable(request)
         query = validation.verify_query(request, self.limits)
         check_deadline(context)
@@ -77,37 +104,47 @@ class QuoteTraceServicer:
         return convert.verify_response(result)
 
     @handles_errors
-    def Verify(self, request: Any, context: grpc.ServicerContext) -> pb.VerifyResponse:
+    async def Verify(self, request: Any, context: Context) -> pb.VerifyResponse:
         return self._verify_one(request, context)
 
-    def VerifyStream(
-        self, requests: Iterator[Any], context: grpc.ServicerContext
-    ) -> Iterator[pb.VerifyStreamResponse]:
-        for number, item in enumerate(requests, start=1):
+    async def VerifyStream(
+        self, requests: AsyncIterator[Any], context: Context
+    ) -> AsyncIterator[pb.VerifyStreamResponse]:
+        number = 0
+        async for item in requests:  # each await lets other calls run between claims
+            number += 1
             try:
                 reject_undecodable(item)
                 response = self._verify_one(item.request, context)
             except RequestError as error:
-                context.abort(error.code, f"claim {item.claim_id or number}: {error.message}")
+                await context.abort(error.code, f"claim {item.claim_id or number}: {error.message}")
             yield pb.VerifyStreamResponse(response=response, claim_id=item.claim_id)
 
     @handles_errors
-    def IngestArticles(
-        self, requests: Iterator[Any], context: grpc.ServicerContext
+    async def IngestArticles(
+        self, requests: AsyncIterator[Any], context: Context
     ) -> pb.IngestArticlesResponse:
         outcomes: list[IngestOutcome] = []
-        for number, item in enumerate(requests, start=1):
+        number = 0
+        async for item in requests:
+            number += 1
             reject_undecodable(item)
             check_deadline(context)
             try:
                 validation.check_article(item.article, self.limits)
             except RequestError as error:
                 raise invalid(f"article {number}: {error.message}") from None
-            outcomes.append(self.engine.ingest(convert.article_from_proto(item.article)))
+            article = convert.article_from_proto(item.article)
+            # A cancelled call stops here; the article being ingested completes (one
+            # transaction) on its thread, and no further one starts.
+            outcomes.append(await self._off_loop(self.engine.ingest, article))
         return convert.ingest_response(outcomes, self.engine.processors())
 
     @handles_errors
-    def ListQuotes(self, request: Any, context: grpc.ServicerContext) -> pb.ListQuotesResponse:
+    async def ListQuotes(self, request: Any, context: Context) -> pb.ListQuotesResponse:
+        return await self._off_loop(self._list_quotes, request)
+
+    def _list_quotes(self, request: Any) -> pb.ListQuotesResponse:
         reject_undecodable(request)
         if bool(request.article_id) == bool(request.speaker):
             raise invalid("set exactly one of article_id and speaker")
@@ -115,7 +152,7 @@ class QuoteTraceServicer:
         article_id, speaker_id = None, None
         if request.article_id:
             article_id = validation.article_id(request.article_id)
-            if not self.engine.store.has_article(article_id):
+            if not self.engine.has_article(article_id):
                 raise RequestError(grpc.StatusCode.NOT_FOUND, f"no article {article_id}")
         else:
             speaker_id = self._speaker(request.speaker).speaker_id
@@ -133,9 +170,9 @@ class QuoteTraceServicer:
         )
 
     @handles_errors
-    def GetSpeaker(self, request: Any, context: grpc.ServicerContext) -> pb.GetSpeakerResponse:
+    async def GetSpeaker(self, request: Any, context: Context) -> pb.GetSpeakerResponse:
         reject_undecodable(request)
-        return convert.speaker_record(self._speaker(request.name))
+        return convert.speaker_record(await self._off_loop(self._speaker, request.name))
 
     def _speaker(self, name: str) -> SpeakerRecord:
         validation.checked_text("speaker name", name, self.limits.max_speaker_chars)
@@ -145,6 +182,6 @@ class QuoteTraceServicer:
         return record
 
     @handles_errors
-    def GetStats(self, request: Any, context: grpc.ServicerContext) -> pb.GetStatsResponse:
+    async def GetStats(self, request: Any, context: Context) -> pb.GetStatsResponse:
         reject_undecodable(request)
-        return convert.stats_response(self.engine.stats(), __version__)
+        return convert.stats_response(await self._off_loop(self.engine.stats), __version__)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from quotetrace_server.attribution.model import QuoteKind
@@ -53,20 +54,56 @@ class CorpusStats:
     processors: tuple[str, ...]
 
 
-# --- Added for the verifier: what a store hands it (engine-independent) -------------------
+# --- What a store hands the verifier (engine-independent) --------------------------------
 
 
 @dataclass(frozen=True)
 class SearchHit:
     """A quotation retrieved by the full-text postings for a query (not yet scored)."""
 
-    quote_id: str
-    article_id: str
     utterance_id: str
     normalized: str  # verify.normalize() of the quotation text
-    outlet: str | None
-    wire_credits: tuple[str, ...]
-    date: str | None
+
+
+def outlet_label(outlet: str | None, wire_credits: Sequence[str]) -> str:
+    """What the text supports as its outlet: the outlet, else "via <wire>", else "(unstated)"."""
+    if outlet:
+        return outlet
+    if wire_credits:
+        return "via " + " & ".join(wire_credits)
+    return "(unstated)"
+
+
+@dataclass(frozen=True)
+class PrintingFilter:
+    """Which printings a look-up may use: one outlet (or wire credit), a date range.
+
+    Dates are ISO 8601 strings, so string order is date order.
+    """
+
+    outlet: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+    @property
+    def admits_all(self) -> bool:
+        return not (self.outlet or self.date_from or self.date_to)
+
+    def admits(self, outlet: str | None, wire_credits: Sequence[str], date: str | None) -> bool:
+        if self.outlet:
+            wanted = self.outlet.casefold().strip()
+            names = [outlet or "", *wire_credits, outlet_label(outlet, wire_credits)]
+            if not any(n.casefold().strip() == wanted for n in names if n):
+                return False
+        if self.date_from or self.date_to:
+            # An article that states no date cannot be shown to fall in the range.
+            if not date:
+                return False
+            if self.date_from and date < self.date_from:
+                return False
+            if self.date_to and date > self.date_to:
+                return False
+        return True
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,10 @@ leaves the article either fully indexed or absent.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import itertools
 import json
+import math
 import re
 import sqlite3
 import threading
@@ -29,6 +31,7 @@ from quotetrace_server.index.clustering import STRONG_LINKS, QuoteSketch, link_r
 from quotetrace_server.index.model import (
     CorpusStats,
     IngestOutcome,
+    PrintingFilter,
     QuoteDetail,
     SearchHit,
     SpeakerRecord,
@@ -58,6 +61,7 @@ CREATE TABLE IF NOT EXISTS speakers(
     name_key TEXT NOT NULL,
     quote_count INTEGER NOT NULL DEFAULT 0  -- kept on insert: counting is slow at scale
 );
+CREATE INDEX IF NOT EXISTS speakers_name_key ON speakers(name_key);
 CREATE TABLE IF NOT EXISTS speaker_aliases(
     speaker INTEGER NOT NULL REFERENCES speakers(id),
     alias TEXT NOT NULL,
@@ -178,15 +182,6 @@ def query_terms(norm: str, lemmas: Sequence[str]) -> list[str]:
 
 def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
-
-
-def outlet_label(outlet: str | None, wire_credits: Sequence[str]) -> str:
-    """What the text supports as its outlet: the outlet, else "via <wire>", else "(unstated)"."""
-    if outlet:
-        return outlet
-    if wire_credits:
-        return "via " + " & ".join(wire_credits)
-    return "(unstated)"
 
 
 class SqliteStore:
@@ -542,7 +537,9 @@ class SqliteStore:
         terms = _fts_terms(row.norm, row.lemmas).split()
         rowids = [
             r
-            for r in self._search_rowids(conn, terms, _CLUSTER_CANDIDATES, _CLUSTER_MAX_TERMS)
+            for r in self._search_rowids(
+                conn, terms, _CLUSTER_CANDIDATES, _CLUSTER_MAX_TERMS, favour_short=True
+            )
             if r != quote_rowid
         ]
         marks = ",".join("?" * len(rowids))
@@ -643,26 +640,21 @@ class SqliteStore:
         counted.sort()
         return counted
 
+    @staticmethod
     def _selective_terms(
-        self,
-        conn: sqlite3.Connection,
-        terms: Sequence[str],
-        max_terms: int,
-        budget: int | None = _POSTINGS_BUDGET,
-    ) -> tuple[list[str], int]:
-        """The query's rarest indexed terms within the postings budget, and their postings.
+        counted: Sequence[tuple[int, str]], max_terms: int
+    ) -> tuple[list[tuple[int, str]], int]:
+        """The rarest of the (document frequency, term) pairs within the postings budget,
+        and their postings in all.
 
-        Unknown terms are skipped: a term no quotation has is most often a typo. The
-        rarest term is always taken, even over budget.
+        The rarest term is always taken, even over budget.
         """
-        counted = self._term_counts(conn, terms)
-        chosen: list[str] = []
+        chosen: list[tuple[int, str]] = []
         total = 0
         for doc_count, term in counted:
-            over = budget is not None and total + doc_count > budget
-            if chosen and (over or len(chosen) >= max_terms):
+            if chosen and (total + doc_count > _POSTINGS_BUDGET or len(chosen) >= max_terms):
                 break
-            chosen.append(term)
+            chosen.append((doc_count, term))
             total += doc_count
         return chosen, total
 
@@ -672,20 +664,41 @@ class SqliteStore:
         terms: Sequence[str],
         limit: int,
         max_terms: int = _MAX_QUERY_TERMS,
+        *,
+        favour_short: bool = False,
     ) -> list[int]:
-        chosen, total = self._selective_terms(conn, terms, max_terms)
-        ranked = True
-        if total > _POSTINGS_BUDGET:
-            # Even the rarest term is common: take the quotations holding all of the rarest
-            # few terms (an intersection) instead of scoring a huge posting list. Terms in
-            # a large share of all quotations are left out of it (walking them is the
-            # cost); a single remaining term is read unranked, first postings first.
-            counted = self._term_counts(conn, terms)
-            chosen = [t for df, t in counted if df <= _INTERSECT_MAX_DF][:_ALL_OF_TERMS]
-            ranked = len(chosen) > 1
+        """Quotations sharing the query's most selective terms, best first.
+
+        ``favour_short`` ranks by SQLite's bm25, whose length normalisation puts short
+        quotations first (clustering looks for fragments of a long quotation); otherwise
+        by the summed rarity of the shared terms alone, which is cheaper (bm25 reads every
+        candidate's length) and does not push back the long printing a truncated query
+        was cut from.
+        """
+        # Unknown terms are skipped: a term no quotation has is most often a typo.
+        counted = self._term_counts(conn, terms)
+        chosen, total = self._selective_terms(counted, max_terms)
         if not chosen:
             return []
-        match = (" OR " if total <= _POSTINGS_BUDGET else " AND ").join(map(_fts_phrase, chosen))
+        if total <= _POSTINGS_BUDGET:
+            if favour_short:
+                match = " OR ".join(_fts_phrase(term) for _, term in chosen)
+                return self._fts_rowids(conn, match, limit)
+            return self._rarest_terms_first(conn, chosen, limit)
+        # Even the rarest term is common: take the quotations holding all of the rarest
+        # few terms (an intersection) instead of scoring a huge posting list. Terms in a
+        # large share of all quotations are left out of it (walking them is the cost); a
+        # single remaining term is read unranked, first postings first.
+        common = [term for df, term in counted if df <= _INTERSECT_MAX_DF]
+        common = common[:_ALL_OF_TERMS]
+        if not common:
+            return []
+        match = " AND ".join(map(_fts_phrase, common))
+        return self._fts_rowids(conn, match, limit, ranked=len(common) > 1)
+
+    def _fts_rowids(
+        self, conn: sqlite3.Connection, match: str, limit: int, *, ranked: bool = True
+    ) -> list[int]:
         order = " ORDER BY rank" if ranked else ""
         return [
             int(r[0])
@@ -695,34 +708,53 @@ class SqliteStore:
             )
         ]
 
-    def search(self, normalized_query: str, limit: int) -> list[SearchHit]:
+    def _rarest_terms_first(
+        self, conn: sqlite3.Connection, chosen: Sequence[tuple[int, str]], limit: int
+    ) -> list[int]:
+        """Rowids holding any chosen (document frequency, term), by the summed idf of those
+        they hold; ties in postings order."""
+        corpus = max(int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM quotes").fetchone()[0]), 1)
+        scores: dict[int, float] = {}
+        for doc_count, term in chosen:
+            idf = math.log(1.0 + (corpus - doc_count + 0.5) / (doc_count + 0.5))
+            for (rowid,) in conn.execute(
+                "SELECT rowid FROM quote_terms WHERE quote_terms MATCH ?", (_fts_phrase(term),)
+            ):
+                scores[rowid] = scores.get(rowid, 0.0) + idf
+        return heapq.nlargest(limit, scores, key=scores.__getitem__)
+
+    def search(
+        self, normalized_query: str, limit: int, printed: PrintingFilter | None = None
+    ) -> list[SearchHit]:
         terms = query_terms(normalized_query, lemma_key(words(normalized_query)))
         with self._reading() as conn:
             rowids = self._search_rowids(conn, terms, limit)
             if not rowids:
                 return []
-            marks = ",".join("?" * len(rowids))
             rows = conn.execute(
-                "SELECT q.id, a.article_id, q.seq, q.utterance, q.norm, a.outlet,"
-                " a.wire_credits, a.date FROM quotes q JOIN articles a ON a.id = q.article"
-                f" WHERE q.id IN ({marks})",
+                "SELECT id, utterance, norm, article FROM quotes"
+                f" WHERE id IN ({','.join('?' * len(rowids))}) AND utterance IS NOT NULL",
                 rowids,
             ).fetchall()
+            if printed is not None and not printed.admits_all:
+                admitted = self._articles_admitted(conn, {int(r[3]) for r in rows}, printed)
+                rows = [r for r in rows if int(r[3]) in admitted]
         order = {rowid: i for i, rowid in enumerate(rowids)}
         rows.sort(key=lambda r: order[int(r[0])])
-        return [
-            SearchHit(
-                quote_id=_quote_id(r[1], r[2]),
-                article_id=r[1],
-                utterance_id=_utterance_id(int(r[3])),
-                normalized=r[4],
-                outlet=r[5],
-                wire_credits=tuple(json.loads(r[6])),
-                date=r[7],
+        return [SearchHit(utterance_id=_utterance_id(int(r[1])), normalized=r[2]) for r in rows]
+
+    def _articles_admitted(
+        self, conn: sqlite3.Connection, articles: set[int], printed: PrintingFilter
+    ) -> set[int]:
+        marks = ",".join("?" * len(articles))
+        return {
+            int(r[0])
+            for r in conn.execute(
+                f"SELECT id, outlet, wire_credits, date FROM articles WHERE id IN ({marks})",
+                list(articles),
             )
-            for r in rows
-            if r[3] is not None
-        ]
+            if printed.admits(r[1], json.loads(r[2]), r[3])
+        }
 
     # --- reads --------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from quotetrace_server.attribution.model import ArticleQuotes
 from quotetrace_server.index.model import (
     CorpusStats,
     IngestOutcome,
+    PrintingFilter,
     QuoteDetail,
     SearchHit,
     SpeakerRecord,
@@ -46,8 +47,11 @@ class QuoteStore(Protocol):
 
     # --- used by the verifier ---------------------------------------------------------
 
-    def search(self, normalized_query: str, limit: int) -> list[SearchHit]:
-        """Speech quotations sharing the query's most selective terms, best first."""
+    def search(
+        self, normalized_query: str, limit: int, printed: PrintingFilter | None = None
+    ) -> list[SearchHit]:
+        """Speech quotations sharing the query's most selective terms, best first; of the
+        ``limit`` best, those whose article ``printed`` admits."""
         ...
 
     def utterance_details(self, utterance_id: str) -> list[QuoteDetail]:

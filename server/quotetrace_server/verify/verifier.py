@@ -17,9 +17,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from quotetrace_server.entities.model import EntityKind
-from quotetrace_server.index.model import QuoteDetail
+from quotetrace_server.index.model import PrintingFilter, QuoteDetail, outlet_label
 from quotetrace_server.index.similarity import is_contiguous_run
-from quotetrace_server.index.sqlite_store import outlet_label
 from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.verify.diff import word_diff
 from quotetrace_server.verify.model import (
@@ -156,15 +155,21 @@ class Verifier:
     # --- retrieval ----------------------------------------------------------------------
 
     def _best_utterance(self, normalized: str, query: VerifyQuery) -> _Match | None:
-        """The utterance of the best-scoring retrieved quotation (ties: whole-word match)."""
+        """The utterance of the best-scoring retrieved quotation.
+
+        Ties go to a whole-word match, then to the printing closest in length to the query.
+        """
         query_words = words(normalized)
-        best: tuple[float, bool] | None = None
+        best: tuple[float, bool, int] | None = None
         best_match: _Match | None = None
-        for hit in self._store.search(normalized, CANDIDATES):
-            if not _passes_filters(hit.outlet, hit.wire_credits, hit.date, query):
-                continue
+        for hit in self._store.search(normalized, CANDIDATES, printing_filter(query)):
             score = match_score(normalized, hit.normalized)
-            key = (score, score >= 100.0 and is_printed_wording(query_words, words(hit.normalized)))
+            hit_words = words(hit.normalized)
+            key = (
+                score,
+                score >= 100.0 and is_printed_wording(query_words, hit_words),
+                -abs(len(hit_words) - len(query_words)),
+            )
             if best is None or key > best:
                 best, best_match = key, _Match(hit.utterance_id, score)
         return best_match
@@ -185,10 +190,11 @@ class Verifier:
         return match, []
 
     def _filtered_details(self, utterance_id: str, query: VerifyQuery) -> list[QuoteDetail]:
+        printed = printing_filter(query)
         return [
             d
             for d in self._store.utterance_details(utterance_id)
-            if _passes_filters(d.quote.outlet, d.wire_credits, d.date, query)
+            if printed.admits(d.quote.outlet, d.wire_credits, d.date)
         ]
 
     # --- judgement ----------------------------------------------------------------------
@@ -305,23 +311,8 @@ def _mean_attribution_confidence(details: list[QuoteDetail]) -> float:
     return sum(named) / len(named) if named else 0.0
 
 
-def _passes_filters(
-    outlet: str | None, wire_credits: Sequence[str], date: str | None, query: VerifyQuery
-) -> bool:
-    if query.outlet:
-        wanted = query.outlet.casefold().strip()
-        names = [outlet or "", *wire_credits, outlet_label(outlet, wire_credits)]
-        if not any(n.casefold().strip() == wanted for n in names if n):
-            return False
-    if query.date_from or query.date_to:
-        # An article that states no date cannot be shown to fall in the range.
-        if not date:
-            return False
-        if query.date_from and date < query.date_from:
-            return False
-        if query.date_to and date > query.date_to:
-            return False
-    return True
+def printing_filter(query: VerifyQuery) -> PrintingFilter:
+    return PrintingFilter(outlet=query.outlet, date_from=query.date_from, date_to=query.date_to)
 
 
 def _variants(
