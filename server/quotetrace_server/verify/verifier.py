@@ -48,7 +48,7 @@ CANDIDATES = 100
 MIN_ATTRIBUTION_WEIGHT = 0.05
 
 
-def match_score(query: str, candidate: str) -> float:
+def match_score(query: str, candidate: str, at_least: float = 0.0) -> float:
     """How well a normalised query matches a normalised printed quotation, 0-100.
 
     A query no longer than the quotation is scored by its best alignment inside it
@@ -56,23 +56,39 @@ def match_score(query: str, candidate: str) -> float:
     Token-sort similarity covers re-ordered words; gapped coverage covers a quotation
     shortened by dropping words from its middle. Short queries are aligned word by word:
     a character alignment of a few words inside a long text is too easily found by chance.
+
+    A candidate that cannot reach ``at_least`` may be scored as anything below it:
+    rapidfuzz gives up early on such pairs, which is most of them once a good match is in.
     """
     if not query or not candidate:
         return 0.0
     query_words = words(query)
+    cutoff = _alignment_cutoff(at_least, short=len(query_words) <= SHORT_QUERY_WORDS)
     if len(query) <= len(candidate):
-        aligned = fuzz.partial_ratio(query, candidate)
+        aligned = fuzz.partial_ratio(query, candidate, score_cutoff=cutoff)
         if len(query_words) <= SHORT_QUERY_WORDS:
             # The character alignment bounds the word alignment: skip hopeless candidates.
             if aligned < SHORT_WORD_MIN:
                 return float(aligned)
             return short_query_score(query_words, words(candidate))
     else:
-        aligned = fuzz.ratio(query, candidate)
-    score = max(aligned, fuzz.token_sort_ratio(query, candidate))
+        aligned = fuzz.ratio(query, candidate, score_cutoff=cutoff)
+    score = max(aligned, fuzz.token_sort_ratio(query, candidate, score_cutoff=cutoff))
     if GAPPED_MIN_SCORE <= score < FOUND_THRESHOLD:
         score = max(score, gapped_coverage(query_words, words(candidate)))
     return float(score)
+
+
+def _alignment_cutoff(at_least: float, *, short: bool) -> float:
+    """The lowest character-alignment score that can still lead to ``at_least``.
+
+    Word-by-word scoring of short queries starts at SHORT_WORD_MIN, gapped coverage at
+    GAPPED_MIN_SCORE and reaches up to GAPPED_MAX_SCORE: below those, alignments must be
+    exact for the later steps to see them.
+    """
+    if short:
+        return min(at_least, SHORT_WORD_MIN)
+    return at_least if at_least > GAPPED_MAX_SCORE else min(at_least, GAPPED_MIN_SCORE)
 
 
 def short_query_score(query_words: Sequence[str], candidate_words: Sequence[str]) -> float:
@@ -163,7 +179,9 @@ class Verifier:
         best: tuple[float, bool, int] | None = None
         best_match: _Match | None = None
         for hit in self._store.search(normalized, CANDIDATES, printing_filter(query)):
-            score = match_score(normalized, hit.normalized)
+            score = match_score(normalized, hit.normalized, at_least=best[0] if best else 0.0)
+            if best is not None and score < best[0]:
+                continue
             hit_words = words(hit.normalized)
             key = (
                 score,
