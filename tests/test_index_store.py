@@ -193,7 +193,7 @@ def test_terms_get_no_utterance_and_are_not_searchable(gold_store: SqliteStore) 
     quotes, _ = gold_store.list_quotes(limit=1000)
     terms = [q for q in quotes if q.kind is QuoteKind.TERM]
     assert terms and all(q.utterance_id is None for q in terms)
-    assert gold_store.search("pelmeni", 10) == []
+    assert list(gold_store.search("pelmeni", 10)) == []
 
 
 def test_stats_count_corpus(gold_store: SqliteStore) -> None:
@@ -213,7 +213,7 @@ def test_one_writer_and_many_readers_in_threads(tmp_path: Path) -> None:
     def read() -> None:
         try:
             while not done.is_set():
-                store.search("why we came here", 10)
+                list(store.search("why we came here", 10))
                 store.list_quotes(limit=5)
                 store.stats()
         except BaseException as exc:

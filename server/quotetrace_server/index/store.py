@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 from quotetrace_server.attribution.model import ArticleQuotes
@@ -49,9 +50,10 @@ class QuoteStore(Protocol):
 
     def search(
         self, normalized_query: str, limit: int, printed: PrintingFilter | None = None
-    ) -> list[SearchHit]:
+    ) -> Iterator[SearchHit]:
         """Speech quotations sharing the query's most selective terms, best first; of the
-        ``limit`` best, those whose article ``printed`` admits."""
+        ``limit`` best, those whose article ``printed`` admits. Read lazily: stopping
+        early saves work."""
         ...
 
     def utterance_details(self, utterance_id: str) -> list[QuoteDetail]:

@@ -190,6 +190,8 @@ class Verifier:
             )
             if best is None or key > best:
                 best, best_match = key, _Match(hit.utterance_id, score)
+                if key == (100.0, True, 0):  # the query is this printing, word for word
+                    break
         return best_match
 
     def _match_with_details(
