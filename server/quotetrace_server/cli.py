@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--processes",
         type=int,
         default=int(os.environ.get("QUOTETRACE_PROCESSES", 1)),
-        help="serving processes sharing the port (needs a fixed --port; default 1)",
+        help="processes answering Verify: 1 = the gRPC process itself; N>1 = N workers (default 1)",
     )
     serve.add_argument(
         "--grace",
@@ -141,8 +141,8 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         processes=args.processes,
         log_level=args.log_level,
     )
-    if config.processes < 1 or (config.processes > 1 and config.port == 0):
-        raise CliError("--processes needs a positive count, and a fixed --port when above 1")
+    if config.processes < 1:
+        raise CliError("--processes needs a positive count")
     limits = config.limits
     if args.max_quote_chars:
         limits = replace(limits, max_quote_chars=args.max_quote_chars)
@@ -160,11 +160,7 @@ def _read_text(path: Path) -> str:
 
 def run_serve(args: argparse.Namespace) -> int:
     from quotetrace_server.api.engine import Engine
-    from quotetrace_server.api.server import (
-        serve_in_processes,
-        serve_until_signalled,
-        start_server,
-    )
+    from quotetrace_server.api.server import serve_until_signalled, start_server
 
     config = config_from_args(args)
     engine = Engine.open(config.db, config.stanza_dir)
@@ -185,12 +181,12 @@ def run_serve(args: argparse.Namespace) -> int:
             stats.quote_count,
             ",".join(stats.processors) or "-",
         )
-        if config.processes == 1:
-            serve_until_signalled(start_server(engine, config), config.grace_seconds)
-            return 0
+        running = start_server(engine, config)
+        log.info("serving on port %d", running.port)
+        serve_until_signalled(running, config.grace_seconds)
     finally:
         engine.close()
-    return serve_in_processes(config)
+    return 0
 
 
 def run_index(args: argparse.Namespace) -> int:

@@ -32,7 +32,7 @@ class ServerConfig:
     port: int = DEFAULT_PORT
     workers: int = 4  # blocking threads per process: ingest, listing, counting
     max_concurrent_calls: int = 256  # per process; beyond it calls get RESOURCE_EXHAUSTED
-    processes: int = 1  # server processes sharing the port (SO_REUSEPORT) and the index
+    processes: int = 1  # above 1: this many worker processes answer Verify (verify_pool)
     api_key: str | None = None  # when set, required for IngestArticles
     keys_required_for_reads: bool = False
     tls_cert: Path | None = None

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
-import os
 import signal
 import threading
 from collections.abc import Callable
@@ -23,7 +21,8 @@ from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server.api.auth import ApiKeyInterceptor
 from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.servicer import QuoteTraceServicer, UndecodableRequest
-from quotetrace_server.config import LOG_FORMAT, ServerConfig
+from quotetrace_server.api.verify_pool import VerifyPool
+from quotetrace_server.config import ServerConfig
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +95,9 @@ class RunningServer:
         health_servicer: Any,  # AioHealthServicer
         blocking: futures.ThreadPoolExecutor,
         port: int,
+        verify_pool: VerifyPool | None = None,
     ) -> None:
+        self.verify_pool = verify_pool
         self.loop = loop
         self.thread = thread
         self.server = server
@@ -117,11 +118,15 @@ class RunningServer:
         except futures.TimeoutError:  # grpc has cancelled every call by now; stop anyway
             log.warning("calls still open %.0fs after the grace period", DRAIN_SLACK_SECONDS)
         self.blocking.shutdown(wait=True)
+        if self.verify_pool is not None:
+            self.verify_pool.close()
         stop_loop(self.loop, self.thread)
 
     async def _drain(self, grace: float | None) -> None:
         await self.health.enter_graceful_shutdown()
         await self.server.stop(grace)
+        if self.verify_pool is not None:
+            self.verify_pool.detach()
 
 
 def stop_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
@@ -131,16 +136,26 @@ def stop_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None
 
 
 def start_server(engine: Engine, config: ServerConfig) -> RunningServer:
-    """Start serving on a new event-loop thread; return once the port is bound."""
+    """Start serving on a new event-loop thread; return once the port is bound.
+
+    With ``config.processes`` above 1, Verify is answered by that many worker processes
+    (started first, so the first calls do not wait for them).
+    """
+    pool = None
+    if config.processes > 1:
+        pool = VerifyPool(config.db, config.processes, config.log_level)
+        log.info("Verify worker processes: %s", ", ".join(map(str, pool.start())))
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="grpc-loop", daemon=True)
     thread.start()
     try:
         return asyncio.run_coroutine_threadsafe(
-            _started_server(engine, config, loop, thread), loop
+            _started_server(engine, config, loop, thread, pool), loop
         ).result()
     except BaseException:
         stop_loop(loop, thread)
+        if pool is not None:
+            pool.close()
         raise
 
 
@@ -149,13 +164,13 @@ async def _started_server(
     config: ServerConfig,
     loop: asyncio.AbstractEventLoop,
     thread: threading.Thread,
+    verify_pool: VerifyPool | None,
 ) -> RunningServer:
     limit = config.limits.max_message_bytes
     options = [
         ("grpc.max_receive_message_length", limit),
         ("grpc.max_send_message_length", limit),
-        # Several processes may share the port; one alone must not share it by accident.
-        ("grpc.so_reuseport", 1 if config.processes > 1 else 0),
+        ("grpc.so_reuseport", 0),  # a second server on the same port must fail, not share
     ]
     interceptors: list[grpc.aio.ServerInterceptor[Any, Any]] = []
     if config.api_key:
@@ -166,8 +181,10 @@ async def _started_server(
         maximum_concurrent_rpcs=config.max_concurrent_calls,
     )
     blocking = futures.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="blocking")
+    if verify_pool is not None:
+        verify_pool.attach(loop)
     server.add_generic_rpc_handlers(
-        (quotetrace_handler(QuoteTraceServicer(engine, config.limits, blocking)),)
+        (quotetrace_handler(QuoteTraceServicer(engine, config.limits, blocking, verify_pool)),)
     )
     health_servicer = AioHealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -191,7 +208,7 @@ async def _started_server(
     await server.start()
     for name in ("", SERVICE_NAME):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    return RunningServer(loop, thread, server, health_servicer, blocking, port)
+    return RunningServer(loop, thread, server, health_servicer, blocking, port, verify_pool)
 
 
 def serve_until_signalled(running: RunningServer, grace: float) -> None:
@@ -211,42 +228,3 @@ def serve_until_signalled(running: RunningServer, grace: float) -> None:
         pass
     running.stop(grace)
     log.info("stopped")
-
-
-def run_server_process(config: ServerConfig) -> None:
-    """One serving process: its own engine and gRPC server, until SIGTERM/SIGINT."""
-    logging.basicConfig(level=config.log_level.upper(), format=LOG_FORMAT)
-    engine = Engine.open(config.db, config.stanza_dir)
-    try:
-        running = start_server(engine, config)
-        log.info("process %d serving on port %d", os.getpid(), running.port)
-        serve_until_signalled(running, config.grace_seconds)
-    finally:
-        engine.close()
-
-
-def serve_in_processes(config: ServerConfig) -> int:
-    """Run `config.processes` serving processes on one port; forward signals; wait for all.
-
-    Python threads share one interpreter lock, so Verify (CPU-bound) scales across
-    cores only with processes. They share the SQLite index, whose WAL mode lets
-    readers run beside the one writer; every article is still one transaction.
-    """
-    context = multiprocessing.get_context("spawn")  # no grpc or torch state crosses a fork
-    children = [
-        context.Process(target=run_server_process, args=(config,), name=f"quotetrace-{n}")
-        for n in range(config.processes)
-    ]
-    for child in children:
-        child.start()
-
-    def forward(signum: int, frame: FrameType | None) -> None:
-        for child in children:
-            if child.pid is not None and child.is_alive():
-                os.kill(child.pid, signum)
-
-    signal.signal(signal.SIGTERM, forward)
-    signal.signal(signal.SIGINT, forward)
-    for child in children:
-        child.join()
-    return max(child.exitcode or 0 for child in children)

@@ -1,7 +1,8 @@
 """The quotetrace.v1.QuoteTrace servicer (grpc.aio): validate, call the engine, convert.
 
-Verify runs on the event loop itself: its work is bounded (a bounded number of postings
-and candidates), and a hand-off to a thread would cost more than it saves, since one
+Verify runs in the pool of worker processes when there is one (see verify_pool), else
+on the event loop itself: its work is bounded (a bounded number of postings and
+candidates), and a hand-off to a thread would cost more than it saves, since one
 process holds one interpreter lock anyway. Work that can take long (ingest: NLP;
 listing and counting rows) runs on the process's pool of blocking threads, so the loop
 keeps answering Verify meanwhile.
@@ -24,6 +25,7 @@ from quotetrace_server import __version__
 from quotetrace_server.api import convert, validation
 from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.validation import RequestError, invalid
+from quotetrace_server.api.verify_pool import VerifyPool
 from quotetrace_server.config import Limits
 from quotetrace_server.index.model import IngestOutcome, SpeakerRecord
 from quotetrace_server.nlp.pipeline import NlpUnavailableError
@@ -85,27 +87,37 @@ def handles_errors(
 
 
 class QuoteTraceServicer:
-    def __init__(self, engine: Engine, limits: Limits, blocking: Executor) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        limits: Limits,
+        blocking: Executor,
+        verify_pool: VerifyPool | None = None,
+    ) -> None:
         self.engine = engine
         self.limits = limits
         self._blocking = blocking
+        self._verify_pool = verify_pool
 
     async def _off_loop(self, work: Callable[..., Result], *args: Any) -> Result:
         return await asyncio.get_running_loop().run_in_executor(
             self._blocking, partial(work, *args)
         )
 
-    def _verify_one(self, request: Any, context: Context) -> pb.VerifyResponse:
+    async def _verify_one(self, request: Any, context: Context) -> pb.VerifyResponse:
         reject_undecodable(request)
         query = validation.verify_query(request, self.limits)
         check_deadline(context)
-        result = self.engine.verify(query)
+        if self._verify_pool is None:
+            response = convert.verify_response(self.engine.verify(query))
+        else:
+            response = await self._verify_pool.verify(query, context.time_remaining())
         check_deadline(context)
-        return convert.verify_response(result)
+        return response
 
     @handles_errors
     async def Verify(self, request: Any, context: Context) -> pb.VerifyResponse:
-        return self._verify_one(request, context)
+        return await self._verify_one(request, context)
 
     async def VerifyStream(
         self, requests: AsyncIterator[Any], context: Context
@@ -115,7 +127,7 @@ class QuoteTraceServicer:
             number += 1
             try:
                 reject_undecodable(item)
-                response = self._verify_one(item.request, context)
+                response = await self._verify_one(item.request, context)
             except RequestError as error:
                 await context.abort(error.code, f"claim {item.claim_id or number}: {error.message}")
             yield pb.VerifyStreamResponse(response=response, claim_id=item.claim_id)

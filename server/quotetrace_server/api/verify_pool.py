@@ -1,0 +1,227 @@
+"""Verify in worker processes, behind the one process that speaks gRPC.
+
+Python runs one thread at a time per process, so Verify (CPU-bound) uses more than one
+core only in more processes. Several gRPC processes sharing a port would each keep the
+connections the kernel hashed to them, one holding ten callers while another holds six,
+and the busier one's callers would wait longer. Here calls wait in one queue in the
+front process, and each goes to a worker as soon as one is free.
+
+Each worker has a pipe to the front process and answers one call at a time with the
+serialised VerifyResponse. The front's event loop watches the pipes itself: no extra
+threads, nothing pickled but the query. Workers open the index file themselves (WAL lets
+them read while the front process ingests) and exit when the front process goes, even if
+it is killed outright (their end of the pipe closes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+import grpc
+
+from quotetrace.v1 import quotetrace_pb2 as pb
+from quotetrace_server.api import convert
+from quotetrace_server.api.engine import Engine
+from quotetrace_server.api.validation import RequestError
+from quotetrace_server.config import LOG_FORMAT
+from quotetrace_server.verify.model import VerifyQuery
+
+log = logging.getLogger(__name__)
+
+# A worker's answer: ("", serialised VerifyResponse) or (status code name, message).
+Outcome = tuple[str, bytes | str]
+# Calls handed to one worker ahead of its answers: one running, one ready to start.
+_IN_FLIGHT_PER_WORKER = 2
+_READY = "ready"
+
+
+def _worker_main(conn: Connection, db: str, log_level: str) -> None:
+    """A worker process: answer (query, deadline) requests until the pipe closes."""
+    # The front process decides when workers stop; a Ctrl-C reaches the whole process
+    # group and must not kill a worker mid-call.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
+    engine = Engine.open(db)
+    conn.send(_READY)
+    try:
+        while True:
+            query, deadline = conn.recv()
+            conn.send(_answer(engine, query, deadline))
+    except EOFError:  # the front process closed the pipe or died
+        pass
+    finally:
+        engine.close()
+
+
+def _answer(engine: Engine, query: VerifyQuery, deadline: float | None) -> Outcome:
+    # time.monotonic() is one system-wide clock on Linux, so deadlines cross processes.
+    if deadline is not None and time.monotonic() >= deadline:
+        return grpc.StatusCode.DEADLINE_EXCEEDED.name, "deadline exceeded while queued"
+    try:
+        result = engine.verify(query)
+    except RequestError as error:
+        return error.code.name, error.message
+    except Exception:
+        log.exception("Verify failed in worker %d", os.getpid())
+        return grpc.StatusCode.INTERNAL.name, "Verify failed; see server log"
+    return "", convert.verify_response(result).SerializeToString()
+
+
+@dataclass
+class _Call:
+    query: VerifyQuery
+    deadline: float | None
+    answer: asyncio.Future[Outcome]
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    in_flight: deque[_Call] = field(default_factory=deque)  # answered in this order
+
+
+class VerifyPool:
+    """`size` worker processes answering Verify from the index file `db`.
+
+    ``start`` launches them; ``attach`` binds the pool to the event loop that will call
+    ``verify``, ``detach`` unbinds it; ``close`` stops the workers.
+    """
+
+    def __init__(self, db: Path, size: int, log_level: str = "INFO") -> None:
+        if str(db) == ":memory:":
+            raise ValueError("worker processes need an index file, not :memory:")
+        self._db = str(db)
+        self._size = size
+        self._log_level = log_level
+        self._context = multiprocessing.get_context("spawn")  # no grpc or torch state copied
+        self._workers: list[_Worker] = []
+        self._waiting: deque[_Call] = deque()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def start(self, timeout: float = 120.0) -> list[int]:
+        """Start the workers and wait until each has opened the index; their process ids."""
+        self._workers = [self._launch() for _ in range(self._size)]
+        for worker in self._workers:
+            if not worker.conn.poll(timeout) or worker.conn.recv() != _READY:
+                self.close()
+                raise RuntimeError(f"Verify worker {worker.process.pid} did not start")
+        return [w.process.pid for w in self._workers if w.process.pid is not None]
+
+    def _launch(self) -> _Worker:
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker_main,
+            args=(theirs, self._db, self._log_level),
+            name="quotetrace-verify",
+            daemon=True,
+        )
+        process.start()
+        theirs.close()  # only the worker holds its end: its exit closes the pipe
+        return _Worker(process, ours)
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Watch the workers' pipes from ``loop`` (call on that loop's thread)."""
+        self._loop = loop
+        for worker in self._workers:
+            loop.add_reader(worker.conn.fileno(), self._on_answer, worker)
+
+    async def verify(self, query: VerifyQuery, time_remaining: float | None) -> pb.VerifyResponse:
+        loop = asyncio.get_running_loop()
+        deadline = None if time_remaining is None else time.monotonic() + time_remaining
+        call = _Call(query, deadline, loop.create_future())
+        self._waiting.append(call)
+        self._dispatch()
+        code, payload = await call.answer
+        if code:
+            raise RequestError(grpc.StatusCode[code], str(payload))
+        assert isinstance(payload, bytes)
+        return pb.VerifyResponse.FromString(payload)
+
+    def _dispatch(self) -> None:
+        """Hand waiting calls to the least busy workers with room."""
+        while self._waiting:
+            worker = min(self._workers, key=lambda w: len(w.in_flight))
+            if len(worker.in_flight) >= _IN_FLIGHT_PER_WORKER:
+                return
+            call = self._waiting.popleft()
+            if call.answer.done():  # cancelled while it waited
+                continue
+            try:
+                worker.conn.send((call.query, call.deadline))
+            except OSError:  # the worker died; its reader sees the end of its pipe next
+                self._waiting.appendleft(call)
+                return
+            worker.in_flight.append(call)
+
+    def _on_answer(self, worker: _Worker) -> None:
+        try:
+            outcome: Outcome = worker.conn.recv()
+        except (EOFError, OSError):
+            self._replace(worker)
+        else:
+            call = worker.in_flight.popleft()
+            if not call.answer.done():
+                call.answer.set_result(outcome)
+        self._dispatch()
+
+    def _replace(self, dead: _Worker) -> None:
+        """A worker died (killed, out of memory): fail its calls, start another."""
+        log.error(
+            "Verify worker %s exited (%s); starting another",
+            dead.process.pid,
+            dead.process.exitcode,
+        )
+        assert self._loop is not None
+        self._loop.remove_reader(dead.conn.fileno())
+        dead.conn.close()
+        for call in dead.in_flight:
+            if not call.answer.done():
+                call.answer.set_result(
+                    (grpc.StatusCode.UNAVAILABLE.name, "Verify worker died; retry the call")
+                )
+        worker = self._launch()
+        self._workers[self._workers.index(dead)] = worker
+        # The new worker says it is ready before its first answer; read that first.
+        self._loop.add_reader(worker.conn.fileno(), self._on_ready, worker)
+
+    def _on_ready(self, worker: _Worker) -> None:
+        assert self._loop is not None
+        self._loop.remove_reader(worker.conn.fileno())
+        try:
+            ready = worker.conn.recv()
+        except (EOFError, OSError):
+            ready = None
+        if ready != _READY:
+            self._replace(worker)
+            return
+        self._loop.add_reader(worker.conn.fileno(), self._on_answer, worker)
+        self._dispatch()
+
+    def detach(self) -> None:
+        """Stop watching the pipes (call on the attached loop's thread, before ``close``)."""
+        if self._loop is not None:
+            for worker in self._workers:
+                self._loop.remove_reader(worker.conn.fileno())
+            self._loop = None
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Close the pipes (workers exit at once between calls) and wait for the workers."""
+        for worker in self._workers:
+            worker.conn.close()
+        for worker in self._workers:
+            worker.process.join(timeout)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(timeout)
