@@ -78,6 +78,10 @@ def _answer(engine: Engine, query: VerifyQuery, deadline: float | None) -> Outco
     return "", convert.verify_response(result).SerializeToString()
 
 
+def _exit_of(worker: _Worker) -> tuple[int | None, int | None]:
+    return worker.process.pid, worker.process.exitcode
+
+
 @dataclass
 class _Call:
     query: VerifyQuery
@@ -117,6 +121,9 @@ class VerifyPool:
             if not worker.conn.poll(timeout) or worker.conn.recv() != _READY:
                 self.close()
                 raise RuntimeError(f"Verify worker {worker.process.pid} did not start")
+        return self.pids()
+
+    def pids(self) -> list[int]:
         return [w.process.pid for w in self._workers if w.process.pid is not None]
 
     def _launch(self) -> _Worker:
@@ -152,6 +159,10 @@ class VerifyPool:
     def _dispatch(self) -> None:
         """Hand waiting calls to the least busy workers with room."""
         while self._waiting:
+            if not self._workers:
+                self._fail(self._waiting, "no Verify worker is running; see server log")
+                self._waiting.clear()
+                return
             worker = min(self._workers, key=lambda w: len(w.in_flight))
             if len(worker.in_flight) >= _IN_FLIGHT_PER_WORKER:
                 return
@@ -178,22 +189,12 @@ class VerifyPool:
 
     def _replace(self, dead: _Worker) -> None:
         """A worker died (killed, out of memory): fail its calls, start another."""
-        log.error(
-            "Verify worker %s exited (%s); starting another",
-            dead.process.pid,
-            dead.process.exitcode,
-        )
-        assert self._loop is not None
-        self._loop.remove_reader(dead.conn.fileno())
-        dead.conn.close()
-        for call in dead.in_flight:
-            if not call.answer.done():
-                call.answer.set_result(
-                    (grpc.StatusCode.UNAVAILABLE.name, "Verify worker died; retry the call")
-                )
+        self._retire(dead)
+        log.error("Verify worker %s exited (code %s); starting another", *_exit_of(dead))
         worker = self._launch()
         self._workers[self._workers.index(dead)] = worker
         # The new worker says it is ready before its first answer; read that first.
+        assert self._loop is not None
         self._loop.add_reader(worker.conn.fileno(), self._on_ready, worker)
 
     def _on_ready(self, worker: _Worker) -> None:
@@ -203,11 +204,33 @@ class VerifyPool:
             ready = worker.conn.recv()
         except (EOFError, OSError):
             ready = None
-        if ready != _READY:
-            self._replace(worker)
-            return
-        self._loop.add_reader(worker.conn.fileno(), self._on_answer, worker)
+        if ready == _READY:
+            self._loop.add_reader(worker.conn.fileno(), self._on_answer, worker)
+        else:
+            # One that cannot even start (index file gone?) is not restarted in a loop.
+            self._retire(worker, watched=False)
+            self._workers.remove(worker)
+            log.error(
+                "Verify worker %s failed to start (code %s); %d left",
+                *_exit_of(worker),
+                len(self._workers),
+            )
         self._dispatch()
+
+    def _retire(self, worker: _Worker, *, watched: bool = True) -> None:
+        """Stop watching a dead worker, reap it, and fail the calls it held."""
+        if watched and self._loop is not None:
+            self._loop.remove_reader(worker.conn.fileno())
+        worker.conn.close()
+        worker.process.join(timeout=5)
+        self._fail(worker.in_flight, "Verify worker died; retry the call")
+        worker.in_flight.clear()
+
+    @staticmethod
+    def _fail(calls: deque[_Call], message: str) -> None:
+        for call in calls:
+            if not call.answer.done():
+                call.answer.set_result((grpc.StatusCode.UNAVAILABLE.name, message))
 
     def detach(self) -> None:
         """Stop watching the pipes (call on the attached loop's thread, before ``close``)."""

@@ -206,6 +206,10 @@ class SqliteStore:
             conn.executescript(_SCHEMA)
             _add_speaker_quote_count(conn)
 
+    @property
+    def path(self) -> str:
+        return self._path
+
     # --- connections --------------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection:
