@@ -104,14 +104,15 @@ def report(label: str, latencies: Sequence[float], wall: float, base: tuple[floa
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--scale", default="10k", help="10k, 100k, 1M or a number of quotes")
-    parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--warmup", type=int, default=800, help="other queries run first")
     parser.add_argument("--clients", default="1,16", help="comma-separated concurrency levels")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--db", type=Path, help="index file (default: a temporary one)")
     parser.add_argument("--reuse", action="store_true", help="use --db as already built")
-    parser.add_argument("--processes", type=int, default=1, help="server processes")
-    parser.add_argument("--workers", type=int, default=8, help="threads per server process")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="serve --processes: Verify worker processes"
+    )
     args = parser.parse_args(argv)
     quotes = SCALES.get(args.scale) or int(args.scale)
     tmp = tempfile.TemporaryDirectory(prefix="qt-bench-grpc-")
@@ -123,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"built {quotes:,} quotations in {seconds:.1f} s")
 
     queries = make_queries(db, args.queries, args.seed)
-    # Other queries warm each side first: every server thread has its own SQLite
+    # Other queries warm each side first: every server process has its own SQLite
     # connection and page cache, which a long-running server has long since filled.
     warmup = make_queries(db, args.warmup, args.seed + 1)
     store = SqliteStore(db)
@@ -137,8 +138,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"index {db} — {len(queries)} queries (mix of exact/truncated/typo/reworded/absent)")
     report("in-process, 1 caller", local, local_wall, base)
 
-    print(f"server: {args.processes} process(es) × {args.workers} threads")
-    flags = ("--workers", str(args.workers), "--processes", str(args.processes))
+    if args.processes > 1:
+        print(f"server: one gRPC process, {args.processes} Verify worker processes")
+    else:
+        print("server: one process, Verify on its event loop")
+    flags = ("--processes", str(args.processes))
     with ServerProcess(db, *flags) as server:
         for concurrency in (int(c) for c in args.clients.split(",")):
             clients = ThreadClients(server.target)
