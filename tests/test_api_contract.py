@@ -57,6 +57,20 @@ def test_verify_stream_answers_each_claim_in_order(client: QuoteTraceClient) -> 
     ]
 
 
+def test_verify_stream_stops_at_a_bad_claim_naming_it_after_answering_those_before(
+    client: QuoteTraceClient,
+) -> None:
+    claims = [("good", claim_request(WHY_WE_CAME)), ("empty", claim_request("   "))]
+    claims += [(f"later{n}", claim_request(WHY_WE_CAME)) for n in range(30)]
+    answered: list[str] = []
+    with pytest.raises(grpc.RpcError) as rejected:
+        for answer in client.verify_stream(claims):
+            answered.append(answer.claim_id)
+    assert rejected.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert rejected.value.details() == "claim empty: quote is empty"
+    assert answered == ["good"]
+
+
 def test_get_speaker_resolves_any_alias_to_one_canonical_speaker(client: QuoteTraceClient) -> None:
     names = {client.get_speaker(alias).speaker.name for alias in ("Putin", "Mr. Putin")}
     assert names == {"Vladimir Putin"}

@@ -50,6 +50,18 @@ def test_workers_answer_every_seed_query_as_the_gRPC_process_itself_does(
     assert len(cases) >= 80
 
 
+def test_a_batch_stream_through_the_workers_keeps_claim_order(
+    pooled_server: RunningServer, client: QuoteTraceClient
+) -> None:
+    cases = load_queries(QUERIES)
+    claims = [(f"c{n}", claim_request(c.query, c.claimed_speaker)) for n, c in enumerate(cases)]
+    with QuoteTraceClient(f"127.0.0.1:{pooled_server.port}", timeout=60) as pooled:
+        answers = list(pooled.verify_stream(claims))
+    assert [a.claim_id for a in answers] == [claim_id for claim_id, _ in claims]
+    for (_, request), answer in zip(claims, answers, strict=True):
+        assert answer.response == client.verify_request(request)
+
+
 def test_a_killed_worker_fails_only_its_calls_and_is_replaced(
     pooled_server: RunningServer,
 ) -> None:

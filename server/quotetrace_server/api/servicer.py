@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor
 from functools import partial, wraps
@@ -31,6 +32,9 @@ from quotetrace_server.index.model import IngestOutcome, SpeakerRecord
 from quotetrace_server.nlp.pipeline import NlpUnavailableError
 
 log = logging.getLogger(__name__)
+
+# Claims of one VerifyStream worked on at once (answers still go out in order).
+STREAM_WINDOW = 16
 
 Response = TypeVar("Response")
 Result = TypeVar("Result")
@@ -122,15 +126,43 @@ class QuoteTraceServicer:
     async def VerifyStream(
         self, requests: AsyncIterator[Any], context: Context
     ) -> AsyncIterator[pb.VerifyStreamResponse]:
+        """Answers in request order; up to STREAM_WINDOW claims are worked on at once, so
+        a batch keeps every Verify worker busy."""
+        pending: deque[tuple[str, int, asyncio.Task[pb.VerifyResponse]]] = deque()
         number = 0
-        async for item in requests:  # each await lets other calls run between claims
-            number += 1
-            try:
-                reject_undecodable(item)
-                response = await self._verify_one(item.request, context)
-            except RequestError as error:
-                await context.abort(error.code, f"claim {item.claim_id or number}: {error.message}")
-            yield pb.VerifyStreamResponse(response=response, claim_id=item.claim_id)
+        try:
+            async for item in requests:  # each await lets other calls run between claims
+                number += 1
+                claim_id = getattr(item, "claim_id", "")
+                request = getattr(item, "request", item)  # an UndecodableRequest stays one
+                answer = asyncio.create_task(self._verify_one(request, context))
+                pending.append((claim_id, number, answer))
+                if len(pending) >= STREAM_WINDOW:
+                    yield await self._stream_answer(*pending.popleft(), context)
+            while pending:
+                yield await self._stream_answer(*pending.popleft(), context)
+        finally:  # the call ended early (aborted, cancelled): drop the claims still open
+            for _, _, answer in pending:
+                if answer.done() and not answer.cancelled():
+                    answer.exception()  # retrieved, so asyncio does not log it as lost
+                answer.cancel()
+
+    async def _stream_answer(
+        self,
+        claim_id: str,
+        number: int,
+        answer: asyncio.Task[pb.VerifyResponse],
+        context: Context,
+    ) -> pb.VerifyStreamResponse:
+        try:
+            response = await answer
+        except RequestError as error:
+            await context.abort(error.code, f"claim {claim_id or number}: {error.message}")
+        except (asyncio.CancelledError, grpc.aio.AbortError):
+            raise
+        except Exception as error:
+            await abort_for(error, context, "VerifyStream")
+        return pb.VerifyStreamResponse(response=response, claim_id=claim_id)
 
     @handles_errors
     async def IngestArticles(
