@@ -171,12 +171,12 @@ def run_serve(args: argparse.Namespace) -> int:
             log.info("ingested %d articles", len(outcomes))
         stats = engine.stats()
         log.info(
-            "serving quotetrace.v1.QuoteTrace on %s:%d (%s, %d process(es)) — %d articles, "
+            "serving quotetrace.v1.QuoteTrace on %s:%d (%s, %s) — %d articles, "
             "%d quotes, processors %s",
             config.host,
             config.port,
             "TLS" if config.tls_cert else "plaintext",
-            config.processes,
+            f"{config.processes} Verify workers" if config.processes > 1 else "Verify in-process",
             stats.article_count,
             stats.quote_count,
             ",".join(stats.processors) or "-",
