@@ -50,8 +50,8 @@ class QuoteTraceClient:
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
             # A connection of its own: grpc otherwise shares one TCP connection among all
-            # channels to a target, and a server running several processes behind one
-            # port (SO_REUSEPORT) balances by connection.
+            # channels to a target, and a TCP load balancer in front of several servers
+            # spreads load by connection.
             ("grpc.use_local_subchannel_pool", 1),
         ]
         if tls_server_name:
