@@ -81,7 +81,7 @@ def handles_errors(
     async def wrapper(self: Any, request: Any, context: Context) -> Response:
         try:
             return await method(self, request, context)
-        except (asyncio.CancelledError, grpc.aio.AbortError):
+        except grpc.aio.AbortError:  # raised by context.abort(): pass it on
             raise
         except Exception as error:
             await abort_for(error, context, method.__name__)
@@ -158,7 +158,7 @@ class QuoteTraceServicer:
             response = await answer
         except RequestError as error:
             await context.abort(error.code, f"claim {claim_id or number}: {error.message}")
-        except (asyncio.CancelledError, grpc.aio.AbortError):
+        except grpc.aio.AbortError:  # raised by context.abort(): pass it on
             raise
         except Exception as error:
             await abort_for(error, context, "VerifyStream")
