@@ -5,7 +5,7 @@ title ("French President", "Mr.", "Water Resources Department Director"), and wh
 left is judged by its shape: an organisation head word ("House", "Ministry", "Times") makes
 an organisation, a place word ("North", "Sea") makes neither, and two or more plain
 capitalised words make a person. A single word is a person only if it names one already seen
-in full (its first or last part: "Macron", "Park") or follows an honorific ("Mr. Osei").
+in full (its first or last part: "Macron", "Tanaka") or follows an honorific ("Mr. Osei").
 With NER tags present, the tag decides the kind.
 """
 
@@ -419,7 +419,7 @@ def _most_salient_bearer(
     first_seen: dict[int, int],
 ) -> int | None:
     """The person whose full name starts or ends with this single-word name, most mentioned
-    first, earliest-introduced on ties ("Park" is the president, not the wire editor)."""
+    first, earliest-introduced on ties ("Tanaka" is the president, not the wire editor)."""
     if len(parts) != 1:
         return by_key.get(parts)
     word = parts[0]

@@ -120,14 +120,14 @@ def name_key(name: str) -> str:
 
 
 def is_bare_name(tokens: tuple[str, ...]) -> bool:
-    """A one-token key ("putin", "kim"): it may denote several people."""
+    """A one-token key ("novak", "lee"): it may denote several people."""
     return len(tokens) == 1
 
 
 def key_names_part_of(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     """``short`` is a contiguous part of ``full`` that includes its first or last token.
 
-    "putin" is part of "vladimir putin"; "kim" of "kim jong un" (family name first).
+    "novak" is part of "ana maria novak"; "lee" of "lee jae won" (family name first).
     """
     if not short or len(short) > len(full):
         return False
