@@ -73,7 +73,9 @@ def seeded_engine(
 def seeded_server(seeded_engine: Engine) -> Iterator[RunningServer]:
     from quotetrace_server.api.server import start_server
 
-    running = start_server(seeded_engine, ServerConfig(host="127.0.0.1", port=0))
+    # Writes open: the validation tests send over-size and malformed articles.
+    config = ServerConfig(host="127.0.0.1", port=0, open_writes=True)
+    running = start_server(seeded_engine, config)
     yield running
     running.stop(grace=None)
 

@@ -26,10 +26,19 @@ def free_port() -> int:
 
 class ServerProcess:
     def __init__(
-        self, db: Path, *extra_args: str, env: dict[str, str] | None = None, log: Path | None = None
+        self,
+        db: Path,
+        *extra_args: str,
+        env: dict[str, str] | None = None,
+        log: Path | None = None,
+        open_writes: bool = True,
     ) -> None:
+        """`open_writes`: pass --insecure-open-writes (tests ingest without a key) unless
+        the arguments give an API key."""
         self.db = db
         self.port = free_port()
+        if open_writes and "--api-key-file" not in extra_args:
+            extra_args = ("--insecure-open-writes", *extra_args)
         self.args = [
             sys.executable,
             "-m",

@@ -169,7 +169,7 @@ def test_ingest_past_its_deadline_stops_work_and_keeps_the_index_whole(
 ) -> None:
     engine = Engine.open(tmp_path / "index.db", models_dir)
     engine.attributor()  # load stanza first: the deadline should cut ingestion, not loading
-    running = start_server(engine, ServerConfig(host="127.0.0.1", port=0))
+    running = start_server(engine, ServerConfig(host="127.0.0.1", port=0, open_writes=True))
     articles = [
         pb.Article(text=f"{text}\n\n(Reprint {n})\n", source_name=name)
         for n in range(4)

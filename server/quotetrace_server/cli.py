@@ -15,11 +15,15 @@ from quotetrace_client.args import OneLineParser
 from quotetrace_server import __version__
 from quotetrace_server.config import (
     DEFAULT_DB,
+    DEFAULT_HOST,
     DEFAULT_PORT,
     LOG_FORMAT,
+    ConfigError,
     ServerConfig,
+    check_access,
     env_api_key,
     env_flag,
+    write_access,
 )
 from quotetrace_server.ingest.reader import IngestError
 
@@ -40,7 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the gRPC service")
     _db_option(serve)
-    serve.add_argument("--host", default=os.environ.get("QUOTETRACE_HOST", "[::]"))
+    # Also accepted after the command (`serve --log-level DEBUG`), as the README shows it.
+    serve.add_argument("--log-level", default=argparse.SUPPRESS)
+    serve.add_argument(
+        "--host",
+        default=os.environ.get("QUOTETRACE_HOST", DEFAULT_HOST),
+        help=f"address to listen on (default {DEFAULT_HOST}: this machine only; "
+        "[::] or 0.0.0.0 for every interface)",
+    )
     serve.add_argument(
         "--port", type=int, default=int(os.environ.get("QUOTETRACE_PORT", DEFAULT_PORT))
     )
@@ -58,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="file holding the API key (else QUOTETRACE_API_KEY); required for ingest",
+    )
+    serve.add_argument(
+        "--insecure-open-writes",
+        action="store_true",
+        help="without an API key, accept IngestArticles from anyone (default: refused)",
     )
     serve.add_argument(
         "--keys-for-reads",
@@ -120,7 +136,9 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
     api_key = env_api_key()
     if args.api_key_file is not None:
-        api_key = _read_text(args.api_key_file).strip() or None
+        api_key = _read_text(args.api_key_file).strip()
+        if not api_key:
+            raise CliError(f"--api-key-file {args.api_key_file} is empty")
     if bool(args.tls_cert) != bool(args.tls_key):
         raise CliError("--tls-cert and --tls-key go together")
     for path in (args.tls_cert, args.tls_key):
@@ -133,6 +151,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         workers=args.workers,
         api_key=api_key,
         keys_required_for_reads=args.keys_for_reads,
+        open_writes=args.insecure_open_writes,
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
         seed_dir=None if args.no_seed else (args.seed_dir or BUNDLED_SEEDS),
@@ -143,6 +162,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     )
     if config.processes < 1:
         raise CliError("--processes needs a positive count")
+    check_access(config)
     limits = config.limits
     if args.max_quote_chars:
         limits = replace(limits, max_quote_chars=args.max_quote_chars)
@@ -171,11 +191,12 @@ def run_serve(args: argparse.Namespace) -> int:
             log.info("ingested %d articles", len(outcomes))
         stats = engine.stats()
         log.info(
-            "serving quotetrace.v1.QuoteTrace on %s:%d (%s, %s) — %d articles, "
+            "serving quotetrace.v1.QuoteTrace on %s:%d (%s, %s, %s) — %d articles, "
             "%d quotes, processors %s",
             config.host,
             config.port,
             "TLS" if config.tls_cert else "plaintext",
+            write_access(config),
             f"{config.processes} Verify workers" if config.processes > 1 else "Verify in-process",
             stats.article_count,
             stats.quote_count,
@@ -251,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level.upper(), format=LOG_FORMAT)
     try:
         return COMMANDS[args.command](args)
-    except (CliError, IngestError) as error:
+    except (CliError, ConfigError, IngestError) as error:
         print(f"quotetrace-server: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

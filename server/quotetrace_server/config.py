@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_PORT = 50051
+# Loopback only (127.0.0.1 and [::1]): reaching the server from elsewhere takes --host.
+DEFAULT_HOST = "localhost"
 DEFAULT_DB = "data/quotetrace.db"
 MIB = 1024 * 1024
 LOG_FORMAT = "%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s"
@@ -28,13 +31,15 @@ class Limits:
 @dataclass(frozen=True)
 class ServerConfig:
     db: Path = Path(DEFAULT_DB)
-    host: str = "[::]"
+    host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     workers: int = 4  # blocking threads per process: ingest, listing, counting
     max_concurrent_calls: int = 256  # per process; beyond it calls get RESOURCE_EXHAUSTED
     processes: int = 1  # above 1: this many worker processes answer Verify (verify_pool)
     api_key: str | None = None  # when set, required for IngestArticles
     keys_required_for_reads: bool = False
+    # Without an API key, writes (IngestArticles) are refused unless this is set.
+    open_writes: bool = False
     tls_cert: Path | None = None
     tls_key: Path | None = None
     seed_dir: Path | None = None  # ingested on start when the index is empty
@@ -44,11 +49,59 @@ class ServerConfig:
     limits: Limits = Limits()
 
 
+class ConfigError(ValueError):
+    """Settings that cannot be served safely or at all; the message is one line for the user."""
+
+
+def check_access(config: ServerConfig) -> None:
+    """Raise ConfigError for access settings that contradict each other."""
+    if config.api_key is not None and not config.api_key.strip():
+        raise ConfigError("the API key is empty")
+    if config.keys_required_for_reads and not config.api_key:
+        raise ConfigError(
+            "--keys-for-reads needs an API key (--api-key-file, QUOTETRACE_API_KEY "
+            "or QUOTETRACE_API_KEY_FILE)"
+        )
+    if config.open_writes and config.api_key:
+        raise ConfigError("--insecure-open-writes and an API key contradict each other")
+
+
+def write_access(config: ServerConfig) -> str:
+    """Who may write, in words, for the start-up line."""
+    if config.api_key:
+        return (
+            "reads and writes need the API key"
+            if config.keys_required_for_reads
+            else ("writes need the API key")
+        )
+    return "writes open to anyone" if config.open_writes else "read-only: writes disabled"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (as given to --host) is reachable only from this machine."""
+    name = host.strip("[]")
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def env_api_key() -> str | None:
-    """The API key from QUOTETRACE_API_KEY or the file named by QUOTETRACE_API_KEY_FILE."""
+    """The API key from QUOTETRACE_API_KEY or the file named by QUOTETRACE_API_KEY_FILE.
+
+    A key file that is empty is an error, not "no key": the operator meant to set one.
+    """
     if key_file := os.environ.get("QUOTETRACE_API_KEY_FILE"):
-        return Path(key_file).read_text(encoding="utf-8").strip() or None
-    return os.environ.get("QUOTETRACE_API_KEY") or None
+        try:
+            key = Path(key_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"QUOTETRACE_API_KEY_FILE {key_file}: {exc.strerror}") from None
+        if not key:
+            raise ConfigError(f"QUOTETRACE_API_KEY_FILE {key_file} is empty")
+        return key
+    return os.environ.get("QUOTETRACE_API_KEY", "").strip() or None
 
 
 def env_flag(name: str) -> bool:

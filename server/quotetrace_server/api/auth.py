@@ -1,9 +1,10 @@
 """API-key authentication as a server interceptor.
 
 With a key configured, IngestArticles always needs `authorization: Bearer <key>`;
-reads need it only when keys_required_for_reads is set. Health and reflection
-stay open so orchestrators and generic tools work. Keys are compared in
-constant time and never logged.
+reads need it only when keys_required_for_reads is set. Without a key, writes are
+refused unless the server was started with --insecure-open-writes. Health and
+reflection stay open so orchestrators and generic tools work. Keys are compared in
+constant time and never logged; a refused call is logged with the caller's address.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ SERVICE = "/quotetrace.v1.QuoteTrace/"
 WRITE_METHODS = frozenset({SERVICE + "IngestArticles"})
 
 
-def refusal(method: str, code: grpc.StatusCode, message: str) -> Handler:
-    """A handler for `method` that only aborts with `code`."""
+def refusal(method: str, code: grpc.StatusCode, message: str, reason: str) -> Handler:
+    """A handler for `method` that logs `reason` with the caller's address and aborts."""
 
     async def abort(request_or_requests: Any, context: grpc.aio.ServicerContext[Any, Any]) -> None:
+        log.warning("refused %s from %s: %s", method, context.peer(), reason)
         await context.abort(code, message)
 
     # The refusal must take the same shape of call as the method it stands in for.
@@ -51,8 +53,34 @@ def bearer_token(metadata: tuple[tuple[str, str | bytes], ...]) -> str | None:
     return None
 
 
+WRITES_CLOSED = (
+    "writes are disabled: this server was started without an API key "
+    "(start it with --api-key-file, or --insecure-open-writes to accept anyone's writes)"
+)
+
+
+class WritesClosedInterceptor(Interceptor):
+    """No API key and no --insecure-open-writes: every write is refused, reads are open."""
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Handler]],
+        details: grpc.HandlerCallDetails,
+    ) -> Handler:
+        if details.method in WRITE_METHODS:
+            return refusal(
+                details.method,
+                grpc.StatusCode.PERMISSION_DENIED,
+                WRITES_CLOSED,
+                "writes are disabled (no API key configured)",
+            )
+        return await continuation(details)
+
+
 class ApiKeyInterceptor(Interceptor):
     def __init__(self, api_key: str, keys_required_for_reads: bool) -> None:
+        if not api_key.strip():
+            raise ValueError("an empty API key would let anyone in")
         self._key = api_key.encode()
         self._reads_need_key = keys_required_for_reads
 
@@ -75,8 +103,10 @@ class ApiKeyInterceptor(Interceptor):
                 method,
                 grpc.StatusCode.UNAUTHENTICATED,
                 "this call needs an API key: send metadata 'authorization: Bearer <key>'",
+                "no API key",
             )
         if not hmac.compare_digest(token.encode(), self._key):
-            log.warning("refused %s: wrong API key", method)
-            return refusal(method, grpc.StatusCode.PERMISSION_DENIED, "API key not accepted")
+            return refusal(
+                method, grpc.StatusCode.PERMISSION_DENIED, "API key not accepted", "wrong API key"
+            )
         return await continuation(details)

@@ -18,11 +18,11 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from quotetrace.v1 import quotetrace_pb2 as pb
-from quotetrace_server.api.auth import ApiKeyInterceptor
+from quotetrace_server.api.auth import ApiKeyInterceptor, WritesClosedInterceptor
 from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.servicer import QuoteTraceServicer, UndecodableRequest
 from quotetrace_server.api.verify_pool import VerifyPool
-from quotetrace_server.config import ServerConfig
+from quotetrace_server.config import ServerConfig, check_access, is_loopback
 
 log = logging.getLogger(__name__)
 
@@ -135,12 +135,31 @@ def stop_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None
     loop.close()
 
 
+def warn_about_exposure(config: ServerConfig) -> None:
+    """Log a warning for settings that expose a key or open writes beyond this machine."""
+    if is_loopback(config.host):
+        return
+    if config.api_key and not config.tls_cert:
+        log.warning(
+            "serving on %s in plaintext: the API key crosses the network unencrypted "
+            "(use --tls-cert/--tls-key, or bind loopback)",
+            config.host,
+        )
+    if config.open_writes:
+        log.warning(
+            "writes are open to anyone who can reach %s (--insecure-open-writes)", config.host
+        )
+
+
 def start_server(engine: Engine, config: ServerConfig) -> RunningServer:
     """Start serving on a new event-loop thread; return once the port is bound.
 
     With ``config.processes`` above 1, Verify is answered by that many worker processes
-    (started first, so the first calls do not wait for them).
+    (started first, so the first calls do not wait for them). Access settings that
+    contradict each other raise ConfigError before anything starts.
     """
+    check_access(config)
+    warn_about_exposure(config)
     pool = None
     if config.processes > 1:
         pool = VerifyPool(config.db, config.processes, config.log_level)
@@ -175,6 +194,8 @@ async def _started_server(
     interceptors: list[grpc.aio.ServerInterceptor[Any, Any]] = []
     if config.api_key:
         interceptors.append(ApiKeyInterceptor(config.api_key, config.keys_required_for_reads))
+    elif not config.open_writes:
+        interceptors.append(WritesClosedInterceptor())
     server = grpc.aio.server(
         interceptors=interceptors,
         options=options,
