@@ -1,13 +1,35 @@
-"""Keys that decide when two written names denote the same speaker across articles."""
+"""Written names and when two of them denote the same speaker across articles.
+
+Two levels:
+
+* ``name_key`` / ``name_tokens``: a folded string key (titles, case, hyphens and accents
+  dropped), used to store and look up aliases.
+* ``parse_name`` and ``name_link``: the parts of a person's name (given names, initials,
+  surname) and whether two forms can be one person, with the evidence in words. Forms
+  link on the same letters ("Kim Jong Un" / "Kim Jong-un"), a shared surname plus
+  compatible given names ("I. Marovic" / "Ilsa Marovic", "Ilsa A. Marovic"), or a
+  transliterated surname or given name ("Zelenkoy" / "Zelenkoi"). A shared surname alone,
+  or near names that are not spelling variants of each other, never link.
+
+Title words come from ``nameparser``'s lists, folding from ``anyascii``, spelling
+similarity from ``jellyfish``.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-# Honorifics and roles that precede a name ("President Ana Novak", "Mr. Lee").
-# Dropping them is what lets "Mrs. Novak" and "Ana Novak" share a surname key.
-_TITLES = frozenset(
+import jellyfish
+from anyascii import anyascii
+from nameparser.config import CONSTANTS as _NAMEPARSER
+
+# Honorifics and roles that precede a name ("President Ana Novak", "Mr. Lee"), in
+# addition to nameparser's titles. Dropping them lets "Mrs. Novak" and "Ana Novak" share
+# a surname key.
+_EXTRA_TITLES = frozenset(
     [
         "mr",
         "mrs",
@@ -16,53 +38,36 @@ _TITLES = frozenset(
         "mx",
         "dr",
         "prof",
-        "professor",
         "sir",
         "dame",
         "lord",
         "lady",
         "rev",
-        "father",
-        "sister",
-        "brother",
         "president",
         "vice",
         "premier",
         "prime",
         "minister",
         "chancellor",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "emperor",
-        "leader",
-        "chairman",
-        "chairwoman",
-        "chair",
         "secretary",
         "general",
         "secretary-general",
         "spokesman",
         "spokeswoman",
         "spokesperson",
+        "chairman",
+        "chairwoman",
+        "chairperson",
+        "chair",
         "gen",
-        "general",
         "col",
-        "colonel",
         "maj",
-        "major",
         "capt",
-        "captain",
         "lt",
-        "lieutenant",
         "adm",
-        "admiral",
         "sgt",
         "sen",
-        "senator",
         "rep",
-        "representative",
         "gov",
         "governor",
         "mayor",
@@ -72,6 +77,8 @@ _TITLES = frozenset(
         "director",
         "chief",
         "ceo",
+        "cfo",
+        "coo",
         "head",
         "foreign",
         "defence",
@@ -80,13 +87,41 @@ _TITLES = frozenset(
         "deputy",
         "supreme",
         "state",
-        "chairperson",
         "commander",
         "marshal",
+        "manager",
+        "coach",
+        "founder",
+        "cofounder",
+        "co-founder",
+        "executive",
         "the",
     ]
 )
+_TITLES = frozenset(t for t in _NAMEPARSER.titles if t.isascii()) | _EXTRA_TITLES
+# Generational suffixes ("Jr.", "III"); nameparser's degree acronyms ("MA") are left
+# out, as they are also surnames.
+_SUFFIXES = frozenset(
+    s for s in _NAMEPARSER.suffix_not_acronyms if s.isascii() and s.isalpha() and len(s) >= 2
+)
+# Lower-case particles that belong to a surname ("van", "de", "al").
+_PARTICLES = frozenset(p for p in _NAMEPARSER.prefixes if p.isascii() and p.isalpha())
+# Words left out of an organisation's acronym ("Bank of the North" → "BN").
+_ACRONYM_SKIP = frozenset(["of", "the", "and", "for", "&", "de", "du", "des", "la", "le"])
 _SPLIT = re.compile(r"[\s\-‐‑–—_.]+")
+_PARENTHESES = re.compile(r"\(([^()]*)\)")
+_POSSESSIVE = re.compile(r"['’]s$")
+_STRIP = "'’\",()[]:;!?“”‘"
+_VOWELS = frozenset("aeiou")
+# A transliterated given name may differ in vowels, h, w and y, but its consonant
+# skeleton must be this long to say so: "Subrahmanyam" / "Subramaniam" (6) do,
+# "Michael" / "Michaela" (4) do not.
+_SKELETON_MIN = 5
+
+
+def fold(text: str) -> str:
+    """Case- and accent-folded ASCII: "Jürgen" → "jurgen", "Zelenskyj" stays itself."""
+    return anyascii(unicodedata.normalize("NFKC", text)).casefold()
 
 
 def _ascii_fold(text: str) -> str:
@@ -132,3 +167,237 @@ def key_names_part_of(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     if not short or len(short) > len(full):
         return False
     return full[: len(short)] == short or full[len(full) - len(short) :] == short
+
+
+# --- name parts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """One written form of a name, in parts (all folded to lower-case ASCII).
+
+    ``given`` holds the given and middle names in order, an initial as one letter;
+    ``surname`` is the last name with hyphens and spaces removed ("bankmanfried").
+    A bare form ("Novak", "Mr. Novak") has no given names.
+    """
+
+    text: str
+    given: tuple[str, ...]
+    surname: str
+    proper: str = ""  # the name as written, without titles or description ("Ilsa Marović")
+
+    @property
+    def bare(self) -> bool:
+        return not self.given
+
+    @property
+    def letters(self) -> str:
+        return "".join(self.given) + self.surname
+
+    @property
+    def first(self) -> str:
+        """The first token: the given name, or a family name written first ("Lee Jae-won")."""
+        return self.given[0] if self.given else self.surname
+
+    @property
+    def initials_only(self) -> bool:
+        return bool(self.given) and all(len(g) == 1 for g in self.given)
+
+
+def _letters(token: str) -> str:
+    return "".join(c for c in fold(token) if c.isalnum())
+
+
+def parse_name(name: str) -> NameForm | None:
+    """The parts of a written name, or None when it has no name in it.
+
+    Dropped: a lower-case description before the name ("manager Ana Novak"), titles and
+    roles ("U.S. District Judge", "Gov.", "Sir"), a parenthesis, generational suffixes, a
+    possessive. "J.D." and "JD" are two initials. A surname of one letter is no name.
+    """
+    text = _PARENTHESES.sub(" ", unicodedata.normalize("NFKC", name))
+    raw = [t.strip(_STRIP) for t in text.split()]
+    raw = [_POSSESSIVE.sub("", t) for t in raw if t]
+    raw = [t for t in raw if t and any(c.isalpha() for c in t)]
+    if not raw:
+        return None
+    lower = [
+        i
+        for i, t in enumerate(raw[:-1])
+        if t[:1].islower() and fold(t).strip(".") not in _PARTICLES
+    ]
+    if lower:
+        raw = raw[lower[-1] + 1 :]
+    while len(raw) > 1 and fold(raw[-1]).strip(".") in _SUFFIXES:
+        raw = raw[:-1]
+    titles = [i for i, t in enumerate(raw[:-1]) if fold(t).strip(".") in _TITLES]
+    if titles:
+        raw = raw[titles[-1] + 1 :]
+    if not raw[-1][:1].isupper() and fold(raw[-1]) not in _PARTICLES:
+        return None  # "the judge": a description, not a name
+    if len(raw) == 1 and fold(raw[-1]).strip(".") in _TITLES:
+        return None  # "Judge", "The Mayor"
+    parts: list[str] = []
+    for token in raw[:-1]:
+        pieces = [p for p in token.split(".") if p]
+        if len(pieces) > 1 or token.endswith("."):
+            parts.extend(_letters(p)[:1] for p in pieces)  # "J.D." → j, d
+        elif 2 <= len(token) <= 3 and token.isalpha() and token.isupper():
+            parts.extend(c.casefold() for c in token)  # "JD" → j, d
+        else:
+            parts.append(_letters(token))
+    surname = _letters(raw[-1])
+    given = tuple(p for p in parts if p)
+    if len(surname) < 2:
+        return None
+    return NameForm(text=name, given=given, surname=surname, proper=" ".join(raw))
+
+
+def translit_key(word: str) -> str:
+    """Key under which transliterations of one name agree: doubled letters collapsed,
+    German umlaut spellings folded ("ue" → "u"), a final run of i/y/j as one "y"
+    ("Zelenskiy", "Zelenskyy", "Zelensky")."""
+    w = re.sub(r"([aou])e", r"\1", word)
+    w = re.sub(r"(.)\1+", r"\1", w)
+    return re.sub(r"[iyj]+$", "y", w)
+
+
+def _skeleton(word: str) -> str:
+    rest = "".join(c for c in word[1:] if c not in _VOWELS and c not in "hwy")
+    return re.sub(r"(.)\1+", r"\1", word[:1] + rest)
+
+
+def surname_variant(a: str, b: str) -> bool:
+    """Two spellings of one surname: equal, or equal under transliteration."""
+    return a == b or (min(len(a), len(b)) >= 4 and translit_key(a) == translit_key(b))
+
+
+def given_variant(a: str, b: str) -> bool:
+    """Two spellings of one given name ("Jurgen" / "Juergen", "Subrahmanyam" /
+    "Subramaniam"): a transliteration, or the same long consonant skeleton, the same
+    first and last letter and a high Jaro-Winkler similarity. "Alexander" / "Alexandra"
+    and "Jon" / "Joan" are different names."""
+    if a == b or (min(len(a), len(b)) >= 3 and translit_key(a) == translit_key(b)):
+        return True
+    skeleton = _skeleton(a)
+    return (
+        len(skeleton) >= _SKELETON_MIN
+        and skeleton == _skeleton(b)
+        and a[-1] == b[-1]
+        and jellyfish.jaro_winkler_similarity(a, b) >= 0.85
+    )
+
+
+def _given_link(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
+    """How the given names of two forms with one surname agree, or None if they conflict.
+
+    Given names are compared in order; an initial agrees with a name of that letter,
+    a missing middle name agrees with anything.
+    """
+    evidence: list[str] = []
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x == y:
+            evidence.append("same given name" if len(x) > 1 else "same initial")
+        elif len(x) == 1 or len(y) == 1:
+            if x[0] != y[0]:
+                return None
+            evidence.append(f"initial {x if len(x) == 1 else y} of {y if len(x) == 1 else x}")
+        elif given_variant(x, y):
+            evidence.append(f"given-name spelling {x}/{y}")
+        else:
+            return None
+        if i == 0 and len(a) != len(b):
+            evidence.append("middle name on one side only")
+    return "; ".join(dict.fromkeys(evidence))
+
+
+def name_link(a: NameForm, b: NameForm) -> str | None:
+    """Why two full forms can be one person, or None. Bare forms never link here: a
+    surname alone is linked only where it names one known speaker (the caller's job)."""
+    if a.letters == b.letters and len(a.given) + len(b.given) > 0:
+        return "same name letters" if a.text != b.text else "same form"
+    if a.bare or b.bare:
+        return None
+    if a.surname == b.surname:
+        surname = "same surname"
+    elif surname_variant(a.surname, b.surname):
+        surname = f"surname spelling {a.surname}/{b.surname}"
+    else:
+        return None
+    given = _given_link(a.given, b.given)
+    if given is None:
+        return None
+    if surname != "same surname" and (a.initials_only or b.initials_only):
+        # A respelt surname with nothing but an initial is thin evidence.
+        return None
+    return f"{surname}; {given}"
+
+
+def names_conflict(a: NameForm, b: NameForm) -> bool:
+    """Two full forms with one surname whose given names disagree: different people."""
+    if a.bare or b.bare or not surname_variant(a.surname, b.surname):
+        return False
+    return _given_link(a.given, b.given) is None
+
+
+def bare_matches(bare: NameForm, form: NameForm) -> bool:
+    """A bare name ("Novak", "Zelenkoi") that is the surname or the first token of ``form``."""
+    word = bare.surname
+    return surname_variant(word, form.surname) or (not form.bare and word == form.first)
+
+
+def parse_forms(names: Iterable[str]) -> list[NameForm]:
+    """The parsed forms of proper names among ``names`` (descriptions are dropped)."""
+    forms: list[NameForm] = []
+    for name in names:
+        if not name.strip() or name.strip()[0].islower():
+            continue
+        form = parse_name(name)
+        if form is not None:
+            forms.append(form)
+    return forms
+
+
+# --- organisations ------------------------------------------------------------------------
+
+
+def org_key(name: str) -> str:
+    """Letters of an organisation's name without a leading "the" or a parenthesis."""
+    text = _PARENTHESES.sub(" ", name).strip()
+    words = [w for w in text.split() if w]
+    if words and fold(words[0]) == "the":
+        words = words[1:]
+    return "".join(_letters(w) for w in words)
+
+
+def acronym_of(name: str) -> str | None:
+    """The acronym a written organisation name stands for ("National Grid Office" → "ngo")."""
+    text = _PARENTHESES.sub(" ", name)
+    words = [w.strip(_STRIP) for w in text.split()]
+    words = [w for w in words if w and fold(w) not in _ACRONYM_SKIP]
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return None
+    return "".join(fold(w)[0] for w in words)
+
+
+def is_acronym(name: str) -> bool:
+    token = name.strip().strip(_STRIP)
+    if token.lower().startswith("the "):
+        token = token[4:]
+    return 2 <= len(token) <= 6 and token.isalpha() and token.isupper()
+
+
+def stated_acronyms(name: str) -> list[str]:
+    """Acronyms a form states in parentheses: "National Grid Office (NGO)" → ["NGO"]."""
+    return [m.strip() for m in _PARENTHESES.findall(name) if is_acronym(m)]
+
+
+def org_link(a: str, b: str) -> str | None:
+    """Why two organisation names are one body: same letters, or one is the other's acronym."""
+    ka, kb = org_key(a), org_key(b)
+    if ka and ka == kb:
+        return "same name letters"
+    for short, long in ((a, b), (b, a)):
+        if is_acronym(short) and not is_acronym(long) and acronym_of(long) == org_key(short):
+            return f"{short.strip()} is the acronym of {long.strip()}"
+    return None

@@ -28,6 +28,7 @@ from typing import Any
 
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.index import identity
 from quotetrace_server.index.clustering import STRONG_LINKS, QuoteSketch, link_reason
 from quotetrace_server.index.model import (
     CorpusStats,
@@ -38,7 +39,7 @@ from quotetrace_server.index.model import (
     SpeakerRecord,
     StoredQuote,
 )
-from quotetrace_server.index.names import name_key, name_tokens
+from quotetrace_server.index.names import name_key
 from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.ingest.model import Article, ArticleMeta
 from quotetrace_server.verify.normalize import index_terms, normalize, words
@@ -60,7 +61,8 @@ CREATE TABLE IF NOT EXISTS speakers(
     name TEXT NOT NULL,
     kind TEXT NOT NULL,
     name_key TEXT NOT NULL,
-    quote_count INTEGER NOT NULL DEFAULT 0  -- kept on insert: counting is slow at scale
+    quote_count INTEGER NOT NULL DEFAULT 0,  -- kept on insert: counting is slow at scale
+    fixed_name TEXT  -- an operator's rename: shown whatever the forms say
 );
 CREATE INDEX IF NOT EXISTS speakers_name_key ON speakers(name_key);
 CREATE TABLE IF NOT EXISTS speaker_aliases(
@@ -76,6 +78,36 @@ CREATE TABLE IF NOT EXISTS speaker_name_parts(
     speaker INTEGER NOT NULL REFERENCES speakers(id),
     PRIMARY KEY(part, speaker)
 ) WITHOUT ROWID;
+-- Lookup keys of each speaker's written forms (surname, first name, letters, acronym).
+CREATE TABLE IF NOT EXISTS speaker_keys(
+    key TEXT NOT NULL,
+    speaker INTEGER NOT NULL,
+    PRIMARY KEY(key, speaker)
+) WITHOUT ROWID;
+-- Speakers merged into others: the old id resolves to the merged speaker.
+CREATE TABLE IF NOT EXISTS speaker_merges(
+    gone INTEGER PRIMARY KEY,
+    into_speaker INTEGER NOT NULL,
+    evidence TEXT NOT NULL,
+    source TEXT NOT NULL
+);
+-- Why an article's speaker name was linked to an existing speaker.
+CREATE TABLE IF NOT EXISTS speaker_links(
+    speaker INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY(speaker, name, source)
+) WITHOUT ROWID;
+-- Operator corrections, replayed on every rebuild: merge, split, rename (by written names).
+CREATE TABLE IF NOT EXISTS speaker_edits(
+    id INTEGER PRIMARY KEY,
+    op TEXT NOT NULL,
+    name_a TEXT NOT NULL,
+    name_b TEXT NOT NULL DEFAULT ''
+);
+-- Pairs of written names an operator split: never merged again.
+CREATE TABLE IF NOT EXISTS speaker_splits(name_a TEXT NOT NULL, name_b TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS utterances(id INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS quotes(
     id INTEGER PRIMARY KEY,
@@ -315,7 +347,7 @@ class SqliteStore:
     ) -> None:
         """Insert one article and its quotations, clustering speech with `cluster`."""
         article_rowid = self._insert_article(conn, article, quotes.processors)
-        speakers = self._resolve_article_speakers(conn, quotes.quotes)
+        speakers = self._resolve_article_speakers(conn, quotes.quotes, article.article_id)
         for seq, quote in enumerate(quotes.quotes):
             row = self._prepare(article.text, quote, speakers)
             quote_rowid = self._insert_quote(conn, article_rowid, seq, row)
@@ -406,7 +438,7 @@ class SqliteStore:
     # --- speakers -----------------------------------------------------------------------
 
     def _resolve_article_speakers(
-        self, conn: sqlite3.Connection, quotes: Sequence[AttributedQuote]
+        self, conn: sqlite3.Connection, quotes: Sequence[AttributedQuote], article_id: str = ""
     ) -> dict[str, int]:
         """Article-level speaker name → corpus speaker rowid (created when new)."""
         aliases: dict[str, set[str]] = {}
@@ -421,7 +453,8 @@ class SqliteStore:
         resolved: dict[str, int] = {}
         for name, surface in aliases.items():
             kind = kinds.get(name, EntityKind.PERSON)
-            speaker = self._match_speaker(conn, name, surface, kind)
+            surface = {a for a in surface if _usable_alias(a)} | {name}
+            speaker = self._match_speaker(conn, name, surface, kind, article_id)
             if speaker is None:
                 speaker = self._create_speaker(conn, name, kind)
             self._add_aliases(conn, speaker, surface)
@@ -429,105 +462,135 @@ class SqliteStore:
         return resolved
 
     def _match_speaker(
-        self, conn: sqlite3.Connection, name: str, surface: set[str], kind: EntityKind
+        self,
+        conn: sqlite3.Connection,
+        name: str,
+        surface: set[str],
+        kind: EntityKind,
+        article_id: str = "",
     ) -> int | None:
-        tokens = name_tokens(name)
-        if not tokens:
-            return None
-        # Full names (two tokens or more) link on an equal key: "Lee Jae-won" = "Lee Jae Won".
-        full_keys = {name_key(a) for a in surface if _is_proper_name(a)}
-        full_keys = {k for k in full_keys if " " in k}
-        if len(tokens) > 1:
-            full_keys.add(" ".join(tokens))
-        if full_keys:
-            found = self._speakers_with_alias_keys(conn, full_keys, kind)
-            if found:
-                return self._best_supported(conn, found)
-            if len(tokens) > 1:
-                return self._upgrade_bare_speaker(conn, name, tokens, kind)
-        # A bare name ("Novak") links only when it denotes exactly one known speaker.
-        bare = tokens[0]
-        with_alias = self._speakers_with_alias_keys(conn, {bare}, kind)
-        if len(with_alias) == 1:
-            return next(iter(with_alias))
-        by_part = {
-            int(r[0])
-            for r in conn.execute(
-                "SELECT p.speaker FROM speaker_name_parts p JOIN speakers s ON s.id = p.speaker"
-                " WHERE p.part = ? AND s.kind = ?",
-                (bare, kind.value),
-            )
-        }
-        if len(by_part) == 1:
-            return next(iter(by_part))
+        """The corpus speaker an article's speaker is, merging speakers it shows are one.
+
+        Strong links (full names that agree) decide alone; when one article's forms link
+        several known speakers that do not contradict each other, those merge. A weak link
+        (a bare surname, an acronym) is taken only when it is the one candidate. An
+        operator's split keeps apart what it split.
+        """
+        new = sorted(surface)
+        exact = self._speakers_with_alias(conn, surface, kind)
+        candidates = self._candidates(conn, identity.lookup_keys(kind, new), kind) | exact
+        strong: dict[int, str] = {}
+        weak: dict[int, str] = {}
+        folded = {n.casefold() for n in new}
+        for speaker in sorted(candidates):
+            known = self._speaker_names(conn, speaker)
+            if {n.casefold() for n in known} == folded and not identity.has_full_name(kind, new):
+                return speaker  # the same bare or unparsed name(s) as before
+            found = identity.link(kind, new, known)
+            if found is None and speaker in exact and not identity.conflicts(kind, new, known):
+                found = identity.Link(False, "same written alias")
+            if found is None:
+                continue
+            (strong if found.strong else weak)[speaker] = found.evidence
+        if strong:
+            group = sorted(strong, key=lambda s: self._support(conn, s), reverse=True)
+            if not self._mergeable(conn, group, kind):
+                return None  # one form fits several different people: ambiguous
+            target = group[0]
+            for other in group[1:]:
+                self._merge_speakers(
+                    conn,
+                    target,
+                    other,
+                    f"{name!r} in one article: {strong[target]} / {strong[other]}",
+                    f"article {article_id}" if article_id else "ingest",
+                )
+            self._record_link(conn, target, name, strong[target], article_id)
+            return target
+        if len(weak) == 1 and len(candidates) == 1:
+            target = next(iter(weak))
+            self._record_link(conn, target, name, weak[target], article_id)
+            return target
         return None
 
-    def _upgrade_bare_speaker(
-        self, conn: sqlite3.Connection, name: str, tokens: tuple[str, ...], kind: EntityKind
-    ) -> int | None:
-        """A speaker known so far only by a bare name ("Novak") that this full name
-        ("Ana Novak") completes: it takes the full name. Only when unambiguous: one
-        such bare speaker, and no other full-name speaker shares the name part."""
-        parts = {tokens[0], tokens[-1]}
-        holders = {
-            (int(r[0]), str(r[1]))
-            for part in parts
-            for r in conn.execute(
-                "SELECT s.id, s.name_key FROM speaker_name_parts p JOIN speakers s"
-                " ON s.id = p.speaker WHERE p.part = ? AND s.kind = ?",
-                (part, kind.value),
-            )
-        }
-        bare = [speaker for speaker, key in holders if key in parts]
-        if len(bare) != 1 or len(holders) != 1:
-            return None
-        speaker = bare[0]
-        conn.execute(
-            "UPDATE speakers SET name = ?, name_key = ? WHERE id = ?",
-            (name, " ".join(tokens), speaker),
-        )
-        for part in parts:
-            conn.execute(
-                "INSERT OR IGNORE INTO speaker_name_parts(part, speaker) VALUES (?, ?)",
-                (part, speaker),
-            )
-        return speaker
+    def _mergeable(
+        self, conn: sqlite3.Connection, speakers: Sequence[int], kind: EntityKind
+    ) -> bool:
+        names = {s: self._speaker_names(conn, s) for s in speakers}
+        for a, b in itertools.combinations(speakers, 2):
+            if identity.conflicts(kind, names[a], names[b]) or self._split_apart(conn, a, b):
+                return False
+        return True
 
-    def _speakers_with_alias_keys(
-        self, conn: sqlite3.Connection, keys: set[str], kind: EntityKind
-    ) -> set[int]:
+    def _split_apart(self, conn: sqlite3.Connection, a: int, b: int) -> bool:
+        names_a = {n.casefold() for n in self._speaker_names(conn, a)}
+        names_b = {n.casefold() for n in self._speaker_names(conn, b)}
+        for left, right in conn.execute("SELECT name_a, name_b FROM speaker_splits"):
+            x, y = str(left).casefold(), str(right).casefold()
+            if (x in names_a and y in names_b) or (x in names_b and y in names_a):
+                return True
+        return False
+
+    def _record_link(
+        self, conn: sqlite3.Connection, speaker: int, name: str, evidence: str, article_id: str
+    ) -> None:
+        conn.execute(
+            "INSERT OR IGNORE INTO speaker_links(speaker, name, evidence, source)"
+            " VALUES (?, ?, ?, ?)",
+            (speaker, name, evidence, f"article {article_id}" if article_id else "ingest"),
+        )
+
+    def _candidates(self, conn: sqlite3.Connection, keys: set[str], kind: EntityKind) -> set[int]:
         found: set[int] = set()
-        for key in keys:
-            for (speaker,) in conn.execute(
-                "SELECT DISTINCT a.speaker FROM speaker_aliases a JOIN speakers s"
-                " ON s.id = a.speaker WHERE a.alias_key = ? AND s.kind = ?",
-                (key, kind.value),
-            ):
-                found.add(int(speaker))
+        for key in sorted(keys):
+            found.update(
+                int(r[0])
+                for r in conn.execute(
+                    "SELECT k.speaker FROM speaker_keys k JOIN speakers s ON s.id = k.speaker"
+                    " WHERE k.key = ? AND s.kind = ?",
+                    (key, kind.value),
+                )
+            )
         return found
 
-    def _best_supported(self, conn: sqlite3.Connection, speakers: set[int]) -> int:
-        def support(speaker: int) -> tuple[int, int]:
-            row = conn.execute(
-                "SELECT quote_count FROM speakers WHERE id = ?", (speaker,)
-            ).fetchone()
-            return (int(row[0]) if row else 0, -speaker)
+    def _speakers_with_alias(
+        self, conn: sqlite3.Connection, surface: set[str], kind: EntityKind
+    ) -> set[int]:
+        found: set[int] = set()
+        for alias in surface:
+            found.update(
+                int(r[0])
+                for r in conn.execute(
+                    "SELECT a.speaker FROM speaker_aliases a JOIN speakers s ON s.id = a.speaker"
+                    " WHERE a.alias = ? AND s.kind = ?",
+                    (alias, kind.value),
+                )
+            )
+        return found
 
-        return max(speakers, key=support)
+    def _speaker_names(self, conn: sqlite3.Connection, speaker: int) -> list[str]:
+        names = [
+            str(r[0])
+            for r in conn.execute("SELECT alias FROM speaker_aliases WHERE speaker = ?", (speaker,))
+        ]
+        row = conn.execute("SELECT name FROM speakers WHERE id = ?", (speaker,)).fetchone()
+        if row is not None:
+            names.append(str(row[0]))
+        return sorted(set(names))
+
+    def _support(self, conn: sqlite3.Connection, speaker: int) -> tuple[int, int]:
+        row = conn.execute("SELECT quote_count FROM speakers WHERE id = ?", (speaker,)).fetchone()
+        return (int(row[0]) if row else 0, -speaker)
+
+    def _best_supported(self, conn: sqlite3.Connection, speakers: set[int]) -> int:
+        return max(speakers, key=lambda s: self._support(conn, s))
 
     def _create_speaker(self, conn: sqlite3.Connection, name: str, kind: EntityKind) -> int:
-        tokens = name_tokens(name)
         cur = conn.execute(
             "INSERT INTO speakers(name, kind, name_key) VALUES (?, ?, ?)",
-            (name, kind.value, " ".join(tokens)),
+            (name, kind.value, name_key(name)),
         )
-        speaker = int(cur.lastrowid or 0)
-        for part in {tokens[0], tokens[-1]} if tokens else set():
-            conn.execute(
-                "INSERT OR IGNORE INTO speaker_name_parts(part, speaker) VALUES (?, ?)",
-                (part, speaker),
-            )
-        return speaker
+        return int(cur.lastrowid or 0)
 
     def _add_aliases(self, conn: sqlite3.Connection, speaker: int, surface: set[str]) -> None:
         for alias in sorted(surface):
@@ -536,6 +599,63 @@ class SqliteStore:
                 "INSERT OR IGNORE INTO speaker_aliases(speaker, alias, alias_key) VALUES (?, ?, ?)",
                 (speaker, alias, key),
             )
+        self._refresh_speaker(conn, speaker)
+
+    def _refresh_speaker(self, conn: sqlite3.Connection, speaker: int) -> None:
+        """Lookup keys and the shown name, from the speaker's forms (an operator's rename
+        wins over the forms)."""
+        row = conn.execute(
+            "SELECT name, kind, fixed_name FROM speakers WHERE id = ?", (speaker,)
+        ).fetchone()
+        if row is None:
+            return
+        kind = EntityKind(row[1])
+        names = self._speaker_names(conn, speaker)
+        conn.executemany(
+            "INSERT OR IGNORE INTO speaker_keys(key, speaker) VALUES (?, ?)",
+            [(k, speaker) for k in sorted(identity.lookup_keys(kind, names))],
+        )
+        name = str(row[2]) if row[2] else identity.canonical_name(kind, names, str(row[0]))
+        if name != row[0]:
+            conn.execute(
+                "UPDATE speakers SET name = ?, name_key = ? WHERE id = ?",
+                (name, name_key(name), speaker),
+            )
+
+    def _merge_speakers(
+        self, conn: sqlite3.Connection, keep: int, gone: int, evidence: str, source: str
+    ) -> None:
+        """Fold speaker ``gone`` into ``keep``: quotations, aliases, counts and keys follow,
+        and ``gone``'s id keeps resolving (to ``keep``)."""
+        if keep == gone:
+            return
+        conn.execute("UPDATE quotes SET speaker = ? WHERE speaker = ?", (keep, gone))
+        conn.execute(
+            "INSERT OR IGNORE INTO speaker_aliases(speaker, alias, alias_key)"
+            " SELECT ?, alias, alias_key FROM speaker_aliases WHERE speaker = ?",
+            (keep, gone),
+        )
+        conn.execute("DELETE FROM speaker_aliases WHERE speaker = ?", (gone,))
+        conn.execute("DELETE FROM speaker_keys WHERE speaker = ?", (gone,))
+        conn.execute("DELETE FROM speaker_name_parts WHERE speaker = ?", (gone,))
+        conn.execute(
+            "UPDATE speakers SET quote_count = quote_count"
+            " + (SELECT quote_count FROM speakers WHERE id = ?) WHERE id = ?",
+            (gone, keep),
+        )
+        conn.execute(
+            "UPDATE OR IGNORE speaker_links SET speaker = ? WHERE speaker = ?", (keep, gone)
+        )
+        conn.execute("DELETE FROM speakers WHERE id = ?", (gone,))
+        conn.execute(
+            "UPDATE speaker_merges SET into_speaker = ? WHERE into_speaker = ?", (keep, gone)
+        )
+        conn.execute(
+            "INSERT OR REPLACE INTO speaker_merges(gone, into_speaker, evidence, source)"
+            " VALUES (?, ?, ?, ?)",
+            (gone, keep, evidence, source),
+        )
+        self._refresh_speaker(conn, keep)
 
     # --- utterance clustering -----------------------------------------------------------
 
@@ -821,7 +941,8 @@ class SqliteStore:
             params.append(article_id)
         if speaker_id is not None:
             clauses.append("q.speaker = ?")
-            params.append(_speaker_rowid(speaker_id))
+            resolved = self._resolve_speaker_id(speaker_id)
+            params.append(-1 if resolved is None else resolved)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         base = (
             " FROM quotes q JOIN articles a ON a.id = q.article"
@@ -862,52 +983,126 @@ class SqliteStore:
         ]
 
     def speakers_named(self, name: str) -> frozenset[str]:
-        tokens = name_tokens(name)
-        if not tokens:
-            return frozenset()
-        key = " ".join(tokens)
+        """Every corpus speaker the name may denote, in any written form: aliases,
+        spellings, initials, titles, diacritics, an acronym (all of them if ambiguous)."""
+        return frozenset(_speaker_id(s) for s in self._speakers_named(name))
+
+    def _speakers_named(self, name: str) -> list[int]:
+        name = name.strip()
+        if not name:
+            return []
         with self._reading() as conn:
-            found = {
+            candidates = {
                 int(r[0])
                 for r in conn.execute(
-                    "SELECT speaker FROM speaker_aliases WHERE alias_key = ?", (key,)
+                    "SELECT speaker FROM speaker_aliases WHERE alias = ? OR alias_key = ?",
+                    (name, name_key(name)),
                 )
             }
-            found.update(
-                int(r[0])
-                for r in conn.execute("SELECT id FROM speakers WHERE name_key = ?", (key,))
+            keys = identity.lookup_keys(EntityKind.PERSON, [name]) | identity.lookup_keys(
+                EntityKind.ORGANIZATION, [name]
             )
-            if len(tokens) == 1:
-                found.update(
+            for key in sorted(keys):
+                candidates.update(
                     int(r[0])
-                    for r in conn.execute(
-                        "SELECT speaker FROM speaker_name_parts WHERE part = ?", (key,)
-                    )
+                    for r in conn.execute("SELECT speaker FROM speaker_keys WHERE key = ?", (key,))
                 )
-            else:
-                # Same first and last name, middle names or patronymic left out on one side
-                # ("Ana Maria Novak" / "Ana Novak").
-                for speaker, speaker_key in conn.execute(
-                    "SELECT s.id, s.name_key FROM speaker_name_parts p JOIN speakers s"
-                    " ON s.id = p.speaker WHERE p.part = ?",
-                    (tokens[-1],),
-                ):
-                    parts = str(speaker_key).split()
-                    if len(parts) >= 2 and parts[0] == tokens[0] and parts[-1] == tokens[-1]:
-                        found.add(int(speaker))
-        return frozenset(_speaker_id(s) for s in found)
+            found = [
+                s
+                for s in sorted(candidates)
+                if identity.claim_link(name, self._speaker_names(conn, s)) is not None
+            ]
+            found.sort(key=lambda s: self._support(conn, s), reverse=True)
+        return found
 
     def find_speaker(self, name: str) -> SpeakerRecord | None:
-        ids = self.speakers_named(name)
-        if not ids:
+        """The best supported speaker the name denotes (see ``lookup_speakers`` for all)."""
+        found = self._speakers_named(name)
+        if not found:
+            resolved = self._resolve_speaker_id(name.strip())
+            return None if resolved is None else self.get_speaker(name.strip())
+        return self.get_speaker(_speaker_id(found[0]))
+
+    def lookup_speakers(self, name: str) -> list[SpeakerRecord]:
+        """Every speaker the name may denote, best supported first: several means the
+        name is ambiguous. A speaker id (also a merged one) finds its speaker."""
+        found = self._speakers_named(name)
+        if not found and self._resolve_speaker_id(name.strip()) is not None:
+            record = self.get_speaker(name.strip())
+            return [] if record is None else [record]
+        records = [self.get_speaker(_speaker_id(s)) for s in found]
+        return [r for r in records if r is not None]
+
+    def speaker_history(self, speaker_id: str) -> list[tuple[str, str, str]]:
+        """(what, evidence, source) of every merge into and link to the speaker."""
+        rowid = self._resolve_speaker_id(speaker_id)
+        if rowid is None:
+            return []
+        with self._reading() as conn:
+            merges = [
+                (f"merged {_speaker_id(int(r[0]))}", str(r[1]), str(r[2]))
+                for r in conn.execute(
+                    "SELECT gone, evidence, source FROM speaker_merges WHERE into_speaker = ?"
+                    " ORDER BY gone",
+                    (rowid,),
+                )
+            ]
+            links = [
+                (f"linked {r[0]!r}", str(r[1]), str(r[2]))
+                for r in conn.execute(
+                    "SELECT name, evidence, source FROM speaker_links WHERE speaker = ?"
+                    " ORDER BY source, name",
+                    (rowid,),
+                )
+            ]
+        return merges + links
+
+    def alias_counts(self, speaker_id: str) -> list[tuple[str, int]]:
+        """Each written form of the speaker with how many of its quotations name it so
+        (the mention; 0 for a form seen only as an alias)."""
+        rowid = self._resolve_speaker_id(speaker_id)
+        if rowid is None:
+            return []
+        with self._reading() as conn:
+            counts = Counter(
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT article_speaker FROM quotes WHERE speaker = ?", (rowid,)
+                )
+                if r[0] is not None
+            )
+            aliases = [
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT alias FROM speaker_aliases WHERE speaker = ?", (rowid,)
+                )
+            ]
+        return sorted(
+            ((a, counts.get(a, 0)) for a in aliases), key=lambda item: (-item[1], item[0])
+        )
+
+    def _resolve_speaker_id(self, speaker_id: str) -> int | None:
+        """The rowid a speaker id denotes now: merged speakers resolve to their merger."""
+        rowid = _speaker_rowid(speaker_id)
+        if rowid < 0:
             return None
         with self._reading() as conn:
-            best = self._best_supported(conn, {_speaker_rowid(i) for i in ids})
-        return self.get_speaker(_speaker_id(best))
+            if conn.execute("SELECT 1 FROM speakers WHERE id = ?", (rowid,)).fetchone():
+                return rowid
+            row = conn.execute(
+                "SELECT into_speaker FROM speaker_merges WHERE gone = ?", (rowid,)
+            ).fetchone()
+        return None if row is None else int(row[0])
 
     def get_speaker(self, speaker_id: str, *, with_articles: bool = True) -> SpeakerRecord | None:
-        """The speaker's record; ``with_articles=False`` leaves ``article_ids`` empty (cheap)."""
-        rowid = _speaker_rowid(speaker_id)
+        """The speaker's record; ``with_articles=False`` leaves ``article_ids`` empty (cheap).
+
+        The id of a speaker merged into another gives the merged speaker's record."""
+        resolved = self._resolve_speaker_id(speaker_id)
+        if resolved is None:
+            return None
+        rowid = resolved
+        speaker_id = _speaker_id(rowid)
         with self._reading() as conn:
             row = conn.execute(
                 "SELECT name, kind, quote_count FROM speakers WHERE id = ?", (rowid,)
@@ -973,15 +1168,35 @@ def _sketch(norm: str, lemmas: str, lead: str, speaker: int | None) -> QuoteSket
 
 
 def _add_speaker_quote_count(conn: sqlite3.Connection) -> None:
-    """Bring an index made before speakers.quote_count existed up to date."""
+    """Bring an index made before speakers.quote_count, fixed_name or speaker_keys existed
+    up to date."""
     columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(speakers)")}
-    if "quote_count" in columns:
-        return
-    conn.execute("ALTER TABLE speakers ADD COLUMN quote_count INTEGER NOT NULL DEFAULT 0")
-    conn.execute(
-        "UPDATE speakers SET quote_count ="
-        " (SELECT COUNT(*) FROM quotes WHERE quotes.speaker = speakers.id)"
-    )
+    if "fixed_name" not in columns:
+        conn.execute("ALTER TABLE speakers ADD COLUMN fixed_name TEXT")
+    if "quote_count" not in columns:
+        conn.execute("ALTER TABLE speakers ADD COLUMN quote_count INTEGER NOT NULL DEFAULT 0")
+        conn.execute(
+            "UPDATE speakers SET quote_count ="
+            " (SELECT COUNT(*) FROM quotes WHERE quotes.speaker = speakers.id)"
+        )
+    has_keys = conn.execute("SELECT 1 FROM speaker_keys LIMIT 1").fetchone()
+    if has_keys is None:
+        for speaker, kind in conn.execute("SELECT id, kind FROM speakers").fetchall():
+            names = [
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT alias FROM speaker_aliases WHERE speaker = ?", (speaker,)
+                )
+            ]
+            conn.executemany(
+                "INSERT OR IGNORE INTO speaker_keys(key, speaker) VALUES (?, ?)",
+                [(k, speaker) for k in identity.lookup_keys(EntityKind(kind), names)],
+            )
+
+
+def _usable_alias(alias: str) -> bool:
+    """Not a one-letter or letterless form ("S", "—"): those name no one."""
+    return sum(c.isalpha() for c in alias) >= 2
 
 
 def _is_proper_name(alias: str) -> bool:
