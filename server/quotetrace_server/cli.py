@@ -25,6 +25,7 @@ from quotetrace_server.config import (
     env_flag,
     write_access,
 )
+from quotetrace_server.index.integrity import IndexFileError
 from quotetrace_server.ingest.reader import IngestError
 
 log = logging.getLogger("quotetrace_server")
@@ -272,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level.upper(), format=LOG_FORMAT)
     try:
         return COMMANDS[args.command](args)
-    except (CliError, ConfigError, IngestError) as error:
+    except (CliError, ConfigError, IngestError, IndexFileError) as error:
         print(f"quotetrace-server: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from quotetrace_server.attribution.attributor import Attributor
+from quotetrace_server.index.integrity import IndexFile, check_index_file, mark_index
 from quotetrace_server.index.model import CorpusStats, IngestOutcome, SpeakerRecord, StoredQuote
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.index.store import QuoteStore
@@ -16,6 +18,8 @@ from quotetrace_server.ingest.reader import read_articles
 from quotetrace_server.nlp.pipeline import NlpPipeline
 from quotetrace_server.verify.model import VerifyQuery, VerifyResult
 from quotetrace_server.verify.verifier import Verifier
+
+log = logging.getLogger(__name__)
 
 
 class Engine:
@@ -34,10 +38,27 @@ class Engine:
         self._index_processors: tuple[str, ...] | None = None  # cached: stats() counts rows
 
     @classmethod
-    def open(cls, db: Path | str, stanza_dir: str | None = None) -> Engine:
-        if str(db) != ":memory:":
-            Path(db).parent.mkdir(parents=True, exist_ok=True)
-        return cls(SqliteStore(db), lambda: Attributor(NlpPipeline.shared(stanza_dir)))
+    def open(cls, db: Path | str, stanza_dir: str | None = None, *, check: bool = True) -> Engine:
+        """Open the index file `db`, creating it (with a log line saying so) if there is none.
+
+        With `check` (the default) the file is checked first and refused, untouched, with
+        IndexFileError when it is another application's file or damaged (see
+        index.integrity). Verify workers skip the check: the front process has made it.
+        """
+        if str(db) == ":memory:":
+            return cls(SqliteStore(db), lambda: Attributor(NlpPipeline.shared(stanza_dir)))
+        path = Path(db)
+        if check and check_index_file(path) is IndexFile.NEW:
+            log.info("no quotetrace index at %s: creating a new, empty one", path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        store = SqliteStore(path)
+        try:
+            if check:
+                mark_index(path)
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, lambda: Attributor(NlpPipeline.shared(stanza_dir)))
 
     def attributor(self) -> Attributor:
         if self._attributor is None:

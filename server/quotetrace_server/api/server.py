@@ -204,10 +204,14 @@ async def _started_server(
     blocking = futures.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="blocking")
     if verify_pool is not None:
         verify_pool.attach(loop)
-    server.add_generic_rpc_handlers(
-        (quotetrace_handler(QuoteTraceServicer(engine, config.limits, blocking, verify_pool)),)
-    )
     health_servicer = AioHealthServicer()
+
+    async def not_serving() -> None:
+        for name in ("", SERVICE_NAME):
+            await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+
+    servicer = QuoteTraceServicer(engine, config.limits, blocking, verify_pool, not_serving)
+    server.add_generic_rpc_handlers((quotetrace_handler(servicer),))
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
         (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server

@@ -28,6 +28,7 @@ from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.validation import RequestError, invalid
 from quotetrace_server.api.verify_pool import VerifyPool
 from quotetrace_server.config import Limits
+from quotetrace_server.index.integrity import is_damage
 from quotetrace_server.index.model import IngestOutcome, SpeakerRecord
 from quotetrace_server.nlp.pipeline import NlpUnavailableError
 
@@ -62,14 +63,11 @@ def check_deadline(context: Context) -> None:
         raise RequestError(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded; work stopped")
 
 
-async def abort_for(error: Exception, context: Context, method: str) -> None:
-    """Abort the call with the status that matches `error` (always raises)."""
-    if isinstance(error, RequestError):
-        await context.abort(error.code, error.message)
-    if isinstance(error, NlpUnavailableError):  # the server can read but cannot ingest
-        await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(error))
-    log.error("%s failed", method, exc_info=error)
-    await context.abort(grpc.StatusCode.INTERNAL, f"{method} failed; see server log")
+DAMAGED = "the index file is damaged; the server has stopped serving (see its log)"
+
+
+def damage_error() -> RequestError:
+    return RequestError(grpc.StatusCode.DATA_LOSS, DAMAGED)
 
 
 def handles_errors(
@@ -84,7 +82,7 @@ def handles_errors(
         except grpc.aio.AbortError:  # raised by context.abort(): pass it on
             raise
         except Exception as error:
-            await abort_for(error, context, method.__name__)
+            await self.abort_for(error, context, method.__name__)
         raise AssertionError("unreachable: context.abort raises")
 
     return wrapper
@@ -97,11 +95,38 @@ class QuoteTraceServicer:
         limits: Limits,
         blocking: Executor,
         verify_pool: VerifyPool | None = None,
+        on_damage: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
+        """`on_damage` is awaited when the store reports its file damaged (health turns
+        NOT_SERVING)."""
         self.engine = engine
         self.limits = limits
         self._blocking = blocking
         self._verify_pool = verify_pool
+        self._on_damage = on_damage
+        self.damaged = False
+
+    async def abort_for(self, error: Exception, context: Context, method: str) -> None:
+        """Abort the call with the status that matches `error` (always raises)."""
+        if is_damage(error):
+            log.error("%s: the index file is damaged", method, exc_info=error)
+            error = damage_error()
+        if isinstance(error, RequestError):
+            if error.code == grpc.StatusCode.DATA_LOSS:
+                await self._store_damaged()
+            await context.abort(error.code, error.message)
+        if isinstance(error, NlpUnavailableError):  # the server can read but cannot ingest
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(error))
+        log.error("%s failed", method, exc_info=error)
+        await context.abort(grpc.StatusCode.INTERNAL, f"{method} failed; see server log")
+
+    async def _store_damaged(self) -> None:
+        if self.damaged:
+            return
+        self.damaged = True
+        log.error("health set to NOT_SERVING: the index file is damaged")
+        if self._on_damage is not None:
+            await self._on_damage()
 
     async def _off_loop(self, work: Callable[..., Result], *args: Any) -> Result:
         return await asyncio.get_running_loop().run_in_executor(
@@ -157,11 +182,13 @@ class QuoteTraceServicer:
         try:
             response = await answer
         except RequestError as error:
+            if error.code == grpc.StatusCode.DATA_LOSS:
+                await self._store_damaged()
             await context.abort(error.code, f"claim {claim_id or number}: {error.message}")
         except grpc.aio.AbortError:  # raised by context.abort(): pass it on
             raise
         except Exception as error:
-            await abort_for(error, context, "VerifyStream")
+            await self.abort_for(error, context, "VerifyStream")
         return pb.VerifyStreamResponse(response=response, claim_id=claim_id)
 
     @handles_errors

@@ -34,6 +34,7 @@ from quotetrace_server.api import convert
 from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.validation import RequestError
 from quotetrace_server.config import LOG_FORMAT
+from quotetrace_server.index.integrity import is_damage
 from quotetrace_server.verify.model import VerifyQuery
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def _worker_main(conn: Connection, db: str, log_level: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
-    engine = Engine.open(db)
+    engine = Engine.open(db, check=False)  # the front process checked the file
     conn.send(_READY)
     try:
         while True:
@@ -72,7 +73,10 @@ def _answer(engine: Engine, query: VerifyQuery, deadline: float | None) -> Outco
         result = engine.verify(query)
     except RequestError as error:
         return error.code.name, error.message
-    except Exception:
+    except Exception as error:
+        if is_damage(error):
+            log.exception("Verify worker %d: the index file is damaged", os.getpid())
+            return grpc.StatusCode.DATA_LOSS.name, "the index file is damaged; see server log"
         log.exception("Verify failed in worker %d", os.getpid())
         return grpc.StatusCode.INTERNAL.name, "Verify failed; see server log"
     return "", convert.verify_response(result).SerializeToString()
