@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from quotetrace.v1 import quotetrace_pb2 as pb
+from quotetrace_client import render
 from quotetrace_client.cli import main
 from quotetrace_server.api.server import RunningServer
 
@@ -66,12 +68,59 @@ def test_batch_reports_bad_lines_by_number_and_verifies_the_rest(
     code, out, err = run(capsys, *server_flag, "verify", "--file", str(claims), "--claimreview")
     assert code == 1
     assert f"{claims}:2: invalid JSON" in err
-    assert f'{claims}:3: missing "quote"' in err
+    assert f'{claims}:3: not a claim: missing "quote"' in err
     reviews = [json.loads(line) for line in out.splitlines()]
-    assert [r["claim_id"] for r in reviews] == ["c1", "c4"]
-    assert [r["verdict"] for r in reviews] == ["VERIFIED", "MISATTRIBUTED"]
-    assert reviews[1]["claimant"] == "Kim"
+    assert [(r["quotetrace"]["claimId"], r["quotetrace"]["line"]) for r in reviews] == [
+        ("c1", 1),
+        ("c4", 4),
+    ]
+    assert [r["quotetrace"]["verdict"] for r in reviews] == ["VERIFIED", "MISATTRIBUTED"]
+    assert reviews[1]["itemReviewed"]["author"] == {"@type": "Person", "name": "Kim"}
     assert reviews[1]["reviewRating"]["alternateName"] == "Misattributed"
+    assert err.splitlines()[-1] == (
+        f"quotetrace: {claims}: 4 line(s): 2 claim(s) verified (1 MISATTRIBUTED, 1 VERIFIED), "
+        "2 skipped (1 invalid JSON, 1 not a claim)"
+    )
+
+
+def test_human_output_shows_each_printings_url() -> None:
+    occurrence = pb.Occurrence(
+        outlet="Example Post", date="2024-03-01", url="https://news.example/a1", start=3, end=9
+    )
+    response = pb.VerifyResponse(
+        verdict=pb.VERDICT_VERIFIED,
+        variants=[pb.Variant(text="we go on", exact_match=True, occurrences=[occurrence])],
+    )
+    lines = render.verify_text("we go on", response).splitlines()
+    printing = lines.index("    - Example Post · 2024-03-01 [3:9]  unattributed")
+    assert lines[printing + 1] == "      https://news.example/a1"
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--max-variants", "-1"], "-1 is negative"),
+        (["--max-variants", "many"], "'many' is not a whole number"),
+        (["--fail-on", "misattributed,wrong"], "unknown verdict wrong"),
+    ],
+)
+def test_bad_option_values_are_a_one_line_usage_error(
+    capsys: pytest.CaptureFixture[str], flags: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["verify", "some quote", *flags])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and message in err
+    assert "Traceback" not in err
+
+
+def test_fail_on_sets_the_exit_status_for_a_single_quote(
+    capsys: pytest.CaptureFixture[str], server_flag: list[str]
+) -> None:
+    quote = ["verify", "That’s why we came here", "--speaker", "Kim Jong Un"]
+    assert run(capsys, *server_flag, *quote, "--fail-on", "altered")[0] == 0
+    assert run(capsys, *server_flag, *quote, "--fail-on", "altered,MISATTRIBUTED")[0] == 3
 
 
 def test_unreachable_server_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +15,42 @@ import grpc
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import render
 from quotetrace_client.args import OneLineParser
+from quotetrace_client.batch import (
+    Answer,
+    BatchStopped,
+    Skipped,
+    Summary,
+    read_claims,
+    verify_claims,
+)
+from quotetrace_client.claimreview import Reviewer, claimreview, verdict_name
 from quotetrace_client.client import DEFAULT_TARGET, QuoteTraceClient, claim_request
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_VERDICT = 0, 1, 2, 3
+VERDICTS = ("verified", "altered", "misattributed", "unattributed", "not_found")
 
 
 class CliError(Exception):
     """A problem worth one line on stderr and a non-zero exit."""
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; give 0 or more")
+    return value
+
+
+def verdict_list(text: str) -> frozenset[str]:
+    names = {n.strip().lower().replace("-", "_") for n in text.split(",") if n.strip()}
+    if unknown := sorted(names - set(VERDICTS)):
+        raise argparse.ArgumentTypeError(
+            f"unknown verdict {', '.join(unknown)}; choose from {','.join(VERDICTS)}"
+        )
+    return frozenset(n.upper() for n in names)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,16 +71,44 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--file",
         type=Path,
-        help='JSONL claims: {"quote": ..., "speaker": ..., "id": ...} per line ("-": stdin)',
+        help='JSONL claims: {"id": ..., "quote": ..., "speaker": ...} per line ("-": stdin)',
     )
-    verify.add_argument("--max-variants", type=int, default=0)
+    verify.add_argument(
+        "--max-variants", type=non_negative_int, default=0, help="0: the server's default"
+    )
     verify.add_argument("--outlet", help="only printings by this outlet")
     verify.add_argument("--from", dest="date_from", help="only printings on/after YYYY-MM-DD")
     verify.add_argument("--to", dest="date_to", help="only printings on/before YYYY-MM-DD")
+    verify.add_argument(
+        "--fail-on",
+        type=verdict_list,
+        default=frozenset(),
+        metavar="VERDICT,...",
+        help=f"exit {EXIT_VERDICT} if any claim gets one of these verdicts "
+        "(e.g. misattributed,altered)",
+    )
     output = verify.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="the response as JSON")
     output.add_argument(
-        "--claimreview", action="store_true", help="ClaimReview-shaped JSON, one per line"
+        "--claimreview", action="store_true", help="schema.org ClaimReview JSON-LD, one per line"
+    )
+    review = verify.add_argument_group("ClaimReview")
+    review.add_argument(
+        "--org-name",
+        default=os.environ.get("QUOTETRACE_ORG_NAME", "quotetrace"),
+        help="the reviewing organisation (env QUOTETRACE_ORG_NAME)",
+    )
+    review.add_argument(
+        "--org-url",
+        default=os.environ.get("QUOTETRACE_ORG_URL") or None,
+        help="its home page (env QUOTETRACE_ORG_URL)",
+    )
+    review.add_argument(
+        "--review-url",
+        default=os.environ.get("QUOTETRACE_REVIEW_URL") or None,
+        metavar="TEMPLATE",
+        help="URL of each review page; {id} and {line} are filled in "
+        "(env QUOTETRACE_REVIEW_URL; default a urn:quotetrace:claim:{id} placeholder)",
     )
 
     speaker = commands.add_parser("speaker", help="look a speaker up by any alias")
@@ -92,6 +149,14 @@ def read_text(path: Path) -> str:
         raise CliError(f"{path}: not UTF-8 text") from None
 
 
+def reviewer(args: argparse.Namespace) -> Reviewer:
+    return Reviewer(name=args.org_name, url=args.org_url, review_url=args.review_url)
+
+
+def verdict_exit(args: argparse.Namespace, verdicts: Iterable[str]) -> int:
+    return EXIT_VERDICT if args.fail_on & set(verdicts) else EXIT_OK
+
+
 def run_verify(client: QuoteTraceClient, args: argparse.Namespace) -> int:
     if args.file is not None:
         if args.quote:
@@ -99,95 +164,95 @@ def run_verify(client: QuoteTraceClient, args: argparse.Namespace) -> int:
         return run_batch(client, args)
     if not args.quote:
         raise CliError("verify needs a quote (or --file claims.jsonl)")
-    request = claim_request(
-        args.quote,
-        args.speaker,
+    request = request_for(args, args.quote, args.speaker)
+    response = client.verify_request(request)
+    if args.json:
+        print(render.as_json(response))
+    elif args.claimreview:
+        record = claimreview(None, request, response, reviewer(args))
+        print(render.json_line(record))
+    else:
+        print(render.verify_text(args.quote, response))
+    return verdict_exit(args, [verdict_name(response.verdict)])
+
+
+def request_for(args: argparse.Namespace, quote: str, speaker: str | None) -> pb.VerifyRequest:
+    return claim_request(
+        quote,
+        speaker,
         max_variants=args.max_variants,
         outlet=args.outlet,
         date_from=args.date_from,
         date_to=args.date_to,
     )
-    response = client.verify_request(request)
+
+
+def print_answer(args: argparse.Namespace, answer: Answer, review_by: Reviewer) -> None:
+    claim, response = answer.claim, answer.response
     if args.json:
-        print(render.as_json(response))
+        record = {
+            "claim_id": claim.claim_id,
+            "line": claim.line,
+            "response": render.as_dict(response),
+        }
+        print(render.json_line(record))
     elif args.claimreview:
-        print(json.dumps(render.claimreview("1", request, response), ensure_ascii=False))
+        record = claimreview(claim.claim_id, claim.request, response, review_by, line=claim.line)
+        print(render.json_line(record))
     else:
-        print(render.verify_text(args.quote, response))
-    return EXIT_OK
+        label = f"claim {claim.claim_id} (line {claim.line})" if claim.claim_id else ""
+        print(f"# {label or f'line {claim.line}'}")
+        print(render.verify_text(claim.request.quote, response) + "\n")
 
 
-def claims_from_lines(
-    lines: list[str], args: argparse.Namespace
-) -> Iterator[tuple[str, pb.VerifyRequest]]:
-    """Valid claims as (claim_id, request); each invalid line is reported on stderr and skipped."""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            claim = parse_claim(line)
-        except ValueError as error:
-            print(f"quotetrace: {args.file}:{number}: {error}", file=sys.stderr)
-            args.bad_lines += 1
-            continue
-        claim_id = str(claim.get("id") or claim.get("claim_id") or number)
-        speaker = claim.get("speaker") or claim.get("claimed_speaker") or claim.get("claimant")
-        yield (
-            claim_id,
-            claim_request(
-                claim.get("quote") or claim["claim"],
-                speaker,
-                max_variants=args.max_variants,
-                outlet=args.outlet,
-                date_from=args.date_from,
-                date_to=args.date_to,
-            ),
-        )
-
-
-def parse_claim(line: str) -> dict[str, Any]:
-    try:
-        claim = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"invalid JSON ({error.msg} at column {error.colno})") from None
-    if not isinstance(claim, dict):
-        raise ValueError("expected a JSON object")
-    quote = claim.get("quote", claim.get("claim"))
-    if not isinstance(quote, str) or not quote.strip():
-        raise ValueError('missing "quote" (a non-empty string)')
-    speaker = claim.get("speaker") or claim.get("claimed_speaker") or claim.get("claimant")
-    if speaker is not None and not isinstance(speaker, str):
-        raise ValueError('"speaker" must be a string')
-    return claim
+def jsonl_lines(text: str) -> list[str]:
+    """Lines split at "\n" only: str.splitlines() would also split at U+2028, U+0085 ..., which
+    JSON allows unescaped inside a string, and so shift every line number after them."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
 
 
 def run_batch(client: QuoteTraceClient, args: argparse.Namespace) -> int:
-    lines = read_text(args.file).splitlines()
-    args.bad_lines = 0
-    sent: dict[str, pb.VerifyRequest] = {}
-
-    def claims() -> Iterator[tuple[str, pb.VerifyRequest]]:
-        for claim_id, request in claims_from_lines(lines, args):
-            sent[claim_id] = request
-            yield claim_id, request
-
-    answered = 0
-    for item in client.verify_stream(claims(), timeout=None):
-        answered += 1
-        request = sent[item.claim_id]
-        if args.json:
-            record = {"claim_id": item.claim_id, "response": render.as_dict(item.response)}
-            print(json.dumps(record, ensure_ascii=False))
-        elif args.claimreview:
-            record = render.claimreview(item.claim_id, request, item.response)
-            print(json.dumps(record, ensure_ascii=False))
-        else:
-            print(f"# claim {item.claim_id}")
-            print(render.verify_text(request.quote, item.response) + "\n")
-    print(
-        f"quotetrace: {answered} claims verified, {args.bad_lines} lines skipped", file=sys.stderr
+    """Every line is answered on stdout or reported on stderr with its number; see batch."""
+    summary = Summary()
+    claims, skipped = read_claims(
+        jsonl_lines(read_text(args.file)),
+        lambda quote, speaker: request_for(args, quote, speaker),
+        summary,
     )
-    return EXIT_FAILED if args.bad_lines else EXIT_OK
+
+    def report(item: Skipped) -> None:
+        summary.skipped[item.reason] += 1
+        print(f"quotetrace: {args.file}:{item.line}: {item.message}", file=sys.stderr)
+
+    for item in skipped:
+        report(item)
+    review_by = reviewer(args)
+    stopped = None
+    try:
+        for outcome in verify_claims(client, claims):
+            if isinstance(outcome, Skipped):
+                report(outcome)
+            else:
+                summary.verified[verdict_name(outcome.response.verdict)] += 1
+                print_answer(args, outcome, review_by)
+                sys.stdout.flush()
+    except BatchStopped as error:
+        stopped = error
+        summary.skipped["not verified (batch stopped)"] += len(error.unanswered)
+        lines = ", ".join(str(c.line) for c in error.unanswered[:10])
+        more = ", ..." if len(error.unanswered) > 10 else ""
+        print(
+            f"quotetrace: {args.file}: batch stopped: {error.message}; "
+            f"line(s) {lines}{more} not verified",
+            file=sys.stderr,
+        )
+    print(f"quotetrace: {args.file}: {summary.text()}", file=sys.stderr)
+    if stopped is not None or summary.skipped:
+        return EXIT_FAILED
+    return verdict_exit(args, summary.verified)
 
 
 def run_speaker(client: QuoteTraceClient, args: argparse.Namespace) -> int:
@@ -200,7 +265,7 @@ def run_quotes(client: QuoteTraceClient, args: argparse.Namespace) -> int:
     quotes = list(client.all_quotes(article_id=args.article or "", speaker=args.speaker or ""))
     if args.json:
         for q in quotes:
-            print(json.dumps(render.as_dict(q), ensure_ascii=False))
+            print(render.json_line(render.as_dict(q)))
     else:
         print("\n".join(render.quote_line(q) for q in quotes) or "(no quotations)")
     return EXIT_OK

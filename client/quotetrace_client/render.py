@@ -17,14 +17,6 @@ VERDICT_NAMES = {
     pb.VERDICT_UNATTRIBUTED: "UNATTRIBUTED",
     pb.VERDICT_NOT_FOUND: "NOT_FOUND",
 }
-# schema.org ClaimReview ratings on a 1 (false) .. 5 (true) scale.
-CLAIMREVIEW_RATINGS = {
-    pb.VERDICT_VERIFIED: (5, "Accurate"),
-    pb.VERDICT_ALTERED: (3, "Altered quote"),
-    pb.VERDICT_MISATTRIBUTED: (1, "Misattributed"),
-    pb.VERDICT_UNATTRIBUTED: (2, "Unattributed"),
-    pb.VERDICT_NOT_FOUND: (1, "No record of this quote"),
-}
 DIFF_MARKS = {
     pb.DIFF_OP_EQUAL: "{}",
     pb.DIFF_OP_INSERT: "[+{}+]",
@@ -38,6 +30,15 @@ def as_dict(message: Message) -> dict[str, Any]:
     return MessageToDict(
         message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
     )
+
+
+# Line breaks to str.splitlines() (and to JavaScript before ES2019) that JSON leaves raw.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_line(record: object) -> str:
+    """One JSON Lines record: non-ASCII text kept, but nothing a line splitter could split."""
+    return json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS)
 
 
 def as_json(message: Message) -> str:
@@ -90,46 +91,11 @@ def verify_text(quote: str, response: pb.VerifyResponse) -> str:
             )
             who = f"{occ.speaker_mention or occ.speaker} {occ.cue}".strip() or "unattributed"
             lines.append(f"    - {where} [{occ.start}:{occ.end}]  {who}")
+            if occ.url:
+                lines.append(f"      {occ.url}")
     if response.nlp_processors:
         lines.append("NLP processors: " + ",".join(response.nlp_processors))
     return "\n".join(line for line in lines if line)
-
-
-def claimreview(
-    claim_id: str, request: pb.VerifyRequest, response: pb.VerifyResponse
-) -> dict[str, Any]:
-    """A ClaimReview-shaped record: claimant, claim, rating, evidence."""
-    value, label = CLAIMREVIEW_RATINGS.get(response.verdict, (1, "Unrated"))
-    evidence = [
-        {
-            "url": occ.url or None,
-            "article_id": occ.article_id,
-            "source_name": occ.source_name or None,
-            "publisher": printed_by(occ),
-            "date": occ.date or None,
-            "text": occ.text or variant.text,
-        }
-        for variant in response.variants
-        for occ in variant.occurrences
-    ]
-    return {
-        "claim_id": claim_id,
-        "claimReviewed": request.quote,
-        "claimant": request.claimed_speaker or None,
-        "reviewRating": {
-            "@type": "Rating",
-            "ratingValue": value,
-            "bestRating": 5,
-            "worstRating": 1,
-            "alternateName": label,
-        },
-        "verdict": VERDICT_NAMES.get(response.verdict, "UNSPECIFIED"),
-        "confidence": response.confidence,
-        "speakers": [s.name for s in response.speakers],
-        "evidence": evidence,
-        "evidence_urls": sorted({e["url"] for e in evidence if e["url"]}),
-        "explanation": response.explanation,
-    }
 
 
 def speaker_text(response: pb.GetSpeakerResponse) -> str:
