@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,7 @@ from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient, claim_request
 from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.server import RunningServer, start_server
+from quotetrace_server.api.validation import encode_page_token
 from quotetrace_server.config import Limits, ServerConfig
 
 LIMITS = Limits()
@@ -103,6 +105,43 @@ def test_forged_page_token_is_invalid_argument(client: QuoteTraceClient) -> None
     code, details = status_of(lambda: client.list_quotes(speaker="Putin", page_token="!!nope"))
     assert code == grpc.StatusCode.INVALID_ARGUMENT
     assert "page_token" in details
+
+
+def b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "o:99999999999999999999999",  # issue 15, B6: was INTERNAL (an offset SQLite can't bind)
+        b64("o:99999999999999999999999"),
+        b64("o:9223372036854775808"),  # 2**63
+        b64("o:-1"),
+        b64("o: 5"),
+        b64("o:1_0"),
+        b64("x:5"),
+        b64("o:"),
+        encode_page_token(5) + "==",
+        "é",
+    ],
+)
+def test_malformed_or_out_of_range_page_token_is_invalid_argument(
+    client: QuoteTraceClient, token: str
+) -> None:
+    code, details = status_of(lambda: client.list_quotes(speaker="Putin", page_token=token))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    assert details == "page_token is not a token returned by ListQuotes"
+
+
+def test_a_page_token_past_the_end_is_an_empty_last_page(client: QuoteTraceClient) -> None:
+    first = client.list_quotes(speaker="Putin", page_size=2)
+    assert first.next_page_token and len(first.quotes) == 2
+    second = client.list_quotes(speaker="Putin", page_size=2, page_token=first.next_page_token)
+    assert second.quotes and second.quotes[0] != first.quotes[0]
+    far = client.list_quotes(speaker="Putin", page_token=encode_page_token(10**15 - 1))
+    assert list(far.quotes) == [] and far.next_page_token == ""
+    assert far.total_size == first.total_size
 
 
 @pytest.mark.parametrize("bad", ["why we\x00 came", "why\x1b[31m we came", "why we came\x7f"])

@@ -22,6 +22,8 @@ from quotetrace_server.verify.model import VerifyQuery
 
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 _ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
+MAX_PAGE_TOKEN_DIGITS = 15  # far beyond any corpus; far below 2**63
+_PAGE_TOKEN = re.compile(rf"o:(0|[1-9][0-9]{{0,{MAX_PAGE_TOKEN_DIGITS - 1}}})")
 
 
 class RequestError(Exception):
@@ -122,13 +124,18 @@ def encode_page_token(offset: int) -> str:
 
 
 def decode_page_token(token: str) -> int:
+    """The offset in a token from encode_page_token; INVALID_ARGUMENT for anything else.
+
+    Strict: base64url of "o:" and at most MAX_PAGE_TOKEN_DIGITS digits, so a forged
+    offset can neither fail to parse nor overflow SQLite's 64-bit integers.
+    """
     if not token:
         return 0
     try:
-        kind, _, value = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
-        offset = int(value)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise invalid("page_token is not a token returned by ListQuotes") from None
-    if kind != "o" or offset < 0:
+        decoded = base64.urlsafe_b64decode(token.encode("ascii")).decode("ascii")
+    except (binascii.Error, UnicodeError, ValueError):
+        decoded = ""
+    match = _PAGE_TOKEN.fullmatch(decoded)
+    if match is None or encode_page_token(int(match[1])) != token:
         raise invalid("page_token is not a token returned by ListQuotes")
-    return offset
+    return int(match[1])
