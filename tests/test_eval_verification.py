@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from quotetrace_server.evaluation.verification import (
     evaluate_clustering,
     evaluate_verification,
@@ -63,3 +65,41 @@ def test_clustering_report_counts_pairs() -> None:
     report = evaluate_clustering(store, GOLD / "variants.jsonl", [a for a, _ in corpus])
     assert report.gold_pairs == 23
     assert "pairwise precision" in format_clustering_report(report)
+
+
+NEWS_DEV = GOLD.parent / "news-dev"
+NEWS_DEV_QUERIES = REPO / "eval" / "queries_newsdev.jsonl"
+
+
+def test_news_dev_query_set_covers_every_verdict_and_spelling_variants() -> None:
+    cases = load_queries(NEWS_DEV_QUERIES)
+    assert len(cases) >= 40
+    assert {c.expected_verdict for c in cases} == set(Verdict)
+    verified = [c for c in cases if c.expected_verdict is Verdict.VERIFIED]
+    # Claimed in another form than the gold name (initials, titles, diacritics, surname).
+    assert sum(c.claimed_speaker != c.expected_speaker for c in verified) >= 10
+
+
+def test_seed_queries_give_no_wrong_misattribution() -> None:
+    report = evaluate_verification(_gold_store(), QUERIES)
+    assert report.wrong_misattributed == 0, format_verification_report(report)
+    assert report.verified_precision == 1.0
+    assert "MISATTRIBUTED given wrongly 0" in format_verification_report(report)
+
+
+def test_news_dev_with_gold_attributions_one_speaker_per_person_and_no_wrong_verdicts() -> None:
+    if not NEWS_DEV.is_dir():
+        pytest.skip("../shared/eval/news-dev not present")
+    corpus = gold_corpus(NEWS_DEV, NEWS_DEV / "articles")
+    store = SqliteStore(":memory:")
+    for article, quotes in corpus:
+        store.add_article(article, quotes)
+    clusters = evaluate_clustering(store, NEWS_DEV / "variants.jsonl", [a for a, _ in corpus])
+    shown = format_clustering_report(clusters)
+    assert clusters.speaker_purity == 1.0 and clusters.speaker_completeness == 1.0, shown
+    assert clusters.speaker_lookups == () and clusters.speakers_merged == (), shown
+    report = evaluate_verification(store, NEWS_DEV_QUERIES)
+    text = format_verification_report(report)
+    assert report.wrong_misattributed == 0, text
+    assert report.verified_precision == 1.0, text
+    assert report.verdict_accuracy >= 0.95, text

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 from pathlib import Path
 
+from quotetrace_server.index import identity
+from quotetrace_server.index.model import StoredQuote
 from quotetrace_server.index.names import name_key
 from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.ingest.model import Article
@@ -46,8 +48,10 @@ class QueryOutcome:
         """The top corpus speaker is the expected one (True when none is expected)."""
         if self.case.expected_speaker is None:
             return True
-        return self.top_speaker is not None and name_key(self.top_speaker) == name_key(
-            self.case.expected_speaker
+        if self.top_speaker is None:
+            return False
+        return name_key(self.top_speaker) == name_key(self.case.expected_speaker) or (
+            identity.claim_link(self.case.expected_speaker, (self.top_speaker,)) is not None
         )
 
     @property
@@ -85,6 +89,23 @@ class VerificationReport:
             o.verdict is Verdict.VERIFIED and o.case.expected_verdict is not Verdict.VERIFIED
             for o in self.outcomes
         )
+
+    @property
+    def wrong_misattributed(self) -> int:
+        """MISATTRIBUTED given to a query that is not a misattribution: the worst error."""
+        return sum(
+            o.verdict is Verdict.MISATTRIBUTED
+            and o.case.expected_verdict is not Verdict.MISATTRIBUTED
+            for o in self.outcomes
+        )
+
+    @property
+    def verified_precision(self) -> float:
+        """Share of VERIFIED answers that were expected VERIFIED (1.0 when none given)."""
+        given = [o for o in self.outcomes if o.verdict is Verdict.VERIFIED]
+        if not given:
+            return 1.0
+        return _ratio(sum(o.case.expected_verdict is Verdict.VERIFIED for o in given), len(given))
 
     def calibration(self) -> list[CalibrationBin]:
         bins: list[CalibrationBin] = []
@@ -160,6 +181,8 @@ def format_verification_report(report: VerificationReport) -> str:
         f" ({sum(o.verdict_correct for o in report.outcomes)}/{n})",
         f"  verdict + speaker accuracy  {report.accuracy:.3f}",
         f"  VERIFIED given wrongly      {report.false_verified}",
+        f"  VERIFIED precision          {report.verified_precision:.3f}",
+        f"  MISATTRIBUTED given wrongly {report.wrong_misattributed}",
         f"  expected calibration error  {report.expected_calibration_error:.3f}",
         "",
         "Confusion (rows expected, columns returned):",
@@ -203,6 +226,17 @@ class ClusteringReport:
     unmatched_gold: tuple[str, ...]
     missed_pairs: tuple[tuple[str, str], ...]
     wrong_pairs: tuple[tuple[str, str], ...]
+    # Speaker clusters against the gold speakers (speakers.json beside the variants):
+    # purity (each corpus speaker holds one gold person's quotations) and completeness
+    # (each gold person's attributed quotations sit in one corpus speaker), over the gold
+    # quotations with a speaker that the index attributes to someone.
+    speaker_items: int = 0
+    speaker_purity: float = 1.0
+    speaker_completeness: float = 1.0
+    speakers_split: tuple[str, ...] = ()  # gold person → several corpus speakers
+    speakers_merged: tuple[str, ...] = ()  # corpus speaker → several gold people
+    # Gold people whose canonical name does not find exactly one corpus speaker.
+    speaker_lookups: tuple[str, ...] = ()
 
 
 def evaluate_clustering(
@@ -251,7 +285,9 @@ def evaluate_clustering(
     ) -> tuple[tuple[str, str], ...]:
         return tuple(sorted((f"{a[0][:3]}:{a[2]}", f"{b[0][:3]}:{b[2]}") for a, b in pairs))
 
+    speakers = _speaker_clusters(store, gold_dir, ids_by_file)
     return ClusteringReport(
+        **speakers,  # type: ignore[arg-type]
         precision=precision,
         recall=recall,
         f1=f1,
@@ -263,6 +299,72 @@ def evaluate_clustering(
         missed_pairs=show(gold_pairs - pred_pairs),
         wrong_pairs=show(pred_pairs - gold_pairs),
     )
+
+
+def _speaker_clusters(
+    store: QuoteStore, gold_dir: Path, ids_by_file: dict[str, str]
+) -> dict[str, object]:
+    quotes_path, speakers_path = gold_dir / "quotes.jsonl", gold_dir / "speakers.json"
+    if not quotes_path.is_file():
+        return {}
+    pairs: list[tuple[str, str, str]] = []  # (gold speaker, corpus speaker id, its name)
+    stored_by_article: dict[str, list[StoredQuote]] = {}
+    for line in quotes_path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        article_id = ids_by_file.get(d["file"])
+        if d.get("speaker") is None or article_id is None:
+            continue
+        if article_id not in stored_by_article:
+            stored_by_article[article_id] = store.list_quotes(article_id=article_id, limit=100_000)[
+                0
+            ]
+        stored = _overlapping(stored_by_article[article_id], int(d["start"]), len(d["quote"]))
+        if stored is not None and stored.speaker_id is not None:
+            pairs.append((d["speaker"], stored.speaker_id, stored.speaker or stored.speaker_id))
+    by_corpus: dict[str, Counter[str]] = {}
+    by_gold: dict[str, Counter[str]] = {}
+    names: dict[str, str] = {}
+    for gold, corpus, name in pairs:
+        by_corpus.setdefault(corpus, Counter())[gold] += 1
+        by_gold.setdefault(gold, Counter())[corpus] += 1
+        names[corpus] = name
+    n = len(pairs)
+    lookups: list[str] = []
+    if speakers_path.is_file():
+        for speaker in json.loads(speakers_path.read_text(encoding="utf-8")):
+            found = store.lookup_speakers(speaker["name"])
+            if len(found) != 1:
+                shown = ", ".join(r.name for r in found) or "none"
+                lookups.append(f"{speaker['name']}: {shown}")
+    return {
+        "speaker_items": n,
+        "speaker_purity": _ratio(sum(max(c.values()) for c in by_corpus.values()), n) if n else 1.0,
+        "speaker_completeness": (
+            _ratio(sum(max(c.values()) for c in by_gold.values()), n) if n else 1.0
+        ),
+        "speakers_split": tuple(
+            f"{gold}: " + ", ".join(f"{names[c]} ({k})" for c, k in counts.most_common())
+            for gold, counts in sorted(by_gold.items())
+            if len(counts) > 1
+        ),
+        "speakers_merged": tuple(
+            f"{names[corpus]}: " + ", ".join(f"{g} ({k})" for g, k in counts.most_common())
+            for corpus, counts in sorted(by_corpus.items())
+            if len(counts) > 1
+        ),
+        "speaker_lookups": tuple(lookups),
+    }
+
+
+def _overlapping(quotes: Sequence[StoredQuote], start: int, length: int) -> StoredQuote | None:
+    best: tuple[int, StoredQuote] | None = None
+    for q in quotes:
+        overlap = min(q.end, start + length) - max(q.start, start)
+        if overlap > 0 and (best is None or overlap > best[0]):
+            best = (overlap, q)
+    return None if best is None else best[1]
 
 
 def format_clustering_report(report: ClusteringReport) -> str:
@@ -282,6 +384,21 @@ def format_clustering_report(report: ClusteringReport) -> str:
     if report.wrong_pairs:
         lines.append("  wrong pairs:")
         lines += [f"    {a}  <->  {b}" for a, b in report.wrong_pairs]
+    if report.speaker_items:
+        lines += [
+            f"Speaker clusters over {report.speaker_items} attributed gold quotations:",
+            f"  purity {report.speaker_purity:.3f}  completeness {report.speaker_completeness:.3f}",
+            f"  gold people split over several corpus speakers: {len(report.speakers_split)}",
+        ]
+        lines += [f"    {s}" for s in report.speakers_split]
+        lines.append(
+            f"  corpus speakers holding several gold people: {len(report.speakers_merged)}"
+        )
+        lines += [f"    {s}" for s in report.speakers_merged]
+        lines.append(
+            f"  gold names not finding exactly one corpus speaker: {len(report.speaker_lookups)}"
+        )
+        lines += [f"    {s}" for s in report.speaker_lookups]
     return "\n".join(lines)
 
 

@@ -193,8 +193,8 @@ def near_name(claim: str, names: Sequence[str]) -> str | None:
     if form is None:
         return None
     for b in parse_forms(names):
-        if b.surname == form.surname:
-            continue
+        if surname_variant(b.surname, form.surname):
+            continue  # the same surname: the given names decide, and they disagree
         similar = jellyfish.jaro_winkler_similarity(form.surname, b.surname)
         if similar >= NEAR_NAME_SIMILARITY or (
             len(form.surname) >= 5

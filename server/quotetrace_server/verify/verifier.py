@@ -9,16 +9,19 @@ Confidence is defined in docs/confidence.md.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.index import identity
 from quotetrace_server.index.model import PrintingFilter, QuoteDetail, outlet_label
-from quotetrace_server.index.similarity import is_contiguous_run
+from quotetrace_server.index.names import fold, org_key, parse_name
+from quotetrace_server.index.similarity import has_content_word, is_contiguous_run, lemma_key
 from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.verify.diff import word_diff
 from quotetrace_server.verify.model import (
@@ -46,6 +49,18 @@ SHORT_WORD_MIN = 70.0
 CANDIDATES = 100
 # Attributions with no stated confidence still count a little when weighting speakers.
 MIN_ATTRIBUTION_WEIGHT = 0.05
+# A query of function words only ("the", "is", "we will") shorter than this identifies no
+# utterance: it fits inside almost any printing.
+FUNCTION_WORDS_MIN_QUERY = 4
+# MISATTRIBUTED needs the printings to agree on another speaker (this share of the
+# attribution weight at least) ...
+AGREEMENT_MIN_SHARE = 0.75
+# ... and at least one printing naming that speaker with this attribution confidence
+# (a cue or a pronoun in the same sentence, not a guess from the paragraph before).
+CONFIDENT_ATTRIBUTION = 0.75
+# An attribution inferred from a pronoun or an earlier paragraph is doubted when the
+# claimed speaker is named this close before the quotation (the pronoun may be theirs).
+TEXT_BEFORE_CHARS = 500
 
 
 def match_score(query: str, candidate: str, at_least: float = 0.0) -> float:
@@ -157,7 +172,35 @@ class Verifier:
                 explanation="The query has no words to look up.",
                 normalized_query=normalized,
             )
+        if len(query_words) < FUNCTION_WORDS_MIN_QUERY and not has_content_word(
+            lemma_key(query_words)
+        ):
+            return VerifyResult(
+                verdict=Verdict.NOT_FOUND,
+                confidence=1.0,
+                explanation=(
+                    "The query is too common to identify an utterance: it has no word"
+                    " other than function words."
+                ),
+                normalized_query=normalized,
+            )
         match, details = self._match_with_details(normalized, query)
+        if (
+            match is not None
+            and details
+            and len(query_words) == 1
+            and not any(words(d.normalized) == query_words for d in details)
+        ):
+            # One word inside a longer printing says nothing about which utterance it is.
+            return VerifyResult(
+                verdict=Verdict.NOT_FOUND,
+                confidence=0.9,
+                explanation=(
+                    "A single word identifies an utterance only when it is a whole printed"
+                    " quotation; no printing is just this word."
+                ),
+                normalized_query=normalized,
+            )
         if match is None or not details:
             best = 0.0 if match is None else match.score
             return VerifyResult(
@@ -230,15 +273,17 @@ class Verifier:
         variants = _variants(query.quote, normalized, query_words, details)
         exact = any(v.exact_match for v in variants)
         speakers = self._speakers(details)
-        claimed_ids = (
-            self._store.speakers_named(query.claimed_speaker) if query.claimed_speaker else None
-        )
-        claimed_support = (
-            sum(s.probability for s in speakers if s.speaker_id in claimed_ids)
-            if claimed_ids is not None
-            else None
-        )
-        verdict = decide_verdict(exact, bool(speakers), claimed_support)
+        claimed = query.claimed_speaker.strip() if query.claimed_speaker else ""
+        claimed_support: float | None = None
+        doubt: str | None = None
+        shown = speakers[0].name if speakers else None  # the speaker an explanation names
+        if claimed:
+            answering = [s for s in speakers if identity.claim_link(claimed, (s.name, *s.aliases))]
+            claimed_support = sum(s.probability for s in answering)
+            shown = answering[0].name if answering else shown
+            if claimed_support <= 0.0 and speakers:
+                doubt = misattribution_doubt(claimed, speakers, details, self._text_before)
+        verdict = decide_verdict(exact, bool(speakers), claimed_support, doubt=doubt)
         support = (
             claimed_support
             if claimed_support is not None
@@ -247,13 +292,17 @@ class Verifier:
         confidence = verdict_confidence(
             verdict, found_strength(match.score), support, _mean_attribution_confidence(details)
         )
+        if doubt is not None:
+            confidence = round(confidence * 0.8, 4)
         outlets = Counter(
             outlet_label(d.quote.outlet, d.wire_credits) for d in details
         ).most_common()
         return VerifyResult(
             verdict=verdict,
             confidence=confidence,
-            explanation=_explanation(verdict, query, variants, speakers, len(details)),
+            explanation=_explanation(
+                verdict, query, variants, speakers, len(details), doubt, shown
+            ),
             normalized_query=normalized,
             utterance_id=match.utterance_id,
             speakers=tuple(speakers),
@@ -261,6 +310,14 @@ class Verifier:
             outlets=tuple(outlets),
             processors=tuple(dict.fromkeys(p for d in details for p in d.processors)),
         )
+
+    def _text_before(self, detail: QuoteDetail) -> str:
+        """The article text just before a printing: where a pronoun's person is named."""
+        article = self._store.get_article(detail.quote.article_id)
+        if article is None:
+            return ""
+        start = detail.quote.start
+        return article.text[max(0, start - TEXT_BEFORE_CHARS) : start]
 
     def _speakers(self, details: list[QuoteDetail]) -> list[SpeakerScore]:
         weights: dict[str, float] = defaultdict(float)
@@ -272,8 +329,10 @@ class Verifier:
             counts[d.quote.speaker_id] += 1
         total = sum(weights.values())
         scores: list[SpeakerScore] = []
+        support: dict[str, int] = {}
         for speaker_id, weight in weights.items():
             record = self._store.get_speaker(speaker_id, with_articles=False)
+            support[speaker_id] = record.quote_count if record else 0
             scores.append(
                 SpeakerScore(
                     speaker_id=speaker_id,
@@ -284,21 +343,82 @@ class Verifier:
                     occurrence_count=counts[speaker_id],
                 )
             )
-        scores.sort(key=lambda s: (-s.probability, s.name))
+        # Equal weight: the speaker with more quotations in the corpus first.
+        scores.sort(key=lambda s: (-s.probability, -support[s.speaker_id], s.name))
         return scores
 
 
-def decide_verdict(exact: bool, attributed: bool, claimed_support: float | None) -> Verdict:
+def decide_verdict(
+    exact: bool, attributed: bool, claimed_support: float | None, *, doubt: str | None = None
+) -> Verdict:
     """The brief's verdict for a found utterance.
 
     ``claimed_support`` is the probability mass of the utterance's speakers that answer
-    to the claimed name (None: no speaker claimed). Misattribution outranks alteration.
+    to the claimed name in any of its forms (None: no speaker claimed). Misattribution
+    outranks alteration, but only without ``doubt`` about who the printings name (they
+    disagree, name the speaker without confidence, or name someone whose name resembles
+    the claim): then the answer is UNATTRIBUTED.
     """
     if not attributed:
         return Verdict.UNATTRIBUTED
     if claimed_support is not None and claimed_support <= 0.0:
-        return Verdict.MISATTRIBUTED
+        return Verdict.UNATTRIBUTED if doubt else Verdict.MISATTRIBUTED
     return Verdict.VERIFIED if exact else Verdict.ALTERED
+
+
+_PRONOUNS = frozenset(
+    ["he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "his", "hers", "who"]
+)
+
+
+def names_its_speaker(mention: str | None) -> bool:
+    """The printing itself names its speaker ("Novak said", "said the minister"), rather
+    than a pronoun or the paragraphs around standing for it."""
+    if mention is None or not mention.strip():
+        return False
+    return mention.strip().casefold() not in _PRONOUNS
+
+
+def named_in(claimed: str, text: str) -> bool:
+    """The claimed speaker's surname (or an organisation's name) occurs in ``text``."""
+    form = parse_name(claimed)
+    found = {re.sub(r"[^a-z0-9]", "", w) for w in fold(text).split()}
+    if form is not None and form.surname in found:
+        return True
+    key = org_key(claimed)
+    return len(key) > 2 and key in re.sub(r"[^a-z0-9]", "", fold(text))
+
+
+def misattribution_doubt(
+    claimed: str,
+    speakers: Sequence[SpeakerScore],
+    details: Sequence[QuoteDetail],
+    text_before: Callable[[QuoteDetail], str] = lambda d: "",
+) -> str | None:
+    """Why the printings do not show, with confidence, that someone other than the
+    claimed speaker said it; None when they do."""
+    top = speakers[0]
+    if top.probability < AGREEMENT_MIN_SHARE:
+        shares = ", ".join(f"{s.name} {s.occurrence_count}" for s in speakers)
+        return f"the printings disagree about the speaker ({shares})"
+    confident = [
+        d
+        for d in details
+        if d.quote.speaker_id == top.speaker_id and d.quote.confidence >= CONFIDENT_ATTRIBUTION
+    ]
+    if not confident:
+        return f"no printing names {top.name} with confidence"
+    if not any(names_its_speaker(d.quote.speaker_mention) for d in confident) and any(
+        named_in(claimed, text_before(d)) for d in confident
+    ):
+        return (
+            f"the printings infer {top.name} from a pronoun or an earlier paragraph, and"
+            f" name {claimed} just before the quotation"
+        )
+    near = identity.near_name(claimed, (top.name, *top.aliases))
+    if near is not None:
+        return f"the printings name {near}, a name close to the claimed one"
+    return None
 
 
 def verdict_confidence(verdict: Verdict, found: float, support: float, attribution: float) -> float:
@@ -396,16 +516,27 @@ def _explanation(
     variants: list[Variant],
     speakers: list[SpeakerScore],
     printings: int,
+    doubt: str | None = None,
+    shown: str | None = None,
 ) -> str:
     where = f"printed {printings} time(s) in {len(variants)} wording(s)"
-    top = speakers[0].name if speakers else None
+    top = shown or (speakers[0].name if speakers else None)
+    if verdict is Verdict.UNATTRIBUTED and doubt:
+        return (
+            f"Found, {where}; no printing attributes it to {query.claimed_speaker}, but"
+            f" {doubt}: not called a misattribution."
+        )
     if verdict is Verdict.UNATTRIBUTED:
         return f"Found, {where}, but no printing names a speaker."
     if verdict is Verdict.MISATTRIBUTED:
         return f"Found, {where}; attributed to {top}, not to {query.claimed_speaker}."
+    others = ""
+    if query.claimed_speaker and len(speakers) > 1:
+        shares = ", ".join(f"{s.name} {s.occurrence_count}" for s in speakers)
+        others = f" The printings disagree about the speaker ({shares})."
     if verdict is Verdict.VERIFIED:
-        return f"Exact wording of a quotation by {top}, {where}."
+        return f"Exact wording of a quotation by {top}, {where}.{others}"
     return (
-        f"A quotation by {top} ({where}) exists, but the query's wording differs"
-        " from every printing."
+        f"A quotation by {top} ({where}) exists, but the query's"
+        f" wording differs from every printing.{others}"
     )

@@ -1,0 +1,148 @@
+"""Verdicts that respect doubt: MISATTRIBUTED only when printings name another person with
+confidence; claimed speakers matched in any form; queries too common to identify anything
+(invented names and texts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
+from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.index.sqlite_store import SqliteStore
+from quotetrace_server.ingest.model import Article, ArticleMeta
+from quotetrace_server.verify.model import Verdict, VerifyQuery
+from quotetrace_server.verify.verifier import Verifier
+
+FERRY = "The ferry will run again before the winter storms arrive"
+BRIDGE = "We will not rebuild the old bridge with borrowed money"
+TIDE = "The tide tables were printed with the wrong year on them"
+
+
+def _printing(
+    store: SqliteStore,
+    body: str,
+    quote: str,
+    speaker: str | None,
+    mention: str | None,
+    confidence: float,
+    sieve: str = "cue_subject",
+) -> None:
+    start = body.index(quote)
+    made = AttributedQuote(
+        text=quote,
+        start=start,
+        end=start + len(quote),
+        kind=QuoteKind.DIRECT,
+        speaker=speaker,
+        speaker_kind=EntityKind.PERSON if speaker else None,
+        speaker_aliases=(speaker,) if speaker else (),
+        speaker_mention=mention,
+        cue="said" if speaker else None,
+        sieve=sieve,
+        confidence=confidence,
+        context=body,
+    )
+    store.add_article(Article(body, ArticleMeta()), ArticleQuotes((made,), ("tokenize",)))
+
+
+@pytest.fixture(scope="module")
+def verifier() -> Verifier:
+    store = SqliteStore(":memory:")
+    # Named in the sentence, by two outlets, in two spellings.
+    _printing(
+        store,
+        f'Mayor Dragan Zelenkoy said: "{FERRY}." He left.',
+        FERRY,
+        "Dragan Zelenkoy",
+        "Mayor Dragan Zelenkoy",
+        0.93,
+    )
+    _printing(
+        store, f'"{FERRY}," Zelenkoyy said on the quay.', FERRY, "Zelenkoyy", "Zelenkoyy", 0.93
+    )
+    # Two printings that disagree about who said it.
+    _printing(
+        store,
+        f'Ilsa Marovic said: "{BRIDGE}." The vote is Friday.',
+        BRIDGE,
+        "Ilsa Marovic",
+        "Ilsa Marovic",
+        0.93,
+    )
+    _printing(
+        store,
+        f'Tomas Velland said: "{BRIDGE}." The vote is Friday.',
+        BRIDGE,
+        "Tomas Velland",
+        "Tomas Velland",
+        0.93,
+    )
+    # A pronoun attribution, with another person named just before.
+    _printing(
+        store,
+        f'Harbour master Oren Talvik spoke after Ilsa Marovic left. "{TIDE}," he said.',
+        TIDE,
+        "Ilsa Marovic",
+        "he",
+        0.8,
+        sieve="pronoun",
+    )
+    return Verifier(store)
+
+
+@pytest.mark.parametrize(
+    "claimed", ["Dragan Zelenkoy", "Zelenkoi", "D. Zelenkoy", "Mayor Zelenkoyy", "DRAGAN ZELENKÖY"]
+)
+def test_the_claimed_speaker_in_any_spelling_is_verified(verifier: Verifier, claimed: str) -> None:
+    result = verifier.verify(VerifyQuery(FERRY, claimed))
+    assert result.verdict is Verdict.VERIFIED, result.explanation
+
+
+def test_a_confidently_named_other_person_is_misattributed(verifier: Verifier) -> None:
+    result = verifier.verify(VerifyQuery(FERRY, "Petra Holm"))
+    assert result.verdict is Verdict.MISATTRIBUTED
+
+
+def test_another_person_with_the_same_surname_is_misattributed(verifier: Verifier) -> None:
+    result = verifier.verify(VerifyQuery(FERRY, "Ivan Zelenkoy"))
+    assert result.verdict is Verdict.MISATTRIBUTED
+
+
+def test_printings_that_disagree_are_not_a_misattribution(verifier: Verifier) -> None:
+    result = verifier.verify(VerifyQuery(BRIDGE, "Petra Holm"))
+    assert result.verdict is Verdict.UNATTRIBUTED
+    assert "disagree" in result.explanation
+
+
+def test_one_printing_for_the_claimed_speaker_verifies_with_less_confidence(
+    verifier: Verifier,
+) -> None:
+    both = verifier.verify(VerifyQuery(BRIDGE, "Tomas Velland"))
+    single = verifier.verify(VerifyQuery(FERRY, "Dragan Zelenkoy"))
+    assert both.verdict is Verdict.VERIFIED
+    assert both.confidence < single.confidence
+    assert "disagree" in both.explanation
+
+
+def test_a_pronoun_attribution_near_the_claimed_person_is_doubt(verifier: Verifier) -> None:
+    near = verifier.verify(VerifyQuery(TIDE, "Oren Talvik"))
+    assert near.verdict is Verdict.UNATTRIBUTED
+    far = verifier.verify(VerifyQuery(TIDE, "Petra Holm"))
+    assert far.verdict is Verdict.MISATTRIBUTED
+
+
+def test_a_near_name_of_the_speaker_is_doubt_not_misattribution(verifier: Verifier) -> None:
+    result = verifier.verify(VerifyQuery(FERRY, "Dragan Zelenkov"))
+    assert result.verdict is Verdict.UNATTRIBUTED
+
+
+@pytest.mark.parametrize("query", ["the", "a", "OR", "is", "we will", "it is the"])
+def test_queries_of_function_words_are_not_found(verifier: Verifier, query: str) -> None:
+    for claimed in (None, "Dragan Zelenkoy", "Petra Holm"):
+        result = verifier.verify(VerifyQuery(query, claimed))
+        assert result.verdict is Verdict.NOT_FOUND, (query, claimed)
+
+
+def test_one_word_inside_a_longer_printing_is_not_found(verifier: Verifier) -> None:
+    result = verifier.verify(VerifyQuery("ferry", "Dragan Zelenkoy"))
+    assert result.verdict is Verdict.NOT_FOUND
