@@ -13,6 +13,7 @@ import pytest
 
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient, claim_request
+from quotetrace_server.api import validation
 from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.server import RunningServer, start_server
 from quotetrace_server.api.validation import encode_page_token
@@ -195,6 +196,45 @@ def test_article_over_the_size_limit_is_refused_and_nothing_is_indexed(
     assert code == grpc.StatusCode.INVALID_ARGUMENT
     assert str(LIMITS.max_article_bytes) in details
     assert client.stats().article_count == before
+
+
+@pytest.mark.parametrize(
+    ("credits", "expected"),
+    [
+        (
+            ["Reuters\x00"],
+            "article.wire_credits[0] contains a control character U+0000 at character 7",
+        ),
+        (
+            ["AFP", "Reu\nters"],
+            "article.wire_credits[1] contains a control character U+000A at character 3",
+        ),
+        (
+            ["R" * 500_000],
+            f"article.wire_credits[0] is 500000 characters; the limit is {LIMITS.max_credit_chars}",
+        ),
+        (
+            ["AFP"] * 50_000,
+            f"article.wire_credits has 50000 credits; the limit is {LIMITS.max_wire_credits}",
+        ),
+    ],
+)
+def test_malformed_wire_credits_are_refused_naming_the_field_and_limit(
+    client: QuoteTraceClient, credits: list[str], expected: str
+) -> None:
+    before = client.stats().article_count
+    article = pb.Article(text="“We came,” Ana Novak said.", wire_credits=credits)
+    code, details = status_of(lambda: client.ingest([article], timeout=30))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    assert details == f"article 1: {expected}"
+    assert client.stats().article_count == before
+
+
+def test_wire_credits_within_the_limits_pass_validation() -> None:
+    credits = ["Reuters", "AFP", "R" * LIMITS.max_credit_chars] + ["AP"] * (
+        LIMITS.max_wire_credits - 3
+    )
+    validation.check_article(pb.Article(text="Text.", wire_credits=credits), LIMITS)
 
 
 def test_verify_past_its_deadline_is_deadline_exceeded(client: QuoteTraceClient) -> None:

@@ -24,6 +24,8 @@ class Limits:
     max_page_size: int = 500
     default_page_size: int = 50
     max_speaker_chars: int = 200
+    max_wire_credits: int = 20  # credits per article ("Reuters", "AFP", ...)
+    max_credit_chars: int = 200  # characters per credit
     # gRPC message cap: the largest article plus its metadata, with headroom.
     max_message_bytes: int = 4 * MIB
 

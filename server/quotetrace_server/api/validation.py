@@ -11,6 +11,7 @@ import base64
 import binascii
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,7 +21,7 @@ from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server.config import Limits
 from quotetrace_server.verify.model import VerifyQuery
 
-_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+_ALLOWED_CONTROLS = frozenset({"\t", "\n", "\r"})
 _ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
 MAX_PAGE_TOKEN_DIGITS = 15  # far beyond any corpus; far below 2**63
 _PAGE_TOKEN = re.compile(rf"o:(0|[1-9][0-9]{{0,{MAX_PAGE_TOKEN_DIGITS - 1}}})")
@@ -37,26 +38,45 @@ def invalid(message: str) -> RequestError:
     return RequestError(grpc.StatusCode.INVALID_ARGUMENT, message)
 
 
-def first_bad_character(text: str) -> tuple[int, str] | None:
-    """Position and description of the first control character or lone surrogate, if any."""
+def first_bad_character(
+    text: str, allowed: frozenset[str] = _ALLOWED_CONTROLS
+) -> tuple[int, str] | None:
+    """Position and description of the first control character (other than those
+    `allowed`) or lone surrogate, if any."""
     for position, char in enumerate(text):
         category = unicodedata.category(char)
         if category == "Cs":
             return position, f"lone surrogate U+{ord(char):04X}"
-        if category == "Cc" and char not in _ALLOWED_CONTROLS:
+        if category == "Cc" and char not in allowed:
             return position, f"control character U+{ord(char):04X}"
     return None
 
 
-def checked_text(field: str, text: str, max_chars: int, *, required: bool = True) -> str:
+def checked_text(
+    field: str, text: str, max_chars: int, *, required: bool = True, one_line: bool = False
+) -> str:
+    """`text` if it is within `max_chars` and clean; `one_line` also refuses tab and newlines."""
     if required and not text.strip():
         raise invalid(f"{field} is empty")
     if len(text) > max_chars:
         raise invalid(f"{field} is {len(text)} characters; the limit is {max_chars}")
-    if bad := first_bad_character(text):
+    if bad := first_bad_character(text, allowed=frozenset() if one_line else _ALLOWED_CONTROLS):
         position, what = bad
         raise invalid(f"{field} contains a {what} at character {position}")
     return text
+
+
+def check_wire_credits(credits: Sequence[str], limits: Limits) -> None:
+    """Each credit one clean line of at most max_credit_chars; at most max_wire_credits."""
+    if len(credits) > limits.max_wire_credits:
+        raise invalid(
+            f"article.wire_credits has {len(credits)} credits; the limit is "
+            f"{limits.max_wire_credits}"
+        )
+    for number, credit in enumerate(credits):
+        checked_text(
+            f"article.wire_credits[{number}]", credit, limits.max_credit_chars, one_line=True
+        )
 
 
 def checked_date(field: str, value: str) -> str | None:
@@ -98,6 +118,7 @@ def check_article(message: pb.Article, limits: Limits) -> None:
     checked_text("article.text", message.text, limits.max_article_bytes)
     for field in ("title", "outlet", "byline", "url", "source_name"):
         checked_text(f"article.{field}", getattr(message, field), 1_000, required=False)
+    check_wire_credits(message.wire_credits, limits)
     checked_date("article.date", message.date)
 
 
