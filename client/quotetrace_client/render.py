@@ -101,13 +101,25 @@ def verify_text(quote: str, response: pb.VerifyResponse) -> str:
 def speaker_text(response: pb.GetSpeakerResponse) -> str:
     s = response.speaker
     kind = pb.SpeakerKind.Name(s.kind).removeprefix("SPEAKER_KIND_").lower()
-    return "\n".join(
-        [
-            f"{s.name} ({kind}) — {s.occurrence_count} quotation(s) in "
-            f"{len(response.article_ids)} article(s)",
-            "aliases: " + ", ".join(s.aliases),
-        ]
-    )
+    lines = []
+    if response.ambiguous:
+        lines.append(
+            f"ambiguous: the name may denote {len(response.candidates)} speakers — "
+            + "; ".join(
+                f"{c.name} ({c.speaker_id}, {c.occurrence_count} quotation(s))"
+                for c in response.candidates
+            )
+        )
+        lines.append("best supported:")
+    lines += [
+        f"{s.name} ({kind}) — {s.occurrence_count} quotation(s) in "
+        f"{len(response.article_ids)} article(s)",
+        "aliases: " + ", ".join(s.aliases),
+    ]
+    if response.forms:
+        lines.append("forms: " + ", ".join(f"{f.form} ({f.quote_count})" for f in response.forms))
+    lines += [f"  {e}" for e in response.evidence]
+    return "\n".join(lines)
 
 
 def quote_line(q: pb.Quote) -> str:

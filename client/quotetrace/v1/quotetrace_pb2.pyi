@@ -310,12 +310,28 @@ class GetSpeakerRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ...) -> None: ...
 
 class GetSpeakerResponse(_message.Message):
-    __slots__ = ("speaker", "article_ids")
+    __slots__ = ("speaker", "article_ids", "ambiguous", "candidates", "forms", "evidence")
     SPEAKER_FIELD_NUMBER: _ClassVar[int]
     ARTICLE_IDS_FIELD_NUMBER: _ClassVar[int]
+    AMBIGUOUS_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATES_FIELD_NUMBER: _ClassVar[int]
+    FORMS_FIELD_NUMBER: _ClassVar[int]
+    EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     speaker: Speaker
     article_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, speaker: _Optional[_Union[Speaker, _Mapping]] = ..., article_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    ambiguous: bool
+    candidates: _containers.RepeatedCompositeFieldContainer[Speaker]
+    forms: _containers.RepeatedCompositeFieldContainer[SpeakerForm]
+    evidence: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, speaker: _Optional[_Union[Speaker, _Mapping]] = ..., article_ids: _Optional[_Iterable[str]] = ..., ambiguous: _Optional[bool] = ..., candidates: _Optional[_Iterable[_Union[Speaker, _Mapping]]] = ..., forms: _Optional[_Iterable[_Union[SpeakerForm, _Mapping]]] = ..., evidence: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class SpeakerForm(_message.Message):
+    __slots__ = ("form", "quote_count")
+    FORM_FIELD_NUMBER: _ClassVar[int]
+    QUOTE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    form: str
+    quote_count: int
+    def __init__(self, form: _Optional[str] = ..., quote_count: _Optional[int] = ...) -> None: ...
 
 class GetStatsRequest(_message.Message):
     __slots__ = ()

@@ -5,7 +5,13 @@ from __future__ import annotations
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server.attribution.model import QuoteKind
 from quotetrace_server.entities.model import EntityKind
-from quotetrace_server.index.model import CorpusStats, IngestOutcome, SpeakerRecord, StoredQuote
+from quotetrace_server.index.model import (
+    CorpusStats,
+    IngestOutcome,
+    SpeakerLookup,
+    SpeakerRecord,
+    StoredQuote,
+)
 from quotetrace_server.ingest.metadata import derive_metadata
 from quotetrace_server.ingest.model import Article, ArticleMeta
 from quotetrace_server.verify import model as vm
@@ -130,15 +136,25 @@ def quote(q: StoredQuote) -> pb.Quote:
 
 
 def speaker_record(record: SpeakerRecord) -> pb.GetSpeakerResponse:
-    return pb.GetSpeakerResponse(
-        speaker=pb.Speaker(
-            name=record.name,
-            aliases=list(record.aliases),
-            kind=SPEAKER_KINDS.get(record.kind, pb.SPEAKER_KIND_UNSPECIFIED),
-            occurrence_count=record.quote_count,
-            speaker_id=record.speaker_id,
-        ),
-        article_ids=list(record.article_ids),
+    return pb.GetSpeakerResponse(speaker=_speaker(record), article_ids=list(record.article_ids))
+
+
+def speaker_lookup(lookup: SpeakerLookup) -> pb.GetSpeakerResponse:
+    response = speaker_record(lookup.record)
+    response.ambiguous = lookup.ambiguous
+    response.candidates.extend(_speaker(r) for r in lookup.candidates)
+    response.forms.extend(pb.SpeakerForm(form=f, quote_count=n) for f, n in lookup.forms)
+    response.evidence.extend(lookup.evidence)
+    return response
+
+
+def _speaker(record: SpeakerRecord) -> pb.Speaker:
+    return pb.Speaker(
+        name=record.name,
+        aliases=list(record.aliases),
+        kind=SPEAKER_KINDS.get(record.kind, pb.SPEAKER_KIND_UNSPECIFIED),
+        occurrence_count=record.quote_count,
+        speaker_id=record.speaker_id,
     )
 
 

@@ -10,7 +10,13 @@ from pathlib import Path
 
 from quotetrace_server.attribution.attributor import Attributor
 from quotetrace_server.index.integrity import IndexFile, check_index_file, mark_index
-from quotetrace_server.index.model import CorpusStats, IngestOutcome, SpeakerRecord, StoredQuote
+from quotetrace_server.index.model import (
+    CorpusStats,
+    IngestOutcome,
+    SpeakerLookup,
+    SpeakerRecord,
+    StoredQuote,
+)
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.ingest.model import Article
@@ -101,6 +107,9 @@ class Engine:
 
     def find_speaker(self, name: str) -> SpeakerRecord | None:
         return self.store.find_speaker(name)
+
+    def speaker_lookup(self, name: str) -> SpeakerLookup | None:
+        return self.store.speaker_lookup(name)
 
     def stats(self) -> CorpusStats:
         return self.store.stats()

@@ -29,7 +29,7 @@ from quotetrace_server.api.validation import RequestError, invalid
 from quotetrace_server.api.verify_pool import VerifyPool
 from quotetrace_server.config import Limits
 from quotetrace_server.index.integrity import is_damage
-from quotetrace_server.index.model import IngestOutcome, SpeakerRecord
+from quotetrace_server.index.model import IngestOutcome, SpeakerLookup
 from quotetrace_server.nlp.pipeline import NlpUnavailableError
 
 log = logging.getLogger(__name__)
@@ -226,7 +226,7 @@ class QuoteTraceServicer:
             if not self.engine.has_article(article_id):
                 raise RequestError(grpc.StatusCode.NOT_FOUND, f"no article {article_id}")
         else:
-            speaker_id = self._speaker(request.speaker).speaker_id
+            speaker_id = self._speaker(request.speaker).record.speaker_id
         quotes, total = self.engine.list_quotes(
             article_id=article_id, speaker_id=speaker_id, offset=page.offset, limit=page.limit
         )
@@ -243,14 +243,14 @@ class QuoteTraceServicer:
     @handles_errors
     async def GetSpeaker(self, request: Any, context: Context) -> pb.GetSpeakerResponse:
         reject_undecodable(request)
-        return convert.speaker_record(await self._off_loop(self._speaker, request.name))
+        return convert.speaker_lookup(await self._off_loop(self._speaker, request.name))
 
-    def _speaker(self, name: str) -> SpeakerRecord:
+    def _speaker(self, name: str) -> SpeakerLookup:
         validation.checked_text("speaker name", name, self.limits.max_speaker_chars)
-        record = self.engine.find_speaker(name.strip())
-        if record is None:
+        lookup = self.engine.speaker_lookup(name.strip())
+        if lookup is None:
             raise RequestError(grpc.StatusCode.NOT_FOUND, f"no speaker named {name.strip()!r}")
-        return record
+        return lookup
 
     @handles_errors
     async def GetStats(self, request: Any, context: Context) -> pb.GetStatsResponse:

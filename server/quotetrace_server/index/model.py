@@ -45,6 +45,21 @@ class SpeakerRecord:
 
 
 @dataclass(frozen=True)
+class SpeakerLookup:
+    """What a name denotes: the best supported speaker, every candidate when several
+    people answer to it, the speaker's written forms with counts, and its merge evidence."""
+
+    record: SpeakerRecord
+    candidates: tuple[SpeakerRecord, ...]
+    forms: tuple[tuple[str, int], ...]
+    evidence: tuple[str, ...]
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
+
+
+@dataclass(frozen=True)
 class CorpusStats:
     article_count: int
     quote_count: int

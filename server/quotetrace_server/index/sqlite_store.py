@@ -36,6 +36,7 @@ from quotetrace_server.index.model import (
     PrintingFilter,
     QuoteDetail,
     SearchHit,
+    SpeakerLookup,
     SpeakerRecord,
     StoredQuote,
 )
@@ -1032,6 +1033,21 @@ class SqliteStore:
             return [] if record is None else [record]
         records = [self.get_speaker(_speaker_id(s)) for s in found]
         return [r for r in records if r is not None]
+
+    def speaker_lookup(self, name: str) -> SpeakerLookup | None:
+        found = self.lookup_speakers(name)
+        if not found:
+            return None
+        best = found[0]
+        return SpeakerLookup(
+            record=best,
+            candidates=tuple(found) if len(found) > 1 else (),
+            forms=tuple(self.alias_counts(best.speaker_id)),
+            evidence=tuple(
+                f"{what}: {evidence} ({source})"
+                for what, evidence, source in self.speaker_history(best.speaker_id)
+            ),
+        )
 
     def speaker_history(self, speaker_id: str) -> list[tuple[str, str, str]]:
         """(what, evidence, source) of every merge into and link to the speaker."""

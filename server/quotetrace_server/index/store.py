@@ -12,6 +12,7 @@ from quotetrace_server.index.model import (
     PrintingFilter,
     QuoteDetail,
     SearchHit,
+    SpeakerLookup,
     SpeakerRecord,
     StoredQuote,
 )
@@ -44,6 +45,10 @@ class QuoteStore(Protocol):
 
     def lookup_speakers(self, name: str) -> list[SpeakerRecord]:
         """Every speaker a name may denote, best supported first (several: ambiguous)."""
+        ...
+
+    def speaker_lookup(self, name: str) -> SpeakerLookup | None:
+        """A name (any form, or a speaker id) → its speaker, candidates, forms, evidence."""
         ...
 
     def stats(self) -> CorpusStats: ...
