@@ -12,7 +12,7 @@ from quotetrace_server.index.model import (
     SpeakerRecord,
     StoredQuote,
 )
-from quotetrace_server.ingest.metadata import derive_metadata
+from quotetrace_server.ingest.metadata import derive_metadata, normalized_date
 from quotetrace_server.ingest.model import Article, ArticleMeta
 from quotetrace_server.verify import model as vm
 
@@ -49,7 +49,8 @@ def article_from_proto(message: pb.Article) -> Article:
         outlet=message.outlet or stated.outlet,
         wire_credits=tuple(message.wire_credits) or stated.wire_credits,
         byline=message.byline or stated.byline,
-        date=message.date or stated.date,
+        # Validated before (api.validation.check_article): stored as YYYY-MM-DD.
+        date=normalized_date(message.date) if message.date else stated.date,
         url=message.url or None,
         source_name=message.source_name or None,
     )

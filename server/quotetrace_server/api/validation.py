@@ -13,12 +13,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import grpc
 
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server.config import Limits
+from quotetrace_server.ingest.metadata import normalized_date
 from quotetrace_server.verify.model import VerifyQuery
 
 _ALLOWED_CONTROLS = frozenset({"\t", "\n", "\r"})
@@ -80,12 +80,13 @@ def check_wire_credits(credits: Sequence[str], limits: Limits) -> None:
 
 
 def checked_date(field: str, value: str) -> str | None:
+    """The date as YYYY-MM-DD (see ingest.metadata.normalized_date); None when empty."""
     if not value:
         return None
     try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise invalid(f"{field} {value!r} is not a date of the form YYYY-MM-DD") from None
+        return normalized_date(value)
+    except ValueError as error:
+        raise invalid(f"{field} {error}") from None
 
 
 def verify_query(request: pb.VerifyRequest, limits: Limits) -> VerifyQuery:

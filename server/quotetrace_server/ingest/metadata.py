@@ -8,7 +8,7 @@ credit, so body prose is never searched. Anything not stated stays None.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from quotetrace_server.ingest.model import ArticleMeta
 
@@ -88,6 +88,29 @@ def derive_metadata(text: str, source_name: str | None = None) -> ArticleMeta:
         date=stated_date(header),
         source_name=source_name,
     )
+
+
+DATE_FORMS = "YYYY-MM-DD, YYYYMMDD, an ISO week date YYYY-Www-D or an ISO date-time"
+_WEEK_WITHOUT_DAY = re.compile(r"\d{4}-?W\d{2}")
+
+
+def normalized_date(value: str) -> str:
+    """A stated date as YYYY-MM-DD, the one form the index stores and the filters compare.
+
+    Accepts the ISO 8601 calendar forms ("2023-09-13", "20230913"), week dates with a
+    day ("2023-W37-3", "2023W373") and date-times ("2023-09-13T08:30:00Z": the date
+    as written). A week without a day names no single date and is refused, like anything
+    else: ValueError with a message that lists the accepted forms.
+    """
+    text = value.strip()
+    try:
+        if _WEEK_WITHOUT_DAY.fullmatch(text):
+            raise ValueError(text)
+        if "T" in text[8:]:
+            return datetime.fromisoformat(text).date().isoformat()
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date ({DATE_FORMS})") from None
 
 
 def stated_date(header: list[str]) -> str | None:

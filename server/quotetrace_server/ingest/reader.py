@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from quotetrace_server.ingest.metadata import derive_metadata
+from quotetrace_server.ingest.metadata import derive_metadata, normalized_date
 from quotetrace_server.ingest.model import Article, ArticleMeta
 
 MANIFEST_NAME = "manifest.jsonl"
@@ -85,4 +85,9 @@ def apply_manifest(meta: ArticleMeta, entry: Mapping[str, Any]) -> ArticleMeta:
     stated = {key: entry[key] for key in MANIFEST_FIELDS if key in entry}
     if "wire_credits" in stated:
         stated["wire_credits"] = tuple(stated["wire_credits"] or ())
+    if stated.get("date"):  # stored as YYYY-MM-DD, so the date filters can compare it
+        try:
+            stated["date"] = normalized_date(str(stated["date"]))
+        except ValueError as error:
+            raise IngestError(f"manifest entry for {entry.get('file')}: date {error}") from None
     return replace(meta, **stated)
