@@ -1,5 +1,6 @@
 """Python client for the quotetrace.v1 gRPC API, and the `quotetrace` CLI."""
 
 from quotetrace_client.client import QuoteTraceClient, claim_request
+from quotetrace_client.results import Verdict, VerifyResult
 
-__all__ = ["QuoteTraceClient", "claim_request"]
+__all__ = ["QuoteTraceClient", "Verdict", "VerifyResult", "claim_request"]

@@ -11,6 +11,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace.v1 import quotetrace_pb2_grpc as pb_grpc
+from quotetrace_client.results import VerifyResult
 
 DEFAULT_TARGET = "localhost:50051"
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
@@ -85,6 +86,27 @@ class QuoteTraceClient:
     ) -> pb.VerifyResponse:
         request = claim_request(quote, speaker, **filters)  # type: ignore[arg-type]
         return self.verify_request(request)
+
+    def verify_result(
+        self,
+        quote: str,
+        speaker: str | None = None,
+        *,
+        max_variants: int = 0,
+        outlet: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> VerifyResult:
+        """Like verify(), as a typed VerifyResult: enum names, tuples, and `raw`."""
+        request = claim_request(
+            quote,
+            speaker,
+            max_variants=max_variants,
+            outlet=outlet,
+            date_from=date_from,
+            date_to=date_to,
+        )
+        return VerifyResult.from_proto(self.verify_request(request))
 
     def verify_request(self, request: pb.VerifyRequest) -> pb.VerifyResponse:
         response: pb.VerifyResponse = self._stub.Verify(

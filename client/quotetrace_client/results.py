@@ -1,0 +1,193 @@
+"""Typed, immutable results: enum members with names ("MISATTRIBUTED"), not integers.
+
+`QuoteTraceClient.verify_result()` returns a `VerifyResult`; `QuoteTraceClient.verify()` still
+returns the protobuf message, so existing callers are unchanged. Every result keeps the
+message it was made from in `raw`, for fields a newer server adds before this module knows
+them. The enums are `StrEnum`s: `result.verdict == "VERIFIED"` holds, and a value a newer
+server sends that this client does not know reads as `UNSPECIFIED`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from quotetrace.v1 import quotetrace_pb2 as pb
+
+
+class Verdict(StrEnum):
+    UNSPECIFIED = "UNSPECIFIED"
+    VERIFIED = "VERIFIED"
+    ALTERED = "ALTERED"
+    MISATTRIBUTED = "MISATTRIBUTED"
+    UNATTRIBUTED = "UNATTRIBUTED"
+    NOT_FOUND = "NOT_FOUND"
+
+
+class SpeakerKind(StrEnum):
+    UNSPECIFIED = "UNSPECIFIED"
+    PERSON = "PERSON"
+    ORGANIZATION = "ORGANIZATION"
+
+
+class QuoteKind(StrEnum):
+    UNSPECIFIED = "UNSPECIFIED"
+    DIRECT = "DIRECT"
+    PARTIAL = "PARTIAL"
+    CONTINUATION = "CONTINUATION"
+    TERM = "TERM"
+
+
+class DiffOp(StrEnum):
+    UNSPECIFIED = "UNSPECIFIED"
+    EQUAL = "EQUAL"
+    INSERT = "INSERT"
+    DELETE = "DELETE"
+    REPLACE = "REPLACE"
+
+
+E = TypeVar("E", Verdict, SpeakerKind, QuoteKind, DiffOp)
+
+
+def enum_member(kind: type[E], proto_enum: Any, prefix: str, value: int) -> E:
+    """The member named like the protobuf value (prefix dropped); UNSPECIFIED if unknown."""
+    try:
+        name = str(proto_enum.Name(value)).removeprefix(prefix)
+    except ValueError:  # a value this client's proto does not have
+        return kind("UNSPECIFIED")
+    try:
+        return kind(name)
+    except ValueError:
+        return kind("UNSPECIFIED")
+
+
+@dataclass(frozen=True, slots=True)
+class DiffSegment:
+    op: DiffOp
+    query_text: str
+    variant_text: str
+
+    @classmethod
+    def from_proto(cls, m: pb.DiffSegment) -> DiffSegment:
+        return cls(enum_member(DiffOp, pb.DiffOp, "DIFF_OP_", m.op), m.query_text, m.variant_text)
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    article_id: str
+    outlet: str
+    wire_credits: tuple[str, ...]
+    title: str
+    date: str
+    url: str
+    start: int
+    end: int
+    context: str
+    speaker: str
+    speaker_mention: str
+    cue: str
+    sieve: str
+    attribution_confidence: float
+    kind: QuoteKind
+    quote_id: str
+    source_name: str
+    text: str
+
+    @classmethod
+    def from_proto(cls, m: pb.Occurrence) -> Occurrence:
+        return cls(
+            article_id=m.article_id,
+            outlet=m.outlet,
+            wire_credits=tuple(m.wire_credits),
+            title=m.title,
+            date=m.date,
+            url=m.url,
+            start=m.start,
+            end=m.end,
+            context=m.context,
+            speaker=m.speaker,
+            speaker_mention=m.speaker_mention,
+            cue=m.cue,
+            sieve=m.sieve,
+            attribution_confidence=m.attribution_confidence,
+            kind=enum_member(QuoteKind, pb.QuoteKind, "QUOTE_KIND_", m.kind),
+            quote_id=m.quote_id,
+            source_name=m.source_name,
+            text=m.text,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    text: str
+    similarity: float
+    exact_match: bool
+    diff: tuple[DiffSegment, ...]
+    occurrences: tuple[Occurrence, ...]
+
+    @classmethod
+    def from_proto(cls, m: pb.Variant) -> Variant:
+        return cls(
+            text=m.text,
+            similarity=m.similarity,
+            exact_match=m.exact_match,
+            diff=tuple(DiffSegment.from_proto(d) for d in m.diff),
+            occurrences=tuple(Occurrence.from_proto(o) for o in m.occurrences),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str
+    aliases: tuple[str, ...]
+    kind: SpeakerKind
+    probability: float
+    occurrence_count: int
+    speaker_id: str
+
+    @classmethod
+    def from_proto(cls, m: pb.Speaker) -> Speaker:
+        return cls(
+            name=m.name,
+            aliases=tuple(m.aliases),
+            kind=enum_member(SpeakerKind, pb.SpeakerKind, "SPEAKER_KIND_", m.kind),
+            probability=m.probability,
+            occurrence_count=m.occurrence_count,
+            speaker_id=m.speaker_id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OutletCount:
+    name: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    verdict: Verdict
+    confidence: float
+    explanation: str
+    normalized_query: str
+    utterance_id: str
+    speakers: tuple[Speaker, ...]
+    variants: tuple[Variant, ...]
+    outlets: tuple[OutletCount, ...]
+    nlp_processors: tuple[str, ...]
+    raw: pb.VerifyResponse
+
+    @classmethod
+    def from_proto(cls, m: pb.VerifyResponse) -> VerifyResult:
+        return cls(
+            verdict=enum_member(Verdict, pb.Verdict, "VERDICT_", m.verdict),
+            confidence=m.confidence,
+            explanation=m.explanation,
+            normalized_query=m.normalized_query,
+            utterance_id=m.utterance_id,
+            speakers=tuple(Speaker.from_proto(s) for s in m.speakers),
+            variants=tuple(Variant.from_proto(v) for v in m.variants),
+            outlets=tuple(OutletCount(o.name, o.count) for o in m.outlets),
+            nlp_processors=tuple(m.nlp_processors),
+            raw=m,
+        )
