@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from quotetrace_client.args import OneLineParser
 from quotetrace_server import __version__
@@ -27,6 +28,9 @@ from quotetrace_server.config import (
 )
 from quotetrace_server.index.integrity import IndexFileError
 from quotetrace_server.ingest.reader import IngestError
+
+if TYPE_CHECKING:  # imported when used: the CLI starts without the index code
+    from quotetrace_server.index.sqlite_store import SqliteStore
 
 log = logging.getLogger("quotetrace_server")
 
@@ -122,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="verification queries (JSONL); default: eval/queries_seeds.jsonl if present",
     )
     evaluate.add_argument("--json", action="store_true")
+    _speakers_parser(commands)
     return parser
 
 
@@ -265,7 +270,102 @@ def run_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"serve": run_serve, "index": run_index, "extract": run_extract, "eval": run_eval}
+# --- `speakers`: the operator's corrections of the corpus speakers --------------------
+
+
+def _speakers_parser(commands: Any) -> None:
+    speakers = commands.add_parser(
+        "speakers",
+        help="list, show and correct the corpus speakers (merge, split, rename)",
+        description="Corrections are recorded in the index and beside it"
+        " (<db>.speaker-edits.jsonl): they are replayed after every ingest and restored"
+        " when the index is rebuilt.",
+    )
+    _db_option(speakers)
+    ops = speakers.add_subparsers(dest="speakers_command", required=True)
+    ops.add_parser("list", help="every speaker with its quotation count")
+    show = ops.add_parser("show", help="a speaker by any form: forms, counts, evidence")
+    show.add_argument("name")
+    merge = ops.add_parser("merge", help="fold speaker B into speaker A (names or ids)")
+    merge.add_argument("a")
+    merge.add_argument("b")
+    split = ops.add_parser(
+        "split", help="give the quotations attributed under FORM a speaker of their own"
+    )
+    split.add_argument("name")
+    split.add_argument("form")
+    rename = ops.add_parser("rename", help="show speaker NAME as NEW_NAME")
+    rename.add_argument("name")
+    rename.add_argument("new_name")
+    ops.add_parser("edits", help="print the recorded corrections as JSON lines")
+    load = ops.add_parser("import", help="record and apply corrections from a JSON-lines file")
+    load.add_argument("file", type=Path)
+
+
+def run_speakers(args: argparse.Namespace) -> int:
+    from quotetrace_server.index.integrity import IndexFile, check_index_file
+    from quotetrace_server.index.sqlite_store import SpeakerEditError, SqliteStore
+
+    if check_index_file(args.db) is IndexFile.NEW:
+        raise CliError(f"{args.db}: no index there (build one with `quotetrace-server index`)")
+    store = SqliteStore(args.db)
+    try:
+        return _speakers_command(store, args)
+    except SpeakerEditError as error:
+        raise CliError(str(error)) from None
+    finally:
+        store.close()
+
+
+def _speakers_command(store: SqliteStore, args: argparse.Namespace) -> int:
+    from quotetrace_server.index.sqlite_store import read_edits
+
+    command = args.speakers_command
+    if command == "list":
+        for record in store.list_speakers():
+            print(f"{record.speaker_id:<8} {record.quote_count:>5}  {record.name} ({record.kind})")
+    elif command == "show":
+        lookup = store.speaker_lookup(args.name)
+        if lookup is None:
+            raise CliError(f"no speaker named {args.name!r}")
+        if lookup.ambiguous:
+            names = "; ".join(f"{r.name} ({r.speaker_id})" for r in lookup.candidates)
+            print(
+                f"ambiguous: {args.name!r} may denote {len(lookup.candidates)} speakers — {names}"
+            )
+        record = lookup.record
+        shown = f"{record.name} ({record.speaker_id}, {record.kind})"
+        print(f"{shown} — {record.quote_count} quotation(s)")
+        print("forms: " + ", ".join(f"{form} ({count})" for form, count in lookup.forms))
+        for line in lookup.evidence:
+            print(f"  {line}")
+    elif command == "merge":
+        record = store.merge_speakers(args.a, args.b)
+        print(f"merged: {record.name} ({record.speaker_id}) — {record.quote_count} quotation(s)")
+    elif command == "split":
+        kept, new = store.split_speaker(args.name, args.form)
+        print(
+            f"split: {kept.name} ({kept.speaker_id}, {kept.quote_count}) and"
+            f" {new.name} ({new.speaker_id}, {new.quote_count})"
+        )
+    elif command == "rename":
+        record = store.rename_speaker(args.name, args.new_name)
+        print(f"renamed: {record.name} ({record.speaker_id})")
+    elif command == "edits":
+        for op, name, other in store.speaker_edits():
+            print(json.dumps({"op": op, "name": name, "other": other}, ensure_ascii=False))
+    elif command == "import":
+        print(f"{store.import_edits(read_edits(args.file))} correction(s) recorded and applied")
+    return 0
+
+
+COMMANDS = {
+    "serve": run_serve,
+    "index": run_index,
+    "extract": run_extract,
+    "eval": run_eval,
+    "speakers": run_speakers,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -238,10 +238,28 @@ class SqliteStore:
         with self._writing() as conn:
             conn.executescript(_SCHEMA)
             _add_speaker_quote_count(conn)
+            has_edits = conn.execute("SELECT 1 FROM speaker_edits LIMIT 1").fetchone()
+        # Operator corrections also live beside the index file, so that an index rebuilt
+        # from scratch (the file deleted) gets them back.
+        side = self.edits_file
+        if side is not None and has_edits is None and side.is_file():
+            self.import_edits(read_edits(side), write_side_file=False)
 
     @property
     def path(self) -> str:
         return self._path
+
+    @property
+    def edits_file(self) -> Path | None:
+        """Where the operator's speaker corrections are kept beside the index."""
+        return None if self._memory else Path(self._path + ".speaker-edits.jsonl")
+
+    def _append_edit(self, op: str, a: str, b: str) -> None:
+        side = self.edits_file
+        if side is None:
+            return
+        with side.open("a", encoding="utf-8") as out:
+            out.write(json.dumps({"op": op, "name": a, "other": b}, ensure_ascii=False) + "\n")
 
     # --- connections --------------------------------------------------------------------
 
@@ -307,6 +325,7 @@ class SqliteStore:
             if self._article_rowid(conn, article_id) is not None:
                 return IngestOutcome(article_id=article_id, added=False, quotes_added=0)
             self._insert_article_with_quotes(conn, article, quotes, self._cluster)
+            self._apply_edits(conn)
         return IngestOutcome(article_id=article_id, added=True, quotes_added=len(quotes.quotes))
 
     def bulk_add(self, items: Iterable[tuple[Article, ArticleQuotes]], batch: int = 2000) -> int:
@@ -335,6 +354,7 @@ class SqliteStore:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+            self._apply_edits(conn)
             conn.execute("COMMIT")
             conn.execute("INSERT INTO quote_terms(quote_terms) VALUES('optimize')")
         return added
@@ -485,6 +505,8 @@ class SqliteStore:
         folded = {n.casefold() for n in new}
         for speaker in sorted(candidates):
             known = self._speaker_names(conn, speaker)
+            if self._split_between(conn, new, known):
+                continue  # an operator split these forms apart
             if {n.casefold() for n in known} == folded and not identity.has_full_name(kind, new):
                 return speaker  # the same bare or unparsed name(s) as before
             found = identity.link(kind, new, known)
@@ -524,13 +546,214 @@ class SqliteStore:
         return True
 
     def _split_apart(self, conn: sqlite3.Connection, a: int, b: int) -> bool:
-        names_a = {n.casefold() for n in self._speaker_names(conn, a)}
-        names_b = {n.casefold() for n in self._speaker_names(conn, b)}
+        return self._split_between(conn, self._speaker_names(conn, a), self._speaker_names(conn, b))
+
+    def _split_between(
+        self, conn: sqlite3.Connection, names_a: Iterable[str], names_b: Iterable[str]
+    ) -> bool:
+        """An operator split one of ``names_a`` from one of ``names_b``."""
+        folded_a = {n.casefold() for n in names_a}
+        folded_b = {n.casefold() for n in names_b}
         for left, right in conn.execute("SELECT name_a, name_b FROM speaker_splits"):
             x, y = str(left).casefold(), str(right).casefold()
-            if (x in names_a and y in names_b) or (x in names_b and y in names_a):
+            if (x in folded_a and y in folded_b) or (x in folded_b and y in folded_a):
                 return True
         return False
+
+    # --- operator corrections -----------------------------------------------------------
+
+    def merge_speakers(self, into: str, other: str) -> SpeakerRecord:
+        """Operator merge: ``other`` (a name or id) folds into ``into``. Recorded, and
+        replayed after every ingest, so a re-ingest keeps it."""
+        with self._transaction() as conn:
+            keep = self._one_speaker(conn, into)
+            gone = self._one_speaker(conn, other)
+            if keep == gone:
+                raise SpeakerEditError(f"{into!r} and {other!r} are already one speaker")
+            keep_name, gone_name = self._name_of(conn, keep), self._name_of(conn, gone)
+            conn.execute(
+                "DELETE FROM speaker_splits WHERE (name_a = ? AND name_b = ?)"
+                " OR (name_a = ? AND name_b = ?)",
+                (keep_name, gone_name, gone_name, keep_name),
+            )
+            self._record_edit(conn, "merge", keep_name, gone_name)
+            self._merge_speakers(conn, keep, gone, "operator merge", "operator")
+            rowid = keep
+        self._append_edit("merge", keep_name, gone_name)
+        record = self.get_speaker(_speaker_id(rowid))
+        assert record is not None
+        return record
+
+    def split_speaker(self, name: str, form: str) -> tuple[SpeakerRecord, SpeakerRecord]:
+        """Operator split: the quotations an article attributed under ``form`` (and the
+        alias) leave the speaker ``name`` for a speaker of their own; never merged again."""
+        with self._transaction() as conn:
+            speaker = self._one_speaker(conn, name)
+            source = self._name_of(conn, speaker)
+            if form.casefold() not in {n.casefold() for n in self._speaker_names(conn, speaker)}:
+                raise SpeakerEditError(f"{source!r} has no form {form!r}")
+            if form.casefold() == source.casefold():
+                raise SpeakerEditError(f"{form!r} is the speaker's own name: rename it first")
+            self._record_edit(conn, "split", source, form)
+            conn.execute("INSERT INTO speaker_splits(name_a, name_b) VALUES (?, ?)", (source, form))
+            new = self._split_off(conn, speaker, form)
+        self._append_edit("split", source, form)
+        a, b = self.get_speaker(_speaker_id(speaker)), self.get_speaker(_speaker_id(new))
+        assert a is not None and b is not None
+        return a, b
+
+    def rename_speaker(self, name: str, new_name: str) -> SpeakerRecord:
+        """Operator rename: the speaker is shown as ``new_name`` whatever its forms say."""
+        if not new_name.strip():
+            raise SpeakerEditError("the new name is empty")
+        with self._transaction() as conn:
+            speaker = self._one_speaker(conn, name)
+            old_name = self._name_of(conn, speaker)
+            self._record_edit(conn, "rename", old_name, new_name.strip())
+            self._rename(conn, speaker, new_name.strip())
+        self._append_edit("rename", old_name, new_name.strip())
+        record = self.get_speaker(_speaker_id(speaker))
+        assert record is not None
+        return record
+
+    def speaker_edits(self) -> list[tuple[str, str, str]]:
+        """The operator corrections in the order they were made: (op, name, other)."""
+        with self._reading() as conn:
+            return [
+                (str(r[0]), str(r[1]), str(r[2]))
+                for r in conn.execute("SELECT op, name_a, name_b FROM speaker_edits ORDER BY id")
+            ]
+
+    def list_speakers(self) -> list[SpeakerRecord]:
+        with self._reading() as conn:
+            ids = [int(r[0]) for r in conn.execute("SELECT id FROM speakers ORDER BY id")]
+        records = [self.get_speaker(_speaker_id(i), with_articles=False) for i in ids]
+        return [r for r in records if r is not None]
+
+    def import_edits(
+        self, edits: Iterable[tuple[str, str, str]], *, write_side_file: bool = True
+    ) -> int:
+        """Record corrections exported from another index (a rebuild) and apply them."""
+        count = 0
+        edits = list(edits)
+        with self._transaction() as conn:
+            for op, a, b in edits:
+                if op not in ("merge", "split", "rename"):
+                    raise SpeakerEditError(f"unknown correction {op!r}")
+                self._record_edit(conn, op, a, b)
+                if op == "split":
+                    conn.execute("INSERT INTO speaker_splits(name_a, name_b) VALUES (?, ?)", (a, b))
+                count += 1
+            self._apply_edits(conn)
+        if write_side_file:
+            for op, a, b in edits:
+                self._append_edit(op, a, b)
+        return count
+
+    def _record_edit(self, conn: sqlite3.Connection, op: str, a: str, b: str) -> None:
+        conn.execute("INSERT INTO speaker_edits(op, name_a, name_b) VALUES (?, ?, ?)", (op, a, b))
+
+    def _name_of(self, conn: sqlite3.Connection, speaker: int) -> str:
+        row = conn.execute("SELECT name FROM speakers WHERE id = ?", (speaker,)).fetchone()
+        return "" if row is None else str(row[0])
+
+    def _rename(self, conn: sqlite3.Connection, speaker: int, new_name: str) -> None:
+        conn.execute(
+            "UPDATE speakers SET name = ?, name_key = ?, fixed_name = ? WHERE id = ?",
+            (new_name, name_key(new_name), new_name, speaker),
+        )
+        self._add_aliases(conn, speaker, {new_name})
+
+    def _split_off(self, conn: sqlite3.Connection, speaker: int, form: str) -> int:
+        row = conn.execute("SELECT kind FROM speakers WHERE id = ?", (speaker,)).fetchone()
+        new = self._create_speaker(conn, form, EntityKind(row[0]))
+        moved = conn.execute(
+            "UPDATE quotes SET speaker = ?"
+            " WHERE speaker = ? AND article_speaker = ? COLLATE NOCASE",
+            (new, speaker, form),
+        ).rowcount
+        conn.execute(
+            "UPDATE speakers SET quote_count = quote_count - ? WHERE id = ?", (moved, speaker)
+        )
+        conn.execute("UPDATE speakers SET quote_count = ? WHERE id = ?", (moved, new))
+        conn.execute(
+            "DELETE FROM speaker_aliases WHERE speaker = ? AND alias = ? COLLATE NOCASE",
+            (speaker, form),
+        )
+        conn.execute("DELETE FROM speaker_keys WHERE speaker = ?", (speaker,))
+        self._add_aliases(conn, new, {form})
+        self._refresh_speaker(conn, speaker)
+        return new
+
+    def _one_speaker(self, conn: sqlite3.Connection, name: str) -> int:
+        found = self._exact_speakers(conn, name)
+        if not found:
+            found = set(self._speakers_named(name))
+        if not found:
+            raise SpeakerEditError(f"no speaker named {name!r}")
+        if len(found) > 1:
+            shown = ", ".join(f"{self._name_of(conn, s)} ({_speaker_id(s)})" for s in sorted(found))
+            raise SpeakerEditError(f"{name!r} is ambiguous: {shown}; name one by its id")
+        return next(iter(found))
+
+    def _exact_speakers(self, conn: sqlite3.Connection, name: str) -> set[int]:
+        """Speakers with this id, this shown name, or this exact written alias."""
+        resolved = self._resolve_speaker_id(name.strip())
+        if resolved is not None:
+            return {resolved}
+        found = {
+            int(r[0])
+            for r in conn.execute(
+                "SELECT id FROM speakers WHERE name = ? COLLATE NOCASE", (name.strip(),)
+            )
+        }
+        if not found:
+            found = {
+                int(r[0])
+                for r in conn.execute(
+                    "SELECT speaker FROM speaker_aliases WHERE alias = ? COLLATE NOCASE",
+                    (name.strip(),),
+                )
+            }
+        return found
+
+    def _apply_edits(self, conn: sqlite3.Connection) -> None:
+        """Replay the operator's corrections on what the last ingest added: a merged name
+        that came back as a speaker of its own is merged again, a split form that ingest
+        put back is split off again, a renamed speaker keeps its name."""
+        edits = conn.execute("SELECT op, name_a, name_b FROM speaker_edits ORDER BY id").fetchall()
+        for op, a, b in edits:
+            left, right = self._exact_speakers(conn, str(a)), self._exact_speakers(conn, str(b))
+            if op == "merge" and len(left) == 1 and len(right) == 1 and left != right:
+                self._merge_speakers(
+                    conn, next(iter(left)), next(iter(right)), "operator merge", "operator"
+                )
+            elif op == "split" and len(left) == 1 and left == right:
+                self._split_off(conn, next(iter(left)), str(b))
+            elif op == "split" and len(left) == 1 and len(right) == 1:
+                # Quotations ingest attributed under the split form to the old speaker.
+                self._move_form(conn, next(iter(left)), next(iter(right)), str(b))
+            elif op == "rename" and len(left) == 1:
+                speaker = next(iter(left))
+                row = conn.execute(
+                    "SELECT fixed_name FROM speakers WHERE id = ?", (speaker,)
+                ).fetchone()
+                if row is not None and row[0] != b:
+                    self._rename(conn, speaker, str(b))
+
+    def _move_form(self, conn: sqlite3.Connection, source: int, target: int, form: str) -> None:
+        moved = conn.execute(
+            "UPDATE quotes SET speaker = ?"
+            " WHERE speaker = ? AND article_speaker = ? COLLATE NOCASE",
+            (target, source, form),
+        ).rowcount
+        if moved:
+            conn.execute(
+                "UPDATE speakers SET quote_count = quote_count - ? WHERE id = ?", (moved, source)
+            )
+            conn.execute(
+                "UPDATE speakers SET quote_count = quote_count + ? WHERE id = ?", (moved, target)
+            )
 
     def _record_link(
         self, conn: sqlite3.Connection, speaker: int, name: str, evidence: str, article_id: str
@@ -1181,6 +1404,24 @@ def _sketch(norm: str, lemmas: str, lead: str, speaker: int | None) -> QuoteSket
         tuple(lead.split()),
         None if speaker is None else int(speaker),
     )
+
+
+class SpeakerEditError(ValueError):
+    """An operator correction that cannot be made (unknown or ambiguous name...)."""
+
+
+def read_edits(path: Path) -> list[tuple[str, str, str]]:
+    """Operator corrections from a JSON-lines file: {"op", "name", "other"} per line."""
+    edits: list[tuple[str, str, str]] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            edits.append((str(d["op"]), str(d["name"]), str(d["other"])))
+        except (ValueError, KeyError, TypeError) as error:
+            raise SpeakerEditError(f"{path}:{number}: not a correction ({error})") from None
+    return edits
 
 
 def _add_speaker_quote_count(conn: sqlite3.Connection) -> None:
