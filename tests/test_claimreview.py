@@ -252,3 +252,22 @@ def test_batch_claimreview_output_validates_and_a_review_verifies_again(
     assert [r["quotetrace"]["verdict"] for r in again] == [
         r["quotetrace"]["verdict"] for r in reviews
     ]
+
+
+def test_a_single_quote_review_validates_and_names_the_reviewer_from_the_environment(
+    capsys: pytest.CaptureFixture[str], server_flag: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUOTETRACE_ORG_NAME", "Env Desk")
+    monkeypatch.setenv("QUOTETRACE_ORG_URL", "https://env-desk.example/")
+    quote = ["verify", "That’s why we came here", "--speaker", "Putin", "--claimreview"]
+    assert main([*server_flag, *quote]) == 0
+    review = json.loads(capsys.readouterr().out)
+    assert errors(review) == []
+    assert review["author"] == {
+        "@type": "Organization",
+        "name": "Env Desk",
+        "url": "https://env-desk.example/",
+    }
+    assert review["url"].startswith("urn:quotetrace:claim:")
+    assert "line" not in review["quotetrace"] and review["quotetrace"]["claimId"] is None
+    assert review["reviewRating"]["alternateName"] == "Accurate quote"
