@@ -104,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=10.0,
         help="seconds calls in flight may take to finish after SIGTERM (default 10)",
     )
+    serve.add_argument(
+        "--stream-idle-timeout",
+        type=float,
+        default=None,
+        help="seconds a VerifyStream or IngestArticles stream may send nothing before it is "
+        "closed (default 30)",
+    )
     serve.add_argument("--max-quote-chars", type=int, default=None)
     serve.add_argument("--max-article-bytes", type=int, default=None)
 
@@ -174,6 +181,10 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         limits = replace(limits, max_quote_chars=args.max_quote_chars)
     if args.max_article_bytes:
         limits = replace(limits, max_article_bytes=args.max_article_bytes)
+    if args.stream_idle_timeout is not None:
+        if args.stream_idle_timeout <= 0:
+            raise CliError("--stream-idle-timeout needs a positive number of seconds")
+        limits = replace(limits, stream_idle_seconds=args.stream_idle_timeout)
     return replace(config, limits=limits)
 
 

@@ -26,6 +26,8 @@ class Limits:
     max_speaker_chars: int = 200
     max_wire_credits: int = 20  # credits per article ("Reuters", "AFP", ...)
     max_credit_chars: int = 200  # characters per credit
+    # A stream (VerifyStream, IngestArticles) that sends nothing for this long is closed.
+    stream_idle_seconds: float = 30.0
     # gRPC message cap: the largest article plus its metadata, with headroom.
     max_message_bytes: int = 4 * MIB
 
@@ -36,7 +38,8 @@ class ServerConfig:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     workers: int = 4  # blocking threads per process: ingest, listing, counting
-    max_concurrent_calls: int = 256  # per process; beyond it calls get RESOURCE_EXHAUSTED
+    # Calls in progress (health checks not counted); beyond it RESOURCE_EXHAUSTED.
+    max_concurrent_calls: int = 256
     processes: int = 1  # above 1: this many worker processes answer Verify (verify_pool)
     api_key: str | None = None  # when set, required for IngestArticles
     keys_required_for_reads: bool = False

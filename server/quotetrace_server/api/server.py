@@ -18,6 +18,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from quotetrace.v1 import quotetrace_pb2 as pb
+from quotetrace_server.api.admission import HEALTH_RESERVE, CallLimitInterceptor
 from quotetrace_server.api.auth import ApiKeyInterceptor, WritesClosedInterceptor
 from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.servicer import QuoteTraceServicer, UndecodableRequest
@@ -191,7 +192,10 @@ async def _started_server(
         ("grpc.max_send_message_length", limit),
         ("grpc.so_reuseport", 0),  # a second server on the same port must fail, not share
     ]
-    interceptors: list[grpc.aio.ServerInterceptor[Any, Any]] = []
+    # The cap first: every call that reaches the service counts, refused ones included.
+    interceptors: list[grpc.aio.ServerInterceptor[Any, Any]] = [
+        CallLimitInterceptor(config.max_concurrent_calls)
+    ]
     if config.api_key:
         interceptors.append(ApiKeyInterceptor(config.api_key, config.keys_required_for_reads))
     elif not config.open_writes:
@@ -199,7 +203,7 @@ async def _started_server(
     server = grpc.aio.server(
         interceptors=interceptors,
         options=options,
-        maximum_concurrent_rpcs=config.max_concurrent_calls,
+        maximum_concurrent_rpcs=config.max_concurrent_calls + HEALTH_RESERVE,
     )
     blocking = futures.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="blocking")
     if verify_pool is not None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor
 from functools import partial, wraps
@@ -37,6 +36,8 @@ log = logging.getLogger(__name__)
 # Claims of one VerifyStream worked on at once (answers still go out in order).
 STREAM_WINDOW = 16
 
+# A claim of a VerifyStream being worked on: (claim_id, its number, its answer).
+_Claim = tuple[str, int, "asyncio.Task[pb.VerifyResponse]"]
 Response = TypeVar("Response")
 Result = TypeVar("Result")
 Context = grpc.aio.ServicerContext[Any, Any]
@@ -52,6 +53,21 @@ class UndecodableRequest:
 def reject_undecodable(request: object) -> None:
     if isinstance(request, UndecodableRequest):
         raise invalid(f"request is not a valid protobuf message: {request.reason}")
+
+
+async def next_or_idle(requests: AsyncIterator[Any], idle_seconds: float) -> Any | None:
+    """The stream's next message; None at its end; DEADLINE_EXCEEDED after `idle_seconds`
+    without one, so an idle stream does not hold its slot (and a worker) for ever."""
+    try:
+        return await asyncio.wait_for(anext(requests), idle_seconds)
+    except StopAsyncIteration:
+        return None
+    except TimeoutError:
+        raise RequestError(
+            grpc.StatusCode.DEADLINE_EXCEEDED,
+            f"no message on the stream for {idle_seconds:g}s: closed as idle "
+            "(the server's --stream-idle-timeout)",
+        ) from None
 
 
 def check_deadline(context: Context) -> None:
@@ -151,26 +167,54 @@ class QuoteTraceServicer:
     async def VerifyStream(
         self, requests: AsyncIterator[Any], context: Context
     ) -> AsyncIterator[pb.VerifyStreamResponse]:
-        """Answers in request order; up to STREAM_WINDOW claims are worked on at once, so
-        a batch keeps every Verify worker busy."""
-        pending: deque[tuple[str, int, asyncio.Task[pb.VerifyResponse]]] = deque()
+        """Answers in request order, each as soon as it and those before it are ready; up
+        to STREAM_WINDOW claims are worked on at once, so a batch keeps every Verify
+        worker busy. A stream that sends no claim for the idle timeout is closed."""
+        claims: asyncio.Queue[_Claim | Exception | None] = asyncio.Queue(STREAM_WINDOW)
+        reader = asyncio.create_task(self._read_claims(requests, context, claims))
+        try:
+            while (claim := await claims.get()) is not None:
+                if isinstance(claim, Exception):
+                    await self.abort_for(claim, context, "VerifyStream")
+                    break
+                yield await self._stream_answer(*claim, context)
+        finally:  # the call ended early (aborted, cancelled): drop the claims still open
+            reader.cancel()
+            while not claims.empty():
+                left = claims.get_nowait()
+                if isinstance(left, tuple):
+                    answer = left[2]
+                    if answer.done() and not answer.cancelled():
+                        answer.exception()  # retrieved, so asyncio does not log it as lost
+                    answer.cancel()
+
+    async def _read_claims(
+        self,
+        requests: AsyncIterator[Any],
+        context: Context,
+        claims: asyncio.Queue[_Claim | Exception | None],
+    ) -> None:
+        """Start work on each claim as it arrives; end with None, or the error that ended
+        the reading (an idle stream's included). Waits while STREAM_WINDOW claims are
+        queued for their answers."""
         number = 0
         try:
-            async for item in requests:  # each await lets other calls run between claims
+            while (
+                item := await next_or_idle(requests, self.limits.stream_idle_seconds)
+            ) is not None:
                 number += 1
                 claim_id = getattr(item, "claim_id", "")
                 request = getattr(item, "request", item)  # an UndecodableRequest stays one
                 answer = asyncio.create_task(self._verify_one(request, context))
-                pending.append((claim_id, number, answer))
-                if len(pending) >= STREAM_WINDOW:
-                    yield await self._stream_answer(*pending.popleft(), context)
-            while pending:
-                yield await self._stream_answer(*pending.popleft(), context)
-        finally:  # the call ended early (aborted, cancelled): drop the claims still open
-            for _, _, answer in pending:
-                if answer.done() and not answer.cancelled():
-                    answer.exception()  # retrieved, so asyncio does not log it as lost
-                answer.cancel()
+                try:
+                    await claims.put((claim_id, number, answer))
+                except asyncio.CancelledError:  # the call ended while the window was full
+                    answer.cancel()
+                    raise
+        except Exception as error:
+            await claims.put(error)
+        else:
+            await claims.put(None)
 
     async def _stream_answer(
         self,
@@ -197,7 +241,7 @@ class QuoteTraceServicer:
     ) -> pb.IngestArticlesResponse:
         outcomes: list[IngestOutcome] = []
         number = 0
-        async for item in requests:
+        while (item := await next_or_idle(requests, self.limits.stream_idle_seconds)) is not None:
             number += 1
             reject_undecodable(item)
             check_deadline(context)
