@@ -1,4 +1,5 @@
-"""Idle streams are closed, and open calls never starve health checking (issue 15, B15)."""
+"""Idle streams are closed, open calls never starve health checking (issue 15, B15), and
+an ingest stream's response stays small however long the stream (B16)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ import pytest
 
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient
+from quotetrace_server.api.convert import MAX_INGEST_IDS, IngestTally, ingest_response
 from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.server import RunningServer, start_server
 from quotetrace_server.config import Limits, ServerConfig
+from quotetrace_server.index.model import IngestOutcome
 
 IDLE = 1.5
 CAP = 4
@@ -116,3 +119,37 @@ def test_an_idle_ingest_stream_is_closed(server: RunningServer) -> None:
     code, details = code_and_details(closed.value)
     assert code == grpc.StatusCode.DEADLINE_EXCEEDED
     assert "closed as idle" in details
+
+
+# --- bounded ingest response (issue 15, B16) ----------------------------------------------
+
+
+def test_a_long_ingest_stream_gets_counts_and_a_bounded_id_list(
+    tmp_path: Path, models_dir: str
+) -> None:
+    """Was: one id per message, so 243,003 messages made the response RESOURCE_EXHAUSTED
+    after every article had been committed."""
+    engine = Engine.open(tmp_path / "index.db", models_dir)
+    running = start_server(engine, ServerConfig(host="127.0.0.1", port=0, open_writes=True))
+    copies = MAX_INGEST_IDS + 1_500
+    article = pb.Article(text="“The bridge opens in May,” Ana Novak said.", source_name="a.txt")
+    try:
+        with QuoteTraceClient(f"127.0.0.1:{running.port}", timeout=300) as client:
+            response = client.ingest(article for _ in range(copies))
+    finally:
+        running.stop(None)
+        engine.close()
+    assert response.articles_received == copies
+    assert (response.articles_added, response.articles_unchanged) == (1, copies - 1)
+    assert len(response.article_ids) == MAX_INGEST_IDS
+    assert response.article_ids_omitted == copies - MAX_INGEST_IDS
+    assert len(set(response.article_ids)) == 1
+
+
+def test_the_ingest_response_size_does_not_grow_with_the_stream() -> None:
+    tally = IngestTally()
+    for n in range(MAX_INGEST_IDS + 10):
+        tally.count(IngestOutcome(article_id=f"{n:016x}", added=True, quotes_added=3))
+    tally.received = tally.added = 4_000_000_000  # as after billions of messages
+    size = ingest_response(tally, ("tokenize", "mwt")).ByteSize()
+    assert size < 64 * 1024 < Limits().max_message_bytes

@@ -234,20 +234,22 @@ class IngestArticlesRequest(_message.Message):
     def __init__(self, article: _Optional[_Union[Article, _Mapping]] = ...) -> None: ...
 
 class IngestArticlesResponse(_message.Message):
-    __slots__ = ("articles_received", "articles_added", "articles_unchanged", "quotes_added", "article_ids", "nlp_processors")
+    __slots__ = ("articles_received", "articles_added", "articles_unchanged", "quotes_added", "article_ids", "nlp_processors", "article_ids_omitted")
     ARTICLES_RECEIVED_FIELD_NUMBER: _ClassVar[int]
     ARTICLES_ADDED_FIELD_NUMBER: _ClassVar[int]
     ARTICLES_UNCHANGED_FIELD_NUMBER: _ClassVar[int]
     QUOTES_ADDED_FIELD_NUMBER: _ClassVar[int]
     ARTICLE_IDS_FIELD_NUMBER: _ClassVar[int]
     NLP_PROCESSORS_FIELD_NUMBER: _ClassVar[int]
+    ARTICLE_IDS_OMITTED_FIELD_NUMBER: _ClassVar[int]
     articles_received: int
     articles_added: int
     articles_unchanged: int
     quotes_added: int
     article_ids: _containers.RepeatedScalarFieldContainer[str]
     nlp_processors: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, articles_received: _Optional[int] = ..., articles_added: _Optional[int] = ..., articles_unchanged: _Optional[int] = ..., quotes_added: _Optional[int] = ..., article_ids: _Optional[_Iterable[str]] = ..., nlp_processors: _Optional[_Iterable[str]] = ...) -> None: ...
+    article_ids_omitted: int
+    def __init__(self, articles_received: _Optional[int] = ..., articles_added: _Optional[int] = ..., articles_unchanged: _Optional[int] = ..., quotes_added: _Optional[int] = ..., article_ids: _Optional[_Iterable[str]] = ..., nlp_processors: _Optional[_Iterable[str]] = ..., article_ids_omitted: _Optional[int] = ...) -> None: ...
 
 class Quote(_message.Message):
     __slots__ = ("quote_id", "article_id", "text", "start", "end", "kind", "speaker", "speaker_mention", "cue", "sieve", "confidence", "utterance_id", "outlet")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server.attribution.model import QuoteKind
 from quotetrace_server.entities.model import EntityKind
@@ -159,15 +161,35 @@ def _speaker(record: SpeakerRecord) -> pb.Speaker:
     )
 
 
-def ingest_response(
-    outcomes: list[IngestOutcome], processors: tuple[str, ...]
-) -> pb.IngestArticlesResponse:
+# IngestArticlesResponse lists this many article ids at most, whatever the stream's length.
+MAX_INGEST_IDS = 1_000
+
+
+@dataclass
+class IngestTally:
+    """What one IngestArticles stream did, kept as counts (and the first ids) as it goes."""
+
+    received: int = 0
+    added: int = 0
+    quotes_added: int = 0
+    article_ids: list[str] = field(default_factory=list)
+
+    def count(self, outcome: IngestOutcome) -> None:
+        self.received += 1
+        self.added += outcome.added
+        self.quotes_added += outcome.quotes_added
+        if len(self.article_ids) < MAX_INGEST_IDS:
+            self.article_ids.append(outcome.article_id)
+
+
+def ingest_response(tally: IngestTally, processors: tuple[str, ...]) -> pb.IngestArticlesResponse:
     return pb.IngestArticlesResponse(
-        articles_received=len(outcomes),
-        articles_added=sum(o.added for o in outcomes),
-        articles_unchanged=sum(not o.added for o in outcomes),
-        quotes_added=sum(o.quotes_added for o in outcomes),
-        article_ids=[o.article_id for o in outcomes],
+        articles_received=tally.received,
+        articles_added=tally.added,
+        articles_unchanged=tally.received - tally.added,
+        quotes_added=tally.quotes_added,
+        article_ids=tally.article_ids,
+        article_ids_omitted=tally.received - len(tally.article_ids),
         nlp_processors=list(processors),
     )
 

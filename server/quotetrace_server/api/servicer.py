@@ -28,7 +28,7 @@ from quotetrace_server.api.validation import RequestError, invalid
 from quotetrace_server.api.verify_pool import VerifyPool
 from quotetrace_server.config import Limits
 from quotetrace_server.index.integrity import is_damage
-from quotetrace_server.index.model import IngestOutcome, SpeakerLookup
+from quotetrace_server.index.model import SpeakerLookup
 from quotetrace_server.nlp.pipeline import NlpUnavailableError
 
 log = logging.getLogger(__name__)
@@ -239,7 +239,7 @@ class QuoteTraceServicer:
     async def IngestArticles(
         self, requests: AsyncIterator[Any], context: Context
     ) -> pb.IngestArticlesResponse:
-        outcomes: list[IngestOutcome] = []
+        tally = convert.IngestTally()  # counts, not one outcome per article: bounded
         number = 0
         while (item := await next_or_idle(requests, self.limits.stream_idle_seconds)) is not None:
             number += 1
@@ -252,8 +252,8 @@ class QuoteTraceServicer:
             article = convert.article_from_proto(item.article)
             # A cancelled call stops here; the article being ingested completes (one
             # transaction) on its thread, and no further one starts.
-            outcomes.append(await self._off_loop(self.engine.ingest, article))
-        return convert.ingest_response(outcomes, self.engine.processors())
+            tally.count(await self._off_loop(self.engine.ingest, article))
+        return convert.ingest_response(tally, self.engine.processors())
 
     @handles_errors
     async def ListQuotes(self, request: Any, context: Context) -> pb.ListQuotesResponse:
