@@ -116,3 +116,10 @@ def test_a_single_letter_alias_is_dropped() -> None:
     record = store.find_speaker("T. Velland")
     assert record is not None and "T" not in record.aliases
     assert store.find_speaker("T") is None
+
+
+def test_a_name_typed_in_lower_case_finds_its_speaker() -> None:
+    store = SqliteStore(":memory:")
+    _add(store, "the border stays open", "Dragan Zelenkoy")
+    record = store.find_speaker("dragan zelenkoi")
+    assert record is not None and record.name == "Dragan Zelenkoy"

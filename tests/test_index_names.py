@@ -98,3 +98,8 @@ def test_canonical_name_is_the_fullest_plain_form() -> None:
     assert identity.canonical_name(P, names, "I. Marovic") == "Ilsa Marovic"
     orgs = ["NGO", "Northern Grid Office (NGO)", "Northern Grid Office"]
     assert identity.canonical_name(ORG, orgs, "NGO") == "Northern Grid Office"
+
+
+def test_an_acronym_answers_for_an_organisation_not_a_person() -> None:
+    assert identity.claim_link("NGO", ["Northern Grid Office"], ORG) is not None
+    assert identity.claim_link("IM", ["Ilsa Marovic"], P) is None

@@ -146,3 +146,14 @@ def test_queries_of_function_words_are_not_found(verifier: Verifier, query: str)
 def test_one_word_inside_a_longer_printing_is_not_found(verifier: Verifier) -> None:
     result = verifier.verify(VerifyQuery("ferry", "Dragan Zelenkoy"))
     assert result.verdict is Verdict.NOT_FOUND
+
+
+def test_a_description_as_claimed_speaker_is_not_a_misattribution(verifier: Verifier) -> None:
+    result = verifier.verify(VerifyQuery(FERRY, "the harbour master"))
+    assert result.verdict is Verdict.UNATTRIBUTED
+    assert "description" in result.explanation
+
+
+def test_a_name_typed_in_lower_case_is_still_a_name(verifier: Verifier) -> None:
+    assert verifier.verify(VerifyQuery(FERRY, "petra holm")).verdict is Verdict.MISATTRIBUTED
+    assert verifier.verify(VerifyQuery(FERRY, "dragan zelenkoi")).verdict is Verdict.VERIFIED

@@ -38,6 +38,12 @@ from quotetrace_server.index.names import (
 NEAR_NAME_SIMILARITY = 0.88
 
 
+# Words that open a description of a speaker rather than a name ("the mayor", "his lawyer").
+_DETERMINERS = frozenset(
+    ["the", "a", "an", "this", "that", "his", "her", "its", "their", "our", "my", "your"]
+)
+
+
 @dataclass(frozen=True)
 class Link:
     strong: bool
@@ -143,12 +149,13 @@ def conflicts(kind: EntityKind, a: Sequence[str], b: Sequence[str]) -> bool:
     return any(names_conflict(x, y) for x in fa for y in fb)
 
 
-def claim_link(claim: str, names: Sequence[str]) -> str | None:
-    """Why a claimed speaker name is this speaker (written ``names``), or None.
+def claim_link(claim: str, names: Sequence[str], kind: EntityKind | None = None) -> str | None:
+    """Why a claimed speaker name is this speaker (written ``names``, of ``kind`` when
+    known), or None.
 
     More lenient than merging: a claim is one form against all of the speaker's forms,
     and saying "not this speaker" wrongly is the costlier error. Still, a full name whose
-    given names disagree is another person.
+    given names disagree is another person. An acronym answers only for an organisation.
     """
     wanted = fold(claim).strip()
     if not wanted:
@@ -158,9 +165,11 @@ def claim_link(claim: str, names: Sequence[str]) -> str | None:
             return f"alias {name!r}"
     for name in _proper(names):
         evidence = org_link(claim, name)
-        if evidence is not None:
+        if evidence is not None and (
+            evidence == "same name letters" or kind is not EntityKind.PERSON
+        ):
             return f"{name!r}: {evidence}"
-    form = parse_name(claim)
+    form = parse_name(as_printed(claim))
     if form is None:
         return None
     known = parse_forms(names)
@@ -186,10 +195,26 @@ def claim_link(claim: str, names: Sequence[str]) -> str | None:
     return None
 
 
+def is_name(claim: str) -> bool:
+    """The claim names someone ("Ilsa Marovic", "NGO"), rather than describing ("the
+    mayor", "officials")."""
+    words = claim.split()
+    if not words or fold(words[0]) in _DETERMINERS:
+        return False
+    return parse_name(as_printed(claim)) is not None
+
+
+def as_printed(claim: str) -> str:
+    """A name typed all in lower case ("ilsa marovic") as it would be printed."""
+    if claim != claim.lower():
+        return claim
+    return " ".join(w[:1].upper() + w[1:] for w in claim.split())
+
+
 def near_name(claim: str, names: Sequence[str]) -> str | None:
     """A name of the speaker that the claim resembles without being it (a misspelling, or
     another person with a close name): doubt, not a misattribution."""
-    form = parse_name(claim)
+    form = parse_name(as_printed(claim))
     if form is None:
         return None
     for b in parse_forms(names):

@@ -802,6 +802,10 @@ class SqliteStore:
             names.append(str(row[0]))
         return sorted(set(names))
 
+    def _kind(self, conn: sqlite3.Connection, speaker: int) -> EntityKind | None:
+        row = conn.execute("SELECT kind FROM speakers WHERE id = ?", (speaker,)).fetchone()
+        return None if row is None else EntityKind(row[0])
+
     def _support(self, conn: sqlite3.Connection, speaker: int) -> tuple[int, int]:
         row = conn.execute("SELECT quote_count FROM speakers WHERE id = ?", (speaker,)).fetchone()
         return (int(row[0]) if row else 0, -speaker)
@@ -1223,8 +1227,9 @@ class SqliteStore:
                     (name, name_key(name)),
                 )
             }
-            keys = identity.lookup_keys(EntityKind.PERSON, [name]) | identity.lookup_keys(
-                EntityKind.ORGANIZATION, [name]
+            printed = identity.as_printed(name)
+            keys = identity.lookup_keys(EntityKind.PERSON, [printed]) | identity.lookup_keys(
+                EntityKind.ORGANIZATION, [printed]
             )
             for key in sorted(keys):
                 candidates.update(
@@ -1234,7 +1239,8 @@ class SqliteStore:
             found = [
                 s
                 for s in sorted(candidates)
-                if identity.claim_link(name, self._speaker_names(conn, s)) is not None
+                if identity.claim_link(name, self._speaker_names(conn, s), self._kind(conn, s))
+                is not None
             ]
             found.sort(key=lambda s: self._support(conn, s), reverse=True)
         return found

@@ -278,7 +278,11 @@ class Verifier:
         doubt: str | None = None
         shown = speakers[0].name if speakers else None  # the speaker an explanation names
         if claimed:
-            answering = [s for s in speakers if identity.claim_link(claimed, (s.name, *s.aliases))]
+            answering = [
+                s
+                for s in speakers
+                if identity.claim_link(claimed, (s.name, *s.aliases), s.kind) is not None
+            ]
             claimed_support = sum(s.probability for s in answering)
             shown = answering[0].name if answering else shown
             if claimed_support <= 0.0 and speakers:
@@ -398,6 +402,8 @@ def misattribution_doubt(
     """Why the printings do not show, with confidence, that someone other than the
     claimed speaker said it; None when they do."""
     top = speakers[0]
+    if not identity.is_name(claimed):
+        return f"the claimed speaker {claimed!r} is a description, not a name"
     if top.probability < AGREEMENT_MIN_SHARE:
         shares = ", ".join(f"{s.name} {s.occurrence_count}" for s in speakers)
         return f"the printings disagree about the speaker ({shares})"
