@@ -81,6 +81,36 @@ def quotetrace_handler(servicer: QuoteTraceServicer) -> grpc.GenericRpcHandler[A
     return grpc.method_handlers_generic_handler(SERVICE_NAME, handlers)
 
 
+class ServingState:
+    """Health is SERVING while nothing stops the server from answering: each problem
+    (a damaged index, no Verify worker ready) is reported on and off by name."""
+
+    def __init__(self, health_servicer: Any) -> None:
+        self._health = health_servicer
+        self.problems: set[str] = set()
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    async def report(self, problem: str, present: bool) -> None:
+        before = set(self.problems)
+        if present:
+            self.problems.add(problem)
+        else:
+            self.problems.discard(problem)
+        if self.problems != before:
+            await self.publish()
+
+    async def publish(self) -> None:
+        status = (
+            health_pb2.HealthCheckResponse.NOT_SERVING
+            if self.problems
+            else health_pb2.HealthCheckResponse.SERVING
+        )
+        if self.problems:
+            log.warning("health NOT_SERVING: %s", "; ".join(sorted(self.problems)))
+        for name in ("", SERVICE_NAME):
+            await self._health.set(name, status)
+
+
 class RunningServer:
     """A grpc.aio server on its own event-loop thread, driven from synchronous code.
 
@@ -206,15 +236,22 @@ async def _started_server(
         maximum_concurrent_rpcs=config.max_concurrent_calls + HEALTH_RESERVE,
     )
     blocking = futures.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="blocking")
-    if verify_pool is not None:
-        verify_pool.attach(loop)
     health_servicer = AioHealthServicer()
+    serving = ServingState(health_servicer)
 
-    async def not_serving() -> None:
-        for name in ("", SERVICE_NAME):
-            await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+    async def store_damaged() -> None:
+        await serving.report("the index file is damaged", True)
 
-    servicer = QuoteTraceServicer(engine, config.limits, blocking, verify_pool, not_serving)
+    if verify_pool is not None:
+
+        def on_pool(ready: bool) -> None:
+            task = loop.create_task(serving.report("no Verify worker is ready", not ready))
+            serving.tasks.add(task)  # held until done: the loop keeps only weak references
+            task.add_done_callback(serving.tasks.discard)
+
+        verify_pool.on_serving = on_pool
+        verify_pool.attach(loop)
+    servicer = QuoteTraceServicer(engine, config.limits, blocking, verify_pool, store_damaged)
     server.add_generic_rpc_handlers((quotetrace_handler(servicer),))
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
@@ -235,8 +272,7 @@ async def _started_server(
         blocking.shutdown()
         raise OSError(f"cannot listen on {address}")
     await server.start()
-    for name in ("", SERVICE_NAME):
-        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    await serving.publish()
     return RunningServer(loop, thread, server, health_servicer, blocking, port, verify_pool)
 
 

@@ -22,6 +22,7 @@ import os
 import signal
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -98,6 +99,7 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     in_flight: deque[_Call] = field(default_factory=deque)  # answered in this order
+    ready: bool = False  # has opened the index and said so
 
 
 class VerifyPool:
@@ -105,7 +107,16 @@ class VerifyPool:
 
     ``start`` launches them; ``attach`` binds the pool to the event loop that will call
     ``verify``, ``detach`` unbinds it; ``close`` stops the workers.
+
+    A worker that dies is replaced at once; a replacement that cannot start (index file
+    unreadable) is tried again after a back-off that doubles up to RETRY_MAX_SECONDS,
+    for as long as the pool runs. ``on_serving`` (set before ``attach``) is called with
+    False when no worker is ready, so health can say NOT_SERVING, and with True when
+    one is again.
     """
+
+    RETRY_FIRST_SECONDS = 1.0
+    RETRY_MAX_SECONDS = 30.0
 
     def __init__(self, db: Path, size: int, log_level: str = "INFO") -> None:
         if str(db) == ":memory:":
@@ -117,6 +128,9 @@ class VerifyPool:
         self._workers: list[_Worker] = []
         self._waiting: deque[_Call] = deque()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._failed_starts = 0  # in a row, for the back-off
+        self._serving = True
+        self.on_serving: Callable[[bool], None] | None = None
 
     def start(self, timeout: float = 120.0) -> list[int]:
         """Start the workers and wait until each has opened the index; their process ids."""
@@ -125,7 +139,11 @@ class VerifyPool:
             if not worker.conn.poll(timeout) or worker.conn.recv() != _READY:
                 self.close()
                 raise RuntimeError(f"Verify worker {worker.process.pid} did not start")
+            worker.ready = True
         return self.pids()
+
+    def ready_workers(self) -> int:
+        return sum(w.ready for w in self._workers)
 
     def pids(self) -> list[int]:
         return [w.process.pid for w in self._workers if w.process.pid is not None]
@@ -200,6 +218,7 @@ class VerifyPool:
         # The new worker says it is ready before its first answer; read that first.
         assert self._loop is not None
         self._loop.add_reader(worker.conn.fileno(), self._on_ready, worker)
+        self._report()
 
     def _on_ready(self, worker: _Worker) -> None:
         assert self._loop is not None
@@ -209,17 +228,45 @@ class VerifyPool:
         except (EOFError, OSError):
             ready = None
         if ready == _READY:
+            worker.ready = True
+            self._failed_starts = 0
             self._loop.add_reader(worker.conn.fileno(), self._on_answer, worker)
+            log.info("Verify worker %s started; %d ready", worker.process.pid, self.ready_workers())
         else:
-            # One that cannot even start (index file gone?) is not restarted in a loop.
+            # One that cannot even start (index file gone?) is tried again, later and
+            # later, not in a tight loop.
             self._retire(worker, watched=False)
             self._workers.remove(worker)
-            log.error(
-                "Verify worker %s failed to start (code %s); %d left",
-                *_exit_of(worker),
-                len(self._workers),
+            self._failed_starts += 1
+            delay = min(
+                self.RETRY_MAX_SECONDS, self.RETRY_FIRST_SECONDS * 2 ** (self._failed_starts - 1)
             )
+            log.error(
+                "Verify worker %s failed to start (code %s); %d ready; trying again in %.0fs",
+                *_exit_of(worker),
+                self.ready_workers(),
+                delay,
+            )
+            self._loop.call_later(delay, self._relaunch)
+        self._report()
         self._dispatch()
+
+    def _relaunch(self) -> None:
+        if self._loop is None:  # detached: the server is stopping
+            return
+        worker = self._launch()
+        self._workers.append(worker)
+        self._loop.add_reader(worker.conn.fileno(), self._on_ready, worker)
+
+    def _report(self) -> None:
+        """Tell on_serving when the pool starts or stops being able to answer."""
+        serving = self.ready_workers() > 0
+        if serving != self._serving:
+            self._serving = serving
+            if not serving:
+                log.error("no Verify worker is ready: health NOT_SERVING until one is")
+            if self.on_serving is not None:
+                self.on_serving(serving)
 
     def _retire(self, worker: _Worker, *, watched: bool = True) -> None:
         """Stop watching a dead worker, reap it, and fail the calls it held."""
