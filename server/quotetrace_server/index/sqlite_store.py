@@ -66,6 +66,7 @@ CREATE TABLE IF NOT EXISTS speakers(
     fixed_name TEXT  -- an operator's rename: shown whatever the forms say
 );
 CREATE INDEX IF NOT EXISTS speakers_name_key ON speakers(name_key);
+CREATE INDEX IF NOT EXISTS speakers_name ON speakers(name COLLATE NOCASE);
 CREATE TABLE IF NOT EXISTS speaker_aliases(
     speaker INTEGER NOT NULL REFERENCES speakers(id),
     alias TEXT NOT NULL,
@@ -73,6 +74,8 @@ CREATE TABLE IF NOT EXISTS speaker_aliases(
     PRIMARY KEY(speaker, alias)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS speaker_aliases_key ON speaker_aliases(alias_key);
+-- Exact written forms, any case: how an alias or an operator's name finds its speaker.
+CREATE INDEX IF NOT EXISTS speaker_aliases_alias ON speaker_aliases(alias COLLATE NOCASE);
 -- First and last token of each speaker's name key: how a bare "Novak" finds its person.
 CREATE TABLE IF NOT EXISTS speaker_name_parts(
     part TEXT NOT NULL,
@@ -786,7 +789,7 @@ class SqliteStore:
                 int(r[0])
                 for r in conn.execute(
                     "SELECT a.speaker FROM speaker_aliases a JOIN speakers s ON s.id = a.speaker"
-                    " WHERE a.alias = ? AND s.kind = ?",
+                    " WHERE a.alias = ? COLLATE NOCASE AND s.kind = ?",
                     (alias, kind.value),
                 )
             )
@@ -1223,10 +1226,15 @@ class SqliteStore:
             candidates = {
                 int(r[0])
                 for r in conn.execute(
-                    "SELECT speaker FROM speaker_aliases WHERE alias = ? OR alias_key = ?",
-                    (name, name_key(name)),
+                    "SELECT speaker FROM speaker_aliases WHERE alias = ? COLLATE NOCASE", (name,)
                 )
             }
+            candidates.update(
+                int(r[0])
+                for r in conn.execute(
+                    "SELECT speaker FROM speaker_aliases WHERE alias_key = ?", (name_key(name),)
+                )
+            )
             printed = identity.as_printed(name)
             keys = identity.lookup_keys(EntityKind.PERSON, [printed]) | identity.lookup_keys(
                 EntityKind.ORGANIZATION, [printed]
