@@ -157,3 +157,34 @@ def test_a_description_as_claimed_speaker_is_not_a_misattribution(verifier: Veri
 def test_a_name_typed_in_lower_case_is_still_a_name(verifier: Verifier) -> None:
     assert verifier.verify(VerifyQuery(FERRY, "petra holm")).verdict is Verdict.MISATTRIBUTED
     assert verifier.verify(VerifyQuery(FERRY, "dragan zelenkoi")).verdict is Verdict.VERIFIED
+
+
+def test_a_near_printing_by_the_claimed_speaker_in_another_utterance_is_doubt() -> None:
+    store = SqliteStore(":memory:")
+    said = "The night ferry to the islands stops running in October"
+    reworded = "The night ferry to the islands stops running in early October"
+    _printing(
+        store,
+        f'Ilsa Marovic said: "{said}." Then she left.',
+        said,
+        "Ilsa Marovic",
+        "Ilsa Marovic",
+        0.93,
+    )
+    _printing(
+        store,
+        f'Tomas Velland said: "{reworded}." Then he left.',
+        reworded,
+        "Tomas Velland",
+        "Tomas Velland",
+        0.93,
+    )
+    verifier = Verifier(store)
+    exact = verifier.verify(VerifyQuery(said))
+    assert exact.verdict is Verdict.VERIFIED
+    assert len(exact.variants) == 1  # the two printings are two utterances
+    result = verifier.verify(VerifyQuery(said, "Tomas Velland"))
+    assert result.verdict is Verdict.UNATTRIBUTED, result.explanation
+    assert "another printing" in result.explanation
+    # Neither printing names the claimed person: that is a misattribution.
+    assert verifier.verify(VerifyQuery(said, "Petra Holm")).verdict is Verdict.MISATTRIBUTED

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
@@ -61,6 +61,9 @@ CONFIDENT_ATTRIBUTION = 0.75
 # An attribution inferred from a pronoun or an earlier paragraph is doubted when the
 # claimed speaker is named this close before the quotation (the pronoun may be theirs).
 TEXT_BEFORE_CHARS = 500
+# Before calling a quotation misattributed, utterances matching the query within this
+# many points of the chosen one are checked for a printing by the claimed speaker.
+ALTERNATIVE_MARGIN = 10.0
 
 
 def match_score(query: str, candidate: str, at_least: float = 0.0) -> float:
@@ -209,7 +212,46 @@ class Verifier:
                 explanation=_not_found_explanation(best),
                 normalized_query=normalized,
             )
-        return self._judge(query, normalized, query_words, match, details)
+        result = self._judge(query, normalized, query_words, match, details)
+        if result.verdict is Verdict.MISATTRIBUTED and query.claimed_speaker:
+            elsewhere = self._claimed_elsewhere(normalized, query, match)
+            if elsewhere is not None:
+                # Two utterances fit the query and one of them is the claimed speaker's:
+                # the printings disagree, which is not a misattribution.
+                result = replace(
+                    result,
+                    verdict=Verdict.UNATTRIBUTED,
+                    confidence=round(result.confidence * 0.8, 4),
+                    explanation=(
+                        f"{result.explanation} But another printing of nearly these words"
+                        f" names {elsewhere}: the printings disagree, not called a"
+                        " misattribution."
+                    ),
+                )
+        return result
+
+    def _claimed_elsewhere(self, normalized: str, query: VerifyQuery, match: _Match) -> str | None:
+        """The claimed speaker's name as printed with another utterance that matches the
+        query about as well as the chosen one (None if no such printing)."""
+        claimed = query.claimed_speaker or ""
+        floor = max(FOUND_THRESHOLD, match.score - ALTERNATIVE_MARGIN)
+        seen = {match.utterance_id}
+        for hit in self._store.search(normalized, CANDIDATES, printing_filter(query)):
+            if hit.utterance_id in seen:
+                continue
+            if match_score(normalized, hit.normalized, at_least=floor) < floor:
+                continue
+            seen.add(hit.utterance_id)
+            for detail in self._filtered_details(hit.utterance_id, query):
+                speaker_id = detail.quote.speaker_id
+                if speaker_id is None:
+                    continue
+                record = self._store.get_speaker(speaker_id, with_articles=False)
+                if record is not None and identity.claim_link(
+                    claimed, (record.name, *record.aliases), record.kind
+                ):
+                    return record.name
+        return None
 
     # --- retrieval ----------------------------------------------------------------------
 
