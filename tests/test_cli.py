@@ -115,6 +115,18 @@ def test_bad_option_values_are_a_one_line_usage_error(
     assert "Traceback" not in err
 
 
+def test_speaker_flag_with_a_claims_file_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], server_flag: list[str], tmp_path: Path
+) -> None:
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text('{"quote": "That’s why we came here"}\n', encoding="utf-8")
+    code, out, err = run(capsys, *server_flag, "verify", "--file", str(claims), "--speaker", "X")
+    assert (code, out) == (2, "")
+    assert err.strip() == (
+        "quotetrace: --speaker is for one quote; with --file, each line names its speaker"
+    )
+
+
 def test_fail_on_sets_the_exit_status_for_a_single_quote(
     capsys: pytest.CaptureFixture[str], server_flag: list[str]
 ) -> None:

@@ -161,6 +161,8 @@ def run_verify(client: QuoteTraceClient, args: argparse.Namespace) -> int:
     if args.file is not None:
         if args.quote:
             raise CliError("give a quote or --file, not both")
+        if args.speaker:
+            raise CliError("--speaker is for one quote; with --file, each line names its speaker")
         return run_batch(client, args)
     if not args.quote:
         raise CliError("verify needs a quote (or --file claims.jsonl)")
