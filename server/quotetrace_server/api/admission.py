@@ -10,7 +10,6 @@ servicer (see servicer.next_or_idle), so held slots come back.
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -18,13 +17,13 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import grpc
 import grpc.aio
 
+from quotetrace_server.api.handlers import Handler, rewrap
+
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # grpc's classes are generic only in their type stubs
-    Handler: TypeAlias = grpc.RpcMethodHandler[Any, Any]
     Interceptor: TypeAlias = grpc.aio.ServerInterceptor[Any, Any]
 else:
-    Handler = grpc.RpcMethodHandler
     Interceptor = grpc.aio.ServerInterceptor
 
 HEALTH_PREFIX = "/grpc.health.v1.Health/"
@@ -65,27 +64,11 @@ class CallLimitInterceptor(Interceptor):
         )
 
     def _counted(self, method: str, handler: Handler) -> Handler:
-        kinds = (
-            ("unary_unary", grpc.unary_unary_rpc_method_handler),
-            ("unary_stream", grpc.unary_stream_rpc_method_handler),
-            ("stream_unary", grpc.stream_unary_rpc_method_handler),
-            ("stream_stream", grpc.stream_stream_rpc_method_handler),
+        return rewrap(
+            handler,
+            lambda behaviour: self._counted_coroutine(method, behaviour),
+            lambda behaviour: self._counted_generator(method, behaviour),
         )
-        for kind, make in kinds:
-            behaviour = getattr(handler, kind)
-            if behaviour is not None:
-                wrapped = (
-                    self._counted_generator(method, behaviour)
-                    if inspect.isasyncgenfunction(behaviour)
-                    else self._counted_coroutine(method, behaviour)
-                )
-                made: Handler = make(
-                    wrapped,
-                    request_deserializer=handler.request_deserializer,
-                    response_serializer=handler.response_serializer,
-                )
-                return made
-        return handler
 
     def _counted_coroutine(
         self, method: str, behaviour: Callable[[Any, Context], Awaitable[Any]]

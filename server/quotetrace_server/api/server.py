@@ -22,6 +22,7 @@ from quotetrace_server.api.admission import HEALTH_RESERVE, CallLimitInterceptor
 from quotetrace_server.api.auth import ApiKeyInterceptor, WritesClosedInterceptor
 from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.servicer import QuoteTraceServicer, UndecodableRequest
+from quotetrace_server.api.status import ErrorInterceptor
 from quotetrace_server.api.verify_pool import VerifyPool
 from quotetrace_server.config import ServerConfig, check_access, is_loopback
 
@@ -222,9 +223,17 @@ async def _started_server(
         ("grpc.max_send_message_length", limit),
         ("grpc.so_reuseport", 0),  # a second server on the same port must fail, not share
     ]
+    health_servicer = AioHealthServicer()
+    serving = ServingState(health_servicer)
+
+    async def store_damaged() -> None:
+        await serving.report("the index file is damaged", True)
+
     # The cap first: every call that reaches the service counts, refused ones included.
+    # Errors raised by the servicer become statuses in one place (api/status.py).
     interceptors: list[grpc.aio.ServerInterceptor[Any, Any]] = [
-        CallLimitInterceptor(config.max_concurrent_calls)
+        CallLimitInterceptor(config.max_concurrent_calls),
+        ErrorInterceptor(store_damaged),
     ]
     if config.api_key:
         interceptors.append(ApiKeyInterceptor(config.api_key, config.keys_required_for_reads))
@@ -236,12 +245,6 @@ async def _started_server(
         maximum_concurrent_rpcs=config.max_concurrent_calls + HEALTH_RESERVE,
     )
     blocking = futures.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="blocking")
-    health_servicer = AioHealthServicer()
-    serving = ServingState(health_servicer)
-
-    async def store_damaged() -> None:
-        await serving.report("the index file is damaged", True)
-
     if verify_pool is not None:
 
         def on_pool(ready: bool) -> None:
@@ -251,7 +254,7 @@ async def _started_server(
 
         verify_pool.on_serving = on_pool
         verify_pool.attach(loop)
-    servicer = QuoteTraceServicer(engine, config.limits, blocking, verify_pool, store_damaged)
+    servicer = QuoteTraceServicer(engine, config.limits, blocking, verify_pool)
     server.add_generic_rpc_handlers((quotetrace_handler(servicer),))
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(

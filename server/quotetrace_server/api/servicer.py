@@ -6,30 +6,31 @@ candidates), and a hand-off to a thread would cost more than it saves, since one
 process holds one interpreter lock anyway. Work that can take long (ingest: NLP;
 listing and counting rows) runs on the process's pool of blocking threads, so the loop
 keeps answering Verify meanwhile.
+
+Errors are raised as quotetrace_server.errors; api/status.ErrorInterceptor answers each
+with its status, so no method here catches errors to abort the call itself.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor
-from functools import partial, wraps
+from functools import partial
 from typing import Any, TypeVar
 
 import grpc
 import grpc.aio
 
 from quotetrace.v1 import quotetrace_pb2 as pb
-from quotetrace_server import __version__
+from quotetrace_server import __version__, errors
 from quotetrace_server.api import convert, validation
 from quotetrace_server.api.engine import Engine
-from quotetrace_server.api.validation import RequestError, invalid
+from quotetrace_server.api.validation import invalid
 from quotetrace_server.api.verify_pool import VerifyPool
 from quotetrace_server.config import Limits
-from quotetrace_server.index.integrity import is_damage
 from quotetrace_server.index.model import SpeakerLookup
-from quotetrace_server.nlp.pipeline import NlpUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,6 @@ STREAM_WINDOW = 16
 
 # A claim of a VerifyStream being worked on: (claim_id, its number, its answer).
 _Claim = tuple[str, int, "asyncio.Task[pb.VerifyResponse]"]
-Response = TypeVar("Response")
 Result = TypeVar("Result")
 Context = grpc.aio.ServicerContext[Any, Any]
 
@@ -63,8 +63,7 @@ async def next_or_idle(requests: AsyncIterator[Any], idle_seconds: float) -> Any
     except StopAsyncIteration:
         return None
     except TimeoutError:
-        raise RequestError(
-            grpc.StatusCode.DEADLINE_EXCEEDED,
+        raise errors.DeadlineExceeded(
             f"no message on the stream for {idle_seconds:g}s: closed as idle "
             "(the server's --stream-idle-timeout)",
         ) from None
@@ -73,35 +72,10 @@ async def next_or_idle(requests: AsyncIterator[Any], idle_seconds: float) -> Any
 def check_deadline(context: Context) -> None:
     """Stop work for a call that has been cancelled or has run out of time."""
     if context.cancelled():
-        raise RequestError(grpc.StatusCode.CANCELLED, "call cancelled; work stopped")
+        raise errors.Cancelled("call cancelled; work stopped")
     remaining = context.time_remaining()
     if remaining is not None and remaining <= 0:
-        raise RequestError(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded; work stopped")
-
-
-DAMAGED = "the index file is damaged; the server has stopped serving (see its log)"
-
-
-def damage_error() -> RequestError:
-    return RequestError(grpc.StatusCode.DATA_LOSS, DAMAGED)
-
-
-def handles_errors(
-    method: Callable[..., Awaitable[Response]],
-) -> Callable[..., Awaitable[Response]]:
-    """Turn RequestError into the matching status; log anything else once, as INTERNAL."""
-
-    @wraps(method)
-    async def wrapper(self: Any, request: Any, context: Context) -> Response:
-        try:
-            return await method(self, request, context)
-        except grpc.aio.AbortError:  # raised by context.abort(): pass it on
-            raise
-        except Exception as error:
-            await self.abort_for(error, context, method.__name__)
-        raise AssertionError("unreachable: context.abort raises")
-
-    return wrapper
+        raise errors.DeadlineExceeded("deadline exceeded; work stopped")
 
 
 class QuoteTraceServicer:
@@ -111,38 +85,11 @@ class QuoteTraceServicer:
         limits: Limits,
         blocking: Executor,
         verify_pool: VerifyPool | None = None,
-        on_damage: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        """`on_damage` is awaited when the store reports its file damaged (health turns
-        NOT_SERVING)."""
         self.engine = engine
         self.limits = limits
         self._blocking = blocking
         self._verify_pool = verify_pool
-        self._on_damage = on_damage
-        self.damaged = False
-
-    async def abort_for(self, error: Exception, context: Context, method: str) -> None:
-        """Abort the call with the status that matches `error` (always raises)."""
-        if is_damage(error):
-            log.error("%s: the index file is damaged", method, exc_info=error)
-            error = damage_error()
-        if isinstance(error, RequestError):
-            if error.code == grpc.StatusCode.DATA_LOSS:
-                await self._store_damaged()
-            await context.abort(error.code, error.message)
-        if isinstance(error, NlpUnavailableError):  # the server can read but cannot ingest
-            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(error))
-        log.error("%s failed", method, exc_info=error)
-        await context.abort(grpc.StatusCode.INTERNAL, f"{method} failed; see server log")
-
-    async def _store_damaged(self) -> None:
-        if self.damaged:
-            return
-        self.damaged = True
-        log.error("health set to NOT_SERVING: the index file is damaged")
-        if self._on_damage is not None:
-            await self._on_damage()
 
     async def _off_loop(self, work: Callable[..., Result], *args: Any) -> Result:
         return await asyncio.get_running_loop().run_in_executor(
@@ -160,7 +107,6 @@ class QuoteTraceServicer:
         check_deadline(context)
         return response
 
-    @handles_errors
     async def Verify(self, request: Any, context: Context) -> pb.VerifyResponse:
         return await self._verify_one(request, context)
 
@@ -175,8 +121,7 @@ class QuoteTraceServicer:
         try:
             while (claim := await claims.get()) is not None:
                 if isinstance(claim, Exception):
-                    await self.abort_for(claim, context, "VerifyStream")
-                    break
+                    raise claim
                 yield await self._stream_answer(*claim, context)
         finally:  # the call ended early (aborted, cancelled): drop the claims still open
             reader.cancel()
@@ -225,17 +170,10 @@ class QuoteTraceServicer:
     ) -> pb.VerifyStreamResponse:
         try:
             response = await answer
-        except RequestError as error:
-            if error.code == grpc.StatusCode.DATA_LOSS:
-                await self._store_damaged()
-            await context.abort(error.code, f"claim {claim_id or number}: {error.message}")
-        except grpc.aio.AbortError:  # raised by context.abort(): pass it on
-            raise
-        except Exception as error:
-            await self.abort_for(error, context, "VerifyStream")
+        except errors.QuoteTraceError as error:
+            raise error.prefixed(f"claim {claim_id or number}: ") from None
         return pb.VerifyStreamResponse(response=response, claim_id=claim_id)
 
-    @handles_errors
     async def IngestArticles(
         self, requests: AsyncIterator[Any], context: Context
     ) -> pb.IngestArticlesResponse:
@@ -247,15 +185,14 @@ class QuoteTraceServicer:
             check_deadline(context)
             try:
                 validation.check_article(item.article, self.limits)
-            except RequestError as error:
-                raise invalid(f"article {number}: {error.message}") from None
+            except errors.InvalidArgument as error:
+                raise error.prefixed(f"article {number}: ") from None
             article = convert.article_from_proto(item.article)
             # A cancelled call stops here; the article being ingested completes (one
             # transaction) on its thread, and no further one starts.
             tally.count(await self._off_loop(self.engine.ingest, article))
         return convert.ingest_response(tally, self.engine.processors())
 
-    @handles_errors
     async def ListQuotes(self, request: Any, context: Context) -> pb.ListQuotesResponse:
         return await self._off_loop(self._list_quotes, request)
 
@@ -268,7 +205,7 @@ class QuoteTraceServicer:
         if request.article_id:
             article_id = validation.article_id(request.article_id)
             if not self.engine.has_article(article_id):
-                raise RequestError(grpc.StatusCode.NOT_FOUND, f"no article {article_id}")
+                raise errors.NotFound(f"no article {article_id}")
         else:
             speaker_id = self._speaker(request.speaker).record.speaker_id
         quotes, total = self.engine.list_quotes(
@@ -284,7 +221,6 @@ class QuoteTraceServicer:
             nlp_processors=list(self.engine.processors()),
         )
 
-    @handles_errors
     async def GetSpeaker(self, request: Any, context: Context) -> pb.GetSpeakerResponse:
         reject_undecodable(request)
         return convert.speaker_lookup(await self._off_loop(self._speaker, request.name))
@@ -293,10 +229,9 @@ class QuoteTraceServicer:
         validation.checked_text("speaker name", name, self.limits.max_speaker_chars)
         lookup = self.engine.speaker_lookup(name.strip())
         if lookup is None:
-            raise RequestError(grpc.StatusCode.NOT_FOUND, f"no speaker named {name.strip()!r}")
+            raise errors.NotFound(f"no speaker named {name.strip()!r}")
         return lookup
 
-    @handles_errors
     async def GetStats(self, request: Any, context: Context) -> pb.GetStatsResponse:
         reject_undecodable(request)
         return convert.stats_response(await self._off_loop(self.engine.stats), __version__)

@@ -1,4 +1,4 @@
-"""Request checks: each returns clean values or raises RequestError with the gRPC status to send.
+"""Request checks: each returns clean values or raises errors.InvalidArgument.
 
 Messages name the field, the problem and the limit, so a caller can fix the request.
 Text in any script, emoji included, is valid; control characters (other than tab
@@ -14,10 +14,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import grpc
-
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server.config import Limits
+from quotetrace_server.errors import InvalidArgument
 from quotetrace_server.ingest.metadata import normalized_date
 from quotetrace_server.verify.model import VerifyQuery
 
@@ -27,15 +26,8 @@ MAX_PAGE_TOKEN_DIGITS = 15  # far beyond any corpus; far below 2**63
 _PAGE_TOKEN = re.compile(rf"o:(0|[1-9][0-9]{{0,{MAX_PAGE_TOKEN_DIGITS - 1}}})")
 
 
-class RequestError(Exception):
-    def __init__(self, code: grpc.StatusCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-def invalid(message: str) -> RequestError:
-    return RequestError(grpc.StatusCode.INVALID_ARGUMENT, message)
+def invalid(message: str) -> InvalidArgument:
+    return InvalidArgument(message)
 
 
 def first_bad_character(

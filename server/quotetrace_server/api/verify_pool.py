@@ -28,23 +28,22 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-import grpc
-
 from quotetrace.v1 import quotetrace_pb2 as pb
+from quotetrace_server import errors
 from quotetrace_server.api import convert
 from quotetrace_server.api.engine import Engine
-from quotetrace_server.api.validation import RequestError
 from quotetrace_server.config import LOG_FORMAT
 from quotetrace_server.index.integrity import is_damage
 from quotetrace_server.verify.model import VerifyQuery
 
 log = logging.getLogger(__name__)
 
-# A worker's answer: ("", serialised VerifyResponse) or (status code name, message).
+# A worker's answer: ("", serialised VerifyResponse) or (error kind, message).
 Outcome = tuple[str, bytes | str]
 # Calls handed to one worker ahead of its answers: one running, one ready to start.
 _IN_FLIGHT_PER_WORKER = 2
 _READY = "ready"
+_BUG = "INTERNAL"  # an unexpected exception in a worker: not an error of the contract
 
 
 def _worker_main(conn: Connection, db: str, log_level: str) -> None:
@@ -69,17 +68,17 @@ def _worker_main(conn: Connection, db: str, log_level: str) -> None:
 def _answer(engine: Engine, query: VerifyQuery, deadline: float | None) -> Outcome:
     # time.monotonic() is one system-wide clock on Linux, so deadlines cross processes.
     if deadline is not None and time.monotonic() >= deadline:
-        return grpc.StatusCode.DEADLINE_EXCEEDED.name, "deadline exceeded while queued"
+        return errors.DeadlineExceeded.kind, "deadline exceeded while queued"
     try:
         result = engine.verify(query)
-    except RequestError as error:
-        return error.code.name, error.message
+    except errors.QuoteTraceError as error:
+        return error.kind, error.message
     except Exception as error:
         if is_damage(error):
             log.exception("Verify worker %d: the index file is damaged", os.getpid())
-            return grpc.StatusCode.DATA_LOSS.name, "the index file is damaged; see server log"
+            return errors.IndexDamaged.kind, "the index file is damaged; see server log"
         log.exception("Verify failed in worker %d", os.getpid())
-        return grpc.StatusCode.INTERNAL.name, "Verify failed; see server log"
+        return _BUG, "Verify failed in a worker; see its log"
     return "", convert.verify_response(result).SerializeToString()
 
 
@@ -174,7 +173,10 @@ class VerifyPool:
         self._dispatch()
         code, payload = await call.answer
         if code:
-            raise RequestError(grpc.StatusCode[code], str(payload))
+            error = errors.BY_KIND.get(code)
+            if error is None:  # a bug, logged by the worker
+                raise RuntimeError(str(payload))
+            raise error(str(payload))
         assert isinstance(payload, bytes)
         return pb.VerifyResponse.FromString(payload)
 
@@ -281,7 +283,7 @@ class VerifyPool:
     def _fail(calls: deque[_Call], message: str) -> None:
         for call in calls:
             if not call.answer.done():
-                call.answer.set_result((grpc.StatusCode.UNAVAILABLE.name, message))
+                call.answer.set_result((errors.Unavailable.kind, message))
 
     def detach(self) -> None:
         """Stop watching the pipes (call on the attached loop's thread, before ``close``)."""
