@@ -279,8 +279,8 @@ def test_a_server_that_breaks_the_pairing_stops_the_batch_instead_of_mixing_clai
     assert err.splitlines()[-1].endswith(
         "3 line(s): "
         + (
-            "0 claim(s) verified, 3 skipped (3 not verified (batch stopped))"
+            "0 claim(s) verified, 3 skipped (3 batch stopped)"
             if how == "swapped"
-            else "1 claim(s) verified (1 VERIFIED), 2 skipped (2 not verified (batch stopped))"
+            else "1 claim(s) verified (1 VERIFIED), 2 skipped (2 batch stopped)"
         )
     )

@@ -243,7 +243,7 @@ def run_batch(client: QuoteTraceClient, args: argparse.Namespace) -> int:
                 sys.stdout.flush()
     except BatchStopped as error:
         stopped = error
-        summary.skipped["not verified (batch stopped)"] += len(error.unanswered)
+        summary.skipped["batch stopped"] += len(error.unanswered)
         lines = ", ".join(str(c.line) for c in error.unanswered[:10])
         more = ", ..." if len(error.unanswered) > 10 else ""
         print(
