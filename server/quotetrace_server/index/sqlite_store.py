@@ -102,7 +102,8 @@ CREATE TABLE IF NOT EXISTS speaker_links(
     evidence TEXT NOT NULL,
     source TEXT NOT NULL,
     PRIMARY KEY(speaker, name, source)
-) WITHOUT ROWID;
+);  -- a rowid table: SQLite 3.40's integrity_check misreads NOT NULL columns outside the
+    -- key of WITHOUT ROWID tables as NULL
 -- Operator corrections, replayed on every rebuild: merge, split, rename (by written names).
 CREATE TABLE IF NOT EXISTS speaker_edits(
     id INTEGER PRIMARY KEY,
