@@ -79,6 +79,7 @@ def test_json_lines_have_the_documented_fields(seed_results: dict[str, ArticleQu
             "speaker_mention",
             "cue",
             "sieve",
+            "resolution",
             "confidence",
         }
     json.dumps(rows)

@@ -99,9 +99,27 @@ def test_organisation_speaks(attributor: Attributor) -> None:
     )
 
 
-def test_lower_case_organisation_speaks(attributor: Attributor) -> None:
+def test_bare_organisation_noun_is_no_speaker_unless_the_article_names_one(
+    attributor: Attributor,
+) -> None:
     q = quote(attributor, "“Two drones were shot down,” the army said.", "Two drones")
-    assert (q.speaker, q.speaker_kind) == ("army", EntityKind.ORGANIZATION)
+    assert (q.speaker, q.speaker_mention) == (None, "the army")
+    text = (
+        "The Northland Army confirmed the strike on Monday.\n\n"
+        "“Two drones were shot down,” the army said."
+    )
+    q = quote(attributor, text, "Two drones")
+    assert (q.speaker, q.speaker_kind, q.resolution) == (
+        "Northland Army",
+        EntityKind.ORGANIZATION,
+        "nominal_org",
+    )
+
+
+def test_qualified_organisation_noun_still_speaks(attributor: Attributor) -> None:
+    text = "“Two drones were shot down,” the Northland military said."
+    q = quote(attributor, text, "Two drones")
+    assert (q.speaker, q.speaker_kind) == ("Northland military", EntityKind.ORGANIZATION)
 
 
 def test_unnamed_official_leaves_speaker_empty(attributor: Attributor) -> None:

@@ -6,15 +6,23 @@ Pipeline: stanza parse -> quotation marks -> names -> narrative frames -> speech
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from quotetrace_server.attribution.events import SpeechEvent, find_events
 from quotetrace_server.attribution.frames import Layout, build_layout
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
-from quotetrace_server.attribution.sieves import Decision, QuoteSituation, decide
-from quotetrace_server.attribution.speakers import NounPhrases
+from quotetrace_server.attribution.resolve import ArticleFacts
+from quotetrace_server.attribution.sieves import (
+    CONFIDENCE,
+    Decision,
+    QuoteSituation,
+    decide,
+)
+from quotetrace_server.attribution.speakers import NounPhrases, Speaker
 from quotetrace_server.entities.finder import ArticleNames, find_entities
+from quotetrace_server.entities.lexicon import is_speaker_name
 from quotetrace_server.nlp.model import ParsedText
 from quotetrace_server.nlp.pipeline import NlpPipeline
 from quotetrace_server.quotes.finder import find_quotes
@@ -45,6 +53,7 @@ class ArticleAnalysis:
     quotes: list[QuoteSpan]
     layout: Layout
     phrases: NounPhrases
+    facts: ArticleFacts
     events: list[list[SpeechEvent]]  # per frame
 
 
@@ -54,21 +63,101 @@ def analyse(parsed: ParsedText) -> ArticleAnalysis:
     quotes = [q for q in find_quotes(text) if q.depth == 0]
     layout = build_layout(text, names.words, quotes)
     phrases = NounPhrases(text, names)
-    events = find_events(parsed, layout, phrases)
-    return ArticleAnalysis(parsed, names, quotes, layout, phrases, events)
+    facts = ArticleFacts.of(names, text, quotes)
+    events = find_events(parsed, layout, phrases, facts)
+    return ArticleAnalysis(parsed, names, quotes, layout, phrases, facts, events)
 
 
 def attribute_parsed(parsed: ParsedText) -> ArticleQuotes:
-    """Attributed quotations of an already parsed text."""
+    """Attributed quotations of an already parsed text: the sieves in text order, then the
+    echo pass (a quotation no sieve attributed, such as a headline's, that repeats words the
+    article attributes elsewhere), then the name check."""
     analysis = analyse(parsed)
     text = parsed.text
     decided: list[tuple[int, Decision]] = []
     for index in range(len(analysis.quotes)):
         situation = QuoteSituation.of(analysis, index, decided)
         decided.append((index, decide(situation)))
+    decided = _with_echoes(text, analysis, decided)
+    decided = [(i, _named_speaker_only(d)) for i, d in decided]
     return ArticleQuotes(
         quotes=tuple(_attributed(text, analysis, i, d) for i, d in decided),
         processors=parsed.processors,
+    )
+
+
+ECHO_MIN_WORDS = 2
+
+
+def _with_echoes(
+    text: str, analysis: ArticleAnalysis, decided: list[tuple[int, Decision]]
+) -> list[tuple[int, Decision]]:
+    """A quotation left without a speaker whose words (at least two) stand inside another
+    quotation of the article that has one, or contain it, gets that speaker: headlines and
+    captions repeat the body's quotations."""
+    keys = {i: _word_key(text, analysis.quotes[i]) for i, _ in decided}
+    result: list[tuple[int, Decision]] = []
+    for index, decision in decided:
+        weak = decision.speaker is None or decision.confidence < CONFIDENCE["echo"]
+        if not weak or decision.kind.value == "term":
+            result.append((index, decision))
+            continue
+        source = _echoed(index, keys, decided)
+        if source is None or source.speaker == decision.speaker:
+            result.append((index, decision))
+            continue
+        echoed = Decision(
+            decision.kind,
+            source.speaker,
+            "echo",
+            CONFIDENCE["echo"],
+            source.mention,
+            source.cue,
+            "echo",
+        )
+        result.append((index, echoed))
+    return result
+
+
+def _echoed(
+    index: int, keys: dict[int, str], decided: list[tuple[int, Decision]]
+) -> Decision | None:
+    mine = keys[index]
+    if len(mine.split()) < ECHO_MIN_WORDS:
+        return None
+    speakers: dict[str, Decision] = {}
+    for other, decision in decided:
+        if other == index or decision.speaker is None:
+            continue
+        theirs = keys[other]
+        if len(theirs.split()) >= ECHO_MIN_WORDS and (
+            f" {mine} " in f" {theirs} " or f" {theirs} " in f" {mine} "
+        ):
+            speakers.setdefault(decision.speaker.name, decision)
+    return next(iter(speakers.values())) if len(speakers) == 1 else None
+
+
+def _word_key(text: str, quote: QuoteSpan) -> str:
+    words = re.findall(r"\w+", text[quote.start : quote.end].lower().replace("’", "'"))
+    return " ".join(words)
+
+
+def _named_speaker_only(decision: Decision) -> Decision:
+    """The last gate: a speaker must be named like a person or an organisation, never a
+    pronoun, a demonym, a bare title or a common noun. Otherwise the speaker is unknown."""
+    speaker: Speaker | None = decision.speaker
+    if speaker is None or is_speaker_name(speaker.name):
+        return decision
+    return Decision(
+        decision.kind,
+        None,
+        decision.sieve,
+        CONFIDENCE["none"],
+        decision.mention,
+        decision.cue,
+        "rejected_not_a_name",
+        decision.mention_start,
+        decision.cue_start,
     )
 
 
@@ -91,6 +180,9 @@ def _attributed(
         sieve=decision.sieve,
         confidence=round(decision.confidence, 3),
         context=text[frame.start : frame.end].strip(),
+        resolution=decision.resolution,
+        mention_start=decision.mention_start,
+        cue_start=decision.cue_start,
     )
 
 
@@ -106,6 +198,7 @@ def quotes_as_json_lines(aq: ArticleQuotes) -> list[dict[str, Any]]:
             "speaker_mention": q.speaker_mention,
             "cue": q.cue,
             "sieve": q.sieve,
+            "resolution": q.resolution,
             "confidence": q.confidence,
         }
         for q in aq.quotes

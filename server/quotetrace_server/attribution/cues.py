@@ -16,7 +16,8 @@ SPEECH_VERBS = word_set(
     believe emphasise emphasize underline agree caution charge demand estimate forecast hint
     maintain reiterate repeat shout whisper dub label brand question counter conclude
     proclaim exclaim lament allege blast slam criticise criticize praise assure tout recount
-    testify speak read continue describe concur retort snap muse
+    testify speak read continue describe concur retort snap muse condemn denounce decry
+    lambast rebuke scold hail dismiss
     """
 )
 
@@ -57,6 +58,7 @@ NOUN_LIKE_VERBS = word_set(
 )
 
 ACCORDING_TO = ("according", "to")
+IN_THE_WORDS_OF = ("in", "the", "words", "of")
 
 
 @lru_cache(maxsize=4096)

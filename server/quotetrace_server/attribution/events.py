@@ -9,8 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quotetrace_server.attribution.cues import ACCORDING_TO, is_speech_noun, speech_verb_base
+from quotetrace_server.attribution.cues import (
+    ACCORDING_TO,
+    IN_THE_WORDS_OF,
+    is_speech_noun,
+    speech_verb_base,
+)
 from quotetrace_server.attribution.frames import Frame, Layout
+from quotetrace_server.attribution.resolve import (
+    ArticleFacts,
+    Resolution,
+    resolve_nominal,
+    resolve_pronoun,
+)
 from quotetrace_server.attribution.speakers import (
     NounPhrases,
     RefKind,
@@ -23,10 +34,6 @@ from quotetrace_server.entities.lexicon import PERSON_PRONOUNS, TITLES
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.nlp.model import ParsedText
 
-# How far back a pronoun looks for its antecedent.
-PRONOUN_FRAMES_BACK = 6
-PRONOUN_PARAGRAPHS_BACK = 2
-
 
 @dataclass
 class SpeechEvent:
@@ -38,6 +45,7 @@ class SpeechEvent:
     ref: SpeakerRef | None
     speaker: Speaker | None = None  # resolved (pronouns resolved against earlier events)
     is_noun: bool = False
+    resolution: str | None = None  # the stage-2 rule that resolved `ref` (resolve.py)
 
 
 SUBJECT_RULES = (
@@ -51,15 +59,17 @@ SUBJECT_RULES = (
 
 
 def find_events(
-    parsed: ParsedText, layout: Layout, phrases: NounPhrases
+    parsed: ParsedText, layout: Layout, phrases: NounPhrases, facts: ArticleFacts
 ) -> list[list[SpeechEvent]]:
     all_events: list[list[SpeechEvent]] = []
     dependencies = _DependencyIndex(parsed, phrases) if "depparse" in parsed.processors else None
     for frame_index, frame in enumerate(layout.frames):
         events = _events_in_frame(frame_index, frame, phrases, dependencies)
-        for event in events:
-            event.speaker = _resolve(event, all_events, layout, phrases, frame_index)
         all_events.append(events)
+        for event in events:
+            resolved = _resolve(event, all_events, layout, phrases, frame_index, facts)
+            if resolved is not None:
+                event.speaker, event.resolution = resolved.speaker, resolved.rule
     return all_events
 
 
@@ -82,6 +92,11 @@ def _events_in_frame(
                     frame_index, position, "according to", "according to", "according_to", ref
                 )
             )
+            continue
+        if _is_in_the_words_of(frame, position, phrases):
+            ref = phrases.phrase_after(frame, position + 4)
+            cue = "in the words of"
+            events.append(SpeechEvent(frame_index, position, cue, cue, "according_to", ref))
             continue
         base = speech_verb_base(word.text, word.lemma, word.upos)
         if base is not None:
@@ -111,6 +126,15 @@ def _is_according_to(frame: Frame, position: int, phrases: NounPhrases) -> bool:
     return (first, second) == ACCORDING_TO
 
 
+def _is_in_the_words_of(frame: Frame, position: int, phrases: NounPhrases) -> bool:
+    if position + 4 >= len(frame.items):
+        return False
+    items = frame.items[position : position + 4]
+    if any(item.is_quote for item in items):
+        return False
+    return tuple(phrases.words[i.word].lower for i in items) == IN_THE_WORDS_OF
+
+
 def _verb_subject(
     frame: Frame,
     position: int,
@@ -121,6 +145,16 @@ def _verb_subject(
         ref = dependencies.subject_of(frame, position)
         if ref is not None:
             return "depparse_subject", ref
+    word = phrases.words[frame.items[position].word]
+    before = frame.items[position - 1] if position > 0 else None
+    if (
+        word.lower.endswith("ing")
+        and before is not None
+        and not before.is_quote
+        and phrases.words[before.word].text == ","
+    ):
+        # "X has revealed he will go, saying he is “…”": the main clause's subject speaks.
+        return "participle_subject", phrases.clause_subject(frame, position - 1, nearest=False)
     ref = phrases.subject_before(frame, position)
     if ref is not None and ref.kind == RefKind.CLAUSE_SUBJECT:
         return "clause_subject", phrases.clause_subject(frame, position)
@@ -141,15 +175,35 @@ def _resolve(
     layout: Layout,
     phrases: NounPhrases,
     frame_index: int,
-) -> Speaker | None:
-    ref = event.ref
+    facts: ArticleFacts,
+) -> Resolution | None:
+    """Stage 2 for the event's mention (see resolve.py)."""
+    return resolve_ref(event.ref, earlier, layout, phrases, frame_index, facts)
+
+
+def resolve_ref(
+    ref: SpeakerRef | None,
+    earlier: list[list[SpeechEvent]],
+    layout: Layout,
+    phrases: NounPhrases,
+    frame_index: int,
+    facts: ArticleFacts,
+) -> Resolution | None:
     if ref is None:
         return None
     if ref.kind == RefKind.PRONOUN:
-        return resolve_pronoun(ref, earlier, layout, phrases, frame_index)
+        return resolve_pronoun(ref, frame_index, earlier, layout, phrases, facts)
+    if ref.kind == RefKind.NOMINAL:
+        return resolve_nominal(ref, frame_index, earlier, layout, phrases, facts)
+    if ref.kind == RefKind.NOMINAL_ORG and ref.name and len(ref.name.split()) == 1:
+        # "the agency said": a bare organisation noun is a name only when the article has
+        # that organisation; otherwise nobody is named.
+        return resolve_nominal(ref, frame_index, earlier, layout, phrases, facts)
     if ref.kind == RefKind.UNNAMED:
-        return resolve_description(ref, phrases)
-    return speaker_from_ref(phrases.names, ref)
+        speaker = resolve_description(ref, phrases)
+        return Resolution(speaker, "nominal_role") if speaker else None
+    speaker = speaker_from_ref(phrases.names, ref)
+    return Resolution(speaker, "name") if speaker else None
 
 
 def resolve_description(ref: SpeakerRef, phrases: NounPhrases) -> Speaker | None:
@@ -169,40 +223,6 @@ def resolve_description(ref: SpeakerRef, phrases: NounPhrases) -> Speaker | None
             if speaker.kind == EntityKind.PERSON:
                 return speaker
     return None
-
-
-def resolve_pronoun(
-    ref: SpeakerRef,
-    earlier: list[list[SpeechEvent]],
-    layout: Layout,
-    phrases: NounPhrases,
-    frame_index: int,
-) -> Speaker | None:
-    """he/she -> the latest compatible speaker of a recent sentence, else that sentence's
-    subject if it is a person (the person the paragraph is about)."""
-    paragraph = layout.frames[frame_index].paragraph
-    lowest = frame_index - PRONOUN_FRAMES_BACK
-    for previous in range(frame_index - 1, max(lowest, 0) - 1, -1):
-        frame = layout.frames[previous]
-        if paragraph - frame.paragraph > PRONOUN_PARAGRAPHS_BACK:
-            break
-        for event in reversed(earlier[previous]):
-            speaker = event.speaker
-            if speaker is not None and _compatible(speaker, ref, phrases):
-                return speaker
-        subject = phrases.clause_subject(frame, len(frame.items), nearest=False)
-        if subject is not None and subject.kind == RefKind.NAMED:
-            speaker = speaker_from_entity(phrases.names, subject.entity)
-            if _compatible(speaker, ref, phrases):
-                return speaker
-    return None
-
-
-def _compatible(speaker: Speaker, pronoun: SpeakerRef, phrases: NounPhrases) -> bool:
-    if speaker.kind != EntityKind.PERSON:
-        return False
-    known = phrases.names.genders.get(speaker.entity)
-    return known is None or pronoun.gender is None or known == pronoun.gender
 
 
 class _DependencyIndex:

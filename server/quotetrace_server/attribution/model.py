@@ -26,9 +26,12 @@ class AttributedQuote:
     speaker_aliases: tuple[str, ...]  # surface forms of the speaker in this article
     speaker_mention: str | None  # the words that named the speaker for this quote
     cue: str | None  # speech verb or phrase ("said", "according to")
-    sieve: str | None  # name of the sieve that decided the speaker
+    sieve: str | None  # stage 1: the sieve that found the mention (or decided "term")
     confidence: float  # of the attribution, in [0, 1]
     context: str  # the sentence(s) containing the quotation
+    resolution: str | None = None  # stage 2: the rule that resolved the mention (resolve.py)
+    mention_start: int | None = None  # offset of speaker_mention in the article
+    cue_start: int | None = None  # offset of cue in the article
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from quotetrace_server.attribution.events import SpeechEvent, resolve_pronoun
+from quotetrace_server.attribution.cues import speech_verb_base
+from quotetrace_server.attribution.events import SpeechEvent, resolve_ref
 from quotetrace_server.attribution.frames import Frame
 from quotetrace_server.attribution.model import QuoteKind
-from quotetrace_server.attribution.speakers import (
-    NounPhrases,
-    RefKind,
-    Speaker,
-    speaker_from_ref,
+from quotetrace_server.attribution.speakers import NounPhrases, RefKind, Speaker, SpeakerRef
+from quotetrace_server.entities.lexicon import (
+    COPULAS,
+    DETERMINERS,
+    FUNCTION_WORDS,
+    NAMING_VERBS,
+    PREPOSITIONS,
 )
+from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.quotes.model import QuoteSpan
 
 if TYPE_CHECKING:
@@ -29,6 +33,7 @@ if TYPE_CHECKING:
 CONFIDENCE: dict[str, float] = {
     "heading_term": 0.8,
     "marked_term": 0.75,
+    "scare_term": 0.7,
     "depparse_subject": 0.95,
     "cue_subject": 0.93,
     "cue_trailing": 0.93,
@@ -40,6 +45,8 @@ CONFIDENCE: dict[str, float] = {
     "clause_subject": 0.8,
     "participle_subject": 0.75,
     "colon_introduction": 0.8,
+    "sentence_cue": 0.7,
+    "echo": 0.7,
     "unnamed_speaker": 0.8,
     "group_term": 0.6,
     "group_speaker": 0.5,
@@ -56,16 +63,29 @@ TERM_MAX_WORDS = 2
 HEADING_MAX_WORDS = 3
 TERM_MARKERS = frozenset({"so-called", "titled", "entitled", "nicknamed", "codenamed"})
 TERM_PHRASES = frozenset({("the", "term"), ("the", "word"), ("the", "phrase"), ("known", "as")})
+# Quoted words of any length after these are a title (of a video, a book), not speech.
+TITLE_MARKERS = frozenset({"titled", "entitled"})
+# Cues that attribute every quotation of their sentence, wherever they stand.
+SENTENCE_CUES = frozenset({"according to", "in the words of"})
+# A quotation of its speaker's own words in the same paragraph, after a photo caption
+# that sits between two paragraphs of a multi-paragraph quotation.
+CONTINUATION_PARAGRAPH_GAP = 2
 
 
 @dataclass(frozen=True)
 class Decision:
+    """Stage 1's finding (which sieve found the mention and cue) and stage 2's (which rule
+    resolved the mention to `speaker`)."""
+
     kind: QuoteKind
     speaker: Speaker | None
     sieve: str
     confidence: float
     mention: str | None = None
     cue: str | None = None
+    resolution: str | None = None  # resolve.py rule; None when nothing was resolved
+    mention_start: int | None = None  # character offset of `mention`
+    cue_start: int | None = None  # character offset of `cue`
 
 
 @dataclass
@@ -113,6 +133,14 @@ class QuoteSituation:
     def word_count(self) -> int:
         return len(re.findall(r"\w+(?:[’'\-]\w+)*", self.text))
 
+    def right_words(self) -> list[str]:
+        words = self.phrases.words
+        return [
+            words[item.word].text
+            for item in self.frame.items[self.position + 1 :]
+            if not item.is_quote
+        ]
+
     def left_words(self) -> list[str]:
         words = self.phrases.words
         return [
@@ -135,15 +163,26 @@ class QuoteSituation:
         return QuoteKind.PARTIAL
 
     def previous_decided(self) -> tuple[int, Decision] | None:
-        """The latest earlier non-term quotation in this or the previous paragraph."""
+        """The latest earlier non-term quotation in this or the previous paragraph; two
+        paragraphs back when it was left open (a multi-paragraph quotation with a photo
+        caption between its paragraphs)."""
         for index, decision in reversed(self.earlier):
             if decision.kind == QuoteKind.TERM:
                 continue
             paragraph = self.analysis.layout.paragraph_of_quote[index]
-            if self.paragraph - paragraph <= 1:
+            gap = self.paragraph - paragraph
+            if gap <= 1:
+                return index, decision
+            left_open = not self.analysis.quotes[index].closed
+            if gap <= CONTINUATION_PARAGRAPH_GAP and left_open and self.quote_opens_paragraph:
                 return index, decision
             return None
         return None
+
+    @property
+    def quote_opens_paragraph(self) -> bool:
+        start, _ = self.analysis.layout.paragraphs[self.paragraph]
+        return not self.analysis.parsed.text[start : self.quote.start - 1].strip()
 
     def attributing_event(self) -> tuple[SpeechEvent, str] | None:
         """The speech event that introduces this quotation, and where it sits.
@@ -160,11 +199,22 @@ class QuoteSituation:
             return before[-1], "before"
         if after:
             return after[0], "after"
+        # "… “A” and “B”, according to the agency": a sentence adverbial covers every
+        # quotation of its sentence.
+        adverbial = [e for e in events if e.base in SENTENCE_CUES]
+        if adverbial:
+            return adverbial[-1], "sentence"
         return None
 
     def _before_next_quote(self, event: SpeechEvent) -> bool:
         between = self.frame.items[self.position + 1 : event.position]
         return not any(item.is_quote for item in between)
+
+    @property
+    def person_speaks_in_frame(self) -> bool:
+        return any(
+            e.speaker is not None and e.speaker.kind == EntityKind.PERSON for e in self.events
+        )
 
     @property
     def frame_has_cue(self) -> bool:
@@ -187,11 +237,50 @@ def heading_term(s: QuoteSituation) -> Decision | None:
 def marked_term(s: QuoteSituation) -> Decision | None:
     """Words flagged as a label by the writer: the so-called “peace dividend”."""
     left = [w.lower() for w in s.left_words()]
+    if left and left[-1] in TITLE_MARKERS:
+        return _term(s, "marked_term")
     if not left or s.word_count > HEADING_MAX_WORDS:
         return None
     if left[-1] in TERM_MARKERS or (len(left) >= 2 and tuple(left[-2:]) in TERM_PHRASES):
         return _term(s, "marked_term")
     return None
+
+
+def scare_term(s: QuoteSituation) -> Decision | None:
+    """One or two quoted words used as a label inside the writer's noun phrase, not as
+    anyone's words: a “hit” off a database, an online “road map” for employers, toward
+    “accelerated computing”, what she calls “tokens”, a quoted 'said', an acronym “ABC” as
+    a subject. Not after "as a" (condemned him as a 'thief' quotes the speaker), nor when
+    the quoted word modifies the noun after it (a “crucial” lesson)."""
+    if s.word_count > TERM_MAX_WORDS or s.opens_frame:
+        return None
+    quoted = s.text.strip()
+    if not quoted or quoted[-1] in ".,!?;:" or (quoted[:1].isupper() and not quoted.isupper()):
+        return None
+    left = [w.lower() for w in s.left_words()]
+    right = s.right_words()
+    if quoted.isupper() and s.word_count == 1:
+        return _term(s, "scare_term")  # a nickname or acronym in quotes
+    if speech_verb_base(quoted) is not None and s.word_count == 1:
+        return _term(s, "scare_term")  # the word itself is mentioned
+    if left and left[-1] in NAMING_VERBS:
+        return _term(s, "scare_term")
+    if not left or s.person_speaks_in_frame:
+        return None  # a person's cue in the sentence: the words are that person's
+    next_word = right[0].lower() if right else ""
+    modifies_next = next_word.isalpha() and next_word not in FUNCTION_WORDS | PREPOSITIONS | (
+        COPULAS
+    )
+    if left[-1] in PREPOSITIONS and left[-1] != "as":
+        return None if modifies_next else _term(s, "scare_term")
+    determiner = next((i for i in (1, 2) if len(left) >= i and left[-i] in DETERMINERS), None)
+    if determiner is None or modifies_next:
+        return None
+    if len(left) > determiner and left[-determiner - 1] == "as":
+        return None
+    if determiner == 2 and not left[-1].isalpha():
+        return None
+    return _term(s, "scare_term")
 
 
 def cue_event(s: QuoteSituation) -> Decision | None:
@@ -211,13 +300,13 @@ def cue_event(s: QuoteSituation) -> Decision | None:
         return Decision(
             kind, None, "group_speaker", CONFIDENCE["group_speaker"], ref.mention, event.cue
         )
-    if ref.kind == RefKind.UNNAMED and event.speaker is not None:
+    if ref.kind in (RefKind.UNNAMED, RefKind.NOMINAL) and event.speaker is not None:
         sieve = "definite_description"
-        return Decision(kind, event.speaker, sieve, CONFIDENCE[sieve], ref.mention, event.cue)
-    if ref.kind == RefKind.UNNAMED:
-        return Decision(
-            kind, None, "unnamed_speaker", CONFIDENCE["unnamed_speaker"], ref.mention, event.cue
-        )
+        return _from_event(s, kind, event, sieve)
+    if ref.kind in (RefKind.UNNAMED, RefKind.NOMINAL, RefKind.NOMINAL_ORG) and (
+        event.speaker is None
+    ):
+        return _from_event(s, kind, event, "unnamed_speaker", named=False)
     speaker = event.speaker
     if speaker is None:
         return None
@@ -226,7 +315,31 @@ def cue_event(s: QuoteSituation) -> Decision | None:
         sieve = "pronoun"
     elif speaker.kind.value == "organization":
         sieve = "organisation"
-    return Decision(kind, speaker, sieve, CONFIDENCE[sieve], ref.mention, event.cue)
+    return _from_event(s, kind, event, sieve)
+
+
+def _from_event(
+    s: QuoteSituation,
+    kind: QuoteKind,
+    event: SpeechEvent,
+    sieve: str,
+    named: bool = True,
+) -> Decision:
+    """A decision that takes its mention, cue and resolution from a speech event; with
+    `named` False the event names nobody in particular and the speaker stays unknown."""
+    chosen = event.speaker if named else None
+    ref = event.ref
+    return Decision(
+        kind,
+        chosen,
+        sieve,
+        CONFIDENCE[sieve],
+        ref.mention if ref else None,
+        event.cue,
+        event.resolution if chosen is not None else None,
+        ref.start if ref else None,
+        s.phrases.words[s.frame.items[event.position].word].start,
+    )
 
 
 def _sieve_name(event: SpeechEvent, side: str) -> str:
@@ -235,30 +348,49 @@ def _sieve_name(event: SpeechEvent, side: str) -> str:
     return event.how
 
 
+def sentence_cue(s: QuoteSituation) -> Decision | None:
+    """A quotation with no cue of its own in a sentence whose cue names someone beyond other
+    quotations (“A,” but he is “B” and “C,” said the judge): that speaker."""
+    named = [e for e in s.events if e.speaker is not None and e.ref is not None]
+    if not named:
+        return None
+    after = [e for e in named if e.position > s.position]
+    event = after[0] if after else named[-1]
+    return _from_event(s, s.structural_kind, event, "sentence_cue")
+
+
 def colon_introduction(s: QuoteSituation) -> Decision | None:
     """ "Weber wrote in the guest book: “…”": the clause before the colon speaks."""
     left = s.left_words()
     if not left or left[-1] != ":":
         return None
     ref = s.phrases.clause_subject(s.frame, s.position)
-    if ref is None:
+    resolved = _resolved(s, ref)
+    if resolved is None or ref is None:
         return None
-    if ref.kind == RefKind.PRONOUN:
-        speaker = resolve_pronoun(
-            ref, s.analysis.events, s.analysis.layout, s.phrases, s.frame_index
-        )
-    else:
-        speaker = speaker_from_ref(s.analysis.names, ref)
-    if speaker is None:
-        return None
+    speaker, rule = resolved
+    colon = s.phrases.words[s.frame.items[s.position - 1].word].start
+    sieve = "colon_introduction"
     return Decision(
         QuoteKind.DIRECT,
         speaker,
-        "colon_introduction",
-        CONFIDENCE["colon_introduction"],
+        sieve,
+        CONFIDENCE[sieve],
         ref.mention,
         ":",
+        rule,
+        ref.start,
+        colon,
     )
+
+
+def _resolved(s: QuoteSituation, ref: SpeakerRef | None) -> tuple[Speaker, str] | None:
+    """Stage 2 for a mention found by a sieve rather than by a speech event."""
+    analysis = s.analysis
+    found = resolve_ref(
+        ref, analysis.events, analysis.layout, s.phrases, s.frame_index, analysis.facts
+    )
+    return (found.speaker, found.rule) if found else None
 
 
 def continuation(s: QuoteSituation) -> Decision | None:
@@ -283,7 +415,8 @@ def _previous_speaker_carried(s: QuoteSituation, kind: QuoteKind, sieve: str) ->
     if previous is None:
         return None
     _, decision = previous
-    return Decision(kind, decision.speaker, sieve, CONFIDENCE[sieve])
+    carried = "carried" if decision.speaker is not None else None
+    return Decision(kind, decision.speaker, sieve, CONFIDENCE[sieve], resolution=carried)
 
 
 def short_term(s: QuoteSituation) -> Decision | None:
@@ -312,6 +445,7 @@ def previous_speaker(s: QuoteSituation) -> Decision | None:
                     CONFIDENCE["previous_speaker"],
                     event.ref.mention if event.ref else None,
                     event.cue,
+                    event.resolution,
                 )
     return None
 
@@ -319,14 +453,15 @@ def previous_speaker(s: QuoteSituation) -> Decision | None:
 def sentence_subject(s: QuoteSituation) -> Decision | None:
     """Last resort for an embedded quotation: the person the sentence is about."""
     ref = s.phrases.clause_subject(s.frame, len(s.frame.items))
-    if ref is None or ref.kind != RefKind.NAMED:
+    if ref is None or ref.kind not in (RefKind.NAMED, RefKind.NOMINAL):
         return None
-    speaker = speaker_from_ref(s.analysis.names, ref)
-    if speaker is None:
+    resolved = _resolved(s, ref)
+    if resolved is None:
         return None
-    return Decision(
-        s.structural_kind, speaker, "sentence_subject", CONFIDENCE["sentence_subject"], ref.mention
-    )
+    speaker, rule = resolved
+    sieve = "sentence_subject"
+    kind = s.structural_kind
+    return Decision(kind, speaker, sieve, CONFIDENCE[sieve], ref.mention, None, rule, ref.start)
 
 
 def _term(s: QuoteSituation, sieve: str) -> Decision:
@@ -336,8 +471,10 @@ def _term(s: QuoteSituation, sieve: str) -> Decision:
 SIEVES: tuple[Sieve, ...] = (
     heading_term,
     marked_term,
+    scare_term,
     cue_event,
     colon_introduction,
+    sentence_cue,
     continuation,
     previous_quote,
     short_term,

@@ -10,11 +10,15 @@ from quotetrace_server.attribution.cues import speech_verb_base
 from quotetrace_server.attribution.frames import Frame
 from quotetrace_server.entities.finder import ORG, OTHER, ArticleNames, NameMention
 from quotetrace_server.entities.lexicon import (
+    DEMONYMS,
     DETERMINERS,
+    DOCUMENT_NOUNS,
+    FUNCTION_WORDS,
     ORG_NOMINAL_HEADS,
     PERSON_PRONOUNS,
     PLURAL_PRONOUNS,
     PREPOSITIONS,
+    TITLES,
     UNNAMED_PERSON_HEADS,
     word_set,
 )
@@ -47,6 +51,7 @@ class RefKind(StrEnum):
     PRONOUN = "pronoun"  # he / she: resolved later from earlier sentences
     UNNAMED = "unnamed"  # "a senior official", "analysts": a speaker the text does not name
     NOMINAL_ORG = "nominal_org"  # "the South African military"
+    NOMINAL = "nominal"  # "the judge", "the 56-year-old German": resolved in resolve.py
     BARE = "bare"  # a capitalised word not linked to any entity ("Vilnius said")
     GROUP = "group"  # "Berg and Holm": several speakers at once
     CLAUSE_SUBJECT = "clause_subject"  # the verb's subject is the clause's ("X did Y and said")
@@ -100,6 +105,10 @@ class NounPhrases:
     def bare_ref(self, name: NameMention, mention: str, start: int) -> SpeakerRef:
         """A reference for a capitalised word no entity claimed."""
         lower = name.text.lower()
+        if lower in PERSON_PRONOUNS:  # "He said" at a sentence start
+            return SpeakerRef(RefKind.PRONOUN, mention, start, gender=PERSON_PRONOUNS[lower])
+        if lower in DEMONYMS:  # "the German": a description of someone named elsewhere
+            return SpeakerRef(RefKind.NOMINAL, mention, start)
         if lower in UNNAMED_PERSON_HEADS:  # "Residents told ...", "Officials said ..."
             return SpeakerRef(RefKind.UNNAMED, mention, start)
         if lower in ORG_NOMINAL_HEADS:
@@ -143,7 +152,31 @@ class NounPhrases:
             named = self._apposed_name(frame, last)
             if named is not None:
                 return named
+        if ref is None or ref.kind in (RefKind.NOMINAL, RefKind.UNNAMED):
+            # "said Acme founder and chief executive Ana Ruiz": titles joined by "and".
+            named = self._name_after_coordinated_titles(frame, last)
+            if named is not None:
+                return named
         return ref
+
+    def _name_after_coordinated_titles(self, frame: Frame, position: int) -> SpeakerRef | None:
+        """A person's name reached from `position` over "and" and title words only."""
+        end = position
+        while end < len(frame.items) and end - position < 8:
+            word = self._word(frame, end)
+            if word is None or (word.is_punct and word.text not in ("’", "'")):
+                return None
+            name = self.name_at(frame.items[end].word)
+            if name is not None and name.entity >= 0:
+                kind = self.names.entities.entities[name.entity].kind
+                if kind != EntityKind.PERSON or name.last_word < frame.items[end].word:
+                    end += 1
+                    continue
+                return self._last_name_in(frame, position, end)
+            if word.lower not in COORDINATORS and word.lower not in TITLES:
+                return None
+            end += 1
+        return None
 
     def _apposed_name(self, frame: Frame, comma: int) -> SpeakerRef | None:
         word = self._word(frame, comma) if comma < len(frame.items) else None
@@ -268,7 +301,7 @@ class NounPhrases:
         group = self._group_ending_at(frame, start, end)
         if group is not None:
             return group
-        return self._analyse(frame, start, end)
+        return self._analyse(frame, start, end, before_cue=True)
 
     def _group_ending_at(self, frame: Frame, start: int, end: int) -> SpeakerRef | None:
         """ "Berg and Holm" / "Berg, 70, and Holm, 39,": two named people as one subject."""
@@ -304,14 +337,20 @@ class NounPhrases:
             return False
         return speech_verb_base(word.text, word.lemma, word.upos) is None
 
-    def _analyse(self, frame: Frame, first: int, last: int) -> SpeakerRef | None:
-        """What the words first..last (a noun phrase) refer to."""
+    def _analyse(
+        self, frame: Frame, first: int, last: int, before_cue: bool = False
+    ) -> SpeakerRef | None:
+        """What the words first..last (a noun phrase) refer to. `before_cue`: the phrase is
+        the subject right before a speech verb, where "the clown said" describes a person."""
         head_last = last
         for position in range(first, last + 1):
             word = self._word(frame, position)
             if word is not None and word.lower in PREPOSITIONS and position > first:
                 head_last = position - 1
                 break
+        person = self._person_ending_phrase(frame, first, last)
+        if person is not None:
+            return person  # "Council for Innovation CEO Ana Ruiz": the person, not the council
         named = self._last_name_in(frame, first, head_last)
         if named is not None:
             return named
@@ -331,9 +370,46 @@ class NounPhrases:
             name_end = self._of_complement_end(frame, head_last, last) or head.end
             name = self.text[name_words[0].start if name_words else head.start : name_end]
             return SpeakerRef(RefKind.NOMINAL_ORG, mention, head_words[0].start, name=name)
+        if self._is_description(head_words, before_cue):
+            return SpeakerRef(RefKind.NOMINAL, mention, head_words[0].start)
         if head.lower in UNNAMED_PERSON_HEADS:
             return SpeakerRef(RefKind.UNNAMED, mention, head_words[0].start)
         return None
+
+    @staticmethod
+    def _is_description(head_words: list[Word], before_cue: bool) -> bool:
+        """A definite description of one person, to be resolved against the article's
+        entities: "the judge", "Tampa mayor", "the 56 year-old German", "the clown"."""
+        head = head_words[-1].lower
+        opener = head_words[0]
+        definite = opener.lower == "the" or (opener.capitalised and opener.lower not in DETERMINERS)
+        if not definite or head in FUNCTION_WORDS or head in DOCUMENT_NOUNS:
+            return False
+        if head in TITLES or head in DEMONYMS or head.endswith("year-old"):
+            return True
+        if len(head_words) >= 2 and head_words[-2].lower in DEMONYMS:
+            return True  # "the German boss"
+        plural = head.endswith("s") and not head.endswith("ss")
+        return (
+            before_cue
+            and opener.lower == "the"
+            and len(head_words) == 2
+            and head.isalpha()
+            and head.islower()
+            and not plural
+            and head not in UNNAMED_PERSON_HEADS
+        )
+
+    def _person_ending_phrase(self, frame: Frame, first: int, last: int) -> SpeakerRef | None:
+        item = frame.items[last]
+        if item.is_quote:
+            return None
+        name = self.name_at(item.word)
+        if name is None or name.entity < 0 or name.possessive or name.last_word != item.word:
+            return None
+        if self.names.entities.entities[name.entity].kind != EntityKind.PERSON:
+            return None
+        return self._last_name_in(frame, first, last)
 
     def _of_complement_end(self, frame: Frame, head_last: int, last: int) -> int | None:
         """End offset of "of <words>" right after an organisation head ("ministry of health")."""
@@ -368,7 +444,7 @@ class NounPhrases:
             return None
         word_index = frame.items[position].word
         if word.lower in PERSON_PRONOUNS and not word.possessive:
-            if self._after_preposition(word_index):
+            if self.after_preposition(word_index):
                 return None
             return SpeakerRef(
                 RefKind.PRONOUN, word.text, word.start, gender=PERSON_PRONOUNS[word.lower]
@@ -376,7 +452,7 @@ class NounPhrases:
         name = self.name_at(word_index)
         if name is None or name.possessive or name.last_word != word_index:
             return None  # decide on a name's last word only, so the whole name is read
-        if self._after_preposition(name.first_word) or name.shape == OTHER:
+        if self.after_preposition(name.first_word) or name.shape == OTHER:
             return None
         group = self._group_after(frame, position)
         if group is not None:
@@ -386,7 +462,7 @@ class NounPhrases:
             return self.bare_ref(name, mention, name.surface_start)
         return SpeakerRef(RefKind.NAMED, mention, name.surface_start, entity=name.entity)
 
-    def _after_preposition(self, word_index: int) -> bool:
+    def after_preposition(self, word_index: int) -> bool:
         if word_index == 0:
             return False
         previous = self.words[word_index - 1]

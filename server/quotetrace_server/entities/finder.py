@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from quotetrace_server.entities.lexicon import (
+    DEMONYMS,
     FUNCTION_WORDS,
     HONORIFICS,
     MONTHS_AND_DAYS,
@@ -220,8 +221,11 @@ def _is_title(word: Word) -> bool:
 
 def _names_in_run(words: list[Word], run: tuple[int, int], use_ner: bool) -> list[NameMention]:
     first, last = run
-    while first <= last and words[first].initial and _is_common_opener(words[first]):
-        first += 1
+    while first <= last and (
+        (words[first].initial and _is_common_opener(words[first]))
+        or words[first].lower.rstrip(".") in MONTHS_AND_DAYS
+    ):
+        first += 1  # "On Thursday Kaplan said": the weekday is not part of the name
     if first > last:
         return []
     title_end = max((i for i in range(first, last + 1) if _is_title(words[i])), default=first - 1)
@@ -327,6 +331,8 @@ def _shape_of(name_words: list[Word], titled: bool) -> str:
         return OTHER
     if stripped[0] in PLACE_FIRST_WORDS or stripped[-1] in PLACE_HEADS:
         return OTHER
+    if len(name_words) == 1 and lowers[0] in DEMONYMS:
+        return OTHER  # "the German": a description, not a name
     if len(name_words) == 1 and name_words[0].is_acronym:
         return ORG
     if any(w.is_acronym for w in name_words):
@@ -361,7 +367,11 @@ def _cluster(names: list[NameMention], words: list[Word]) -> ArticleNames:
         if name.shape == PERSON and len(name.parts) >= 2:
             name.entity = add(name.parts, name, EntityKind.PERSON)
         elif name.shape == ORG:
-            name.entity = add("org:" + _org_key(name.text), name, EntityKind.ORGANIZATION)
+            spelled = _organisation_spelled_by(name, by_key)
+            if spelled is not None:
+                name.entity = spelled
+            else:
+                name.entity = add("org:" + _org_key(name.text), name, EntityKind.ORGANIZATION)
         if name.entity >= 0:
             counts[name.entity] += 1
     for name in names:
@@ -400,6 +410,23 @@ def _cluster(names: list[NameMention], words: list[Word]) -> ArticleNames:
         genders=genders,
         salience=dict(counts),
     )
+
+
+def _organisation_spelled_by(
+    name: NameMention, by_key: dict[tuple[str, ...] | str, int]
+) -> int | None:
+    """The organisation seen earlier whose initials an acronym spells ("NHC" after "National
+    Hurricane Center"), when exactly one does."""
+    if len(name.parts) != 1 or not name.text.isupper() or len(name.text) < 2:
+        return None
+    matches = [
+        index
+        for key, index in by_key.items()
+        if isinstance(key, str)
+        and key.startswith("org:")
+        and "".join(p[0] for p in key[4:].split() if p not in FUNCTION_WORDS) == name.parts[0]
+    ]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _append_new(items: list[str], item: str) -> None:

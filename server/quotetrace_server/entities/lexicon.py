@@ -49,6 +49,32 @@ TITLES = word_set(
 
 TITLE_SUFFIXES = ("-born", "-based", "-led", "-backed")
 
+# Abbreviated titles and the word they stand for ("Gov. Ana Ruiz" is "the governor").
+TITLE_ABBREVIATIONS: dict[str, str] = {
+    "gov.": "governor",
+    "gov": "governor",
+    "sen.": "senator",
+    "rep.": "representative",
+    "gen.": "general",
+    "lt.": "lieutenant",
+    "col.": "colonel",
+    "capt.": "captain",
+    "sgt.": "sergeant",
+    "prof.": "professor",
+    "dr.": "doctor",
+    "dr": "doctor",
+    "pres.": "president",
+    "sec.": "secretary",
+    "supt.": "superintendent",
+    "insp.": "inspector",
+    "cmdr.": "commander",
+    "adm.": "admiral",
+    "amb.": "ambassador",
+    "rev.": "reverend",
+    "atty.": "attorney",
+    "ceo": "executive",
+}
+
 # Last words that make a capitalised run an organisation.
 ORG_HEADS = word_set(
     """
@@ -128,6 +154,32 @@ FUNCTION_WORDS = word_set(
     """
 )
 
+# Nationality words: "the German", "said the 56-year-old Briton" describe a person, they do
+# not name one (a speaker named "German" is never right).
+DEMONYMS = word_set(
+    """
+    american british briton english scottish scot welsh irish german french frenchman
+    frenchwoman italian spanish spaniard portuguese dutch dutchman belgian swiss austrian
+    swede swedish norwegian dane danish finn finnish icelandic pole polish czech slovak
+    hungarian romanian bulgarian greek turk turkish russian ukrainian belarusian serb serbian
+    croat croatian bosnian albanian georgian armenian israeli palestinian iranian iraqi
+    syrian lebanese jordanian saudi egyptian moroccan algerian tunisian libyan nigerian
+    ghanaian kenyan ethiopian somali sudanese african indian pakistani afghan bangladeshi
+    chinese japanese korean vietnamese thai filipino indonesian malaysian singaporean
+    australian canadian mexican brazilian argentine argentinian chilean colombian peruvian
+    venezuelan cuban european asian latino kiwi aussie yankee new zealander
+    """
+)
+
+# Things that "say" in news copy without being anyone: "the report said".
+DOCUMENT_NOUNS = word_set(
+    """
+    report study document letter filing complaint indictment survey poll data website video
+    statement post tweet ruling order memo lawsuit suit paper book article story analysis
+    release notice forecast advisory bulletin update announcement decision verdict law bill
+    """
+)
+
 PERSON_PRONOUNS: dict[str, str | None] = {
     "he": "male",
     "she": "female",
@@ -142,4 +194,28 @@ PREPOSITIONS = word_set(
     """
 )
 
-DETERMINERS = word_set("a an the another some one two three several many this that")
+DETERMINERS = word_set(
+    "a an the another some one two three several many this that his her its their our"
+)
+COPULAS = word_set("is are was were be been being am")
+# Verbs that introduce a name for something ("what she calls “tokens”").
+NAMING_VERBS = word_set("calls called dubs dubbed nicknamed terms termed")
+
+
+def is_speaker_name(name: str) -> bool:
+    """Could `name` name a person or an organisation? Not a pronoun ("I", "He"), a
+    nationality ("German"), a bare title ("Market Strategist"), a function word, or a
+    lower-case common noun ("agency")."""
+    words = [w.strip(".,'’()") for w in name.split()]
+    words = [w for w in words if w]
+    if not words or not any(c.isupper() for c in name):
+        return False
+    lowers = [w.lower() for w in words]
+    if len(words) == 1 and (
+        lowers[0] in FUNCTION_WORDS
+        or lowers[0] in PERSON_PRONOUNS
+        or lowers[0] in DEMONYMS
+        or lowers[0] in {"i", "we", "you", "they", "it"}
+    ):
+        return False
+    return not all(w in TITLES or w in HONORIFICS or w in FUNCTION_WORDS for w in lowers)

@@ -323,7 +323,19 @@ def _same_speaker(
     if gold is None or predicted.speaker is None:
         return gold is None and predicted.speaker is None
     accepted = aliases.get(normalise_name(gold), {normalise_name(gold)})
-    return normalise_name(predicted.speaker) in accepted
+    accepted = accepted | {_without_initials(a) for a in accepted}
+    name = normalise_name(predicted.speaker)
+    return name in accepted or _without_initials(name) in accepted
+
+
+def _without_initials(name: str) -> str:
+    """A normalised name without its middle initials ("lewis a. kaplan" -> "lewis kaplan"):
+    the same person, whichever form the article printed in full."""
+    parts = name.split()
+    if len(parts) < 3:
+        return name
+    middle = [p for p in parts[1:-1] if len(p.rstrip(".")) > 1]
+    return " ".join([parts[0], *middle, parts[-1]])
 
 
 def format_report(report: ExtractionReport) -> str:

@@ -4,15 +4,23 @@ Works on the text itself rather than on tokens so that tokeniser quirks (a mark 
 word, a sentence split inside a quotation) cannot move a quotation's edges.
 
 Rules, in short:
-- two families of marks: double (“ ” " « ») and single (‘ ’ ' ‹ ›); a closing mark closes the
-  nearest open mark of its own family, so “…" (curly opened, straight closed) still pairs;
+- three families of marks: double (“ ” "), single (‘ ’ ') and guillemets (« » ‹ ›); a closing
+  mark closes the nearest open mark of its own family, so “…" (curly opened, straight closed)
+  still pairs, and a double closer with only a single mark open closes that one (‘…” in
+  hurried copy);
 - ’ and ' between two letters or digits are apostrophes (We’ll, o’clock, Europe's), and a ’
   with no single quotation open is an apostrophe too (Smiths’ house, ’90s);
-- every paragraph starts with nothing open, and a double opener while a double quotation
-  is open ends that one (double marks nest only inside single ones): an unbalanced mark
-  cannot swallow the rest of the article. An unclosed double quotation runs to its
-  paragraph's end (the news convention for quotations spanning paragraphs); an unclosed
-  single mark is dropped, since it is far more often a stray apostrophe than a quotation.
+- every paragraph starts with nothing open. A double opener while a double quotation is open
+  nests inside it only when the rest of the paragraph closes both (“how “are” you?”);
+  otherwise it ends the open one, since a forgotten closing mark is far more common in news
+  copy than same-mark nesting, and an unbalanced mark cannot swallow the rest of the article.
+- An unclosed quotation runs to its paragraph's end (the news convention for quotations
+  spanning paragraphs: an opening mark on each paragraph, a closing mark only on the last).
+  For single marks this holds only where the mark plainly opens a quotation (at the start of
+  the paragraph or after `:`/`,`) and is not an elision ('Tis, '90s); elsewhere an unclosed
+  single mark is far more often a stray apostrophe and is dropped.
+- A quotation left open at the very end of the text, with no sentence-ending punctuation, was
+  cut off with the page and is not reported.
 """
 
 from __future__ import annotations
@@ -24,13 +32,24 @@ from quotetrace_server.quotes.model import QuoteSpan
 
 DOUBLE = "double"
 SINGLE = "single"
+GUILLEMET = "guillemet"
 
-DOUBLE_OPENERS = frozenset("“«")
-DOUBLE_CLOSERS = frozenset("”»")
-SINGLE_OPENERS = frozenset("‘‹")
-SINGLE_CLOSERS = frozenset("’›")
+DOUBLE_OPENERS = frozenset("“")
+DOUBLE_CLOSERS = frozenset("”")
+SINGLE_OPENERS = frozenset("‘")
+SINGLE_CLOSERS = frozenset("’")
+GUILLEMET_OPENERS = frozenset("«‹")
+GUILLEMET_CLOSERS = frozenset("»›")
+OPENERS = DOUBLE_OPENERS | SINGLE_OPENERS | GUILLEMET_OPENERS
+CLOSERS = DOUBLE_CLOSERS | SINGLE_CLOSERS | GUILLEMET_CLOSERS
 STRAIGHT = {'"': DOUBLE, "'": SINGLE}
-ALL_MARKS = DOUBLE_OPENERS | DOUBLE_CLOSERS | SINGLE_OPENERS | SINGLE_CLOSERS | set(STRAIGHT)
+ALL_MARKS = OPENERS | CLOSERS | set(STRAIGHT)
+# A single mark that opens with no closing mark in its paragraph runs to the paragraph's end
+# only after these (or at the paragraph's start).
+SINGLE_RUN_ON_AFTER = frozenset(":,")
+# Words that start with an apostrophe standing for dropped letters, not a quotation mark.
+ELISIONS = frozenset({"tis", "twas", "em", "til", "cause", "n", "round", "bout"})
+SENTENCE_FINAL = frozenset(".!?…")
 
 LINE_BREAKS = "\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85"
 
@@ -114,32 +133,78 @@ def _quotes_in_paragraph(text: str, start: int, end: int) -> list[QuoteSpan]:
         role = _role_of_mark(char, before, after, stack)
         if role == "open":
             family = _family_of(char)
-            if family == DOUBLE and stack and stack[-1].family == DOUBLE:
-                # Double marks nest with single ones in English, not with themselves: a
-                # second double opener means the first was never closed.
+            if (
+                family == DOUBLE
+                and stack
+                and stack[-1].family == DOUBLE
+                and not _closes_twice_later(text, index + 1, end)
+            ):
+                # A second double opener with no two closers ahead: the first was never
+                # closed.
                 forgotten = stack.pop()
                 span = _trimmed_span(text, forgotten.index + 1, index, forgotten.mark, False)
                 if span is not None:
                     spans.append(span)
             stack.append(_Open(family, index, char))
         elif role == "close":
-            opened = _pop_to_family(stack, _family_of(char))
+            family = _family_of(char)
+            if not any(o.family == family for o in stack):
+                family = SINGLE  # ‘…”: a double closer ends the open single quotation
+            opened = _pop_to_family(stack, family)
             span = _trimmed_span(text, opened.index + 1, index, opened.mark, closed=True)
             if span is not None:
                 spans.append(span)
-    unclosed = [o for o in stack if o.family == DOUBLE]
+    unclosed = [o for o in stack if _runs_on(text, o, start)]
     if unclosed:
         # Only the outermost: inner unclosed marks are part of its text.
         outer = unclosed[0]
         span = _trimmed_span(text, outer.index + 1, end, outer.mark, closed=False)
-        if span is not None:
+        if span is not None and not _cut_off_by_end_of_text(text, span.end):
             spans.append(span)
     return spans
+
+
+def _runs_on(text: str, opened: _Open, paragraph_start: int) -> bool:
+    """Does an opening mark left unclosed run to the paragraph's end?"""
+    if opened.family != SINGLE:
+        return True
+    before = text[paragraph_start : opened.index].rstrip()
+    if before and before[-1] not in SINGLE_RUN_ON_AFTER:
+        return False
+    word = ""
+    for char in text[opened.index + 1 : opened.index + 8]:
+        if not char.isalnum():
+            break
+        word += char
+    return bool(word) and not word[0].isdigit() and word.lower() not in ELISIONS
+
+
+def _cut_off_by_end_of_text(text: str, span_end: int) -> bool:
+    """An unclosed quotation that reaches the end of the text mid-sentence was truncated."""
+    if text[span_end:].strip():
+        return False
+    return text[:span_end].rstrip()[-1:] not in SENTENCE_FINAL
+
+
+def _closes_twice_later(text: str, start: int, end: int) -> bool:
+    """Do at least two more double closing marks than openers follow in the paragraph? Then
+    an opener nests inside the open quotation instead of ending it."""
+    balance = 0
+    for index in range(start, end):
+        char = text[index]
+        before = text[index - 1] if index > start else " "
+        if char in DOUBLE_CLOSERS or (char == '"' and not before.isspace()):
+            balance += 1
+        elif char in DOUBLE_OPENERS or char == '"':
+            balance -= 1
+    return balance >= 2
 
 
 def _family_of(mark: str) -> str:
     if mark in STRAIGHT:
         return STRAIGHT[mark]
+    if mark in GUILLEMET_OPENERS or mark in GUILLEMET_CLOSERS:
+        return GUILLEMET
     return DOUBLE if mark in DOUBLE_OPENERS or mark in DOUBLE_CLOSERS else SINGLE
 
 
@@ -149,14 +214,16 @@ def _role_of_mark(mark: str, before: str, after: str, stack: list[_Open]) -> str
     family_open = any(o.family == family for o in stack)
     if family == SINGLE and before.isalnum() and after.isalnum():
         return "ignore"  # apostrophe inside a word
-    if mark in DOUBLE_OPENERS or mark in SINGLE_OPENERS:
+    if mark in OPENERS:
         # A curly opener typed where a closer belongs (“word,“ he said) closes instead.
         if family_open and _looks_like_closer(before, after):
             return "close"
         return "open"
-    if mark in DOUBLE_CLOSERS or mark in SINGLE_CLOSERS:
+    if mark in CLOSERS:
         if family_open:
             return "close"
+        if mark in DOUBLE_CLOSERS and any(o.family == SINGLE for o in stack):
+            return "close"  # ‘…”, he said
         # A double closer typed as an opener (” word) opens; a lone ’ is an apostrophe.
         if family == DOUBLE and (before == "" or before.isspace()) and _is_word_char(after):
             return "open"

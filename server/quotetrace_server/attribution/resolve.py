@@ -1,0 +1,348 @@
+"""Stage 2 of attribution: from the words that name a speaker (a mention) to an entity of the
+article.
+
+Stage 1 (`events.py`, `speakers.py`, `sieves.py`) finds the mention: a name, a pronoun, a
+definite description ("the judge", "the 56-year-old German", "the agency"), an acronym. This
+module resolves it, one rule at a time, and says which rule decided:
+
+- `name`: a name of the article -> its entity (names are clustered by their parts).
+- `pronoun_cataphora`: he/she in a leading clause ("Though he …, Judge Ana Ruiz said") ->
+  the main clause's named subject.
+- `pronoun_recent`: he/she -> the latest compatible person: the speakers, then the persons
+  in subject position, then any person of this and the previous sentences, nearest first.
+- `pronoun_salient`: he/she with nobody compatible nearby -> the article's dominant person.
+- `nominal_role`: the judge / Tampa mayor / the minister -> the person the article gave that
+  title or role (in front of the name, abbreviated or not, or in apposition).
+- `nominal_org`: the agency / the ministry -> the latest organisation with that word in its
+  name, else the latest organisation mentioned.
+- `nominal_salient`: the German / the 32-year-old -> the article's dominant person.
+- `nominal_recent`: the clown / the host (right before a speech verb) -> the person who spoke
+  or was the subject in the previous sentences.
+
+Each rule returns None when it is not sure: an unknown speaker beats a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from quotetrace_server.entities.finder import ArticleNames, NameMention
+from quotetrace_server.entities.lexicon import (
+    DEMONYMS,
+    DETERMINERS,
+    ORG_NOMINAL_HEADS,
+    PREPOSITIONS,
+    TITLE_ABBREVIATIONS,
+    TITLES,
+    word_set,
+)
+from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.quotes.model import QuoteSpan
+
+if TYPE_CHECKING:
+    from quotetrace_server.attribution.events import SpeechEvent
+    from quotetrace_server.attribution.frames import Frame, Layout
+    from quotetrace_server.attribution.speakers import NounPhrases, Speaker, SpeakerRef
+
+# How far back a pronoun or a description looks for its antecedent.
+FRAMES_BACK = 8
+PARAGRAPHS_BACK = 3
+# A leading subordinate clause whose pronoun points forward to the main clause's subject.
+SUBORDINATORS = word_set("as though although while when after before since because if even once")
+# The person an article is about: at least this many mentions, and more than anyone else.
+SALIENT_MIN_MENTIONS = 2
+APPOSITION = re.compile(r",\s+(?:(?:the|a|an)\s+)?([^,.;:“”\"()\n]{2,80}?)\s*[,.;]")
+
+
+@dataclass
+class Resolution:
+    speaker: Speaker
+    rule: str
+
+
+@dataclass
+class ArticleFacts:
+    """What resolution needs to know about the article's entities, computed once."""
+
+    names: ArticleNames
+    text: str = ""
+    quotes: list[QuoteSpan] = field(default_factory=list)
+    roles: dict[int, set[str]] = field(default_factory=dict)  # entity -> title/role words
+    mentions: list[NameMention] = field(default_factory=list)  # resolvable, in text order
+
+    @classmethod
+    def of(cls, names: ArticleNames, text: str, quotes: list[QuoteSpan]) -> ArticleFacts:
+        """Facts from the narrative: names inside quotations are what a speaker talks
+        about, never what a narrative pronoun or description refers to."""
+        facts = cls(names=names, text=text, quotes=quotes)
+        inside = _inside_quotes(quotes)
+        facts.mentions = [n for n in names.names if n.entity >= 0 and not inside(n.start)]
+        for name in facts.mentions:
+            roles = facts.roles.setdefault(name.entity, set())
+            titles = name.surface[: max(0, len(name.surface) - len(name.text))]
+            roles.update(_content_words(titles))
+            apposed = APPOSITION.match(text, name.end)
+            if apposed and not name.possessive:
+                roles.update(_content_words(apposed.group(1)))
+        return facts
+
+    def kind(self, entity: int) -> EntityKind:
+        return self.names.entities.entities[entity].kind
+
+    def gender(self, entity: int) -> str | None:
+        return self.names.genders.get(entity)
+
+    def learn_gender(self, entity: int, gender: str | None) -> None:
+        """A pronoun resolved to a person tells that person's gender for later pronouns."""
+        if gender is not None and self.kind(entity) == EntityKind.PERSON:
+            self.names.genders.setdefault(entity, gender)
+
+    def counts_before(self, offset: int) -> Counter[int]:
+        return Counter(n.entity for n in self.mentions if n.start < offset)
+
+    def salient_person(self, offset: int, gender: str | None = None) -> int | None:
+        """The dominant person so far: most mentions, strictly ahead of the next one."""
+        counts = [
+            (count, entity)
+            for entity, count in self.counts_before(offset).most_common()
+            if self.kind(entity) == EntityKind.PERSON and _gender_fits(self.gender(entity), gender)
+        ]
+        if not counts or counts[0][0] < SALIENT_MIN_MENTIONS:
+            return None
+        if len(counts) > 1 and counts[1][0] == counts[0][0]:
+            return None
+        return counts[0][1]
+
+
+def _inside_quotes(quotes: list[QuoteSpan]) -> Callable[[int], bool]:
+    starts = [q.start for q in quotes]
+
+    def inside(offset: int) -> bool:
+        index = bisect_right(starts, offset) - 1
+        return index >= 0 and offset < quotes[index].end
+
+    return inside
+
+
+def _content_words(text: str) -> set[str]:
+    words = {w.strip(",'’").lower() for w in text.split()}
+    words |= {TITLE_ABBREVIATIONS[w] for w in words if w in TITLE_ABBREVIATIONS}
+    words = {w.strip(".") for w in words}
+    return {w for w in words if w and w not in DETERMINERS and w not in PREPOSITIONS}
+
+
+def _gender_fits(known: str | None, wanted: str | None) -> bool:
+    return known is None or wanted is None or known == wanted
+
+
+def speaker_of(facts: ArticleFacts, entity: int) -> Speaker:
+    from quotetrace_server.attribution.speakers import speaker_from_entity
+
+    return speaker_from_entity(facts.names, entity)
+
+
+# --- pronouns --------------------------------------------------------------------------
+
+
+def resolve_pronoun(
+    ref: SpeakerRef,
+    frame_index: int,
+    earlier: list[list[SpeechEvent]],
+    layout: Layout,
+    phrases: NounPhrases,
+    facts: ArticleFacts,
+) -> Resolution | None:
+    found = (
+        _cataphora(ref, frame_index, layout, phrases, facts)
+        or _recent_person(ref, frame_index, earlier, layout, phrases, facts)
+        or _salient(ref, facts)
+    )
+    if found is not None:
+        facts.learn_gender(found.speaker.entity, ref.gender)
+    return found
+
+
+def _cataphora(
+    ref: SpeakerRef, frame_index: int, layout: Layout, phrases: NounPhrases, facts: ArticleFacts
+) -> Resolution | None:
+    """ "Even as he described …, Judge Ana Ruiz tore into …": the pronoun of a leading
+    subordinate clause is the main clause's subject."""
+    frame = layout.frames[frame_index]
+    words = [phrases.words[i.word] for i in frame.items if not i.is_quote]
+    if not words or words[0].lower not in SUBORDINATORS:
+        return None
+    boundaries = _clause_commas(frame, phrases, facts)
+    if any(b <= ref.start for b in boundaries):
+        return None
+    boundary = next((b for b in boundaries if b > ref.start), None)
+    if boundary is None:
+        return None
+    for name in facts.mentions:
+        if name.surface_start < boundary or name.start >= frame.end:
+            continue
+        if facts.kind(name.entity) != EntityKind.PERSON or name.possessive:
+            return None
+        if _gender_fits(facts.gender(name.entity), ref.gender):
+            return Resolution(speaker_of(facts, name.entity), "pronoun_cataphora")
+        return None
+    return None
+
+
+def _clause_commas(frame: Frame, phrases: NounPhrases, facts: ArticleFacts) -> list[int]:
+    """End offsets of the commas that close clauses in `frame`, a comma just inside a
+    quotation's closing mark included (“…smart,” Judge Ruiz said)."""
+    ends = []
+    for item in frame.items:
+        if item.is_quote:
+            quote = facts.quotes[item.quote]
+            if facts.text[quote.start : quote.end].rstrip().endswith(","):
+                ends.append(quote.end + 1)
+        elif phrases.words[item.word].text == ",":
+            ends.append(phrases.words[item.word].end)
+    return ends
+
+
+def _recent_person(
+    ref: SpeakerRef,
+    frame_index: int,
+    earlier: list[list[SpeechEvent]],
+    layout: Layout,
+    phrases: NounPhrases,
+    facts: ArticleFacts,
+) -> Resolution | None:
+    """The nearest compatible person, sentence by sentence backwards: in each sentence, its
+    speakers first, then persons in subject position, then any person it mentions."""
+    paragraph = layout.frames[frame_index].paragraph
+    for index in range(frame_index, max(frame_index - FRAMES_BACK, 0) - 1, -1):
+        frame = layout.frames[index]
+        if paragraph - frame.paragraph > PARAGRAPHS_BACK:
+            break
+        limit = ref.start if index == frame_index else frame.end
+        for entity in _candidates_in_frame(index, limit, earlier, phrases, facts, layout):
+            if facts.kind(entity) == EntityKind.PERSON and _gender_fits(
+                facts.gender(entity), ref.gender
+            ):
+                return Resolution(speaker_of(facts, entity), "pronoun_recent")
+    return None
+
+
+def _candidates_in_frame(
+    index: int,
+    limit: int,
+    earlier: list[list[SpeechEvent]],
+    phrases: NounPhrases,
+    facts: ArticleFacts,
+    layout: Layout,
+) -> list[int]:
+    frame = layout.frames[index]
+    in_frame = [n for n in facts.mentions if frame.start <= n.start < min(frame.end, limit)]
+    speakers = []
+    if index < len(earlier):
+        speakers = [
+            e.speaker.entity
+            for e in earlier[index]
+            if e.speaker is not None and e.speaker.entity >= 0
+        ]
+    subjects = [
+        n.entity
+        for n in in_frame
+        if not n.possessive and not phrases.after_preposition(n.first_word)
+    ]
+    others = [n.entity for n in in_frame if not phrases.after_preposition(n.first_word)]
+    return speakers + subjects + others
+
+
+def _salient(ref: SpeakerRef, facts: ArticleFacts) -> Resolution | None:
+    entity = facts.salient_person(ref.start, ref.gender)
+    if entity is None:
+        return None
+    return Resolution(speaker_of(facts, entity), "pronoun_salient")
+
+
+# --- definite descriptions ---------------------------------------------------------------
+
+
+def resolve_nominal(
+    ref: SpeakerRef,
+    frame_index: int,
+    earlier: list[list[SpeechEvent]],
+    layout: Layout,
+    phrases: NounPhrases,
+    facts: ArticleFacts,
+) -> Resolution | None:
+    """ "the judge", "Tampa mayor", "the agency", "the 56-year-old German"."""
+    head = _head_word(ref.mention)
+    if head in ORG_NOMINAL_HEADS:
+        return _latest_organisation(ref, head, facts, earlier)
+    if head in TITLES:
+        found = _by_role(ref, head, facts)
+        if found is not None:
+            return found
+    if head in DEMONYMS or head.endswith("year-old") or _ends_with_demonym(ref.mention):
+        entity = facts.salient_person(ref.start)
+        if entity is not None:
+            return Resolution(speaker_of(facts, entity), "nominal_salient")
+        return None
+    if head in TITLES:
+        return None
+    found = _recent_person(ref, frame_index, earlier, layout, phrases, facts)
+    if found is None:
+        return None
+    return Resolution(found.speaker, "nominal_recent")
+
+
+def _head_word(mention: str) -> str:
+    words = [w.strip(".,'’").lower() for w in mention.split()]
+    return words[-1] if words else ""
+
+
+def _ends_with_demonym(mention: str) -> bool:
+    words = [w.strip(".,'’").lower() for w in mention.split()]
+    return len(words) >= 2 and words[-2] in DEMONYMS  # "the German boss"
+
+
+def _by_role(ref: SpeakerRef, head: str, facts: ArticleFacts) -> Resolution | None:
+    """The person the article gave this title or role: the latest one before the mention,
+    else (a headline, a leading clause) the first one after it."""
+    holders = [
+        n
+        for n in facts.mentions
+        if facts.kind(n.entity) == EntityKind.PERSON and head in facts.roles.get(n.entity, ())
+    ]
+    before = [n for n in holders if n.start < ref.start]
+    chosen = before[-1] if before else (holders[0] if holders else None)
+    if chosen is None:
+        return None
+    return Resolution(speaker_of(facts, chosen.entity), "nominal_role")
+
+
+def _latest_organisation(
+    ref: SpeakerRef, head: str, facts: ArticleFacts, earlier: list[list[SpeechEvent]]
+) -> Resolution | None:
+    """The latest organisation named with this word ("the agency" -> "Civil Defence
+    Agency"), else the latest organisation that has spoken in the article."""
+    organisations = [
+        n
+        for n in facts.mentions
+        if n.start < ref.start and facts.kind(n.entity) == EntityKind.ORGANIZATION
+    ]
+    named_so = [n.entity for n in organisations if head in n.text.lower().split()]
+    spoke = [
+        e.speaker.entity
+        for events in earlier
+        for e in events
+        if e.speaker is not None
+        and e.speaker.entity >= 0
+        and e.speaker.kind == EntityKind.ORGANIZATION
+        and e.ref is not None
+        and e.ref.start < ref.start
+    ]
+    candidates = named_so or spoke
+    if not candidates:
+        return None
+    return Resolution(speaker_of(facts, candidates[-1]), "nominal_org")
