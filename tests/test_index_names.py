@@ -34,6 +34,9 @@ def _link(a: str, b: str) -> str | None:
         ("Gov. Mira Castellane", "Mira Castellane"),
         ("Harbour District Judge Oren P. Talvik", "Oren Talvik"),
         ("Lin Bao-quan", "Lin Bao Quan"),  # hyphenation
+        ("Ilsa van der Berk", "Ilsa Van der Berk"),  # surname particles
+        ("Oren De Talvi", "Oren DeTalvi"),
+        ("Karim al-Rashed", "Karim al Rashed"),
     ],
 )
 def test_forms_of_one_person_link(a: str, b: str) -> None:
@@ -103,3 +106,18 @@ def test_canonical_name_is_the_fullest_plain_form() -> None:
 def test_an_acronym_answers_for_an_organisation_not_a_person() -> None:
     assert identity.claim_link("NGO", ["Northern Grid Office"], ORG) is not None
     assert identity.claim_link("IM", ["Ilsa Marovic"], P) is None
+
+
+def test_surname_particles_belong_to_the_surname() -> None:
+    bare = parse_name("Mrs. van der Berk")
+    full = parse_name("Ilsa van der Berk")
+    assert bare is not None and full is not None
+    assert bare.surname == full.surname == "vanderberk" and full.given == ("ilsa",)
+    lone = parse_name("Mac Berk")  # a capitalised particle alone is a given name
+    assert lone is not None and lone.given == ("mac",)
+    assert parse_name("al-Rashed") is not None
+
+
+def test_dotted_acronyms_are_acronyms() -> None:
+    assert org_link("N.G.O.", "Northern Grid Office") is not None
+    assert org_link("the N.G.O.", "Northern Grid Office") is not None

@@ -235,12 +235,23 @@ def parse_name(name: str) -> NameForm | None:
     titles = [i for i, t in enumerate(raw[:-1]) if fold(t).strip(".") in _TITLES]
     if titles:
         raw = raw[titles[-1] + 1 :]
-    if not raw[-1][:1].isupper() and fold(raw[-1]) not in _PARTICLES:
+    if not raw[-1][:1].isupper() and re.split(r"[-‐‑']", fold(raw[-1]))[0] not in _PARTICLES:
         return None  # "the judge": a description, not a name
     if len(raw) == 1 and fold(raw[-1]).strip(".") in _TITLES:
         return None  # "Judge", "The Mayor"
+    # Particles before the last name belong to the surname ("Ilsa van der Berk" →
+    # "vanderberk", as "Mrs. van der Berk" is); written capitalised only after a given
+    # name ("Ilsa Van der Berk"), as a lone "Mac Berk" may be a given name.
+    last = len(raw) - 1
+    while (
+        last > 0
+        and fold(raw[last - 1]).strip(".") in _PARTICLES
+        and (raw[last - 1][:1].islower() or last >= 2)
+    ):
+        last -= 1
+    head, tail = raw[:last], raw[last:]
     parts: list[str] = []
-    for token in raw[:-1]:
+    for token in head:
         pieces = [p for p in token.split(".") if p]
         if len(pieces) > 1 or token.endswith("."):
             parts.extend(_letters(p)[:1] for p in pieces)  # "J.D." → j, d
@@ -248,7 +259,7 @@ def parse_name(name: str) -> NameForm | None:
             parts.extend(c.casefold() for c in token)  # "JD" → j, d
         else:
             parts.append(_letters(token))
-    surname = _letters(raw[-1])
+    surname = "".join(_letters(t) for t in tail)
     given = tuple(p for p in parts if p)
     if len(surname) < 2:
         return None
@@ -383,9 +394,11 @@ def acronym_of(name: str) -> str | None:
 
 
 def is_acronym(name: str) -> bool:
+    """ "NGO", "the NGO", "N.G.O.": two to six capitals."""
     token = name.strip().strip(_STRIP)
     if token.lower().startswith("the "):
         token = token[4:]
+    token = token.replace(".", "")
     return 2 <= len(token) <= 6 and token.isalpha() and token.isupper()
 
 
