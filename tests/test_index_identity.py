@@ -123,3 +123,15 @@ def test_a_name_typed_in_lower_case_finds_its_speaker() -> None:
     _add(store, "the border stays open", "Dragan Zelenkoy")
     record = store.find_speaker("dragan zelenkoi")
     assert record is not None and record.name == "Dragan Zelenkoy"
+
+
+def test_an_acronym_seen_first_takes_the_full_name_when_it_appears() -> None:
+    store = SqliteStore(":memory:")
+    org = EntityKind.ORGANIZATION
+    _add(store, "power returns by Friday", "NGO", kind=org)
+    old = store.find_speaker("NGO")
+    _add(store, "storm surge of six feet is expected", "Northern Grid Office", kind=org)
+    assert store.stats().speaker_count == 1
+    record = store.find_speaker("Northern Grid Office")
+    assert old is not None and record is not None and record.speaker_id == old.speaker_id
+    assert record.name == "Northern Grid Office" and record.quote_count == 2
