@@ -94,7 +94,7 @@ def _events_in_frame(
             )
             continue
         if _is_in_the_words_of(frame, position, phrases):
-            ref = phrases.phrase_after(frame, position + 4)
+            ref = phrases.phrase_after(frame, position + 3)
             cue = "in the words of"
             events.append(SpeechEvent(frame_index, position, cue, cue, "according_to", ref))
             continue

@@ -106,14 +106,15 @@ class ArticleFacts:
         return Counter(n.entity for n in self.mentions if n.start < offset)
 
     def salient_person(self, offset: int, gender: str | None = None) -> int | None:
-        """The dominant person so far: most mentions, strictly ahead of the next one."""
+        """The dominant person so far: the only one, or the one with most mentions (at least
+        two), strictly ahead of the next one."""
         counts = [
             (count, entity)
             for entity, count in self.counts_before(offset).most_common()
             if self.kind(entity) == EntityKind.PERSON and _gender_fits(self.gender(entity), gender)
         ]
-        if not counts or counts[0][0] < SALIENT_MIN_MENTIONS:
-            return None
+        if not counts or (counts[0][0] < SALIENT_MIN_MENTIONS and len(counts) > 1):
+            return None  # the only person so far, or the one mentioned most
         if len(counts) > 1 and counts[1][0] == counts[0][0]:
             return None
         return counts[0][1]
@@ -162,7 +163,7 @@ def resolve_pronoun(
         or _recent_person(ref, frame_index, earlier, layout, phrases, facts)
         or _salient(ref, facts)
     )
-    if found is not None:
+    if found is not None and found.speaker.entity >= 0:
         facts.learn_gender(found.speaker.entity, ref.gender)
     return found
 
@@ -223,11 +224,10 @@ def _recent_person(
         if paragraph - frame.paragraph > PARAGRAPHS_BACK:
             break
         limit = ref.start if index == frame_index else frame.end
-        for entity in _candidates_in_frame(index, limit, earlier, phrases, facts, layout):
-            if facts.kind(entity) == EntityKind.PERSON and _gender_fits(
-                facts.gender(entity), ref.gender
-            ):
-                return Resolution(speaker_of(facts, entity), "pronoun_recent")
+        for speaker in _candidates_in_frame(index, limit, earlier, phrases, facts, layout):
+            known = facts.gender(speaker.entity) if speaker.entity >= 0 else None
+            if speaker.kind == EntityKind.PERSON and _gender_fits(known, ref.gender):
+                return Resolution(speaker, "pronoun_recent")
     return None
 
 
@@ -238,22 +238,27 @@ def _candidates_in_frame(
     phrases: NounPhrases,
     facts: ArticleFacts,
     layout: Layout,
-) -> list[int]:
+) -> list[Speaker]:
+    """Who a pronoun may point to in one sentence, in order of preference: its speakers
+    (a single word no full name explains included), then the persons in subject position,
+    then any person it mentions outside a prepositional phrase."""
     frame = layout.frames[index]
     in_frame = [n for n in facts.mentions if frame.start <= n.start < min(frame.end, limit)]
     speakers = []
     if index < len(earlier):
         speakers = [
-            e.speaker.entity
+            e.speaker
             for e in earlier[index]
-            if e.speaker is not None and e.speaker.entity >= 0
+            if e.speaker is not None and e.ref is not None and e.ref.start < limit
         ]
     subjects = [
-        n.entity
+        speaker_of(facts, n.entity)
         for n in in_frame
         if not n.possessive and not phrases.after_preposition(n.first_word)
     ]
-    others = [n.entity for n in in_frame if not phrases.after_preposition(n.first_word)]
+    others = [
+        speaker_of(facts, n.entity) for n in in_frame if not phrases.after_preposition(n.first_word)
+    ]
     return speakers + subjects + others
 
 

@@ -169,7 +169,7 @@ class NounPhrases:
             name = self.name_at(frame.items[end].word)
             if name is not None and name.entity >= 0:
                 kind = self.names.entities.entities[name.entity].kind
-                if kind != EntityKind.PERSON or name.last_word < frame.items[end].word:
+                if kind != EntityKind.PERSON or name.last_word > frame.items[end].word:
                     end += 1
                     continue
                 return self._last_name_in(frame, position, end)
@@ -287,6 +287,10 @@ class NounPhrases:
             k -= 1
         if k < 0 or frame.items[k].is_quote or k + 1 >= comma:
             return SpeakerRef(RefKind.CLAUSE_SUBJECT, "", 0)
+        apposed_to = self._person_ending_phrase(frame, k - 1, k - 1) if k >= 1 else None
+        if apposed_to is not None:
+            # "Omar Reyes, Chief Rates Strategist at Bolt Bank, said": the name, not the title.
+            return self._phrase_ending_at(frame, k - 1)
         opener = self.words[frame.items[k + 1].word]
         if opener.lower in DETERMINERS or not opener.capitalised or opener.text[:1].isdigit():
             return self._phrase_ending_at(frame, k - 1)
