@@ -261,12 +261,14 @@ def scare_term(s: QuoteSituation) -> Decision | None:
     right = s.right_words()
     if quoted.isupper() and s.word_count == 1:
         return _term(s, "scare_term")  # a nickname or acronym in quotes
-    if speech_verb_base(quoted) is not None and s.word_count == 1:
-        return _term(s, "scare_term")  # the word itself is mentioned
     if left and left[-1] in NAMING_VERBS:
         return _term(s, "scare_term")
-    if not left or s.person_speaks_in_frame:
+    if s.person_speaks_in_frame:
         return None  # a person's cue in the sentence: the words are that person's
+    if s.word_count == 1 and not quoted.endswith("ing") and speech_verb_base(quoted):
+        return _term(s, "scare_term")  # the word "said" itself is mentioned
+    if not left:
+        return None
     next_word = right[0].lower() if right else ""
     modifies_next = next_word.isalpha() and next_word not in FUNCTION_WORDS | PREPOSITIONS | (
         COPULAS

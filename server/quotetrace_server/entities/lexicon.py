@@ -38,7 +38,7 @@ TITLES = word_set(
     senator sen. representative rep. governor gov. mayor king queen prince princess emperor
     pope ambassador envoy judge justice chancellor premier deputy vice head editor
     correspondent analyst expert researcher official officer adviser advisor aide
-    founder ceo executive manager coach reporter journalist economist scientist activist
+    founder ceo executive manager coach strategist reporter journalist economist scientist activist
     lawyer attorney candidate nominee lawmaker legislator congressman congresswoman councillor
     councilor commissioner inspector superintendent president-elect undersecretary diplomat
     cosmonaut astronaut reverend rev. bishop archbishop cardinal imam rabbi sheikh dictator
