@@ -80,6 +80,8 @@ def test_json_lines_have_the_documented_fields(seed_results: dict[str, ArticleQu
             "cue",
             "sieve",
             "resolution",
+            "mention_start",
+            "cue_start",
             "confidence",
         }
     json.dumps(rows)

@@ -122,6 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="print the attributed quotations of a file")
     extract.add_argument("file", type=Path)
     extract.add_argument("--json", action="store_true", help="one JSON object per line")
+    extract.add_argument(
+        "--explain",
+        action="store_true",
+        help="per quotation: the mention, the cue, the stage-1 sieve, the stage-2 rule",
+    )
 
     evaluate = commands.add_parser("eval", help="score against a gold folder")
     evaluate.add_argument("gold_dir", type=Path)
@@ -255,7 +260,11 @@ def run_index(args: argparse.Namespace) -> int:
 
 
 def run_extract(args: argparse.Namespace) -> int:
-    from quotetrace_server.attribution.attributor import Attributor, quotes_as_json_lines
+    from quotetrace_server.attribution.attributor import (
+        Attributor,
+        explain_quote,
+        quotes_as_json_lines,
+    )
     from quotetrace_server.nlp.pipeline import NlpPipeline
 
     text = _read_text(args.file)
@@ -267,9 +276,11 @@ def run_extract(args: argparse.Namespace) -> int:
             print(json.dumps(row, ensure_ascii=False))
         return 0
     print(f"{args.file}: {len(rows)} quotations (processors: {','.join(result.processors)})")
-    for row in rows:
+    for row, quote in zip(rows, result.quotes, strict=True):
         who = row["speaker"] or "—"
         print(f"[{row['start']}:{row['end']}] {row['kind']:<12} {who:<24} “{row['quote']}”")
+        if args.explain:
+            print("    " + explain_quote(quote))
     return 0
 
 

@@ -186,6 +186,19 @@ def _attributed(
     )
 
 
+def explain_quote(q: AttributedQuote) -> str:
+    """One line saying why a quotation has its speaker: the mention and cue (with offsets),
+    the stage-1 sieve, the stage-2 rule and the confidence."""
+    mention = (
+        f"mention “{q.speaker_mention}” @{q.mention_start}" if q.speaker_mention else "no mention"
+    )
+    cue = f"cue “{q.cue}” @{q.cue_start}" if q.cue else "no cue"
+    return (
+        f"{mention}; {cue}; stage 1 sieve {q.sieve}; stage 2 rule {q.resolution or '—'}; "
+        f"confidence {q.confidence:.2f}"
+    )
+
+
 def quotes_as_json_lines(aq: ArticleQuotes) -> list[dict[str, Any]]:
     """One JSON-ready dict per quotation (the `extract --json` output)."""
     return [
@@ -199,10 +212,19 @@ def quotes_as_json_lines(aq: ArticleQuotes) -> list[dict[str, Any]]:
             "cue": q.cue,
             "sieve": q.sieve,
             "resolution": q.resolution,
+            "mention_start": q.mention_start,
+            "cue_start": q.cue_start,
             "confidence": q.confidence,
         }
         for q in aq.quotes
     ]
 
 
-__all__ = ["ArticleQuotes", "Attributor", "QuoteKind", "attribute_parsed", "quotes_as_json_lines"]
+__all__ = [
+    "ArticleQuotes",
+    "Attributor",
+    "QuoteKind",
+    "attribute_parsed",
+    "explain_quote",
+    "quotes_as_json_lines",
+]

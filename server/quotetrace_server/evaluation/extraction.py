@@ -3,6 +3,7 @@ speakers.json in the gold directory; the articles themselves in the corpus direc
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -101,8 +102,24 @@ class ExtractionReport:
     named_left_unknown: int = 0  # matched quotes with a named gold speaker but none predicted
     gold_terms: int = 0
     terms_attributed: int = 0  # gold term spans the attributor gave a speaker
-    by_sieve: dict[str, SieveStats] = field(default_factory=dict)
+    by_sieve: dict[str, SieveStats] = field(default_factory=dict)  # stage 1
+    by_resolution: dict[str, SieveStats] = field(default_factory=dict)  # stage 2
+    by_confidence: dict[str, SieveStats] = field(default_factory=dict)  # calibration buckets
     errors: list[ExtractionError] = field(default_factory=list)
+
+    @property
+    def calibration_error(self) -> float:
+        """Expected calibration error over the confidence buckets (matched quotations)."""
+        total = sum(st.decided for st in self.by_confidence.values())
+        if not total:
+            return 0.0
+        return (
+            sum(
+                st.decided * abs(st.accuracy - st.mean_confidence)
+                for st in self.by_confidence.values()
+            )
+            / total
+        )
 
     @property
     def speaker_accuracy(self) -> float:
@@ -128,17 +145,24 @@ class ExtractionReport:
             "named_left_unknown": self.named_left_unknown,
             "gold_terms": self.gold_terms,
             "terms_attributed": self.terms_attributed,
-            "by_sieve": {
-                name: {
-                    "decided": st.decided,
-                    "correct": st.correct,
-                    "accuracy": round(st.accuracy, 4),
-                    "mean_confidence": round(st.mean_confidence, 4),
-                }
-                for name, st in sorted(self.by_sieve.items())
-            },
+            "by_sieve": _stats_table(self.by_sieve),
+            "by_resolution": _stats_table(self.by_resolution),
+            "calibration": _stats_table(self.by_confidence),
+            "calibration_error": round(self.calibration_error, 4),
             "errors": [asdict(e) for e in self.errors],
         }
+
+
+def _stats_table(table: dict[str, SieveStats]) -> dict[str, dict[str, float | int]]:
+    return {
+        name: {
+            "decided": st.decided,
+            "correct": st.correct,
+            "accuracy": round(st.accuracy, 4),
+            "mean_confidence": round(st.mean_confidence, 4),
+        }
+        for name, st in sorted(table.items())
+    }
 
 
 def load_gold(gold_dir: Path) -> tuple[list[GoldQuote], dict[str, set[str]]]:
@@ -280,14 +304,33 @@ def _count_sieve(
     gold: GoldQuote,
     aliases: dict[str, set[str]],
 ) -> None:
-    stats = report.by_sieve.setdefault(predicted.sieve or "none", SieveStats())
-    stats.decided += 1
-    stats.confidence_sum += predicted.confidence
     is_term = predicted.kind == QuoteKind.TERM
+    correct = False
     if is_term and gold.kind == QuoteKind.TERM:
-        stats.correct += 1
+        correct = True
     elif not is_term and gold.kind != QuoteKind.TERM:
-        stats.correct += int(_same_speaker(gold.speaker, predicted, aliases))
+        correct = _same_speaker(gold.speaker, predicted, aliases)
+    keys = (
+        (report.by_sieve, predicted.sieve or "none"),
+        (report.by_resolution, predicted.resolution or "none"),
+        (report.by_confidence, _bucket(predicted.confidence)),
+    )
+    for table, key in keys:
+        stats = table.setdefault(key, SieveStats())
+        stats.decided += 1
+        stats.confidence_sum += predicted.confidence
+        stats.correct += int(correct)
+
+
+CONFIDENCE_BUCKETS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def _bucket(confidence: float) -> str:
+    """The calibration bucket of a confidence, as "[0.8, 0.9)"."""
+    for low, high in itertools.pairwise(CONFIDENCE_BUCKETS):
+        if confidence < high or high == 1.0:
+            return f"[{low:.1f}, {high:.1f}{']' if high == 1.0 else ')'}"
+    return "[1.0, 1.0]"
 
 
 def _add_span_scores(
@@ -360,12 +403,26 @@ def format_report(report: ExtractionReport) -> str:
     )
     lines.append(f"Term spans attributed: {report.terms_attributed}/{report.gold_terms}")
     lines.append("")
-    lines.append("By deciding sieve (matched spans): correct/decided, mean confidence")
-    for name, stats in sorted(report.by_sieve.items(), key=lambda kv: -kv[1].decided):
-        lines.append(
-            f"  {name:<20} {stats.correct:>3}/{stats.decided:<3} "
-            f"acc={stats.accuracy:.2f} conf={stats.mean_confidence:.2f}"
-        )
+    tables = (
+        ("By deciding sieve, stage 1 (matched spans): correct/decided, mean confidence", "sieve"),
+        ("By resolution rule, stage 2 (matched spans)", "resolution"),
+        ("Calibration: confidence bucket, expected (mean confidence) vs observed accuracy", ""),
+    )
+    for title, which in tables:
+        lines.append(title)
+        table = {
+            "sieve": report.by_sieve,
+            "resolution": report.by_resolution,
+            "": report.by_confidence,
+        }[which]
+        ordered = sorted(table.items(), key=lambda kv: kv[0] if not which else -kv[1].decided)
+        for name, stats in ordered:
+            lines.append(
+                f"  {name:<20} {stats.correct:>3}/{stats.decided:<3} "
+                f"acc={stats.accuracy:.2f} conf={stats.mean_confidence:.2f}"
+            )
+        lines.append("")
+    lines.append(f"Expected calibration error: {report.calibration_error:.3f}")
     lines.append("")
     if not report.errors:
         lines.append("Errors: none")
