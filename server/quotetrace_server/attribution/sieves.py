@@ -211,6 +211,11 @@ class QuoteSituation:
         return not any(item.is_quote for item in between)
 
     @property
+    def reads_as_utterance(self) -> bool:
+        """Punctuation inside the closing mark, or no closing mark in the paragraph."""
+        return self.text.rstrip()[-1:] in ".,!?…" or not self.quote.closed
+
+    @property
     def person_speaks_in_frame(self) -> bool:
         return any(
             e.speaker is not None and e.speaker.kind == EntityKind.PERSON for e in self.events
@@ -252,7 +257,7 @@ def scare_term(s: QuoteSituation) -> Decision | None:
     “accelerated computing”, what she calls “tokens”, a quoted 'said', an acronym “ABC” as
     a subject. Not after "as a" (condemned him as a 'thief' quotes the speaker), nor when
     the quoted word modifies the noun after it (a “crucial” lesson)."""
-    if s.word_count > TERM_MAX_WORDS or s.opens_frame:
+    if s.word_count > TERM_MAX_WORDS or s.opens_frame or s.reads_as_utterance:
         return None
     quoted = s.text.strip()
     if not quoted or quoted[-1] in ".,!?;:" or (quoted[:1].isupper() and not quoted.isupper()):
@@ -350,6 +355,21 @@ def _sieve_name(event: SpeechEvent, side: str) -> str:
     return event.how
 
 
+def cue_after_question(s: QuoteSituation) -> Decision | None:
+    """ "“Why not?” Ruiz asked.": a quotation ending in ? or ! ends the sentence for the
+    tokenizer, but a name and a speech verb right after it are its cue."""
+    if s.text.rstrip()[-1:] not in "?!" or s.position != len(s.frame.items) - 1:
+        return None
+    following = s.frame_index + 1
+    frames = s.analysis.layout.frames
+    if following >= len(frames) or frames[following].paragraph != s.paragraph:
+        return None
+    for event in s.analysis.events[following]:
+        if event.position <= 4 and event.ref is not None and event.speaker is not None:
+            return _from_event(s, QuoteKind.DIRECT, event, "cue_trailing")
+    return None
+
+
 def sentence_cue(s: QuoteSituation) -> Decision | None:
     """A quotation with no cue of its own in a sentence whose cue names someone beyond other
     quotations (“A,” but he is “B” and “C,” said the judge): that speaker."""
@@ -422,8 +442,10 @@ def _previous_speaker_carried(s: QuoteSituation, kind: QuoteKind, sieve: str) ->
 
 
 def short_term(s: QuoteSituation) -> Decision | None:
-    """One or two quoted words with no speech cue and no speaker in scope: a term."""
-    if s.frame_has_cue or s.word_count > TERM_MAX_WORDS:
+    """One or two quoted words with no speech cue and no speaker in scope: a term. Not when
+    the words end on punctuation inside the marks (“Hello,”, “20-ish.”) or run on to the
+    paragraph's end: those are utterances."""
+    if s.frame_has_cue or s.word_count > TERM_MAX_WORDS or s.reads_as_utterance:
         return None
     if s.structural_kind != QuoteKind.PARTIAL:
         return None
@@ -475,6 +497,7 @@ SIEVES: tuple[Sieve, ...] = (
     marked_term,
     scare_term,
     cue_event,
+    cue_after_question,
     colon_introduction,
     sentence_cue,
     continuation,

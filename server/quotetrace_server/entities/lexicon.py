@@ -190,7 +190,7 @@ PREPOSITIONS = word_set(
     """
     at of from in with for on to by about into onto over under between among against across
     after before during without within through toward towards via per near behind beside
-    despite like than upon around
+    despite like than upon around off
     """
 )
 

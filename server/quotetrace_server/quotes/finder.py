@@ -115,13 +115,18 @@ def _is_hard_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
 def find_quotes(text: str) -> tuple[QuoteSpan, ...]:
     """All quotations in `text`, in order of their opening marks, nested ones included."""
     found: list[QuoteSpan] = []
-    for start, end in paragraph_spans(text):
-        found.extend(_quotes_in_paragraph(text, start, end))
+    paragraphs = paragraph_spans(text)
+    for number, (start, end) in enumerate(paragraphs):
+        following = paragraphs[number + 1][0] if number + 1 < len(paragraphs) else len(text)
+        next_opens_single = text[following:].lstrip()[:1] in ("‘", "'")
+        found.extend(_quotes_in_paragraph(text, start, end, next_opens_single))
     found.sort(key=lambda q: (q.start, -q.end))
     return tuple(_with_depths(found))
 
 
-def _quotes_in_paragraph(text: str, start: int, end: int) -> list[QuoteSpan]:
+def _quotes_in_paragraph(
+    text: str, start: int, end: int, next_opens_single: bool = False
+) -> list[QuoteSpan]:
     stack: list[_Open] = []
     spans: list[QuoteSpan] = []
     for index in range(start, end):
@@ -154,7 +159,7 @@ def _quotes_in_paragraph(text: str, start: int, end: int) -> list[QuoteSpan]:
             span = _trimmed_span(text, opened.index + 1, index, opened.mark, closed=True)
             if span is not None:
                 spans.append(span)
-    unclosed = [o for o in stack if _runs_on(text, o, start)]
+    unclosed = [o for o in stack if _runs_on(text, o, start, next_opens_single)]
     if unclosed:
         # Only the outermost: inner unclosed marks are part of its text.
         outer = unclosed[0]
@@ -164,12 +169,14 @@ def _quotes_in_paragraph(text: str, start: int, end: int) -> list[QuoteSpan]:
     return spans
 
 
-def _runs_on(text: str, opened: _Open, paragraph_start: int) -> bool:
-    """Does an opening mark left unclosed run to the paragraph's end?"""
+def _runs_on(text: str, opened: _Open, paragraph_start: int, next_opens_single: bool) -> bool:
+    """Does an opening mark left unclosed run to the paragraph's end? A single one does at
+    the paragraph's start, after `:`/`,`, or when the next paragraph opens with a single
+    mark too (a multi-paragraph quotation in single marks)."""
     if opened.family != SINGLE:
         return True
     before = text[paragraph_start : opened.index].rstrip()
-    if before and before[-1] not in SINGLE_RUN_ON_AFTER:
+    if before and before[-1] not in SINGLE_RUN_ON_AFTER and not next_opens_single:
         return False
     word = ""
     for char in text[opened.index + 1 : opened.index + 8]:
@@ -228,6 +235,13 @@ def _role_of_mark(mark: str, before: str, after: str, stack: list[_Open]) -> str
         if family == DOUBLE and (before == "" or before.isspace()) and _is_word_char(after):
             return "open"
         return "ignore"
+    if (
+        mark == '"'
+        and not family_open
+        and any(o.family == SINGLE for o in stack)
+        and _looks_like_closer(before, after)
+    ):
+        return "close"  # 'You did it," she said
     return _role_of_straight_mark(before, after, family_open)
 
 
