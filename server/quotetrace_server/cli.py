@@ -135,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--queries",
         type=Path,
         default=None,
-        help="verification queries (JSONL); default: eval/queries_seeds.jsonl if present",
+        help="verification queries (JSONL); default: eval/queries_<gold dir name>.jsonl",
     )
     evaluate.add_argument("--json", action="store_true")
     _speakers_parser(commands)

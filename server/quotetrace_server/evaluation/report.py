@@ -21,7 +21,17 @@ from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.reader import read_articles
 from quotetrace_server.nlp.pipeline import NlpPipeline
 
-DEFAULT_QUERIES = Path(__file__).resolve().parents[3] / "eval" / "queries_seeds.jsonl"
+QUERY_SETS = Path(__file__).resolve().parents[3] / "eval"
+
+
+def default_queries(gold_dir: Path) -> Path | None:
+    """The project's query set written for this gold set: eval/queries_<name>.jsonl, the
+    gold folder's name without dashes (seeds -> queries_seeds, news-dev -> queries_newsdev).
+    None for any other gold set: queries only make sense over the corpus they were written
+    for."""
+    name = Path(gold_dir).resolve().name.replace("-", "").replace("_", "")
+    candidate = QUERY_SETS / f"queries_{name}.jsonl"
+    return candidate if candidate.is_file() else None
 
 
 def run_evaluation(
@@ -46,7 +56,7 @@ def run_evaluation(
             clustering = evaluate_clustering(store, variants, articles)
             sections.append(f"== Utterance clustering\n{format_clustering_report(clustering)}")
             result["clustering"] = clustering_dict(clustering)
-        queries = queries or (DEFAULT_QUERIES if DEFAULT_QUERIES.is_file() else None)
+        queries = queries or default_queries(gold_dir)
         if queries is not None:
             verification = evaluate_verification(store, queries)
             sections.append(
@@ -69,6 +79,8 @@ def verification_dict(report: VerificationReport) -> dict[str, Any]:
         "verdict_accuracy": report.verdict_accuracy,
         "accuracy": report.accuracy,
         "false_verified": report.false_verified,
+        "verified_precision": report.verified_precision,
+        "wrong_misattributed": report.wrong_misattributed,
         "expected_calibration_error": report.expected_calibration_error,
         "calibration": [asdict(b) for b in report.calibration()],
         "confusion": [
