@@ -273,22 +273,31 @@ def run_quotes(client: QuoteTraceClient, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# Manifest keys sent with field presence: a missing key leaves the field unset (the
+# server reads it from the text); `null` sends "" ("not stated": nothing is derived).
+STATED_FIELDS = ("title", "outlet", "byline", "date")
+
+
+def article_message(text: str, name: str, manifest: dict[str, Any]) -> pb.Article:
+    """One article with what its manifest entry states, keeping "absent" and "null" apart."""
+    message = pb.Article(text=text, source_name=name, url=str(manifest.get("url") or ""))
+    for key in STATED_FIELDS:
+        if key in manifest:
+            value = manifest[key]
+            setattr(message, key, "" if value is None else str(value))
+    if "wire_credits" in manifest:
+        message.wire_credits.extend(str(c) for c in manifest["wire_credits"] or ())
+        message.wire_credits_stated = True
+    return message
+
+
 def article_messages(paths: list[Path]) -> Iterator[pb.Article]:
     """Articles from files/directories; metadata from a manifest.jsonl beside them, if any."""
     for path in paths:
         files = sorted(path.rglob("*.txt")) if path.is_dir() else [path]
         for file in files:
             manifest = manifest_entries(file.parent / "manifest.jsonl").get(file.name, {})
-            yield pb.Article(
-                text=read_text(file),
-                source_name=file.name,
-                title=manifest.get("title") or "",
-                outlet=manifest.get("outlet") or "",
-                wire_credits=manifest.get("wire_credits") or [],
-                byline=manifest.get("byline") or "",
-                date=manifest.get("date") or "",
-                url=manifest.get("url") or "",
-            )
+            yield article_message(read_text(file), file.name, manifest)
 
 
 def manifest_entries(path: Path) -> dict[str, dict[str, Any]]:

@@ -206,7 +206,7 @@ class VerifyStreamResponse(_message.Message):
     def __init__(self, response: _Optional[_Union[VerifyResponse, _Mapping]] = ..., claim_id: _Optional[str] = ...) -> None: ...
 
 class Article(_message.Message):
-    __slots__ = ("text", "title", "outlet", "wire_credits", "byline", "date", "url", "source_name", "article_id")
+    __slots__ = ("text", "title", "outlet", "wire_credits", "byline", "date", "url", "source_name", "article_id", "wire_credits_stated", "content_type")
     TEXT_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     OUTLET_FIELD_NUMBER: _ClassVar[int]
@@ -216,6 +216,8 @@ class Article(_message.Message):
     URL_FIELD_NUMBER: _ClassVar[int]
     SOURCE_NAME_FIELD_NUMBER: _ClassVar[int]
     ARTICLE_ID_FIELD_NUMBER: _ClassVar[int]
+    WIRE_CREDITS_STATED_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     text: str
     title: str
     outlet: str
@@ -225,7 +227,9 @@ class Article(_message.Message):
     url: str
     source_name: str
     article_id: str
-    def __init__(self, text: _Optional[str] = ..., title: _Optional[str] = ..., outlet: _Optional[str] = ..., wire_credits: _Optional[_Iterable[str]] = ..., byline: _Optional[str] = ..., date: _Optional[str] = ..., url: _Optional[str] = ..., source_name: _Optional[str] = ..., article_id: _Optional[str] = ...) -> None: ...
+    wire_credits_stated: bool
+    content_type: str
+    def __init__(self, text: _Optional[str] = ..., title: _Optional[str] = ..., outlet: _Optional[str] = ..., wire_credits: _Optional[_Iterable[str]] = ..., byline: _Optional[str] = ..., date: _Optional[str] = ..., url: _Optional[str] = ..., source_name: _Optional[str] = ..., article_id: _Optional[str] = ..., wire_credits_stated: _Optional[bool] = ..., content_type: _Optional[str] = ...) -> None: ...
 
 class IngestArticlesRequest(_message.Message):
     __slots__ = ("article",)

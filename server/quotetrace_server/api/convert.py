@@ -44,15 +44,31 @@ DIFF_OPS = {
 
 
 def article_from_proto(message: pb.Article) -> Article:
-    """The article with the caller's metadata; fields left empty are read from the text."""
+    """The article with the caller's metadata (see the rule on `Article` in the .proto).
+
+    A field the caller left unset is read from the text; a field set to "" is "not
+    stated" and stays None; a value is kept as given.
+    """
     stated = derive_metadata(message.text)
+
+    def field(name: str, derived: str | None) -> str | None:
+        if not message.HasField(name):
+            return derived
+        return str(getattr(message, name)) or None
+
+    if message.wire_credits or message.wire_credits_stated:
+        wire_credits = tuple(message.wire_credits)
+    else:
+        wire_credits = stated.wire_credits
+    date = field("date", stated.date)
+    if date and message.HasField("date"):  # validated before (validation.check_article)
+        date = normalized_date(date)  # stored as YYYY-MM-DD
     meta = ArticleMeta(
-        title=message.title or stated.title,
-        outlet=message.outlet or stated.outlet,
-        wire_credits=tuple(message.wire_credits) or stated.wire_credits,
-        byline=message.byline or stated.byline,
-        # Validated before (api.validation.check_article): stored as YYYY-MM-DD.
-        date=normalized_date(message.date) if message.date else stated.date,
+        title=field("title", stated.title),
+        outlet=field("outlet", stated.outlet),
+        wire_credits=wire_credits,
+        byline=field("byline", stated.byline),
+        date=date,
         url=message.url or None,
         source_name=message.source_name or None,
     )

@@ -103,6 +103,10 @@ def verify_query(request: pb.VerifyRequest, limits: Limits) -> VerifyQuery:
     )
 
 
+# What Article.text may hold: article text ("" = text/plain).
+ARTICLE_CONTENT_TYPES = ("", "text/plain")
+
+
 def check_article(message: pb.Article, limits: Limits) -> None:
     """Raise unless the article is within limits and its text and metadata are clean."""
     size = len(message.text.encode("utf-8", "surrogatepass"))
@@ -113,6 +117,11 @@ def check_article(message: pb.Article, limits: Limits) -> None:
         checked_text(f"article.{field}", getattr(message, field), 1_000, required=False)
     check_wire_credits(message.wire_credits, limits)
     checked_date("article.date", message.date)
+    if message.content_type not in ARTICLE_CONTENT_TYPES:
+        raise invalid(
+            f"article.content_type {message.content_type[:100]!r} is not one of "
+            + ", ".join(repr(t) for t in ARTICLE_CONTENT_TYPES)
+        )
 
 
 def article_id(value: str) -> str:
