@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 import grpc
 
@@ -25,6 +23,7 @@ from quotetrace_client.batch import (
 )
 from quotetrace_client.claimreview import Reviewer, claimreview, verdict_name
 from quotetrace_client.client import DEFAULT_TARGET, QuoteTraceClient, claim_request
+from quotetrace_client.inputs import Unsent, read_inputs
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_VERDICT = 0, 1, 2, 3
 VERDICTS = ("verified", "altered", "misattributed", "unattributed", "not_found")
@@ -121,8 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--speaker", help="speaker name (any alias)")
     quotes.add_argument("--json", action="store_true")
 
-    ingest = commands.add_parser("ingest", help="send article files to the server")
-    ingest.add_argument("paths", nargs="+", type=Path)
+    ingest = commands.add_parser(
+        "ingest", help="send articles (text/HTML files, folders, http(s) URLs) to the server"
+    )
+    ingest.add_argument("paths", nargs="+", metavar="PATH_OR_URL")
     ingest.add_argument("--json", action="store_true")
 
     stats = commands.add_parser("stats", help="corpus statistics")
@@ -273,60 +274,60 @@ def run_quotes(client: QuoteTraceClient, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# Manifest keys sent with field presence: a missing key leaves the field unset (the
-# server reads it from the text); `null` sends "" ("not stated": nothing is derived).
-STATED_FIELDS = ("title", "outlet", "byline", "date")
-
-
-def article_message(text: str, name: str, manifest: dict[str, Any]) -> pb.Article:
-    """One article with what its manifest entry states, keeping "absent" and "null" apart."""
-    message = pb.Article(text=text, source_name=name, url=str(manifest.get("url") or ""))
-    for key in STATED_FIELDS:
-        if key in manifest:
-            value = manifest[key]
-            setattr(message, key, "" if value is None else str(value))
-    if "wire_credits" in manifest:
-        message.wire_credits.extend(str(c) for c in manifest["wire_credits"] or ())
-        message.wire_credits_stated = True
-    return message
-
-
-def article_messages(paths: list[Path]) -> Iterator[pb.Article]:
-    """Articles from files/directories; metadata from a manifest.jsonl beside them, if any."""
-    for path in paths:
-        files = sorted(path.rglob("*.txt")) if path.is_dir() else [path]
-        for file in files:
-            manifest = manifest_entries(file.parent / "manifest.jsonl").get(file.name, {})
-            yield article_message(read_text(file), file.name, manifest)
-
-
-def manifest_entries(path: Path) -> dict[str, dict[str, Any]]:
-    if not path.is_file():
-        return {}
-    entries = {}
-    for number, line in enumerate(read_text(path).splitlines(), start=1):
-        if line.strip():
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError:
-                raise CliError(f"{path}:{number}: invalid JSON") from None
-            entries[str(entry.get("file"))] = entry
-    return entries
+# Errors about one article: it is reported with its input, and the next is sent.
+ARTICLE_ERRORS = (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.RESOURCE_EXHAUSTED)
+MAX_LISTED_IDS = 1_000
 
 
 def run_ingest(client: QuoteTraceClient, args: argparse.Namespace) -> int:
-    for path in args.paths:
-        if not path.exists():
-            raise CliError(f"{path}: no such file or directory")
-    response = client.ingest(article_messages(args.paths), timeout=None)
+    """Each article is its own IngestArticles call, so one the server refuses is reported
+    with its file or URL and the rest still go in. Inputs that cannot be read are reported
+    the same way (see inputs); any of either makes the exit status 1."""
+    total = pb.IngestArticlesResponse()
+    not_ingested = 0
+
+    def report(source: str, reason: str) -> None:
+        nonlocal not_ingested
+        not_ingested += 1
+        print(f"quotetrace: {source}: {reason}", file=sys.stderr)
+
+    for item in read_inputs(str(path) for path in args.paths):
+        if isinstance(item, Unsent):
+            report(item.source, item.reason)
+            continue
+        try:
+            response = client.ingest([item.article], timeout=None)
+        except grpc.RpcError as error:
+            if not isinstance(error, grpc.Call) or error.code() not in ARTICLE_ERRORS:
+                raise
+            details = (error.details() or "").removeprefix("article 1: ")
+            report(item.source, f"rejected by the server: {error.code().name}: {details}")
+            continue
+        add_up(total, response)
     if args.json:
-        print(render.as_json(response))
+        print(render.as_json(total))
     else:
         print(
-            f"{response.articles_received} received, {response.articles_added} added, "
-            f"{response.articles_unchanged} unchanged, {response.quotes_added} quotes added"
+            f"{total.articles_received} received, {total.articles_added} added, "
+            f"{total.articles_unchanged} unchanged, {total.quotes_added} quotes added"
+            + (f", {not_ingested} not ingested" if not_ingested else "")
         )
-    return EXIT_OK
+    return EXIT_FAILED if not_ingested else EXIT_OK
+
+
+def add_up(total: pb.IngestArticlesResponse, response: pb.IngestArticlesResponse) -> None:
+    """`total` plus one call's response: counts added, ids kept up to MAX_LISTED_IDS."""
+    total.articles_received += response.articles_received
+    total.articles_added += response.articles_added
+    total.articles_unchanged += response.articles_unchanged
+    total.quotes_added += response.quotes_added
+    ids = list(response.article_ids)
+    room = max(0, MAX_LISTED_IDS - len(total.article_ids))
+    total.article_ids.extend(ids[:room])
+    total.article_ids_omitted += response.article_ids_omitted + len(ids) - len(ids[:room])
+    if response.nlp_processors:
+        del total.nlp_processors[:]
+        total.nlp_processors.extend(response.nlp_processors)
 
 
 def run_stats(client: QuoteTraceClient, args: argparse.Namespace) -> int:

@@ -233,30 +233,39 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_index(args: argparse.Namespace) -> int:
+    """Ingest every input (see ingest.reader.read_inputs); an input that cannot be read is
+    one line on stderr naming it, the others still go in, and the exit status is then 1."""
     from tqdm import tqdm
 
     from quotetrace_server.api.engine import Engine
-    from quotetrace_server.ingest.reader import article_files, read_articles
+    from quotetrace_server.ingest.reader import Rejected, read_inputs
 
-    files = article_files(args.paths)
+    for path in args.paths:
+        if not path.exists():
+            raise CliError(f"{path}: no such file or directory")
     engine = Engine.open(args.db, os.environ.get("STANZA_RESOURCES_DIR"))
-    added = unchanged = quotes = 0
+    added = unchanged = quotes = rejected = 0
     try:
-        progress = tqdm(total=len(files), unit="article", disable=args.no_progress, file=sys.stderr)
-        for article in read_articles(args.paths):
-            outcome = engine.ingest(article)
+        progress = tqdm(unit="article", disable=args.no_progress, file=sys.stderr)
+        for item in read_inputs(args.paths):
+            if isinstance(item, Rejected):
+                rejected += 1
+                progress.write(f"quotetrace-server: {item}", file=sys.stderr)
+                continue
+            outcome = engine.ingest(item)
             added += outcome.added
             unchanged += not outcome.added
             quotes += outcome.quotes_added
             progress.update()
         progress.close()
         print(
-            f"{added} articles added, {unchanged} unchanged, {quotes} quotes added "
-            f"→ {args.db} (processors: {','.join(engine.processors())})"
+            f"{added} articles added, {unchanged} unchanged, {quotes} quotes added"
+            + (f", {rejected} inputs not ingested" if rejected else "")
+            + f" → {args.db} (processors: {','.join(engine.processors())})"
         )
     finally:
         engine.close()
-    return 0
+    return 1 if rejected else 0
 
 
 def run_extract(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server.attribution.model import QuoteKind
 from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.errors import InvalidArgument
 from quotetrace_server.index.model import (
     CorpusStats,
     IngestOutcome,
@@ -14,6 +15,7 @@ from quotetrace_server.index.model import (
     SpeakerRecord,
     StoredQuote,
 )
+from quotetrace_server.ingest.html import HTML_CONTENT_TYPE, NoArticleText, extract_html
 from quotetrace_server.ingest.metadata import derive_metadata, normalized_date
 from quotetrace_server.ingest.model import Article, ArticleMeta
 from quotetrace_server.verify import model as vm
@@ -46,12 +48,20 @@ DIFF_OPS = {
 def article_from_proto(message: pb.Article) -> Article:
     """The article with the caller's metadata (see the rule on `Article` in the .proto).
 
-    A field the caller left unset is read from the text; a field set to "" is "not
-    stated" and stays None; a value is kept as given.
+    A field the caller left unset is read from the text (for an HTML page: from the
+    page, then from its extracted text); a field set to "" is "not stated" and stays
+    None; a value is kept as given. An HTML page is stored as its extracted main text.
     """
-    stated = derive_metadata(message.text)
+    if message.content_type == HTML_CONTENT_TYPE:
+        try:
+            page = extract_html(message.text, message.url or None)
+        except NoArticleText as error:
+            raise InvalidArgument(f"article.text: {error}") from None
+        text, stated = page.text, page.meta
+    else:
+        text, stated = message.text, derive_metadata(message.text)
 
-    def field(name: str, derived: str | None) -> str | None:
+    def given(name: str, derived: str | None) -> str | None:
         if not message.HasField(name):
             return derived
         return str(getattr(message, name)) or None
@@ -60,19 +70,19 @@ def article_from_proto(message: pb.Article) -> Article:
         wire_credits = tuple(message.wire_credits)
     else:
         wire_credits = stated.wire_credits
-    date = field("date", stated.date)
+    date = given("date", stated.date)
     if date and message.HasField("date"):  # validated before (validation.check_article)
         date = normalized_date(date)  # stored as YYYY-MM-DD
     meta = ArticleMeta(
-        title=field("title", stated.title),
-        outlet=field("outlet", stated.outlet),
+        title=given("title", stated.title),
+        outlet=given("outlet", stated.outlet),
         wire_credits=wire_credits,
-        byline=field("byline", stated.byline),
+        byline=given("byline", stated.byline),
         date=date,
-        url=message.url or None,
+        url=message.url or stated.url,
         source_name=message.source_name or None,
     )
-    return Article(text=message.text, meta=meta)
+    return Article(text=text, meta=meta)
 
 
 def verify_response(result: vm.VerifyResult) -> pb.VerifyResponse:

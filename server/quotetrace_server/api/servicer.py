@@ -185,9 +185,10 @@ class QuoteTraceServicer:
             check_deadline(context)
             try:
                 validation.check_article(item.article, self.limits)
+                # Off the loop: an HTML page's extraction takes milliseconds.
+                article = await self._off_loop(convert.article_from_proto, item.article)
             except errors.InvalidArgument as error:
                 raise error.prefixed(f"article {number}: ") from None
-            article = convert.article_from_proto(item.article)
             # A cancelled call stops here; the article being ingested completes (one
             # transaction) on its thread, and no further one starts.
             tally.count(await self._off_loop(self.engine.ingest, article))

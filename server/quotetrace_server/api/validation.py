@@ -103,8 +103,8 @@ def verify_query(request: pb.VerifyRequest, limits: Limits) -> VerifyQuery:
     )
 
 
-# What Article.text may hold: article text ("" = text/plain).
-ARTICLE_CONTENT_TYPES = ("", "text/plain")
+# What Article.text may hold: article text ("" = text/plain) or an HTML page.
+ARTICLE_CONTENT_TYPES = ("", "text/plain", "text/html")
 
 
 def check_article(message: pb.Article, limits: Limits) -> None:

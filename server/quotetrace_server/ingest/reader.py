@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,124 @@ MANIFEST_FIELDS = ("title", "outlet", "wire_credits", "byline", "date", "url")
 
 class IngestError(ValueError):
     """A corpus file or manifest that cannot be read; the message names the file."""
+
+
+# `read_inputs` reads these; any other file named or found is reported, not read.
+TEXT_SUFFIXES = (".txt", ".md", ".text")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+WARC_SUFFIXES = (".warc", ".warc.gz")
+PDF_REASON = "a PDF document (PDF is not read; extract its text first)"
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An input that was not ingested, and why (one line that names it)."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+def input_kind(path: Path) -> str | None:
+    """ "text", "html" or "warc" by the file name; None for a type that is not read."""
+    name = path.name.lower()
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
+    if path.suffix.lower() in HTML_SUFFIXES:
+        return "html"
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return "text"
+    return None
+
+
+def read_inputs(paths: Iterable[Path]) -> Iterator[Article | Rejected]:
+    """Every input named or found (recursively) in `paths`, each an Article or a Rejected.
+
+    Plain text (.txt, .md), HTML pages (.html, .htm: main text and metadata by
+    ingest.html) and WARC archives (.warc, .warc.gz: every HTML response record, by
+    ingest.warc). A file that cannot be read, or whose type is not read, is a Rejected
+    naming it, and the inputs after it are still read. Manifest metadata applies to
+    text and HTML files as in `read_articles`.
+    """
+    manifests: dict[Path, dict[str, dict[str, Any]]] = {}
+    for path in paths:
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.name != MANIFEST_NAME and not p.name.startswith(".")
+            )
+        elif path.is_file():
+            files = [path]
+        else:
+            yield Rejected(str(path), "no such file or directory")
+            continue
+        for file in files:
+            kind = input_kind(file)
+            if kind is None:
+                yield Rejected(str(file), _unread_reason(file))
+                continue
+            try:
+                if kind == "warc":
+                    from quotetrace_server.ingest.warc import read_warc
+
+                    yield from read_warc(file)
+                    continue
+                folder = file.parent.resolve()
+                if folder not in manifests:
+                    manifests[folder] = read_manifest(folder / MANIFEST_NAME)
+                entry = manifests[folder].get(file.name)
+                if kind == "html":
+                    yield read_html_article(file, entry)
+                else:
+                    yield read_article(file, entry)
+            except IngestError as error:
+                yield Rejected(str(file), str(error).removeprefix(f"{file}: "))
+
+
+def _unread_reason(file: Path) -> str:
+    if file.suffix.lower() == ".pdf":
+        return PDF_REASON
+    kind = f"a {file.suffix} file" if file.suffix else "a file without a suffix"
+    return f"skipped: {kind} is not read (.txt, .md, .html, .htm, .warc are)"
+
+
+def read_bytes_checked(file: Path) -> bytes:
+    """The file's bytes; IngestError for an unreadable, empty or PDF file."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{file}: {exc.strerror}") from exc
+    if not data.strip():
+        raise IngestError(f"{file}: empty file")
+    if data.startswith(b"%PDF"):
+        raise IngestError(f"{file}: {PDF_REASON}")
+    return data
+
+
+def decoded_utf8(file: Path, data: bytes) -> str:
+    try:  # newlines as Path.read_text reads them, so the same file keeps the same id
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
+        raise IngestError(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+
+
+def read_html_article(file: Path, manifest_entry: Mapping[str, Any] | None = None) -> Article:
+    """An HTML page's main text and metadata; the manifest wins where it states a key."""
+    from quotetrace_server.ingest.html import NoArticleText, extract_html
+
+    html = decoded_utf8(file, read_bytes_checked(file))
+    url = str(manifest_entry.get("url") or "") if manifest_entry else ""
+    try:
+        page = extract_html(html, url or None)
+    except NoArticleText as error:
+        raise IngestError(f"{file}: {error}") from None
+    meta = replace(page.meta, source_name=file.name)
+    if manifest_entry is not None:
+        meta = apply_manifest(meta, manifest_entry)
+    return Article(text=page.text, meta=meta)
 
 
 def article_files(paths: Iterable[Path]) -> list[Path]:
@@ -50,12 +168,7 @@ def read_articles(paths: Iterable[Path]) -> Iterator[Article]:
 
 
 def read_article(file: Path, manifest_entry: Mapping[str, Any] | None = None) -> Article:
-    try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise IngestError(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    except OSError as exc:
-        raise IngestError(f"{file}: {exc.strerror}") from exc
+    text = decoded_utf8(file, read_bytes_checked(file))
     meta = derive_metadata(text, source_name=file.name)
     if manifest_entry is not None:
         meta = apply_manifest(meta, manifest_entry)

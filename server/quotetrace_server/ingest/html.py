@@ -1,0 +1,80 @@
+"""HTML pages: the text a reader sees and the metadata the page states.
+
+The main text comes from trafilatura (boilerplate, navigation and markup removed,
+character references such as `&ldquo;` decoded), so attribute values like
+`class="byline"` are never text and every quotation offset refers to the extracted
+text. Title, outlet, byline and date come from the page's own metadata (trafilatura;
+the date from htmldate, original publication date only); a field the page does not
+state stays None, and then the extracted text's header and credit lines are read as
+for any plain-text article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from quotetrace_server.ingest.metadata import derive_metadata, normalized_date
+from quotetrace_server.ingest.model import ArticleMeta
+
+HTML_CONTENT_TYPE = "text/html"
+
+
+class NoArticleText(ValueError):
+    """The page holds no main text to ingest."""
+
+
+@dataclass(frozen=True)
+class ExtractedPage:
+    text: str
+    meta: ArticleMeta
+
+
+def extract_html(html: str, url: str | None = None) -> ExtractedPage:
+    """The page's main text and the metadata it states; NoArticleText when there is none."""
+    import trafilatura  # imported here: only HTML ingest needs it
+    from htmldate import find_date
+
+    text = trafilatura.extract(
+        html,
+        url=url,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        deduplicate=False,
+    )
+    if not text or not text.strip():
+        raise NoArticleText("no article text found in the HTML page")
+    page = trafilatura.extract_metadata(html, default_url=url)
+    from_text = derive_metadata(text)
+    title = _stated(page.title if page else None) or from_text.title
+    outlet = _stated(page.sitename if page else None) or from_text.outlet
+    byline = _stated(page.author if page else None) or from_text.byline
+    date = _page_date(html, url, find_date) or from_text.date
+    meta = replace(
+        from_text,
+        title=title,
+        outlet=outlet,
+        byline=byline,
+        date=date,
+        url=url or _stated(page.url if page else None),
+    )
+    return ExtractedPage(text=text, meta=meta)
+
+
+def _stated(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+def _page_date(html: str, url: str | None, find_date: object) -> str | None:
+    """The publication date the page states (its markup or URL), as YYYY-MM-DD."""
+    assert callable(find_date)
+    try:
+        found = find_date(html, url=url, original_date=True, extensive_search=False)
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(found, str):
+        return None
+    try:
+        return normalized_date(found)
+    except ValueError:
+        return None
