@@ -12,8 +12,8 @@ SPEECH_VERBS = word_set(
     say tell add state reply confirm warn note explain insist claim argue declare announce
     stress thank predict pledge promise vow greet write cite call describe recall ask answer
     respond suggest admit acknowledge deny urge accuse comment remark reveal indicate report
-    mention assert contend observe concede complain boast joke quip tweet post toast think
-    believe emphasise emphasize underline agree caution charge demand estimate forecast hint
+    mention assert contend observe concede complain boast joke quip tweet post toast
+    emphasise emphasize underline agree caution charge demand estimate forecast hint
     maintain reiterate repeat shout whisper dub label brand question counter conclude
     proclaim exclaim lament allege blast slam criticise criticize praise assure tout recount
     testify speak read continue describe concur retort snap muse condemn denounce decry
@@ -28,7 +28,6 @@ IRREGULAR_FORMS: dict[str, str] = {
     "told": "tell",
     "wrote": "write",
     "written": "write",
-    "thought": "think",
     "spoke": "speak",
     "spoken": "speak",
     "admitted": "admit",

@@ -345,7 +345,7 @@ def _from_event(
         event.cue,
         event.resolution if chosen is not None else None,
         ref.start if ref else None,
-        s.phrases.words[s.frame.items[event.position].word].start,
+        s.phrases.words[s.analysis.layout.frames[event.frame].items[event.position].word].start,
     )
 
 

@@ -136,6 +136,11 @@ class NounPhrases:
             if j >= 1 and frame.items[j - 1].is_quote:
                 return None  # “…”, said X: the subject follows the verb
             return self._subject_before_comma(frame, j)
+        if word.lower in PERSON_PRONOUNS and not word.possessive:
+            # "It's something she said …": a pronoun right before the verb is its subject.
+            return SpeakerRef(
+                RefKind.PRONOUN, word.text, word.start, gender=PERSON_PRONOUNS[word.lower]
+            )
         return self._phrase_ending_at(frame, j)
 
     def subject_after(self, frame: Frame, position: int) -> SpeakerRef | None:
@@ -352,7 +357,7 @@ class NounPhrases:
             if word is not None and word.lower in PREPOSITIONS and position > first:
                 head_last = position - 1
                 break
-        person = self._person_ending_phrase(frame, first, last)
+        person = self._person_ending_phrase(frame, first, last) if before_cue else None
         if person is not None:
             return person  # "Council for Innovation CEO Ana Ruiz": the person, not the council
         named = self._last_name_in(frame, first, head_last)

@@ -115,7 +115,7 @@ def _is_hard_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
 def find_quotes(text: str) -> tuple[QuoteSpan, ...]:
     """All quotations in `text`, in order of their opening marks, nested ones included."""
     found: list[QuoteSpan] = []
-    paragraphs = paragraph_spans(text)
+    paragraphs = _joined_wraps(text, paragraph_spans(text))
     for number, (start, end) in enumerate(paragraphs):
         following = paragraphs[number + 1][0] if number + 1 < len(paragraphs) else len(text)
         next_opens_single = text[following:].lstrip()[:1] in ("‘", "'")
@@ -167,6 +167,28 @@ def _quotes_in_paragraph(
         if span is not None and not _cut_off_by_end_of_text(text, span.end):
             spans.append(span)
     return spans
+
+
+def _joined_wraps(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a paragraph to the next when an open quotation is cut mid-sentence by the line
+    break: the line ends on a letter or a comma and the next one goes on in lower case
+    ("… not acquainted with him\n myself; how …"). News paragraphs never start in lower
+    case, so this only mends wrapped text."""
+    joined: list[tuple[int, int]] = []
+    for start, end in paragraphs:
+        if joined and _wrapped_inside_quotation(text, *joined[-1], start):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _wrapped_inside_quotation(text: str, start: int, end: int, next_start: int) -> bool:
+    last = text[start:end].rstrip()[-1:]
+    first = text[next_start : next_start + 40].lstrip()[:1]
+    if not (last.isalpha() or last in ",;") or not first.islower():
+        return False
+    return any(not q.closed for q in _quotes_in_paragraph(text, start, end, True))
 
 
 def _runs_on(text: str, opened: _Open, paragraph_start: int, next_opens_single: bool) -> bool:
