@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -312,3 +313,63 @@ def test_a_file_that_is_not_a_warc_archive_is_named_and_others_go_in(
     [line] = captured.err.strip().splitlines()
     assert line.startswith(f"quotetrace-server: {tmp_path / 'in' / 'broken.warc'}: not a WARC")
     assert captured.out.startswith("1 articles added")
+
+
+def jsonl_file(folder: Path) -> Path:
+    folder.mkdir()
+    header = "Tunnel under Oslo fjord on schedule, engineers say\nMarch 4, 2024\n\n"
+    records = [
+        json.dumps({"text": header + TEXT, "url": "https://news.example/tunnel", "date": None}),
+        "{not json",
+        json.dumps({"text": header + TEXT + "\n(Update)\n", "title": 7}),
+        json.dumps({"html": PAGE, "source_name": "bridge-page", "outlet": None}),
+        json.dumps({"text": "   "}),
+    ]
+    path = folder / "records.jsonl"
+    path.write_text("\n".join(records) + "\n", encoding="utf-8")
+    return path
+
+
+def test_jsonl_records_go_in_one_article_a_line_the_same_through_grpc_and_index(
+    engine: Engine,
+    server: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    models_dir: str,
+) -> None:
+    records = jsonl_file(tmp_path / "in")
+    code, out, err = run_client(capsys, "--server", server, "ingest", str(records))
+    assert code == 1
+    assert err.splitlines() == [
+        f"quotetrace: {records}:2: invalid JSON (Expecting property name enclosed in "
+        "double quotes)",
+        f'quotetrace: {records}:3: "title" must be a string or null',
+        f'quotetrace: {records}:5: no "text" or "html" (a non-empty string) in the record',
+    ]
+    assert out.startswith("2 received, 2 added")
+    db = tmp_path / "offline.db"
+    code = server_main(["index", str(records), "--db", str(db), "--no-progress"])
+    captured = capsys.readouterr()
+    assert code == 1 and len(captured.err.strip().splitlines()) == 3, captured.err
+    assert captured.out.startswith("2 articles added")
+    from quotetrace_server.api.engine import Engine
+
+    offline = Engine.open(db, models_dir)
+    try:
+        for article_id in article_ids(db):
+            via_index = offline.store.get_article(article_id)
+            via_grpc = engine.store.get_article(article_id)
+            assert via_index is not None and via_grpc is not None
+            assert via_index.meta == via_grpc.meta
+            if via_grpc.meta.url == "https://news.example/tunnel":
+                text_meta = via_grpc.meta
+            else:
+                page_meta = via_grpc.meta
+    finally:
+        offline.close()
+    assert text_meta.date is None  # null: not stated, though the text has a date line
+    # A missing key is derived from the text.
+    assert text_meta.title == "Tunnel under Oslo fjord on schedule, engineers say"
+    assert text_meta.source_name == "records.jsonl:1"
+    assert page_meta.outlet is None and page_meta.byline == "Jane Roe"
+    assert page_meta.source_name == "bridge-page"

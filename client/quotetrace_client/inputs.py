@@ -1,10 +1,12 @@
 """What `quotetrace ingest` sends: articles read from files, folders and URLs.
 
 The client stays light (standard library, grpcio, protobuf): it reads plain text
-(.txt, .md) and sends it as article text; it sends an HTML page (.html/.htm file, or
-an http(s) URL it fetches) as the page itself with content_type "text/html", and the
-server extracts the main text and metadata. Every input that is not sent is an
-`Unsent` with a one-line reason that names it; the inputs after it are still read.
+(.txt, .md) and sends it as article text, and JSONL records (.jsonl: one article per
+line, "text" or "html" plus metadata keys, null = not stated) as one article each; it
+sends an HTML page (.html/.htm file, or an http(s) URL it fetches) as the page itself
+with content_type "text/html", and the server extracts the main text and metadata.
+Every input that is not sent is an `Unsent` with a one-line reason that names it; the
+inputs after it are still read.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from quotetrace.v1 import quotetrace_pb2 as pb
 
 MANIFEST_NAME = "manifest.jsonl"
 TEXT_SUFFIXES = (".txt", ".md", ".text")
+JSONL_SUFFIX = ".jsonl"
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 WARC_SUFFIXES = (".warc", ".warc.gz")
 HTML = "text/html"
@@ -103,7 +106,10 @@ def read_inputs(arguments: Iterable[str]) -> Iterator[Outgoing | Unsent]:
             if isinstance(manifest, Unsent):
                 yield Unsent(str(file), f"not sent: {manifest}")
                 continue
-            yield read_file(file, manifest.get(file.name, {}))
+            if file.suffix.lower() == JSONL_SUFFIX:
+                yield from read_jsonl(file)
+            else:
+                yield read_file(file, manifest.get(file.name, {}))
 
 
 def read_file(file: Path, manifest: dict[str, Any]) -> Outgoing | Unsent:
@@ -115,7 +121,8 @@ def read_file(file: Path, manifest: dict[str, Any]) -> Outgoing | Unsent:
         return Unsent(str(file), PDF_REASON)
     if suffix not in TEXT_SUFFIXES + HTML_SUFFIXES:
         kind = f"a {file.suffix} file" if file.suffix else "a file without a suffix"
-        return Unsent(str(file), f"skipped: {kind} is not read (.txt, .md, .html, .htm are)")
+        readable = ".txt, .md, .html, .htm, .jsonl"
+        return Unsent(str(file), f"skipped: {kind} is not read ({readable} are)")
     try:
         data = file.read_bytes()
     except OSError as error:
@@ -131,6 +138,51 @@ def read_file(file: Path, manifest: dict[str, Any]) -> Outgoing | Unsent:
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as Path.read_text reads it
     content_type = HTML if suffix in HTML_SUFFIXES else ""
     return Outgoing(str(file), article_message(text, file.name, manifest, content_type))
+
+
+def read_jsonl(file: Path) -> Iterator[Outgoing | Unsent]:
+    """One article per line: {"text" or "html", and any of the manifest keys}; a line
+    that cannot be read is named by file and line, and the lines after it still go."""
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        yield Unsent(str(file), error.strerror or str(error))
+        return
+    problem = content_problem(data)
+    if problem is not None:
+        yield Unsent(str(file), problem)
+        return
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        yield Unsent(str(file), f"not UTF-8 text ({error.reason} at byte {error.start})")
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            yield jsonl_record(f"{file}:{number}", f"{file.name}:{number}", line)
+
+
+def jsonl_record(source: str, default_name: str, line: str) -> Outgoing | Unsent:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return Unsent(source, f"invalid JSON ({error.msg})")
+    if not isinstance(record, dict):
+        return Unsent(source, 'each line must be an object with a "text" or an "html"')
+    for key in (*STATED_FIELDS, "url", "source_name"):
+        if record.get(key) is not None and not isinstance(record[key], str):
+            return Unsent(source, f'"{key}" must be a string or null')
+    credits = record.get("wire_credits")
+    if credits is not None and not (
+        isinstance(credits, list) and all(isinstance(c, str) for c in credits)
+    ):
+        return Unsent(source, '"wire_credits" must be a list of strings or null')
+    name = record.get("source_name") or default_name
+    if isinstance(record.get("html"), str) and record["html"].strip():
+        return Outgoing(source, article_message(record["html"], name, record, HTML))
+    if isinstance(record.get("text"), str) and record["text"].strip():
+        return Outgoing(source, article_message(record["text"], name, record))
+    return Unsent(source, 'no "text" or "html" (a non-empty string) in the record')
 
 
 def content_problem(data: bytes) -> str | None:

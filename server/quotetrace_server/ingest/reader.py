@@ -30,6 +30,7 @@ class IngestError(ValueError):
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 WARC_SUFFIXES = (".warc", ".warc.gz")
+JSONL_SUFFIXES = (".jsonl",)
 PDF_REASON = "a PDF document (PDF is not read; extract its text first)"
 
 
@@ -49,6 +50,8 @@ def input_kind(path: Path) -> str | None:
     name = path.name.lower()
     if name.endswith(WARC_SUFFIXES):
         return "warc"
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        return "jsonl"
     if path.suffix.lower() in HTML_SUFFIXES:
         return "html"
     if path.suffix.lower() in TEXT_SUFFIXES:
@@ -60,8 +63,9 @@ def read_inputs(paths: Iterable[Path]) -> Iterator[Article | Rejected]:
     """Every input named or found (recursively) in `paths`, each an Article or a Rejected.
 
     Plain text (.txt, .md), HTML pages (.html, .htm: main text and metadata by
-    ingest.html) and WARC archives (.warc, .warc.gz: every HTML response record, by
-    ingest.warc). A file that cannot be read, or whose type is not read, is a Rejected
+    ingest.html), WARC archives (.warc, .warc.gz: every HTML response record, by
+    ingest.warc) and JSONL records (.jsonl: one article per line, by ingest.jsonl).
+    A file that cannot be read, or whose type is not read, is a Rejected
     naming it, and the inputs after it are still read. Manifest metadata applies to
     text and HTML files as in `read_articles`.
     """
@@ -89,6 +93,11 @@ def read_inputs(paths: Iterable[Path]) -> Iterator[Article | Rejected]:
 
                     yield from read_warc(file)
                     continue
+                if kind == "jsonl":
+                    from quotetrace_server.ingest.jsonl import read_jsonl
+
+                    yield from read_jsonl(file)
+                    continue
                 folder = file.parent.resolve()
                 if folder not in manifests:
                     manifests[folder] = read_manifest(folder / MANIFEST_NAME)
@@ -105,7 +114,7 @@ def _unread_reason(file: Path) -> str:
     if file.suffix.lower() == ".pdf":
         return PDF_REASON
     kind = f"a {file.suffix} file" if file.suffix else "a file without a suffix"
-    return f"skipped: {kind} is not read (.txt, .md, .html, .htm, .warc are)"
+    return f"skipped: {kind} is not read (.txt, .md, .html, .htm, .warc, .jsonl are)"
 
 
 def read_bytes_checked(file: Path) -> bytes:
