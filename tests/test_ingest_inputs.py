@@ -297,6 +297,8 @@ def test_every_html_response_of_a_warc_archive_is_an_article_with_url_and_date(
     assert by_url["https://news.example/bridge"].meta.date == "2024-03-05"  # the page's own
     assert by_url["https://news.example/port"].meta.date == "2024-04-02"  # capture date
     assert "This is a fair agreement" in by_url["https://news.example/port"].text
+    # No site name on the page: the host name is not taken for an outlet.
+    assert by_url["https://news.example/port"].meta.outlet is None
 
 
 def test_a_file_that_is_not_a_warc_archive_is_named_and_others_go_in(
@@ -373,3 +375,20 @@ def test_jsonl_records_go_in_one_article_a_line_the_same_through_grpc_and_index(
     assert text_meta.source_name == "records.jsonl:1"
     assert page_meta.outlet is None and page_meta.byline == "Jane Roe"
     assert page_meta.source_name == "bridge-page"
+
+
+def test_a_page_without_article_text_is_named_and_the_next_goes_in(
+    engine: Engine, server: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blank = tmp_path / "blank.html"
+    blank.write_text("<html><head><title>Nothing</title></head><body></body></html>", "utf-8")
+    text = tmp_path / "z.txt"
+    text.write_text(TEXT, encoding="utf-8")
+    code, out, err = run_client(capsys, "--server", server, "ingest", str(blank), str(text))
+    assert code == 1
+    assert err.strip() == (
+        f"quotetrace: {blank}: rejected by the server: INVALID_ARGUMENT: "
+        "article.text: no article text found in the HTML page"
+    )
+    assert out.startswith("1 received, 1 added")
+    assert engine.store.has_article(article_id_for(TEXT))

@@ -12,6 +12,8 @@ for any plain-text article.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlsplit
 
 from quotetrace_server.ingest.metadata import derive_metadata, normalized_date
 from quotetrace_server.ingest.model import ArticleMeta
@@ -32,7 +34,6 @@ class ExtractedPage:
 def extract_html(html: str, url: str | None = None) -> ExtractedPage:
     """The page's main text and the metadata it states; NoArticleText when there is none."""
     import trafilatura  # imported here: only HTML ingest needs it
-    from htmldate import find_date
 
     text = trafilatura.extract(
         html,
@@ -47,9 +48,9 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage:
     page = trafilatura.extract_metadata(html, default_url=url)
     from_text = derive_metadata(text)
     title = _stated(page.title if page else None) or from_text.title
-    outlet = _stated(page.sitename if page else None) or from_text.outlet
+    outlet = _site_name(page, url) or from_text.outlet
     byline = _stated(page.author if page else None) or from_text.byline
-    date = _page_date(html, url, find_date) or from_text.date
+    date = _page_date(html, url) or from_text.date
     meta = replace(
         from_text,
         title=title,
@@ -61,13 +62,25 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage:
     return ExtractedPage(text=text, meta=meta)
 
 
+def _site_name(page: Any, url: str | None) -> str | None:
+    """The site name the page states; not the host name trafilatura falls back to."""
+    name = _stated(page.sitename if page else None)
+    if name is None:
+        return None
+    hosts = {urlsplit(u).hostname or "" for u in (url, page.url) if u}
+    if name.lower() in hosts | {h.removeprefix("www.") for h in hosts}:
+        return None
+    return name
+
+
 def _stated(value: str | None) -> str | None:
     return value.strip() or None if value else None
 
 
-def _page_date(html: str, url: str | None, find_date: object) -> str | None:
+def _page_date(html: str, url: str | None) -> str | None:
     """The publication date the page states (its markup or URL), as YYYY-MM-DD."""
-    assert callable(find_date)
+    from htmldate import find_date
+
     try:
         found = find_date(html, url=url, original_date=True, extensive_search=False)
     except (ValueError, TypeError):
