@@ -25,7 +25,7 @@ Each rule returns None when it is not sure: an unknown speaker beats a wrong one
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -74,6 +74,7 @@ class ArticleFacts:
     quotes: list[QuoteSpan] = field(default_factory=list)
     roles: dict[int, set[str]] = field(default_factory=dict)  # entity -> title/role words
     mentions: list[NameMention] = field(default_factory=list)  # resolvable, in text order
+    _starts: list[int] = field(default_factory=list)
 
     @classmethod
     def of(cls, names: ArticleNames, text: str, quotes: list[QuoteSpan]) -> ArticleFacts:
@@ -90,6 +91,12 @@ class ArticleFacts:
             if apposed and not name.possessive:
                 roles.update(_content_words(apposed.group(1)))
         return facts
+
+    def mentions_between(self, start: int, end: int) -> list[NameMention]:
+        """The resolvable mentions starting in [start, end), found by bisection."""
+        starts = self._starts or [n.start for n in self.mentions]
+        self._starts = starts
+        return self.mentions[bisect_left(starts, start) : bisect_left(starts, end)]
 
     def kind(self, entity: int) -> EntityKind:
         return self.names.entities.entities[entity].kind
@@ -243,7 +250,7 @@ def _candidates_in_frame(
     (a single word no full name explains included), then the persons in subject position,
     then any person it mentions outside a prepositional phrase."""
     frame = layout.frames[index]
-    in_frame = [n for n in facts.mentions if frame.start <= n.start < min(frame.end, limit)]
+    in_frame = facts.mentions_between(frame.start, min(frame.end, limit))
     speakers = []
     if index < len(earlier):
         speakers = [
