@@ -392,3 +392,23 @@ def test_a_page_without_article_text_is_named_and_the_next_goes_in(
     )
     assert out.startswith("1 received, 1 added")
     assert engine.store.has_article(article_id_for(TEXT))
+
+
+def test_an_html_page_in_its_declared_charset_is_read_by_both_commands(
+    engine: Engine,
+    server: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    models_dir: str,
+) -> None:
+    page = tmp_path / "in" / "cp1252.html"
+    page.parent.mkdir()
+    declared = PAGE.replace("<head>", '<head><meta charset="windows-1252">')
+    page.write_bytes(declared.replace("&ldquo;", "“").replace("&rdquo;", "”").encode("cp1252"))
+    code, _, err = run_client(capsys, "--server", server, "ingest", str(page))
+    assert (code, err) == (0, "")
+    via_grpc = stored_html(engine, tmp_path / "fresh.db")
+    assert "“The bridge opens in May,”" in via_grpc.text
+    db = tmp_path / "offline.db"
+    assert server_main(["index", str(page), "--db", str(db), "--no-progress"]) == 0
+    assert article_ids(db) == [via_grpc.article_id]

@@ -12,6 +12,7 @@ inputs after it are still read.
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
@@ -128,11 +129,13 @@ def read_file(file: Path, manifest: dict[str, Any]) -> Outgoing | Unsent:
     except OSError as error:
         return Unsent(str(file), error.strerror or str(error))
     problem = content_problem(data)
+    # Text files are UTF-8; an HTML page may declare another charset in its <meta>.
+    charset = declared_charset(data) if suffix in HTML_SUFFIXES else None
     if problem is None:
         try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            problem = f"not UTF-8 text ({error.reason} at byte {error.start})"
+            text = data.decode(charset or "utf-8")
+        except (UnicodeDecodeError, LookupError) as error:
+            problem = undecodable(charset, error)
     if problem is not None:
         return Unsent(str(file), problem)
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as Path.read_text reads it
@@ -183,6 +186,22 @@ def jsonl_record(source: str, default_name: str, line: str) -> Outgoing | Unsent
     if isinstance(record.get("text"), str) and record["text"].strip():
         return Outgoing(source, article_message(record["text"], name, record))
     return Unsent(source, 'no "text" or "html" (a non-empty string) in the record')
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+
+
+def declared_charset(html: bytes) -> str | None:
+    """The charset an HTML page declares in a <meta> near its start, if any."""
+    match = _META_CHARSET.search(html[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
+def undecodable(charset: str | None, error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        where = f"{error.reason} at byte {error.start}"
+        return f"not {charset} text ({where})" if charset else f"not UTF-8 text ({where})"
+    return f"unknown charset {charset!r}"
 
 
 def content_problem(data: bytes) -> str | None:

@@ -9,6 +9,7 @@ from the text by `derive_metadata`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -137,11 +138,28 @@ def decoded_utf8(file: Path, data: bytes) -> str:
         raise IngestError(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
 
 
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+
+
+def declared_charset(html: bytes) -> str | None:
+    """The charset an HTML page declares in a <meta> near its start, if any."""
+    match = _META_CHARSET.search(html[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
 def read_html_article(file: Path, manifest_entry: Mapping[str, Any] | None = None) -> Article:
     """An HTML page's main text and metadata; the manifest wins where it states a key."""
     from quotetrace_server.ingest.html import NoArticleText, extract_html
 
-    html = decoded_utf8(file, read_bytes_checked(file))
+    data = read_bytes_checked(file)
+    charset = declared_charset(data)
+    if charset is None or charset.lower().replace("_", "-") in ("utf-8", "utf8"):
+        html = decoded_utf8(file, data)
+    else:  # newlines need no care: extraction rebuilds the text
+        try:
+            html = data.decode(charset)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise IngestError(f"{file}: cannot decode as its declared {charset} ({exc})") from None
     url = str(manifest_entry.get("url") or "") if manifest_entry else ""
     try:
         page = extract_html(html, url or None)
