@@ -412,3 +412,21 @@ def test_an_html_page_in_its_declared_charset_is_read_by_both_commands(
     db = tmp_path / "offline.db"
     assert server_main(["index", str(page), "--db", str(db), "--no-progress"]) == 0
     assert article_ids(db) == [via_grpc.article_id]
+
+
+def test_ingest_json_adds_up_the_calls_into_one_response(
+    engine: Engine, server: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "two"
+    folder.mkdir()
+    texts = [TEXT, TEXT.replace("Monday", "Friday")]
+    for number, text in enumerate(texts):
+        (folder / f"{number}.txt").write_text(text, encoding="utf-8")
+    (folder / "again.txt").write_text(TEXT, encoding="utf-8")
+    code, out, err = run_client(capsys, "--server", server, "ingest", str(folder), "--json")
+    assert (code, err) == (0, "")
+    response = json.loads(out)
+    assert response["articles_received"] == 3
+    assert response["articles_added"] == 2 and response["articles_unchanged"] == 1
+    assert response["article_ids"] == [article_id_for(t) for t in [TEXT, texts[1], TEXT]]
+    assert response["nlp_processors"]
