@@ -32,6 +32,19 @@ def test_verify_returns_occurrences_that_point_into_the_seed_files(
     assert list(response.nlp_processors)[:1] == ["tokenize"]
 
 
+def test_occurrences_carry_the_evidence_of_both_attribution_stages(
+    client: QuoteTraceClient, seed_texts: dict[str, str]
+) -> None:
+    response = client.verify(WHY_WE_CAME)
+    occurrences = [o for v in response.variants for o in v.occurrences]
+    attributed = [o for o in occurrences if o.speaker]
+    assert attributed
+    for occ in attributed:
+        assert occ.sieve and occ.resolution  # stage 1 and stage 2 are both named
+        assert occ.speaker_mention and occ.cue
+        assert occ.speaker_mention in seed_texts[occ.source_name]
+
+
 def test_claim_for_the_wrong_speaker_is_misattributed_with_the_real_speaker(
     client: QuoteTraceClient,
 ) -> None:

@@ -90,7 +90,7 @@ class DiffSegment(_message.Message):
     def __init__(self, op: _Optional[_Union[DiffOp, str]] = ..., query_text: _Optional[str] = ..., variant_text: _Optional[str] = ...) -> None: ...
 
 class Occurrence(_message.Message):
-    __slots__ = ("article_id", "outlet", "wire_credits", "title", "date", "url", "start", "end", "context", "speaker", "speaker_mention", "cue", "sieve", "attribution_confidence", "kind", "quote_id", "source_name", "text")
+    __slots__ = ("article_id", "outlet", "wire_credits", "title", "date", "url", "start", "end", "context", "speaker", "speaker_mention", "cue", "sieve", "attribution_confidence", "kind", "quote_id", "source_name", "text", "resolution")
     ARTICLE_ID_FIELD_NUMBER: _ClassVar[int]
     OUTLET_FIELD_NUMBER: _ClassVar[int]
     WIRE_CREDITS_FIELD_NUMBER: _ClassVar[int]
@@ -109,6 +109,7 @@ class Occurrence(_message.Message):
     QUOTE_ID_FIELD_NUMBER: _ClassVar[int]
     SOURCE_NAME_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
+    RESOLUTION_FIELD_NUMBER: _ClassVar[int]
     article_id: str
     outlet: str
     wire_credits: _containers.RepeatedScalarFieldContainer[str]
@@ -127,7 +128,8 @@ class Occurrence(_message.Message):
     quote_id: str
     source_name: str
     text: str
-    def __init__(self, article_id: _Optional[str] = ..., outlet: _Optional[str] = ..., wire_credits: _Optional[_Iterable[str]] = ..., title: _Optional[str] = ..., date: _Optional[str] = ..., url: _Optional[str] = ..., start: _Optional[int] = ..., end: _Optional[int] = ..., context: _Optional[str] = ..., speaker: _Optional[str] = ..., speaker_mention: _Optional[str] = ..., cue: _Optional[str] = ..., sieve: _Optional[str] = ..., attribution_confidence: _Optional[float] = ..., kind: _Optional[_Union[QuoteKind, str]] = ..., quote_id: _Optional[str] = ..., source_name: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
+    resolution: str
+    def __init__(self, article_id: _Optional[str] = ..., outlet: _Optional[str] = ..., wire_credits: _Optional[_Iterable[str]] = ..., title: _Optional[str] = ..., date: _Optional[str] = ..., url: _Optional[str] = ..., start: _Optional[int] = ..., end: _Optional[int] = ..., context: _Optional[str] = ..., speaker: _Optional[str] = ..., speaker_mention: _Optional[str] = ..., cue: _Optional[str] = ..., sieve: _Optional[str] = ..., attribution_confidence: _Optional[float] = ..., kind: _Optional[_Union[QuoteKind, str]] = ..., quote_id: _Optional[str] = ..., source_name: _Optional[str] = ..., text: _Optional[str] = ..., resolution: _Optional[str] = ...) -> None: ...
 
 class Variant(_message.Message):
     __slots__ = ("text", "similarity", "diff", "occurrences", "exact_match")

@@ -138,6 +138,7 @@ def occurrence(o: vm.Occurrence) -> pb.Occurrence:
         speaker_mention=o.speaker_mention or "",
         cue=o.cue or "",
         sieve=o.sieve or "",
+        resolution=o.resolution or "",
         attribution_confidence=o.attribution_confidence,
         kind=QUOTE_KINDS[o.kind],
         quote_id=o.quote_id,

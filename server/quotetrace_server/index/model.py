@@ -32,6 +32,7 @@ class StoredQuote:
     confidence: float
     utterance_id: str | None
     outlet: str | None
+    resolution: str | None = None  # stage-2 rule that resolved the mention
 
 
 @dataclass(frozen=True)

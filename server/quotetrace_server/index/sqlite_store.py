@@ -129,6 +129,7 @@ CREATE TABLE IF NOT EXISTS quotes(
     speaker INTEGER REFERENCES speakers(id),
     article_speaker TEXT,
     speaker_mention TEXT, cue TEXT, sieve TEXT,
+    resolution TEXT,
     confidence REAL NOT NULL,
     context TEXT NOT NULL,
     utterance INTEGER REFERENCES utterances(id)
@@ -421,8 +422,8 @@ class SqliteStore:
         q = row.quote
         cur = conn.execute(
             'INSERT INTO quotes(article, seq, text, norm, norm_hash, lemmas, lead, start, "end",'
-            " kind, speaker, article_speaker, speaker_mention, cue, sieve, confidence, context)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " kind, speaker, article_speaker, speaker_mention, cue, sieve, confidence, context,"
+            " resolution) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article_rowid,
                 seq,
@@ -441,6 +442,7 @@ class SqliteStore:
                 q.sieve,
                 float(q.confidence),
                 q.context,
+                q.resolution,
             ),
         )
         quote_rowid = int(cur.lastrowid or 0)
@@ -1155,7 +1157,7 @@ class SqliteStore:
 
     _QUOTE_COLUMNS = (
         'a.article_id, q.seq, q.text, q.start, q."end", q.kind, s.name, q.speaker,'
-        " q.speaker_mention, q.cue, q.sieve, q.confidence, q.utterance, a.outlet"
+        " q.speaker_mention, q.cue, q.sieve, q.confidence, q.utterance, a.outlet, q.resolution"
     )
 
     def list_quotes(
@@ -1201,15 +1203,15 @@ class SqliteStore:
             ).fetchall()
         return [
             QuoteDetail(
-                quote=_stored_quote(r[:14]),
-                normalized=r[14],
-                context=r[15],
-                title=r[16],
-                wire_credits=tuple(json.loads(r[17])),
-                date=r[18],
-                url=r[19],
-                source_name=r[20],
-                processors=tuple(json.loads(r[21])),
+                quote=_stored_quote(r[:15]),
+                normalized=r[15],
+                context=r[16],
+                title=r[17],
+                wire_credits=tuple(json.loads(r[18])),
+                date=r[19],
+                url=r[20],
+                source_name=r[21],
+                processors=tuple(json.loads(r[22])),
             )
             for r in rows
         ]
@@ -1442,6 +1444,9 @@ def read_edits(path: Path) -> list[tuple[str, str, str]]:
 def _add_speaker_quote_count(conn: sqlite3.Connection) -> None:
     """Bring an index made before speakers.quote_count, fixed_name or speaker_keys existed
     up to date."""
+    quote_columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(quotes)")}
+    if "resolution" not in quote_columns:
+        conn.execute("ALTER TABLE quotes ADD COLUMN resolution TEXT")
     columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(speakers)")}
     if "fixed_name" not in columns:
         conn.execute("ALTER TABLE speakers ADD COLUMN fixed_name TEXT")
@@ -1519,4 +1524,5 @@ def _stored_quote(r: Sequence[object]) -> StoredQuote:
         confidence=float(str(r[11])),
         utterance_id=None if utterance is None else _utterance_id(int(str(utterance))),
         outlet=None if r[13] is None else str(r[13]),
+        resolution=None if r[14] is None else str(r[14]),
     )

@@ -61,6 +61,7 @@ class Occurrence:
     cue: str | None
     sieve: str | None
     attribution_confidence: float
+    resolution: str | None = None  # stage-2 rule that resolved the mention to the speaker
 
 
 @dataclass(frozen=True)

@@ -546,6 +546,7 @@ def _occurrence(d: QuoteDetail) -> Occurrence:
         cue=q.cue,
         sieve=q.sieve,
         attribution_confidence=q.confidence,
+        resolution=q.resolution,
     )
 
 
