@@ -30,6 +30,7 @@ from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, 
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index import identity
 from quotetrace_server.index.clustering import STRONG_LINKS, QuoteSketch, link_reason
+from quotetrace_server.index.context import bounded_context
 from quotetrace_server.index.model import (
     CorpusStats,
     IngestOutcome,
@@ -183,6 +184,7 @@ class _QuoteRow:
     lemmas: tuple[str, ...]
     lead: tuple[str, ...]
     speaker: int | None
+    context: str  # bounded (index.context): a frame may be the whole article
 
 
 def _norm_hash(norm: str) -> int:
@@ -414,6 +416,7 @@ class SqliteStore:
             lemmas=lemma_key(words(norm)),
             lead=lead_words(text, quote.start),
             speaker=None if quote.speaker is None else speakers.get(quote.speaker),
+            context=bounded_context(text, quote.start, quote.end, quote.context),
         )
 
     def _insert_quote(
@@ -441,7 +444,7 @@ class SqliteStore:
                 q.cue,
                 q.sieve,
                 float(q.confidence),
-                q.context,
+                row.context,
                 q.resolution,
             ),
         )

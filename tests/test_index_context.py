@@ -1,0 +1,83 @@
+"""Issue 15, B2: the context stored with each quotation is bounded, so the index of an
+article with many quotations and no sentence breaks grows linearly, not quadratically."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
+from quotetrace_server.index.context import CONTEXT_BOUND, ELLIPSIS, bounded_context
+from quotetrace_server.index.sqlite_store import SqliteStore
+from quotetrace_server.ingest.model import Article, ArticleMeta
+
+
+def _pattern_article(n: int) -> tuple[Article, ArticleQuotes]:
+    """`'"a" ' * n` as the attributor sees it: n quotations, each framed by the whole text."""
+    text = '"a" ' * n
+    quotes = tuple(
+        AttributedQuote(
+            text='"a"',
+            start=4 * i,
+            end=4 * i + 3,
+            kind=QuoteKind.DIRECT,
+            speaker=None,
+            speaker_kind=None,
+            speaker_aliases=(),
+            speaker_mention=None,
+            cue=None,
+            sieve=None,
+            confidence=0.0,
+            context=text.strip(),
+        )
+        for i in range(n)
+    )
+    return Article(text, ArticleMeta()), ArticleQuotes(quotes, ("tokenize",))
+
+
+def _index_bytes(tmp_path: Path, n: int) -> tuple[int, int]:
+    db = tmp_path / f"{n}.db"
+    store = SqliteStore(db)
+    store.add_article(*_pattern_article(n))
+    store.close()
+    with sqlite3.connect(db) as conn:
+        longest = int(conn.execute("SELECT max(length(context)) FROM quotes").fetchone()[0])
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        size = int(pages) * int(conn.execute("PRAGMA page_size").fetchone()[0])
+    return longest, size
+
+
+def test_stored_context_is_bounded_and_the_index_grows_linearly(tmp_path: Path) -> None:
+    longest_small, small = _index_bytes(tmp_path, 500)
+    longest_large, large = _index_bytes(tmp_path, 2_000)
+    assert longest_small <= CONTEXT_BOUND and longest_large <= CONTEXT_BOUND
+    # Four times the quotations: about 3.3 times the bytes (whole frames: 7.5).
+    assert large / small < 5.5, (small, large)
+
+
+def test_a_short_context_is_kept_as_it_is() -> None:
+    text = 'Novak said: "We will win." Then she left.'
+    context = 'Novak said: "We will win."'
+    assert bounded_context(text, 11, 26, context) == context
+
+
+def test_a_long_context_is_a_window_around_the_quotation() -> None:
+    before, after = "word " * 1_000, " more" * 1_000
+    text = f'{before}"We will win this fight," {after}'
+    start = len(before)
+    end = start + len('"We will win this fight,"')
+    shown = bounded_context(text, start, end, text)
+    assert len(shown) <= CONTEXT_BOUND
+    assert '"We will win this fight,"' in shown
+    assert shown.startswith(f"{ELLIPSIS} word") and shown.endswith(f"more {ELLIPSIS}")
+
+
+def test_the_window_stops_at_a_paragraph_break_and_cuts_a_huge_quotation() -> None:
+    quote = '"' + "x " * 5_000 + '"'
+    text = f"Headline\nNovak said {quote} on Monday.\nNext paragraph " + "y " * 1_000
+    start = text.index('"')
+    shown = bounded_context(text, start, start + len(quote), text)
+    assert len(shown) <= CONTEXT_BOUND
+    assert shown.startswith('Novak said "x x') and shown.endswith("on Monday.")
+    assert ELLIPSIS in shown
