@@ -90,7 +90,7 @@ class DiffSegment(_message.Message):
     def __init__(self, op: _Optional[_Union[DiffOp, str]] = ..., query_text: _Optional[str] = ..., variant_text: _Optional[str] = ...) -> None: ...
 
 class Occurrence(_message.Message):
-    __slots__ = ("article_id", "outlet", "wire_credits", "title", "date", "url", "start", "end", "context", "speaker", "speaker_mention", "cue", "sieve", "attribution_confidence", "kind", "quote_id", "source_name", "text", "resolution")
+    __slots__ = ("article_id", "outlet", "wire_credits", "title", "date", "url", "start", "end", "context", "speaker", "speaker_mention", "cue", "sieve", "attribution_confidence", "kind", "quote_id", "source_name", "text", "resolution", "text_truncated")
     ARTICLE_ID_FIELD_NUMBER: _ClassVar[int]
     OUTLET_FIELD_NUMBER: _ClassVar[int]
     WIRE_CREDITS_FIELD_NUMBER: _ClassVar[int]
@@ -110,6 +110,7 @@ class Occurrence(_message.Message):
     SOURCE_NAME_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     RESOLUTION_FIELD_NUMBER: _ClassVar[int]
+    TEXT_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
     article_id: str
     outlet: str
     wire_credits: _containers.RepeatedScalarFieldContainer[str]
@@ -129,21 +130,28 @@ class Occurrence(_message.Message):
     source_name: str
     text: str
     resolution: str
-    def __init__(self, article_id: _Optional[str] = ..., outlet: _Optional[str] = ..., wire_credits: _Optional[_Iterable[str]] = ..., title: _Optional[str] = ..., date: _Optional[str] = ..., url: _Optional[str] = ..., start: _Optional[int] = ..., end: _Optional[int] = ..., context: _Optional[str] = ..., speaker: _Optional[str] = ..., speaker_mention: _Optional[str] = ..., cue: _Optional[str] = ..., sieve: _Optional[str] = ..., attribution_confidence: _Optional[float] = ..., kind: _Optional[_Union[QuoteKind, str]] = ..., quote_id: _Optional[str] = ..., source_name: _Optional[str] = ..., text: _Optional[str] = ..., resolution: _Optional[str] = ...) -> None: ...
+    text_truncated: bool
+    def __init__(self, article_id: _Optional[str] = ..., outlet: _Optional[str] = ..., wire_credits: _Optional[_Iterable[str]] = ..., title: _Optional[str] = ..., date: _Optional[str] = ..., url: _Optional[str] = ..., start: _Optional[int] = ..., end: _Optional[int] = ..., context: _Optional[str] = ..., speaker: _Optional[str] = ..., speaker_mention: _Optional[str] = ..., cue: _Optional[str] = ..., sieve: _Optional[str] = ..., attribution_confidence: _Optional[float] = ..., kind: _Optional[_Union[QuoteKind, str]] = ..., quote_id: _Optional[str] = ..., source_name: _Optional[str] = ..., text: _Optional[str] = ..., resolution: _Optional[str] = ..., text_truncated: _Optional[bool] = ...) -> None: ...
 
 class Variant(_message.Message):
-    __slots__ = ("text", "similarity", "diff", "occurrences", "exact_match")
+    __slots__ = ("text", "similarity", "diff", "occurrences", "exact_match", "occurrence_count", "occurrences_omitted", "text_truncated")
     TEXT_FIELD_NUMBER: _ClassVar[int]
     SIMILARITY_FIELD_NUMBER: _ClassVar[int]
     DIFF_FIELD_NUMBER: _ClassVar[int]
     OCCURRENCES_FIELD_NUMBER: _ClassVar[int]
     EXACT_MATCH_FIELD_NUMBER: _ClassVar[int]
+    OCCURRENCE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    OCCURRENCES_OMITTED_FIELD_NUMBER: _ClassVar[int]
+    TEXT_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
     text: str
     similarity: float
     diff: _containers.RepeatedCompositeFieldContainer[DiffSegment]
     occurrences: _containers.RepeatedCompositeFieldContainer[Occurrence]
     exact_match: bool
-    def __init__(self, text: _Optional[str] = ..., similarity: _Optional[float] = ..., diff: _Optional[_Iterable[_Union[DiffSegment, _Mapping]]] = ..., occurrences: _Optional[_Iterable[_Union[Occurrence, _Mapping]]] = ..., exact_match: _Optional[bool] = ...) -> None: ...
+    occurrence_count: int
+    occurrences_omitted: int
+    text_truncated: bool
+    def __init__(self, text: _Optional[str] = ..., similarity: _Optional[float] = ..., diff: _Optional[_Iterable[_Union[DiffSegment, _Mapping]]] = ..., occurrences: _Optional[_Iterable[_Union[Occurrence, _Mapping]]] = ..., exact_match: _Optional[bool] = ..., occurrence_count: _Optional[int] = ..., occurrences_omitted: _Optional[int] = ..., text_truncated: _Optional[bool] = ...) -> None: ...
 
 class Speaker(_message.Message):
     __slots__ = ("name", "aliases", "kind", "probability", "occurrence_count", "speaker_id")
@@ -170,7 +178,7 @@ class OutletCount(_message.Message):
     def __init__(self, name: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
 
 class VerifyResponse(_message.Message):
-    __slots__ = ("verdict", "confidence", "speakers", "variants", "outlets", "explanation", "normalized_query", "utterance_id", "nlp_processors")
+    __slots__ = ("verdict", "confidence", "speakers", "variants", "outlets", "explanation", "normalized_query", "utterance_id", "nlp_processors", "printing_count", "variant_count", "speakers_omitted", "outlets_omitted")
     VERDICT_FIELD_NUMBER: _ClassVar[int]
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
     SPEAKERS_FIELD_NUMBER: _ClassVar[int]
@@ -180,6 +188,10 @@ class VerifyResponse(_message.Message):
     NORMALIZED_QUERY_FIELD_NUMBER: _ClassVar[int]
     UTTERANCE_ID_FIELD_NUMBER: _ClassVar[int]
     NLP_PROCESSORS_FIELD_NUMBER: _ClassVar[int]
+    PRINTING_COUNT_FIELD_NUMBER: _ClassVar[int]
+    VARIANT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    SPEAKERS_OMITTED_FIELD_NUMBER: _ClassVar[int]
+    OUTLETS_OMITTED_FIELD_NUMBER: _ClassVar[int]
     verdict: Verdict
     confidence: float
     speakers: _containers.RepeatedCompositeFieldContainer[Speaker]
@@ -189,7 +201,11 @@ class VerifyResponse(_message.Message):
     normalized_query: str
     utterance_id: str
     nlp_processors: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, verdict: _Optional[_Union[Verdict, str]] = ..., confidence: _Optional[float] = ..., speakers: _Optional[_Iterable[_Union[Speaker, _Mapping]]] = ..., variants: _Optional[_Iterable[_Union[Variant, _Mapping]]] = ..., outlets: _Optional[_Iterable[_Union[OutletCount, _Mapping]]] = ..., explanation: _Optional[str] = ..., normalized_query: _Optional[str] = ..., utterance_id: _Optional[str] = ..., nlp_processors: _Optional[_Iterable[str]] = ...) -> None: ...
+    printing_count: int
+    variant_count: int
+    speakers_omitted: int
+    outlets_omitted: int
+    def __init__(self, verdict: _Optional[_Union[Verdict, str]] = ..., confidence: _Optional[float] = ..., speakers: _Optional[_Iterable[_Union[Speaker, _Mapping]]] = ..., variants: _Optional[_Iterable[_Union[Variant, _Mapping]]] = ..., outlets: _Optional[_Iterable[_Union[OutletCount, _Mapping]]] = ..., explanation: _Optional[str] = ..., normalized_query: _Optional[str] = ..., utterance_id: _Optional[str] = ..., nlp_processors: _Optional[_Iterable[str]] = ..., printing_count: _Optional[int] = ..., variant_count: _Optional[int] = ..., speakers_omitted: _Optional[int] = ..., outlets_omitted: _Optional[int] = ...) -> None: ...
 
 class VerifyStreamRequest(_message.Message):
     __slots__ = ("request", "claim_id")

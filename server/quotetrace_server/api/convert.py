@@ -96,6 +96,10 @@ def verify_response(result: vm.VerifyResult) -> pb.VerifyResponse:
         normalized_query=result.normalized_query,
         utterance_id=result.utterance_id or "",
         nlp_processors=list(result.processors),
+        printing_count=result.printing_count,
+        variant_count=result.variant_count,
+        speakers_omitted=result.speakers_omitted,
+        outlets_omitted=result.outlets_omitted,
     )
 
 
@@ -120,6 +124,9 @@ def variant(v: vm.Variant) -> pb.Variant:
             for d in v.diff
         ],
         occurrences=[occurrence(o) for o in v.occurrences],
+        occurrence_count=v.occurrence_count,
+        occurrences_omitted=v.occurrences_omitted,
+        text_truncated=v.text_truncated,
     )
 
 
@@ -144,6 +151,7 @@ def occurrence(o: vm.Occurrence) -> pb.Occurrence:
         quote_id=o.quote_id,
         source_name=o.source_name or "",
         text=o.text,
+        text_truncated=o.text_truncated,
     )
 
 

@@ -62,6 +62,7 @@ class Occurrence:
     sieve: str | None
     attribution_confidence: float
     resolution: str | None = None  # stage-2 rule that resolved the mention to the speaker
+    text_truncated: bool = False  # `text` is the printing's head and tail (verifier.cut_text)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,13 @@ class Variant:
     similarity: float
     exact_match: bool
     diff: tuple[DiffSegment, ...]
-    occurrences: tuple[Occurrence, ...]
+    occurrences: tuple[Occurrence, ...]  # a page: the first of `occurrence_count`
+    occurrence_count: int = 0  # printings of this wording (after the query's filters)
+    text_truncated: bool = False  # `text` is the wording's head and tail
+
+    @property
+    def occurrences_omitted(self) -> int:
+        return max(0, self.occurrence_count - len(self.occurrences))
 
 
 @dataclass(frozen=True)
@@ -94,3 +101,7 @@ class VerifyResult:
     variants: tuple[Variant, ...] = ()
     outlets: tuple[tuple[str, int], ...] = ()  # (name, printings), most first
     processors: tuple[str, ...] = field(default=())
+    printing_count: int = 0  # printings of the utterance (after the query's filters)
+    variant_count: int = 0  # distinct wordings of them (variants holds the closest)
+    speakers_omitted: int = 0  # speakers past the answer's cap (the least probable)
+    outlets_omitted: int = 0  # outlets past the answer's cap (the fewest printings)

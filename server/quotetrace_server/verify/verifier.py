@@ -23,7 +23,7 @@ from quotetrace_server.index.model import PrintingFilter, QuoteDetail, outlet_la
 from quotetrace_server.index.names import fold, org_key, parse_name
 from quotetrace_server.index.similarity import has_content_word, is_contiguous_run, lemma_key
 from quotetrace_server.index.store import QuoteStore
-from quotetrace_server.verify.diff import word_diff
+from quotetrace_server.verify.diff import OMITTED, word_diff
 from quotetrace_server.verify.model import (
     Occurrence,
     SpeakerScore,
@@ -34,6 +34,15 @@ from quotetrace_server.verify.model import (
 )
 from quotetrace_server.verify.normalize import normalize, words
 
+# An answer's size is bounded whatever the corpus holds (issue 15, B8): printings listed
+# per variant and in all (the counts say how many there are), characters of a printed
+# text (head and tail kept), speakers, their aliases, and outlets listed.
+MAX_OCCURRENCES_PER_VARIANT = 20
+MAX_OCCURRENCES = 100
+MAX_TEXT_CHARS = 2_000
+MAX_SPEAKERS = 20
+MAX_ALIASES = 50
+MAX_OUTLETS = 100
 # Below this score (0-100) nothing in the corpus is "close enough": NOT_FOUND.
 FOUND_THRESHOLD = 80.0
 # Gapped coverage (words dropped from the middle) is only tried for near misses, and
@@ -351,10 +360,16 @@ class Verifier:
             ),
             normalized_query=normalized,
             utterance_id=match.utterance_id,
-            speakers=tuple(speakers),
-            variants=tuple(variants[: max(0, query.max_variants)]),
-            outlets=tuple(outlets),
+            speakers=tuple(
+                replace(s, aliases=s.aliases[:MAX_ALIASES]) for s in speakers[:MAX_SPEAKERS]
+            ),
+            variants=answer_page(query.quote, variants, query.max_variants),
+            outlets=tuple(outlets[:MAX_OUTLETS]),
             processors=tuple(dict.fromkeys(p for d in details for p in d.processors)),
+            printing_count=len(details),
+            variant_count=len(variants),
+            speakers_omitted=max(0, len(speakers) - MAX_SPEAKERS),
+            outlets_omitted=max(0, len(outlets) - MAX_OUTLETS),
         )
 
     def _text_before(self, detail: QuoteDetail) -> str:
@@ -517,12 +532,52 @@ def _variants(
                 text=shown.quote.text,
                 similarity=round(match_score(normalized, shown.normalized) / 100.0, 4),
                 exact_match=is_printed_wording(query_words, variant_words),
-                diff=word_diff(raw_query, shown.quote.text),
+                diff=(),  # for the variants answered only: answer_page
                 occurrences=tuple(_occurrence(d) for d in printings),
+                occurrence_count=len(printings),
             )
         )
-    variants.sort(key=lambda v: (not v.exact_match, -v.similarity, -len(v.occurrences)))
+    variants.sort(key=lambda v: (not v.exact_match, -v.similarity, -v.occurrence_count))
     return variants
+
+
+def answer_page(
+    raw_query: str, variants: Sequence[Variant], max_variants: int
+) -> tuple[Variant, ...]:
+    """The variants an answer holds, bounded whatever the corpus (issue 15, B8): the
+    first `max_variants`, each with its word diff, its first MAX_OCCURRENCES_PER_VARIANT
+    printings (MAX_OCCURRENCES in the whole answer; the counts say how many there are)
+    and texts over MAX_TEXT_CHARS cut to their head and tail."""
+    budget = MAX_OCCURRENCES
+    page: list[Variant] = []
+    for variant in variants[: max(0, max_variants)]:
+        occurrences = variant.occurrences[: min(MAX_OCCURRENCES_PER_VARIANT, budget)]
+        budget -= len(occurrences)
+        text, cut = cut_text(variant.text)
+        page.append(
+            replace(
+                variant,
+                text=text,
+                text_truncated=cut,
+                diff=word_diff(raw_query, variant.text),
+                occurrences=tuple(_cut_occurrence(o) for o in occurrences),
+            )
+        )
+    return tuple(page)
+
+
+def cut_text(text: str) -> tuple[str, bool]:
+    """`text`, or its first and last MAX_TEXT_CHARS // 2 characters around an ellipsis
+    when longer than MAX_TEXT_CHARS; and whether it was cut."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return text, False
+    half = MAX_TEXT_CHARS // 2
+    return f"{text[:half]} {OMITTED} {text[-half:]}", True
+
+
+def _cut_occurrence(occurrence: Occurrence) -> Occurrence:
+    text, cut = cut_text(occurrence.text)
+    return replace(occurrence, text=text, text_truncated=cut) if cut else occurrence
 
 
 def _occurrence(d: QuoteDetail) -> Occurrence:
