@@ -239,6 +239,7 @@ def run_index(args: argparse.Namespace) -> int:
 
     from quotetrace_server.api.engine import Engine
     from quotetrace_server.ingest.reader import Rejected, read_inputs
+    from quotetrace_server.nlp.pipeline import NlpBudgetExceeded
 
     for path in args.paths:
         if not path.exists():
@@ -252,7 +253,13 @@ def run_index(args: argparse.Namespace) -> int:
                 rejected += 1
                 progress.write(f"quotetrace-server: {item}", file=sys.stderr)
                 continue
-            outcome = engine.ingest(item)
+            try:
+                outcome = engine.ingest(item)
+            except NlpBudgetExceeded as error:
+                rejected += 1
+                name = item.meta.source_name or item.article_id
+                progress.write(f"quotetrace-server: {name}: {error}", file=sys.stderr)
+                continue
             added += outcome.added
             unchanged += not outcome.added
             quotes += outcome.quotes_added

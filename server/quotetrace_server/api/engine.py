@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from quotetrace_server.attribution.attributor import Attributor
+from quotetrace_server.attribution.attributor import Attributor, attribute_parsed
 from quotetrace_server.index.integrity import IndexFile, check_index_file, mark_index
 from quotetrace_server.index.model import (
     CorpusStats,
@@ -21,26 +21,41 @@ from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.ingest.model import Article
 from quotetrace_server.ingest.reader import read_articles
-from quotetrace_server.nlp.pipeline import NlpPipeline
+from quotetrace_server.nlp.pipeline import NlpPipeline, NlpStopped
 from quotetrace_server.verify.model import VerifyQuery, VerifyResult
 from quotetrace_server.verify.verifier import Verifier
 
 log = logging.getLogger(__name__)
+
+# An article's NLP (stanza) stops after this long and the article is refused with the
+# reason (issue 15, B3): with the text handed to stanza a bounded piece at a time its
+# cost grows with the text's length, and 2 MiB of prose takes about 150 s on one core.
+NLP_SECONDS_PER_ARTICLE = 300.0
 
 
 class Engine:
     """Ingests articles (NLP → attribution → index) and answers queries from the index.
 
     The attributor is built on first use: a read-only server never loads stanza.
-    Ingestion is serialised so each article is one transaction by one writer.
+    Each article is one transaction by one writer; its NLP and attribution run before,
+    outside the write lock, so a long article holds up no other writer (issue 15, B4).
     """
 
-    def __init__(self, store: QuoteStore, attributor: Callable[[], Attributor]) -> None:
+    def __init__(
+        self,
+        store: QuoteStore,
+        attributor: Callable[[], Attributor],
+        *,
+        nlp_seconds: float = NLP_SECONDS_PER_ARTICLE,
+    ) -> None:
         self.store = store
         self.verifier = Verifier(store)
         self._make_attributor = attributor
         self._attributor: Attributor | None = None
+        self._attributor_lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._nlp_seconds = nlp_seconds
+        self._stopping = threading.Event()
         self._index_processors: tuple[str, ...] | None = None  # cached: stats() counts rows
 
     @classmethod
@@ -67,19 +82,33 @@ class Engine:
         return cls(store, lambda: Attributor(NlpPipeline.shared(stanza_dir)))
 
     def attributor(self) -> Attributor:
-        if self._attributor is None:
-            self._attributor = self._make_attributor()
-        return self._attributor
+        with self._attributor_lock:
+            if self._attributor is None:
+                self._attributor = self._make_attributor()
+            return self._attributor
 
     def ingest(self, article: Article) -> IngestOutcome:
-        """Add one article; an article already indexed (same text) is left as it is."""
-        with self._write_lock:
-            if self.store.has_article(article.article_id):
-                return IngestOutcome(article.article_id, added=False, quotes_added=0)
-            quotes = self.attributor().attribute(article.text)
+        """Add one article; an article already indexed (same text) is left as it is.
+
+        Raises NlpBudgetExceeded (INVALID_ARGUMENT) when the article's NLP runs past its
+        budget, NlpStopped (UNAVAILABLE) once `stop_ingest` was called; nothing is stored.
+        """
+        if self.store.has_article(article.article_id):
+            return IngestOutcome(article.article_id, added=False, quotes_added=0)
+        if self._stopping.is_set():
+            raise NlpStopped("the server is stopping: the article was not ingested")
+        parsed = self.attributor().nlp.parse(
+            article.text, seconds=self._nlp_seconds, stopping=self._stopping.is_set
+        )
+        quotes = attribute_parsed(parsed)
+        with self._write_lock:  # add_article leaves an article indexed meanwhile as it is
             outcome = self.store.add_article(article, quotes)
             self._index_processors = None
             return outcome
+
+    def stop_ingest(self) -> None:
+        """Stop articles' NLP at its next piece (shutdown): they are refused, not stored."""
+        self._stopping.set()
 
     def ingest_paths(self, paths: Iterable[Path]) -> Iterator[IngestOutcome]:
         for article in read_articles(paths):

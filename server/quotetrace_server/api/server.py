@@ -128,8 +128,10 @@ class RunningServer:
         blocking: futures.ThreadPoolExecutor,
         port: int,
         verify_pool: VerifyPool | None = None,
+        stop_work: Callable[[], None] = lambda: None,
     ) -> None:
         self.verify_pool = verify_pool
+        self.stop_work = stop_work
         self.loop = loop
         self.thread = thread
         self.server = server
@@ -140,8 +142,9 @@ class RunningServer:
     def stop(self, grace: float | None) -> None:
         """Refuse new calls, give calls in flight `grace` seconds, then wait for handlers.
 
-        Calls still running when the grace period ends are cancelled; work already on a
-        blocking thread (one article's ingest) finishes first, so the store is never
+        Calls still running when the grace period ends are cancelled; an article's NLP
+        on a blocking thread stops at its next piece (`stop_work`: the article is not
+        stored), an article already being written finishes, so the store is never
         closed under a writer.
         """
         drained = asyncio.run_coroutine_threadsafe(self._drain(grace), self.loop)
@@ -149,6 +152,7 @@ class RunningServer:
             drained.result(timeout=(grace or 0.0) + DRAIN_SLACK_SECONDS)
         except futures.TimeoutError:  # grpc has cancelled every call by now; stop anyway
             log.warning("calls still open %.0fs after the grace period", DRAIN_SLACK_SECONDS)
+        self.stop_work()
         self.blocking.shutdown(wait=True)
         if self.verify_pool is not None:
             self.verify_pool.close()
@@ -276,7 +280,9 @@ async def _started_server(
         raise OSError(f"cannot listen on {address}")
     await server.start()
     await serving.publish()
-    return RunningServer(loop, thread, server, health_servicer, blocking, port, verify_pool)
+    return RunningServer(
+        loop, thread, server, health_servicer, blocking, port, verify_pool, engine.stop_ingest
+    )
 
 
 def serve_until_signalled(running: RunningServer, grace: float) -> None:

@@ -187,11 +187,12 @@ class QuoteTraceServicer:
                 validation.check_article(item.article, self.limits)
                 # Off the loop: an HTML page's extraction takes milliseconds.
                 article = await self._off_loop(convert.article_from_proto, item.article)
+                # A cancelled call stops here; the article being ingested completes (one
+                # transaction) on its thread, and no further one starts. An article whose
+                # NLP runs past its budget is refused (INVALID_ARGUMENT, with the reason).
+                tally.count(await self._off_loop(self.engine.ingest, article))
             except errors.InvalidArgument as error:
                 raise error.prefixed(f"article {number}: ") from None
-            # A cancelled call stops here; the article being ingested completes (one
-            # transaction) on its thread, and no further one starts.
-            tally.count(await self._off_loop(self.engine.ingest, article))
         return convert.ingest_response(tally, self.engine.processors())
 
     async def ListQuotes(self, request: Any, context: Context) -> pb.ListQuotesResponse:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
+from quotetrace_server import errors
 from quotetrace_server.nlp.model import ParsedText, Sentence, Token
 
 LOG = logging.getLogger(__name__)
@@ -25,8 +29,59 @@ REQUIRES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Stanza's cost grows faster than the text it is given (one 16,000-character token takes
+# 12 s, two million never finish: issue 15, B3). It is handed at most MAX_PIECE_CHARS at
+# a time, cut at a paragraph break where there is one (stanza never lets a sentence
+# cross one), else a line break, a sentence end or a space. A run of more than
+# MAX_TOKEN_CHARS characters without a space is no word stanza knows: it is one token
+# of its own sentence, not parsed.
+MAX_PIECE_CHARS = 4_000
+MAX_TOKEN_CHARS = 200
+_LONG_RUN = re.compile(rf"\S{{{MAX_TOKEN_CHARS + 1},}}")
+_CUTS = (
+    re.compile(r"\n\s*\n"),
+    re.compile(r"\n"),
+    re.compile(r"[.!?][\"'”’)\]]*\s"),
+    re.compile(r"\s"),
+)
+
+
 class NlpUnavailableError(RuntimeError):
     """No stanza English tokenizer model could be found; nothing can be parsed."""
+
+
+class NlpBudgetExceeded(errors.InvalidArgument):
+    """An article's NLP ran past its time budget; it was stopped, nothing was stored."""
+
+
+class NlpStopped(errors.Unavailable):
+    """The server is stopping: an article's NLP was stopped, nothing was stored."""
+
+
+def pieces(text: str) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, opaque) spans covering `text` in order: what stanza parses one call
+    at a time (at most MAX_PIECE_CHARS), and runs too long to be words (opaque)."""
+    position = 0
+    for run in _LONG_RUN.finditer(text):
+        yield from _parsable(text, position, run.start())
+        yield run.start(), run.end(), True
+        position = run.end()
+    yield from _parsable(text, position, len(text))
+
+
+def _parsable(text: str, start: int, end: int) -> Iterator[tuple[int, int, bool]]:
+    while end - start > MAX_PIECE_CHARS:
+        limit = start + MAX_PIECE_CHARS
+        cut = limit
+        for pattern in _CUTS:
+            found = [m.end() for m in pattern.finditer(text, start + MAX_PIECE_CHARS // 4, limit)]
+            if found:
+                cut = found[-1]
+                break
+        yield start, cut, False
+        start = cut
+    if text[start:end].strip():
+        yield start, end, False
 
 
 def resolve_resources_dir(resources_dir: str | None = None) -> Path:
@@ -101,13 +156,39 @@ class NlpPipeline:
     def resources_dir(self) -> Path:
         return self._dir
 
-    def parse(self, text: str) -> ParsedText:
-        """Sentences and words of `text` with offsets into it, plus any tags the models give."""
-        if not text.strip():
-            return ParsedText(text=text, sentences=(), processors=self._processors)
-        with self._parse_lock:
-            doc = self._pipeline(text)
-        sentences = tuple(_convert_sentence(text, s) for s in doc.sentences)
+    def parse(
+        self,
+        text: str,
+        *,
+        seconds: float | None = None,
+        stopping: Callable[[], bool] | None = None,
+    ) -> ParsedText:
+        """Sentences and words of `text` with offsets into it, plus any tags the models give.
+
+        Stanza gets the text a piece at a time (see `pieces`), so its work grows with the
+        text's length, and the lock is held for one piece at a time. Between pieces the
+        parse stops with NlpBudgetExceeded once `seconds` have passed, or NlpStopped
+        when `stopping()` says so.
+        """
+        began = time.monotonic()
+        sentences: list[Sentence] = []
+        for start, end, opaque in pieces(text):
+            if stopping is not None and stopping():
+                raise NlpStopped("the server is stopping: the article was not ingested")
+            spent = time.monotonic() - began
+            if seconds is not None and spent > seconds:
+                raise NlpBudgetExceeded(
+                    f"the article's NLP was stopped after {spent:.0f}s, at character"
+                    f" {start} of {len(text)} (the budget is {seconds:g}s an article):"
+                    " split it into shorter articles"
+                )
+            if opaque:
+                token = Token(text=text[start:end], start=start, end=end)
+                sentences.append(Sentence(start=start, end=end, tokens=(token,)))
+                continue
+            with self._parse_lock:
+                doc = self._pipeline(text[start:end])
+            sentences.extend(_convert_sentence(text, s, start) for s in doc.sentences)
         return ParsedText(
             text=text,
             sentences=tuple(s for s in sentences if s.tokens),
@@ -163,18 +244,20 @@ def _closed(processors: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _convert_sentence(text: str, sentence: Any) -> Sentence:
+def _convert_sentence(text: str, sentence: Any, offset: int = 0) -> Sentence:
     tokens: list[Token] = []
     for stanza_token in sentence.tokens:
-        tokens.extend(_words_of_token(text, stanza_token))
+        tokens.extend(_words_of_token(text, stanza_token, offset))
     if not tokens:
         return Sentence(start=0, end=0, tokens=())
     return Sentence(start=tokens[0].start, end=tokens[-1].end, tokens=tuple(tokens))
 
 
-def _words_of_token(text: str, stanza_token: Any) -> list[Token]:
-    """One Token per stanza word; a multi-word token is split where its words spell it."""
-    start, end = int(stanza_token.start_char), int(stanza_token.end_char)
+def _words_of_token(text: str, stanza_token: Any, offset: int = 0) -> list[Token]:
+    """One Token per stanza word; a multi-word token is split where its words spell it.
+    Stanza's offsets are into the piece it parsed, which starts at `offset` in `text`."""
+    start = offset + int(stanza_token.start_char)
+    end = offset + int(stanza_token.end_char)
     ner = getattr(stanza_token, "ner", None)
     words = list(stanza_token.words)
     spans = _split_offsets(text[start:end], [w.text for w in words], start, end)
