@@ -6,6 +6,7 @@ Pipeline: stanza parse -> quotation marks -> names -> narrative frames -> speech
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -86,23 +87,25 @@ def attribute_parsed(parsed: ParsedText) -> ArticleQuotes:
     )
 
 
-ECHO_MIN_WORDS = 2
-
-
 def _with_echoes(
     text: str, analysis: ArticleAnalysis, decided: list[tuple[int, Decision]]
 ) -> list[tuple[int, Decision]]:
-    """A quotation left without a speaker whose words (at least two) stand inside another
-    quotation of the article that has one, or contain it, gets that speaker: headlines and
-    captions repeat the body's quotations."""
+    """A quotation left without a speaker (or with a weak one) whose words, at least two,
+    stand inside another quotation of the article that has a speaker, or contain it, gets
+    that speaker: headlines and captions repeat the body's quotations."""
     keys = {i: _word_key(text, analysis.quotes[i]) for i, _ in decided}
+    by_bigram: dict[str, list[int]] = {}
+    for index, decision in decided:
+        if decision.speaker is not None:
+            for bigram in set(_bigrams(keys[index])):
+                by_bigram.setdefault(bigram, []).append(index)
+    by_index = dict(decided)
     result: list[tuple[int, Decision]] = []
     for index, decision in decided:
         weak = decision.speaker is None or decision.confidence < CONFIDENCE["echo"]
-        if not weak or decision.kind.value == "term":
-            result.append((index, decision))
-            continue
-        source = _echoed(index, keys, decided)
+        source = None
+        if weak and decision.kind.value != "term":
+            source = _echoed(index, keys, by_bigram, by_index)
         if source is None or source.speaker == decision.speaker:
             result.append((index, decision))
             continue
@@ -119,22 +122,36 @@ def _with_echoes(
     return result
 
 
+ECHO_MAX_CANDIDATES = 50
+
+
 def _echoed(
-    index: int, keys: dict[int, str], decided: list[tuple[int, Decision]]
+    index: int,
+    keys: dict[int, str],
+    by_bigram: dict[str, list[int]],
+    decided: dict[int, Decision],
 ) -> Decision | None:
+    """The one speaker of the attributed quotations that share words with this one: looked
+    up by its rarest word pair, so the pass stays linear in long articles."""
     mine = keys[index]
-    if len(mine.split()) < ECHO_MIN_WORDS:
+    bigrams = [b for b in _bigrams(mine) if b in by_bigram]
+    if not bigrams:
         return None
+    rarest = min(bigrams, key=lambda b: len(by_bigram[b]))
     speakers: dict[str, Decision] = {}
-    for other, decision in decided:
-        if other == index or decision.speaker is None:
-            continue
+    for other in by_bigram.get(rarest, [])[:ECHO_MAX_CANDIDATES]:
         theirs = keys[other]
-        if len(theirs.split()) >= ECHO_MIN_WORDS and (
-            f" {mine} " in f" {theirs} " or f" {theirs} " in f" {mine} "
-        ):
-            speakers.setdefault(decision.speaker.name, decision)
+        source = decided[other]
+        if other == index or source.speaker is None:
+            continue
+        if f" {mine} " in f" {theirs} " or f" {theirs} " in f" {mine} ":
+            speakers.setdefault(source.speaker.name, source)
     return next(iter(speakers.values())) if len(speakers) == 1 else None
+
+
+def _bigrams(key: str) -> list[str]:
+    words = key.split()
+    return [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
 def _word_key(text: str, quote: QuoteSpan) -> str:
@@ -179,11 +196,24 @@ def _attributed(
         cue=decision.cue,
         sieve=decision.sieve,
         confidence=round(decision.confidence, 3),
-        context=text[frame.start : frame.end].strip(),
+        context=_context(text, frame.start, frame.end, quote),
         resolution=decision.resolution,
         mention_start=decision.mention_start,
         cue_start=decision.cue_start,
     )
+
+
+# The context kept with a quotation: its sentence, cut to this many characters on each side
+# of the quotation (a sentence of thousands of quotations must not be copied for each).
+CONTEXT_MARGIN = 300
+
+
+def _context(text: str, frame_start: int, frame_end: int, quote: QuoteSpan) -> str:
+    start = max(frame_start, quote.start - CONTEXT_MARGIN)
+    end = min(frame_end, quote.end + CONTEXT_MARGIN)
+    before = "…" if start > frame_start else ""
+    after = "…" if end < frame_end else ""
+    return before + text[start:end].strip() + after
 
 
 def explain_quote(q: AttributedQuote) -> str:

@@ -7,6 +7,7 @@ told AFP." then "“…,” she said.").
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from quotetrace_server.attribution.cues import (
@@ -56,6 +57,10 @@ SUBJECT_RULES = (
     "participle_subject",  # sentence-initial participle: the main clause's subject
     "according_to",
 )
+
+
+# How many earlier names a description ("the minister") is compared with.
+DESCRIPTION_LOOKBACK = 200
 
 
 def find_events(
@@ -214,8 +219,10 @@ def resolve_description(ref: SpeakerRef, phrases: NounPhrases) -> Speaker | None
     if len(words) < 2 or words[0] != "the" or words[-1] not in TITLES:
         return None
     wanted = set(words[1:])
-    for name in reversed(phrases.names.names):
-        if name.start >= ref.start or name.entity < 0 or not name.titled:
+    names = phrases.names.names
+    before = bisect_left(phrases.name_starts, ref.start)
+    for name in reversed(names[max(0, before - DESCRIPTION_LOOKBACK) : before]):
+        if name.entity < 0 or not name.titled:
             continue
         surface = set(name.surface.lower().replace(name.text.lower(), " ").split())
         if wanted <= surface:

@@ -39,8 +39,28 @@ class Frame:
     start: int  # character span of the frame, quotation marks included
     end: int
 
+    def first_word_position(self, words: list[Word]) -> int | None:
+        """Item index of the first narrative word with a letter or digit, if any."""
+        if "_first_word" not in self.__dict__:
+            self.__dict__["_first_word"] = next(
+                (
+                    i
+                    for i, item in enumerate(self.items)
+                    if not item.is_quote and any(c.isalnum() for c in words[item.word].text)
+                ),
+                None,
+            )
+        found = self.__dict__["_first_word"]
+        return None if found is None else int(found)
+
     def quote_position(self, quote: int) -> int:
-        return next(i for i, item in enumerate(self.items) if item.quote == quote)
+        """Item index of a quotation, from a map built once per frame (a frame can hold
+        thousands of quotations)."""
+        positions = self.__dict__.get("_quote_positions")
+        if positions is None:
+            positions = {item.quote: i for i, item in enumerate(self.items) if item.is_quote}
+            self.__dict__["_quote_positions"] = positions
+        return int(positions[quote])
 
 
 @dataclass

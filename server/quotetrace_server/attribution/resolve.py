@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 # How far back a pronoun or a description looks for its antecedent.
 FRAMES_BACK = 8
 PARAGRAPHS_BACK = 3
+# How far back (characters) "the agency" looks for the organisation it names.
+ORGANISATION_WINDOW = 20_000
 # A leading subordinate clause whose pronoun points forward to the main clause's subject.
 SUBORDINATORS = word_set("as though although while when after before since because if even once")
 # The person an article is about: at least this many mentions, and more than anyone else.
@@ -75,6 +77,8 @@ class ArticleFacts:
     roles: dict[int, set[str]] = field(default_factory=dict)  # entity -> title/role words
     mentions: list[NameMention] = field(default_factory=list)  # resolvable, in text order
     _starts: list[int] = field(default_factory=list)
+    _entity_starts: dict[int, list[int]] = field(default_factory=dict)  # sorted, per entity
+    _holders: dict[str, list[NameMention]] = field(default_factory=dict)  # role -> persons
 
     @classmethod
     def of(cls, names: ArticleNames, text: str, quotes: list[QuoteSpan]) -> ArticleFacts:
@@ -83,6 +87,9 @@ class ArticleFacts:
         facts = cls(names=names, text=text, quotes=quotes)
         inside = _inside_quotes(quotes)
         facts.mentions = [n for n in names.names if n.entity >= 0 and not inside(n.start)]
+        facts._starts = [n.start for n in facts.mentions]
+        for name in facts.mentions:
+            facts._entity_starts.setdefault(name.entity, []).append(name.start)
         for name in facts.mentions:
             roles = facts.roles.setdefault(name.entity, set())
             titles = name.surface[: max(0, len(name.surface) - len(name.text))]
@@ -94,9 +101,19 @@ class ArticleFacts:
 
     def mentions_between(self, start: int, end: int) -> list[NameMention]:
         """The resolvable mentions starting in [start, end), found by bisection."""
-        starts = self._starts or [n.start for n in self.mentions]
-        self._starts = starts
+        starts = self._starts
         return self.mentions[bisect_left(starts, start) : bisect_left(starts, end)]
+
+    def role_holders(self, role: str) -> list[NameMention]:
+        """Mentions of persons the article gave `role`, in text order (built once)."""
+        if not self._holders:
+            for name in self.mentions:
+                if self.kind(name.entity) != EntityKind.PERSON:
+                    continue
+                for word in self.roles.get(name.entity, ()):
+                    self._holders.setdefault(word, []).append(name)
+            self._holders.setdefault("", [])
+        return self._holders.get(role, [])
 
     def kind(self, entity: int) -> EntityKind:
         return self.names.entities.entities[entity].kind
@@ -110,7 +127,14 @@ class ArticleFacts:
             self.names.genders.setdefault(entity, gender)
 
     def counts_before(self, offset: int) -> Counter[int]:
-        return Counter(n.entity for n in self.mentions if n.start < offset)
+        """Mentions per entity before `offset` (bisection per entity, not a text scan)."""
+        return Counter(
+            {
+                entity: count
+                for entity, starts in self._entity_starts.items()
+                if (count := bisect_left(starts, offset))
+            }
+        )
 
     def salient_person(self, offset: int, gender: str | None = None) -> int | None:
         """The dominant person so far: the only one, or the one with most mentions (at least
@@ -321,13 +345,9 @@ def _ends_with_demonym(mention: str) -> bool:
 def _by_role(ref: SpeakerRef, head: str, facts: ArticleFacts) -> Resolution | None:
     """The person the article gave this title or role: the latest one before the mention,
     else (a headline, a leading clause) the first one after it."""
-    holders = [
-        n
-        for n in facts.mentions
-        if facts.kind(n.entity) == EntityKind.PERSON and head in facts.roles.get(n.entity, ())
-    ]
-    before = [n for n in holders if n.start < ref.start]
-    chosen = before[-1] if before else (holders[0] if holders else None)
+    holders = facts.role_holders(head)
+    before = bisect_left(holders, ref.start, key=lambda n: n.start)
+    chosen = holders[before - 1] if before else (holders[0] if holders else None)
     if chosen is None:
         return None
     return Resolution(speaker_of(facts, chosen.entity), "nominal_role")
@@ -338,15 +358,12 @@ def _latest_organisation(
 ) -> Resolution | None:
     """The latest organisation named with this word ("the agency" -> "Civil Defence
     Agency"), else the latest organisation that has spoken in the article."""
-    organisations = [
-        n
-        for n in facts.mentions
-        if n.start < ref.start and facts.kind(n.entity) == EntityKind.ORGANIZATION
-    ]
+    window = facts.mentions_between(max(0, ref.start - ORGANISATION_WINDOW), ref.start)
+    organisations = [n for n in window if facts.kind(n.entity) == EntityKind.ORGANIZATION]
     named_so = [n.entity for n in organisations if head in n.text.lower().split()]
     spoke = [
         e.speaker.entity
-        for events in earlier
+        for events in earlier[-FRAMES_BACK * 4 :]
         for e in events
         if e.speaker is not None
         and e.speaker.entity >= 0

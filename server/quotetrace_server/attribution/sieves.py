@@ -58,6 +58,11 @@ CONFIDENCE: dict[str, float] = {
     "none": 0.0,
 }
 
+# How many earlier quotations a continuation looks through (terms are skipped) for the one
+# it continues: bounded, so a paragraph of thousands of quoted words costs linear time.
+PREVIOUS_LOOKBACK = 50
+# How many narrative words next to a quotation the sieves read.
+NEAR_WORDS = 6
 # A quotation this short with no speaker in sight reads as a label or a scare term.
 TERM_MAX_WORDS = 2
 HEADING_MAX_WORDS = 3
@@ -133,24 +138,34 @@ class QuoteSituation:
     def word_count(self) -> int:
         return len(re.findall(r"\w+(?:[’'\-]\w+)*", self.text))
 
-    def right_words(self) -> list[str]:
+    def right_words(self, limit: int = NEAR_WORDS) -> list[str]:
+        """Up to `limit` narrative words after the quotation in its sentence."""
         words = self.phrases.words
-        return [
-            words[item.word].text
-            for item in self.frame.items[self.position + 1 :]
-            if not item.is_quote
-        ]
+        found: list[str] = []
+        for item in self.frame.items[self.position + 1 :]:
+            if len(found) == limit:
+                break
+            if not item.is_quote:
+                found.append(words[item.word].text)
+        return found
 
-    def left_words(self) -> list[str]:
+    def left_words(self, limit: int = NEAR_WORDS) -> list[str]:
+        """Up to `limit` narrative words before the quotation in its sentence, in order.
+        Bounded so that a sentence with thousands of quotations costs linear time."""
         words = self.phrases.words
-        return [
-            words[item.word].text for item in self.frame.items[: self.position] if not item.is_quote
-        ]
+        found: list[str] = []
+        for item in reversed(self.frame.items[max(0, self.position - 4 * limit) : self.position]):
+            if len(found) == limit:
+                break
+            if not item.is_quote:
+                found.append(words[item.word].text)
+        return found[::-1]
 
     @property
     def opens_frame(self) -> bool:
         """Nothing but punctuation (or other quotations) before it in its sentence."""
-        return not any(any(c.isalnum() for c in w) for w in self.left_words())
+        first = self.frame.first_word_position(self.phrases.words)
+        return first is None or first > self.position
 
     @property
     def structural_kind(self) -> QuoteKind:
@@ -166,7 +181,7 @@ class QuoteSituation:
         """The latest earlier non-term quotation in this or the previous paragraph; two
         paragraphs back when it was left open (a multi-paragraph quotation with a photo
         caption between its paragraphs)."""
-        for index, decision in reversed(self.earlier):
+        for index, decision in reversed(self.earlier[-PREVIOUS_LOOKBACK:]):
             if decision.kind == QuoteKind.TERM:
                 continue
             paragraph = self.analysis.layout.paragraph_of_quote[index]
@@ -232,6 +247,8 @@ Sieve = Callable[[QuoteSituation], Decision | None]
 def heading_term(s: QuoteSituation) -> Decision | None:
     """A short quotation alone on its line is a section heading (‘Heroes’)."""
     start, end = s.analysis.layout.paragraphs[s.paragraph]
+    if (end - start) - len(s.text) > HEADING_MAX_WORDS * 20:
+        return None  # a long paragraph: the quotation is not alone on its line
     line = s.analysis.parsed.text[start:end].strip()
     alone = len(line) - len(s.text) <= 2
     if alone and s.word_count <= HEADING_MAX_WORDS and s.text.rstrip()[-1:] not in ".!?,":

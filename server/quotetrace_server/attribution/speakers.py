@@ -91,6 +91,7 @@ class NounPhrases:
                 if name.entity >= 0 or name.shape in (ORG, OTHER, "bare"):
                     self._name_by_word.setdefault(index, name)
         self._place_words = self._words_used_as_places()
+        self.name_starts = [name.start for name in names.names]  # sorted, for bisection
 
     def _words_used_as_places(self) -> frozenset[str]:
         """Capitalised words seen right after in/at/from/to/near: "Vilnius said" is a

@@ -50,6 +50,9 @@ SINGLE_RUN_ON_AFTER = frozenset(":,")
 # Words that start with an apostrophe standing for dropped letters, not a quotation mark.
 ELISIONS = frozenset({"tis", "twas", "em", "til", "cause", "n", "round", "bout"})
 SENTENCE_FINAL = frozenset(".!?…")
+# How far a double opener inside an open quotation looks for the two closers that would
+# make it a nested quotation (bounded, so runs of openers cost linear time).
+NESTING_LOOKAHEAD = 2_000
 
 LINE_BREAKS = "\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85"
 
@@ -59,6 +62,36 @@ class _Open:
     family: str
     index: int  # position of the opening mark
     mark: str
+
+
+class _OpenMarks(list[_Open]):
+    """The open marks, innermost last, with a count per family so that "is one of this
+    family open?" is answered in constant time (a paragraph can hold thousands of marks)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: dict[str, int] = {}
+
+    def push(self, opened: _Open) -> None:
+        self.append(opened)
+        self.counts[opened.family] = self.counts.get(opened.family, 0) + 1
+
+    def has(self, family: str) -> bool:
+        return self.counts.get(family, 0) > 0
+
+    def pop_top(self) -> _Open:
+        opened = self.pop()
+        self.counts[opened.family] -= 1
+        return opened
+
+    def pop_to_family(self, family: str) -> _Open:
+        """Remove and return the innermost open mark of `family`, dropping marks opened
+        inside it."""
+        while self:
+            opened = self.pop_top()
+            if opened.family == family:
+                return opened
+        raise ValueError("no open mark of this family")  # callers check has() first
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -127,7 +160,7 @@ def find_quotes(text: str) -> tuple[QuoteSpan, ...]:
 def _quotes_in_paragraph(
     text: str, start: int, end: int, next_opens_single: bool = False
 ) -> list[QuoteSpan]:
-    stack: list[_Open] = []
+    stack = _OpenMarks()
     spans: list[QuoteSpan] = []
     for index in range(start, end):
         char = text[index]
@@ -146,16 +179,16 @@ def _quotes_in_paragraph(
             ):
                 # A second double opener with no two closers ahead: the first was never
                 # closed.
-                forgotten = stack.pop()
+                forgotten = stack.pop_top()
                 span = _trimmed_span(text, forgotten.index + 1, index, forgotten.mark, False)
                 if span is not None:
                     spans.append(span)
-            stack.append(_Open(family, index, char))
+            stack.push(_Open(family, index, char))
         elif role == "close":
             family = _family_of(char)
-            if not any(o.family == family for o in stack):
+            if not stack.has(family):
                 family = SINGLE  # ‘…”: a double closer ends the open single quotation
-            opened = _pop_to_family(stack, family)
+            opened = stack.pop_to_family(family)
             span = _trimmed_span(text, opened.index + 1, index, opened.mark, closed=True)
             if span is not None:
                 spans.append(span)
@@ -219,7 +252,7 @@ def _closes_twice_later(text: str, start: int, end: int) -> bool:
     """Do at least two more double closing marks than openers follow in the paragraph? Then
     an opener nests inside the open quotation instead of ending it."""
     balance = 0
-    for index in range(start, end):
+    for index in range(start, min(end, start + NESTING_LOOKAHEAD)):
         char = text[index]
         before = text[index - 1] if index > start else " "
         if char in DOUBLE_CLOSERS or (char == '"' and not before.isspace()):
@@ -237,10 +270,10 @@ def _family_of(mark: str) -> str:
     return DOUBLE if mark in DOUBLE_OPENERS or mark in DOUBLE_CLOSERS else SINGLE
 
 
-def _role_of_mark(mark: str, before: str, after: str, stack: list[_Open]) -> str:
+def _role_of_mark(mark: str, before: str, after: str, stack: _OpenMarks) -> str:
     """'open', 'close' or 'ignore' for one mark, from its neighbours and what is open."""
     family = _family_of(mark)
-    family_open = any(o.family == family for o in stack)
+    family_open = stack.has(family)
     if family == SINGLE and before.isalnum() and after.isalnum():
         return "ignore"  # apostrophe inside a word
     if mark in OPENERS:
@@ -251,18 +284,13 @@ def _role_of_mark(mark: str, before: str, after: str, stack: list[_Open]) -> str
     if mark in CLOSERS:
         if family_open:
             return "close"
-        if mark in DOUBLE_CLOSERS and any(o.family == SINGLE for o in stack):
+        if mark in DOUBLE_CLOSERS and stack.has(SINGLE):
             return "close"  # ‘…”, he said
         # A double closer typed as an opener (” word) opens; a lone ’ is an apostrophe.
         if family == DOUBLE and (before == "" or before.isspace()) and _is_word_char(after):
             return "open"
         return "ignore"
-    if (
-        mark == '"'
-        and not family_open
-        and any(o.family == SINGLE for o in stack)
-        and _looks_like_closer(before, after)
-    ):
+    if mark == '"' and not family_open and stack.has(SINGLE) and _looks_like_closer(before, after):
         return "close"  # 'You did it," she said
     return _role_of_straight_mark(before, after, family_open)
 
@@ -283,16 +311,6 @@ def _looks_like_closer(before: str, after: str) -> bool:
 
 def _is_word_char(char: str) -> bool:
     return char != "" and char.isalnum()
-
-
-def _pop_to_family(stack: list[_Open], family: str) -> _Open:
-    """Remove and return the innermost open mark of `family`, dropping marks opened inside it."""
-    for position in range(len(stack) - 1, -1, -1):
-        if stack[position].family == family:
-            opened = stack[position]
-            del stack[position:]
-            return opened
-    raise ValueError("no open mark of this family")  # callers check family_open first
 
 
 def _trimmed_span(text: str, start: int, end: int, mark: str, closed: bool) -> QuoteSpan | None:
