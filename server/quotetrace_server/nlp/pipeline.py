@@ -32,7 +32,7 @@ REQUIRES: dict[str, tuple[str, ...]] = {
 # Stanza's cost grows faster than the text it is given (one 16,000-character token takes
 # 12 s, two million never finish: issue 15, B3). It is handed at most MAX_PIECE_CHARS at
 # a time, cut at a paragraph break where there is one (stanza never lets a sentence
-# cross one), else a line break, a sentence end or a space. A run of more than
+# cross one), else a sentence end, a line break or a space. A run of more than
 # MAX_TOKEN_CHARS characters without a space is no word stanza knows: it is one token
 # of its own sentence, not parsed.
 MAX_PIECE_CHARS = 4_000
@@ -40,8 +40,8 @@ MAX_TOKEN_CHARS = 200
 _LONG_RUN = re.compile(rf"\S{{{MAX_TOKEN_CHARS + 1},}}")
 _CUTS = (
     re.compile(r"\n\s*\n"),
-    re.compile(r"\n"),
     re.compile(r"[.!?][\"'”’)\]]*\s"),
+    re.compile(r"\n"),
     re.compile(r"\s"),
 )
 
