@@ -6,7 +6,7 @@ Two levels:
   dropped), used to store and look up aliases.
 * ``parse_name`` and ``name_link``: the parts of a person's name (given names, initials,
   surname) and whether two forms can be one person, with the evidence in words. Forms
-  link on the same letters ("Kim Jong Un" / "Kim Jong-un"), a shared surname plus
+  link on the same letters ("Park Min Ho" / "Park Min-ho"), a shared surname plus
   compatible given names ("I. Marovic" / "Ilsa Marovic", "Ilsa A. Marovic"), or a
   transliterated surname or given name ("Zelenkoy" / "Zelenkoi"). A shared surname alone,
   or near names that are not spelling variants of each other, never link.

@@ -1480,7 +1480,7 @@ def _usable_alias(alias: str) -> bool:
 
 
 def _is_proper_name(alias: str) -> bool:
-    # "the prime minister" describes; "Ana Novak" / "The White House" name.
+    # "the prime minister" describes; "Ana Novak" / "The Harbour Council" name.
     stripped = alias.strip()
     return bool(stripped) and not stripped[0].islower()
 
