@@ -5,38 +5,16 @@ from __future__ import annotations
 
 from quotetrace_client.render import speaker_text
 from quotetrace_server.api import convert
-from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
-from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index.sqlite_store import SqliteStore
-from quotetrace_server.ingest.model import Article, ArticleMeta
-
-
-def _add(store: SqliteStore, quote: str, speaker: str) -> None:
-    body = f'{speaker} said "{quote}" at the pier.'
-    start = body.index(quote)
-    made = AttributedQuote(
-        text=quote,
-        start=start,
-        end=start + len(quote),
-        kind=QuoteKind.DIRECT,
-        speaker=speaker,
-        speaker_kind=EntityKind.PERSON,
-        speaker_aliases=(speaker,),
-        speaker_mention=speaker,
-        cue="said",
-        sieve="test",
-        confidence=0.9,
-        context=body,
-    )
-    store.add_article(Article(body, ArticleMeta()), ArticleQuotes((made,), ("tokenize",)))
+from tests.factories import add_said
 
 
 def _store() -> SqliteStore:
     store = SqliteStore(":memory:")
-    _add(store, "the ferry runs again on Monday", "Ilsa Marovic")
-    _add(store, "we rebuilt the pier in a year", "I. Marović")
-    _add(store, "the tide tables were wrong", "Mayor Ilsa Marovic")
-    _add(store, "the bank will lend to the port", "Ivo Marovic")
+    add_said(store, "the ferry runs again on Monday", "Ilsa Marovic")
+    add_said(store, "we rebuilt the pier in a year", "I. Marović")
+    add_said(store, "the tide tables were wrong", "Mayor Ilsa Marovic")
+    add_said(store, "the bank will lend to the port", "Ivo Marovic")
     return store
 
 

@@ -3,10 +3,9 @@ people who share a surname kept apart, look-up by any form (invented names)."""
 
 from __future__ import annotations
 
-from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index.sqlite_store import SqliteStore
-from quotetrace_server.ingest.model import Article, ArticleMeta
+from tests.factories import add_said
 
 
 def _add(
@@ -16,23 +15,7 @@ def _add(
     aliases: tuple[str, ...] = (),
     kind: EntityKind = EntityKind.PERSON,
 ) -> None:
-    body = f'{speaker} said "{quote}" on the harbour front.'
-    start = body.index(quote)
-    made = AttributedQuote(
-        text=quote,
-        start=start,
-        end=start + len(quote),
-        kind=QuoteKind.DIRECT,
-        speaker=speaker,
-        speaker_kind=kind,
-        speaker_aliases=(speaker, *aliases),
-        speaker_mention=speaker,
-        cue="said",
-        sieve="test",
-        confidence=0.9,
-        context=body,
-    )
-    store.add_article(Article(body, ArticleMeta()), ArticleQuotes((made,), ("tokenize",)))
+    add_said(store, quote, speaker, aliases, kind, place="on the harbour front")
 
 
 def _names(store: SqliteStore) -> set[str]:

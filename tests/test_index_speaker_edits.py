@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
-from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index.sqlite_store import SpeakerEditError, SqliteStore
-from quotetrace_server.ingest.model import Article, ArticleMeta
+from tests.factories import add_said
 
 ARTICLES = [
     ("the ferry runs again on Monday", "Ilsa Marovic"),
@@ -20,26 +18,6 @@ ARTICLES = [
 ]
 
 
-def _add(store: SqliteStore, quote: str, speaker: str) -> None:
-    body = f'{speaker} said "{quote}" at the pier.'
-    start = body.index(quote)
-    made = AttributedQuote(
-        text=quote,
-        start=start,
-        end=start + len(quote),
-        kind=QuoteKind.DIRECT,
-        speaker=speaker,
-        speaker_kind=EntityKind.PERSON,
-        speaker_aliases=(speaker,),
-        speaker_mention=speaker,
-        cue="said",
-        sieve="test",
-        confidence=0.9,
-        context=body,
-    )
-    store.add_article(Article(body, ArticleMeta()), ArticleQuotes((made,), ("tokenize",)))
-
-
 def _speaker_of(store: SqliteStore, quote: str) -> str | None:
     return next(q.speaker for q in store.list_quotes(limit=100)[0] if q.text == quote)
 
@@ -47,7 +25,7 @@ def _speaker_of(store: SqliteStore, quote: str) -> str | None:
 def _build(path: Path, articles: list[tuple[str, str]] = ARTICLES) -> SqliteStore:
     store = SqliteStore(path)
     for quote, speaker in articles:
-        _add(store, quote, speaker)
+        add_said(store, quote, speaker)
     return store
 
 
@@ -86,7 +64,7 @@ def test_operator_merge_split_and_rename_are_kept_across_a_rebuild(tmp_path: Pat
 def test_a_split_form_is_not_merged_back_by_a_later_article(tmp_path: Path) -> None:
     store = _build(tmp_path / "q.db")
     store.split_speaker("Tomas Velland", "T. Velland")
-    _add(store, "the crane is finally fixed", "T. Velland")
+    add_said(store, "the crane is finally fixed", "T. Velland")
     assert _speaker_of(store, "the crane is finally fixed") == "T. Velland"
     assert _speaker_of(store, "the harbour fees stay as they are") == "Tomas Velland"
 
@@ -97,7 +75,7 @@ def test_ambiguous_or_unknown_names_are_refused() -> None:
         ("the ferry runs again on Monday", "Ilsa Marovic"),
         ("the bank will lend to the port", "Ivo Marovic"),
     ]:
-        _add(store, quote, speaker)
+        add_said(store, quote, speaker)
     with pytest.raises(SpeakerEditError, match="ambiguous"):
         store.merge_speakers("Marovic", "Ilsa Marovic")
     with pytest.raises(SpeakerEditError, match="no speaker"):

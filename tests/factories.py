@@ -1,0 +1,37 @@
+"""Small builders shared by tests that put hand-made quotations into a store."""
+
+from __future__ import annotations
+
+from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
+from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.index.sqlite_store import SqliteStore
+from quotetrace_server.ingest.model import Article, ArticleMeta
+
+
+def add_said(
+    store: SqliteStore,
+    quote: str,
+    speaker: str,
+    aliases: tuple[str, ...] = (),
+    kind: EntityKind = EntityKind.PERSON,
+    place: str = "at the pier",
+) -> None:
+    """Store a one-sentence article `<speaker> said "<quote>" <place>.` attributed to the
+    speaker (plus `aliases` as other surface forms)."""
+    body = f'{speaker} said "{quote}" {place}.'
+    start = body.index(quote)
+    made = AttributedQuote(
+        text=quote,
+        start=start,
+        end=start + len(quote),
+        kind=QuoteKind.DIRECT,
+        speaker=speaker,
+        speaker_kind=kind,
+        speaker_aliases=(speaker, *aliases),
+        speaker_mention=speaker,
+        cue="said",
+        sieve="test",
+        confidence=0.9,
+        context=body,
+    )
+    store.add_article(Article(body, ArticleMeta()), ArticleQuotes((made,), ("tokenize",)))
