@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from quotetrace_server.attribution.speakers import speaker_from_entity
 from quotetrace_server.entities.finder import ArticleNames, NameMention
 from quotetrace_server.entities.lexicon import (
     DEMONYMS,
@@ -173,8 +174,6 @@ def _gender_fits(known: str | None, wanted: str | None) -> bool:
 
 
 def speaker_of(facts: ArticleFacts, entity: int) -> Speaker:
-    from quotetrace_server.attribution.speakers import speaker_from_entity
-
     return speaker_from_entity(facts.names, entity)
 
 
