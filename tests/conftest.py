@@ -13,8 +13,8 @@ from quotetrace_client import QuoteTraceClient
 from quotetrace_server.config import ServerConfig
 
 if TYPE_CHECKING:  # imported lazily: they load the NLP stack
-    from quotetrace_server.api.engine import Engine
     from quotetrace_server.api.server import RunningServer
+    from quotetrace_server.engine.engine import Engine
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -60,7 +60,7 @@ def seeded_engine(
     tmp_path_factory: pytest.TempPathFactory, models_dir: str, seed_dir: Path
 ) -> Iterator[Engine]:
     """An index built from the seeds through the real NLP, attribution and store."""
-    from quotetrace_server.api.engine import Engine
+    from quotetrace_server.engine.engine import Engine
 
     engine = Engine.open(tmp_path_factory.mktemp("index") / "seeds.db", models_dir)
     for _ in engine.ingest_paths([seed_dir]):

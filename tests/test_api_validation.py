@@ -14,10 +14,10 @@ import pytest
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient, claim_request
 from quotetrace_server.api import validation
-from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.server import RunningServer, start_server
 from quotetrace_server.api.validation import encode_page_token
 from quotetrace_server.config import Limits, ServerConfig
+from quotetrace_server.engine.engine import Engine
 
 LIMITS = Limits()
 

@@ -12,9 +12,9 @@ import pytest
 
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient, claim_request
-from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.server import start_server
 from quotetrace_server.config import ServerConfig
+from quotetrace_server.engine.engine import Engine
 from quotetrace_server.ingest.metadata import normalized_date
 from quotetrace_server.ingest.reader import IngestError, read_articles
 

@@ -15,7 +15,7 @@ import pytest
 
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient
-from quotetrace_server.api.engine import Engine
+from quotetrace_server.engine.engine import Engine
 from quotetrace_server.ingest.model import Article
 
 from .serverproc import ServerProcess

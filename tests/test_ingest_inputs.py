@@ -25,7 +25,7 @@ from quotetrace_server.config import ServerConfig
 from quotetrace_server.ingest.model import Article, article_id_for
 
 if TYPE_CHECKING:
-    from quotetrace_server.api.engine import Engine
+    from quotetrace_server.engine.engine import Engine
 
 PAGE = """<!DOCTYPE html>
 <html><head><title>Bridge to open in May, minister says | Example Times</title>
@@ -58,7 +58,7 @@ TEXT = "“The tunnel will be finished next year,” engineer Lars Berg said on 
 
 @pytest.fixture()
 def engine(tmp_path: Path, models_dir: str) -> Iterator[Engine]:
-    from quotetrace_server.api.engine import Engine
+    from quotetrace_server.engine.engine import Engine
 
     opened = Engine.open(tmp_path / "fresh.db", models_dir)
     yield opened
@@ -229,7 +229,7 @@ def test_server_index_reads_the_same_inputs_and_stores_the_same_html_article(
     assert len(rejected) == 4, captured.err
     assert all(line.startswith(f"quotetrace-server: {folder}/") for line in rejected)
     assert captured.out.startswith("3 articles added, 0 unchanged")
-    from quotetrace_server.api.engine import Engine
+    from quotetrace_server.engine.engine import Engine
 
     offline = Engine.open(db, models_dir)
     try:
@@ -285,7 +285,7 @@ def test_every_html_response_of_a_warc_archive_is_an_article_with_url_and_date(
     captured = capsys.readouterr()
     assert (code, captured.err) == (0, ""), captured.err
     assert captured.out.startswith("2 articles added, 0 unchanged")
-    from quotetrace_server.api.engine import Engine
+    from quotetrace_server.engine.engine import Engine
 
     engine = Engine.open(db, models_dir)
     try:
@@ -354,7 +354,7 @@ def test_jsonl_records_go_in_one_article_a_line_the_same_through_grpc_and_index(
     captured = capsys.readouterr()
     assert code == 1 and len(captured.err.strip().splitlines()) == 3, captured.err
     assert captured.out.startswith("2 articles added")
-    from quotetrace_server.api.engine import Engine
+    from quotetrace_server.engine.engine import Engine
 
     offline = Engine.open(db, models_dir)
     try:

@@ -21,7 +21,7 @@ from quotetrace_server.config import ServerConfig
 from quotetrace_server.ingest.model import Article, article_id_for
 
 if TYPE_CHECKING:
-    from quotetrace_server.api.engine import Engine
+    from quotetrace_server.engine.engine import Engine
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED = "001_2a18783046106177.txt"  # states a title, an outlet and a date in its header
@@ -30,7 +30,7 @@ ALL_NULL = {"title": None, "outlet": None, "byline": None, "date": None, "wire_c
 
 @pytest.fixture()
 def engine(tmp_path: Path, models_dir: str) -> Iterator[Engine]:
-    from quotetrace_server.api.engine import Engine
+    from quotetrace_server.engine.engine import Engine
 
     opened = Engine.open(tmp_path / "fresh.db", models_dir)
     yield opened
@@ -84,7 +84,7 @@ def test_manifest_null_is_not_stated_through_grpc_as_through_index(
     capsys: pytest.CaptureFixture[str],
     models_dir: str,
 ) -> None:
-    from quotetrace_server.api.engine import Engine
+    from quotetrace_server.engine.engine import Engine
 
     folder = corpus(tmp_path / "c", ALL_NULL)
     assert ingest(capsys, server, folder)[0] == 0

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from quotetrace_server.api.engine import Engine
+from quotetrace_server.engine.engine import Engine
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.model import Article, ArticleMeta
 from quotetrace_server.nlp.model import ParsedText

@@ -13,10 +13,10 @@ import pytest
 
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient
-from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.server import RunningServer, start_server, warn_about_exposure
 from quotetrace_server.cli import build_parser, main
 from quotetrace_server.config import ConfigError, ServerConfig, is_loopback
+from quotetrace_server.engine.engine import Engine
 
 KEY = "s3cret-key-for-tests-only"
 HOSTILE = "'); DROP TABLE quotes; --"

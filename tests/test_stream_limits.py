@@ -15,9 +15,9 @@ import pytest
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient
 from quotetrace_server.api.convert import MAX_INGEST_IDS, IngestTally, ingest_response
-from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.server import RunningServer, start_server
 from quotetrace_server.config import Limits, ServerConfig
+from quotetrace_server.engine.engine import Engine
 from quotetrace_server.index.model import IngestOutcome
 
 IDLE = 1.5

@@ -17,10 +17,10 @@ import pytest
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient, claim_request
 from quotetrace_server.api import convert
-from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.server import RunningServer, start_server
 from quotetrace_server.api.verify_pool import _answer
 from quotetrace_server.config import ServerConfig
+from quotetrace_server.engine.engine import Engine
 from quotetrace_server.evaluation.verification import load_queries
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.verify.model import VerifyQuery

@@ -201,8 +201,8 @@ def _read_text(path: Path) -> str:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from quotetrace_server.api.engine import Engine
     from quotetrace_server.api.server import serve_until_signalled, start_server
+    from quotetrace_server.engine.engine import Engine
 
     config = config_from_args(args)
     engine = Engine.open(config.db, config.stanza_dir)
@@ -237,7 +237,7 @@ def run_index(args: argparse.Namespace) -> int:
     one line on stderr naming it, the others still go in, and the exit status is then 1."""
     from tqdm import tqdm
 
-    from quotetrace_server.api.engine import Engine
+    from quotetrace_server.engine.engine import Engine
     from quotetrace_server.ingest.reader import Rejected, read_inputs
     from quotetrace_server.nlp.pipeline import NlpBudgetExceeded
 

@@ -20,11 +20,11 @@ from grpc_reflection.v1alpha import reflection
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server.api.admission import HEALTH_RESERVE, CallLimitInterceptor
 from quotetrace_server.api.auth import ApiKeyInterceptor, WritesClosedInterceptor
-from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.servicer import QuoteTraceServicer, UndecodableRequest
 from quotetrace_server.api.status import ErrorInterceptor
 from quotetrace_server.api.verify_pool import VerifyPool
 from quotetrace_server.config import ServerConfig, check_access, is_loopback
+from quotetrace_server.engine.engine import Engine
 
 log = logging.getLogger(__name__)
 

@@ -26,10 +26,10 @@ import grpc.aio
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server import __version__, errors
 from quotetrace_server.api import convert, validation
-from quotetrace_server.api.engine import Engine
 from quotetrace_server.api.validation import invalid
 from quotetrace_server.api.verify_pool import VerifyPool
 from quotetrace_server.config import Limits
+from quotetrace_server.engine.engine import Engine
 from quotetrace_server.index.model import SpeakerLookup
 
 log = logging.getLogger(__name__)

@@ -31,8 +31,8 @@ from pathlib import Path
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server import errors
 from quotetrace_server.api import convert
-from quotetrace_server.api.engine import Engine
 from quotetrace_server.config import LOG_FORMAT
+from quotetrace_server.engine.engine import Engine
 from quotetrace_server.index.integrity import is_damage
 from quotetrace_server.verify.model import VerifyQuery
 
