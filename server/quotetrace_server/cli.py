@@ -30,6 +30,7 @@ from quotetrace_server.index.integrity import IndexFileError
 from quotetrace_server.ingest.reader import IngestError
 
 if TYPE_CHECKING:  # imported when used: the CLI starts without the index code
+    from quotetrace_server.engine.engine import Engine
     from quotetrace_server.index.sqlite_store import SqliteStore
 
 log = logging.getLogger("quotetrace_server")
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds a VerifyStream or IngestArticles stream may send nothing before it is "
         "closed (default 30)",
     )
+    _lexical_only_option(serve)
     serve.add_argument("--max-quote-chars", type=int, default=None)
     serve.add_argument("--max-article-bytes", type=int, default=None)
 
@@ -118,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("paths", nargs="+", type=Path)
     _db_option(index)
     index.add_argument("--no-progress", action="store_true")
+    _lexical_only_option(index)
 
     extract = commands.add_parser("extract", help="print the attributed quotations of a file")
     extract.add_argument("file", type=Path)
@@ -151,6 +154,47 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _lexical_only_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lexical-only",
+        action="store_true",
+        default=env_flag("QUOTETRACE_LEXICAL_ONLY"),
+        help="no semantic search: do not load the embedding model, embed nothing, look claims"
+        " up by their words only (answers say so)",
+    )
+
+
+def _start_semantic(engine: Engine) -> None:
+    """Load the embedding model (a missing package is one clear line, before serving) and
+    embed the wordings that have no vector yet."""
+    from quotetrace_server.semantic.encoder import SemanticUnavailable
+
+    try:
+        engine.require_semantic()
+    except SemanticUnavailable as error:
+        raise CliError(f"semantic search: {error}") from None
+    report = engine.embed_missing()
+    if report.embedded:
+        log.info(
+            "semantic search: embedded %d wordings in %.1f s (%.0f/s), %d already embedded",
+            report.embedded,
+            report.seconds,
+            report.per_second,
+            report.present,
+        )
+
+
+def _embedding_line(engine: Engine) -> str:
+    if engine.semantic is None:
+        return "semantic search: off (--lexical-only): no wordings embedded"
+    spent = engine.embedding
+    return (
+        f"semantic search ({engine.semantic.model_id}): {spent.embedded} wordings embedded"
+        f" in {spent.seconds:.1f} s ({spent.per_second:.0f}/s), {spent.present} already"
+        f" embedded; {len(engine.semantic.vectors)} in the index"
+    )
+
+
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
     api_key = env_api_key()
     if args.api_key_file is not None:
@@ -174,6 +218,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         tls_key=args.tls_key,
         seed_dir=None if args.no_seed else (args.seed_dir or BUNDLED_SEEDS),
         stanza_dir=os.environ.get("STANZA_RESOURCES_DIR"),
+        semantic=not args.lexical_only,
         grace_seconds=args.grace,
         processes=args.processes,
         log_level=args.log_level,
@@ -205,8 +250,9 @@ def run_serve(args: argparse.Namespace) -> int:
     from quotetrace_server.engine.engine import Engine
 
     config = config_from_args(args)
-    engine = Engine.open(config.db, config.stanza_dir)
+    engine = Engine.open(config.db, config.stanza_dir, semantic=config.semantic)
     try:
+        _start_semantic(engine)
         if config.seed_dir is not None and engine.stats().article_count == 0:
             log.info("index %s is empty: ingesting %s", config.db, config.seed_dir)
             outcomes = list(engine.ingest_paths([config.seed_dir]))
@@ -244,9 +290,12 @@ def run_index(args: argparse.Namespace) -> int:
     for path in args.paths:
         if not path.exists():
             raise CliError(f"{path}: no such file or directory")
-    engine = Engine.open(args.db, os.environ.get("STANZA_RESOURCES_DIR"))
+    engine = Engine.open(
+        args.db, os.environ.get("STANZA_RESOURCES_DIR"), semantic=not args.lexical_only
+    )
     added = unchanged = quotes = rejected = 0
     try:
+        _start_semantic(engine)
         progress = tqdm(unit="article", disable=args.no_progress, file=sys.stderr)
         for item in read_inputs(args.paths):
             if isinstance(item, Rejected):
@@ -270,6 +319,7 @@ def run_index(args: argparse.Namespace) -> int:
             + (f", {rejected} inputs not ingested" if rejected else "")
             + f" → {args.db} (processors: {','.join(engine.processors())})"
         )
+        print(_embedding_line(engine))
     finally:
         engine.close()
     return 1 if rejected else 0

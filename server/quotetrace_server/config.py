@@ -49,6 +49,7 @@ class ServerConfig:
     tls_key: Path | None = None
     seed_dir: Path | None = None  # ingested on start when the index is empty
     stanza_dir: str | None = None
+    semantic: bool = True  # look claims up by meaning too (False: --lexical-only)
     grace_seconds: float = 10.0
     log_level: str = "INFO"
     limits: Limits = Limits()

@@ -37,6 +37,18 @@ class DiffOp(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DIFF_OP_INSERT: _ClassVar[DiffOp]
     DIFF_OP_DELETE: _ClassVar[DiffOp]
     DIFF_OP_REPLACE: _ClassVar[DiffOp]
+
+class MatchSignal(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MATCH_SIGNAL_UNSPECIFIED: _ClassVar[MatchSignal]
+    MATCH_SIGNAL_LEXICAL: _ClassVar[MatchSignal]
+    MATCH_SIGNAL_SEMANTIC: _ClassVar[MatchSignal]
+
+class SemanticSearch(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SEMANTIC_SEARCH_UNSPECIFIED: _ClassVar[SemanticSearch]
+    SEMANTIC_SEARCH_ON: _ClassVar[SemanticSearch]
+    SEMANTIC_SEARCH_OFF: _ClassVar[SemanticSearch]
 VERDICT_UNSPECIFIED: Verdict
 VERDICT_VERIFIED: Verdict
 VERDICT_ALTERED: Verdict
@@ -56,6 +68,12 @@ DIFF_OP_EQUAL: DiffOp
 DIFF_OP_INSERT: DiffOp
 DIFF_OP_DELETE: DiffOp
 DIFF_OP_REPLACE: DiffOp
+MATCH_SIGNAL_UNSPECIFIED: MatchSignal
+MATCH_SIGNAL_LEXICAL: MatchSignal
+MATCH_SIGNAL_SEMANTIC: MatchSignal
+SEMANTIC_SEARCH_UNSPECIFIED: SemanticSearch
+SEMANTIC_SEARCH_ON: SemanticSearch
+SEMANTIC_SEARCH_OFF: SemanticSearch
 
 class DateRange(_message.Message):
     __slots__ = ("start_date", "end_date")
@@ -178,7 +196,7 @@ class OutletCount(_message.Message):
     def __init__(self, name: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
 
 class VerifyResponse(_message.Message):
-    __slots__ = ("verdict", "confidence", "speakers", "variants", "outlets", "explanation", "normalized_query", "utterance_id", "nlp_processors", "printing_count", "variant_count", "speakers_omitted", "outlets_omitted")
+    __slots__ = ("verdict", "confidence", "speakers", "variants", "outlets", "explanation", "normalized_query", "utterance_id", "nlp_processors", "printing_count", "variant_count", "speakers_omitted", "outlets_omitted", "match_signal", "lexical_score", "semantic_similarity", "semantic_search", "semantic_model")
     VERDICT_FIELD_NUMBER: _ClassVar[int]
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
     SPEAKERS_FIELD_NUMBER: _ClassVar[int]
@@ -192,6 +210,11 @@ class VerifyResponse(_message.Message):
     VARIANT_COUNT_FIELD_NUMBER: _ClassVar[int]
     SPEAKERS_OMITTED_FIELD_NUMBER: _ClassVar[int]
     OUTLETS_OMITTED_FIELD_NUMBER: _ClassVar[int]
+    MATCH_SIGNAL_FIELD_NUMBER: _ClassVar[int]
+    LEXICAL_SCORE_FIELD_NUMBER: _ClassVar[int]
+    SEMANTIC_SIMILARITY_FIELD_NUMBER: _ClassVar[int]
+    SEMANTIC_SEARCH_FIELD_NUMBER: _ClassVar[int]
+    SEMANTIC_MODEL_FIELD_NUMBER: _ClassVar[int]
     verdict: Verdict
     confidence: float
     speakers: _containers.RepeatedCompositeFieldContainer[Speaker]
@@ -205,7 +228,12 @@ class VerifyResponse(_message.Message):
     variant_count: int
     speakers_omitted: int
     outlets_omitted: int
-    def __init__(self, verdict: _Optional[_Union[Verdict, str]] = ..., confidence: _Optional[float] = ..., speakers: _Optional[_Iterable[_Union[Speaker, _Mapping]]] = ..., variants: _Optional[_Iterable[_Union[Variant, _Mapping]]] = ..., outlets: _Optional[_Iterable[_Union[OutletCount, _Mapping]]] = ..., explanation: _Optional[str] = ..., normalized_query: _Optional[str] = ..., utterance_id: _Optional[str] = ..., nlp_processors: _Optional[_Iterable[str]] = ..., printing_count: _Optional[int] = ..., variant_count: _Optional[int] = ..., speakers_omitted: _Optional[int] = ..., outlets_omitted: _Optional[int] = ...) -> None: ...
+    match_signal: MatchSignal
+    lexical_score: float
+    semantic_similarity: float
+    semantic_search: SemanticSearch
+    semantic_model: str
+    def __init__(self, verdict: _Optional[_Union[Verdict, str]] = ..., confidence: _Optional[float] = ..., speakers: _Optional[_Iterable[_Union[Speaker, _Mapping]]] = ..., variants: _Optional[_Iterable[_Union[Variant, _Mapping]]] = ..., outlets: _Optional[_Iterable[_Union[OutletCount, _Mapping]]] = ..., explanation: _Optional[str] = ..., normalized_query: _Optional[str] = ..., utterance_id: _Optional[str] = ..., nlp_processors: _Optional[_Iterable[str]] = ..., printing_count: _Optional[int] = ..., variant_count: _Optional[int] = ..., speakers_omitted: _Optional[int] = ..., outlets_omitted: _Optional[int] = ..., match_signal: _Optional[_Union[MatchSignal, str]] = ..., lexical_score: _Optional[float] = ..., semantic_similarity: _Optional[float] = ..., semantic_search: _Optional[_Union[SemanticSearch, str]] = ..., semantic_model: _Optional[str] = ...) -> None: ...
 
 class VerifyStreamRequest(_message.Message):
     __slots__ = ("request", "claim_id")

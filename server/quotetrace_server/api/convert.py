@@ -43,6 +43,15 @@ DIFF_OPS = {
     vm.DiffOp.DELETE: pb.DIFF_OP_DELETE,
     vm.DiffOp.REPLACE: pb.DIFF_OP_REPLACE,
 }
+MATCH_SIGNALS = {
+    vm.MatchSignal.NONE: pb.MATCH_SIGNAL_UNSPECIFIED,
+    vm.MatchSignal.LEXICAL: pb.MATCH_SIGNAL_LEXICAL,
+    vm.MatchSignal.SEMANTIC: pb.MATCH_SIGNAL_SEMANTIC,
+}
+SEMANTIC_STATES = {
+    vm.SemanticState.ON: pb.SEMANTIC_SEARCH_ON,
+    vm.SemanticState.OFF: pb.SEMANTIC_SEARCH_OFF,
+}
 
 
 def article_from_proto(message: pb.Article) -> Article:
@@ -100,6 +109,11 @@ def verify_response(result: vm.VerifyResult) -> pb.VerifyResponse:
         variant_count=result.variant_count,
         speakers_omitted=result.speakers_omitted,
         outlets_omitted=result.outlets_omitted,
+        match_signal=MATCH_SIGNALS[result.match_signal],
+        lexical_score=result.lexical_score,
+        semantic_similarity=result.semantic_similarity,
+        semantic_search=SEMANTIC_STATES[result.semantic_state],
+        semantic_model=result.semantic_model or "",
     )
 
 

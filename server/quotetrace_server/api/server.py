@@ -198,7 +198,7 @@ def start_server(engine: Engine, config: ServerConfig) -> RunningServer:
     warn_about_exposure(config)
     pool = None
     if config.processes > 1:
-        pool = VerifyPool(config.db, config.processes, config.log_level)
+        pool = VerifyPool(config.db, config.processes, config.log_level, semantic=config.semantic)
         log.info("Verify worker processes: %s", ", ".join(map(str, pool.start())))
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="grpc-loop", daemon=True)

@@ -193,6 +193,8 @@ class QuoteTraceServicer:
                 tally.count(await self._off_loop(self.engine.ingest, article))
             except errors.InvalidArgument as error:
                 raise error.prefixed(f"article {number}: ") from None
+        # Verify workers read the saved wording vectors: save what this stream added.
+        await self._off_loop(self.engine.save_vectors)
         return convert.ingest_response(tally, self.engine.processors())
 
     async def ListQuotes(self, request: Any, context: Context) -> pb.ListQuotesResponse:

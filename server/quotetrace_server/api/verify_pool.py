@@ -46,14 +46,15 @@ _READY = "ready"
 _BUG = "INTERNAL"  # an unexpected exception in a worker: not an error of the contract
 
 
-def _worker_main(conn: Connection, db: str, log_level: str) -> None:
+def _worker_main(conn: Connection, db: str, log_level: str, semantic: bool = True) -> None:
     """A worker process: answer (query, deadline) requests until the pipe closes."""
     # The front process decides when workers stop; a Ctrl-C reaches the whole process
     # group and must not kill a worker mid-call.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
-    engine = Engine.open(db, check=False)  # the front process checked the file
+    # The front process checked the file; a worker reads the wording vectors it saves.
+    engine = Engine.open(db, check=False, semantic=semantic, writer=False)
     conn.send(_READY)
     try:
         while True:
@@ -117,7 +118,10 @@ class VerifyPool:
     RETRY_FIRST_SECONDS = 1.0
     RETRY_MAX_SECONDS = 30.0
 
-    def __init__(self, db: Path, size: int, log_level: str = "INFO") -> None:
+    def __init__(
+        self, db: Path, size: int, log_level: str = "INFO", *, semantic: bool = True
+    ) -> None:
+        self._semantic = semantic
         if str(db) == ":memory:":
             raise ValueError("worker processes need an index file, not :memory:")
         self._db = str(db)
@@ -151,7 +155,7 @@ class VerifyPool:
         ours, theirs = self._context.Pipe()
         process = self._context.Process(
             target=_worker_main,
-            args=(theirs, self._db, self._log_level),
+            args=(theirs, self._db, self._log_level, self._semantic),
             name="quotetrace-verify",
             daemon=True,
         )

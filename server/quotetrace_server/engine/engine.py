@@ -22,6 +22,8 @@ from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.ingest.model import Article
 from quotetrace_server.ingest.reader import read_articles
 from quotetrace_server.nlp.pipeline import NlpPipeline, NlpStopped
+from quotetrace_server.semantic.search import EmbedReport, SemanticSearch
+from quotetrace_server.semantic.vectors import WordingVectors, vectors_path
 from quotetrace_server.verify.model import VerifyQuery, VerifyResult
 from quotetrace_server.verify.verifier import Verifier
 
@@ -31,6 +33,9 @@ log = logging.getLogger(__name__)
 # reason (issue 15, B3): with the text handed to stanza a bounded piece at a time its
 # cost grows with the text's length, and 2 MiB of prose takes about 150 s on one core.
 NLP_SECONDS_PER_ARTICLE = 300.0
+# During ingest the wording vectors are written out at most this often (the file is
+# rewritten whole; Verify workers re-map it); always at the end of a batch and on close.
+VECTORS_SAVE_SECONDS = 30.0
 
 
 class Engine:
@@ -47,9 +52,12 @@ class Engine:
         attributor: Callable[[], Attributor],
         *,
         nlp_seconds: float = NLP_SECONDS_PER_ARTICLE,
+        semantic: SemanticSearch | None = None,
     ) -> None:
         self.store = store
-        self.verifier = Verifier(store)
+        self.semantic = semantic
+        self.verifier = Verifier(store, semantic)
+        self.embedding = EmbedReport()  # what ingest spent on embedding wordings, in all
         self._make_attributor = attributor
         self._attributor: Attributor | None = None
         self._attributor_lock = threading.Lock()
@@ -59,15 +67,33 @@ class Engine:
         self._index_processors: tuple[str, ...] | None = None  # cached: stats() counts rows
 
     @classmethod
-    def open(cls, db: Path | str, stanza_dir: str | None = None, *, check: bool = True) -> Engine:
+    def open(
+        cls,
+        db: Path | str,
+        stanza_dir: str | None = None,
+        *,
+        check: bool = True,
+        semantic: bool = True,
+        writer: bool = True,
+    ) -> Engine:
         """Open the index file `db`, creating it (with a log line saying so) if there is none.
 
         With `check` (the default) the file is checked first and refused, untouched, with
         IndexFileError when it is another application's file or damaged (see
         index.integrity). Verify workers skip the check: the front process has made it.
+        With `semantic`, wordings are embedded at ingest and Verify looks claims up by
+        meaning too (the model loads on first use; `require_semantic` loads it now).
+        A `writer` keeps the wording vectors in memory and saves them; a reader (a Verify
+        worker) memory-maps the saved file.
         """
+        make_attributor = lambda: Attributor(NlpPipeline.shared(stanza_dir))  # noqa: E731
         if str(db) == ":memory:":
-            return cls(SqliteStore(db), lambda: Attributor(NlpPipeline.shared(stanza_dir)))
+            vectors = WordingVectors(None, writable=True)
+            return cls(
+                SqliteStore(db),
+                make_attributor,
+                semantic=SemanticSearch(vectors) if semantic else None,
+            )
         path = Path(db)
         if check and check_index_file(path) is IndexFile.NEW:
             log.info("no quotetrace index at %s: creating a new, empty one", path)
@@ -79,7 +105,40 @@ class Engine:
         except BaseException:
             store.close()
             raise
-        return cls(store, lambda: Attributor(NlpPipeline.shared(stanza_dir)))
+        meaning = (
+            SemanticSearch(WordingVectors(vectors_path(path), writable=writer))
+            if semantic
+            else None
+        )
+        return cls(store, make_attributor, semantic=meaning)
+
+    def require_semantic(self) -> None:
+        """Load the embedding model now (start-up): SemanticUnavailable says what is missing."""
+        if self.semantic is not None:
+            self.semantic.require()
+
+    def embed_missing(self) -> EmbedReport:
+        """Embed every speech wording of the index that has no vector yet (an index built
+        before semantic search, or vectors lost), and save them."""
+        if self.semantic is None:
+            return EmbedReport()
+        report = self.semantic.add_wordings(self.store.speech_wordings())
+        self.semantic.save()
+        self.embedding = self.embedding + report
+        return report
+
+    def save_vectors(self) -> None:
+        if self.semantic is not None:
+            self.semantic.save()
+
+    def _embed_article(self, article_id: str) -> None:
+        """Embed the article's new wordings; the file is saved at most every
+        VECTORS_SAVE_SECONDS during ingest, and at the end (save_vectors, close)."""
+        if self.semantic is None:
+            return
+        report = self.semantic.add_wordings(self.store.speech_wordings(article_id))
+        self.embedding = self.embedding + report
+        self.semantic.save(if_older_than=VECTORS_SAVE_SECONDS)
 
     def attributor(self) -> Attributor:
         with self._attributor_lock:
@@ -104,6 +163,8 @@ class Engine:
         with self._write_lock:  # add_article leaves an article indexed meanwhile as it is
             outcome = self.store.add_article(article, quotes)
             self._index_processors = None
+            if outcome.added:
+                self._embed_article(article.article_id)
             return outcome
 
     def stop_ingest(self) -> None:
@@ -113,6 +174,7 @@ class Engine:
     def ingest_paths(self, paths: Iterable[Path]) -> Iterator[IngestOutcome]:
         for article in read_articles(paths):
             yield self.ingest(article)
+        self.save_vectors()
 
     def processors(self) -> tuple[str, ...]:
         """The stanza processors that built the index."""
@@ -144,4 +206,6 @@ class Engine:
         return self.store.stats()
 
     def close(self) -> None:
+        if self.semantic is not None and self.semantic.vectors.writable:
+            self.semantic.save()
         self.store.close()

@@ -198,6 +198,23 @@ DETERMINERS = word_set(
     "a an the another some one two three several many this that his her its their our"
 )
 COPULAS = word_set("is are was were be been being am")
+# Words that turn a statement into its opposite ("will" / "will not"): a claim and a
+# printing that differ in them say different things, however close their meaning vectors.
+NEGATIONS = word_set("not no never nothing nobody none neither nor nowhere cannot without")
+AUXILIARIES = word_set("be is are was were am been being do does did have has had will would")
+AUXILIARIES |= word_set("shall should can could may might must")
+# Number words, compared as the figures they stand for: "three bridges" is not a re-wording
+# of "ten bridges", "ten-year" is of "10-year". "one" is left out: it is a pronoun as often
+# as a number ("every one of them", "at one point").
+_SMALL_NUMBERS = "two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+_SMALL_NUMBERS += " fifteen sixteen seventeen eighteen nineteen twenty"
+_TENS = "thirty forty fifty sixty seventy eighty ninety"
+NUMBER_WORDS: dict[str, str] = (
+    {word: str(value) for value, word in enumerate(_SMALL_NUMBERS.split(), start=2)}
+    | {word: str(value) for value, word in zip(range(30, 100, 10), _TENS.split(), strict=True)}
+    | {"hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000"}
+    | {"dozen": "12"}
+)
 # Verbs that introduce a name for something ("what she calls “tokens”").
 NAMING_VERBS = word_set("calls called dubs dubbed nicknamed terms termed")
 

@@ -9,6 +9,12 @@ from typing import Any
 
 from quotetrace_server.attribution.attributor import Attributor
 from quotetrace_server.evaluation.extraction import evaluate_extraction, format_report
+from quotetrace_server.evaluation.paraphrase import (
+    ParaphraseReport,
+    evaluate_paraphrases,
+    format_paraphrase_report,
+    load_paraphrases,
+)
 from quotetrace_server.evaluation.verification import (
     ClusteringReport,
     VerificationReport,
@@ -20,17 +26,20 @@ from quotetrace_server.evaluation.verification import (
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.reader import read_articles
 from quotetrace_server.nlp.pipeline import NlpPipeline
+from quotetrace_server.semantic.search import SemanticSearch
+from quotetrace_server.semantic.vectors import WordingVectors
+from quotetrace_server.verify.verifier import Verifier
 
 QUERY_SETS = Path(__file__).resolve().parents[3] / "eval"
 
 
-def default_queries(gold_dir: Path) -> Path | None:
-    """The project's query set written for this gold set: eval/queries_<name>.jsonl, the
-    gold folder's name without dashes (seeds -> queries_seeds, news-dev -> queries_newsdev).
-    None for any other gold set: queries only make sense over the corpus they were written
-    for."""
+def default_queries(gold_dir: Path, kind: str = "queries") -> Path | None:
+    """The project's query set written for this gold set: eval/<kind>_<name>.jsonl, the
+    gold folder's name without dashes (seeds -> queries_seeds, news-dev -> queries_newsdev;
+    kind "paraphrases" for the re-worded claims). None for any other gold set: queries
+    only make sense over the corpus they were written for."""
     name = Path(gold_dir).resolve().name.replace("-", "").replace("_", "")
-    candidate = QUERY_SETS / f"queries_{name}.jsonl"
+    candidate = QUERY_SETS / f"{kind}_{name}.jsonl"
     return candidate if candidate.is_file() else None
 
 
@@ -51,6 +60,9 @@ def run_evaluation(
         articles = list(read_articles([corpus_dir]))
         for article in articles:
             store.add_article(article, attributor.attribute(article.text))
+        meaning = SemanticSearch(WordingVectors(None, writable=True))
+        embedded = meaning.add_wordings(store.speech_wordings())
+        result["semantic"] = {"model": meaning.model_id, "wordings": embedded.embedded}
         variants = gold_dir / "variants.jsonl"
         if variants.is_file():
             clustering = evaluate_clustering(store, variants, articles)
@@ -58,15 +70,32 @@ def run_evaluation(
             result["clustering"] = clustering_dict(clustering)
         queries = queries or default_queries(gold_dir)
         if queries is not None:
-            verification = evaluate_verification(store, queries)
+            verification = evaluate_verification(store, queries, meaning)
             sections.append(
                 f"== Verification ({queries})\n{format_verification_report(verification)}"
             )
             result["verification"] = verification_dict(verification)
+        paraphrases = default_queries(gold_dir, "paraphrases")
+        if paraphrases is not None:
+            ids = {Path(a.meta.source_name or "").name: a.article_id for a in articles}
+            cases = load_paraphrases(paraphrases, gold_dir, store, ids)
+            report = evaluate_paraphrases(Verifier(store, meaning), Verifier(store), cases)
+            sections.append(
+                f"== Re-worded claims ({paraphrases}; model {meaning.model_id})\n"
+                + format_paraphrase_report(report)
+            )
+            result["paraphrases"] = paraphrase_dict(report)
     finally:
         store.close()
     header = f"processors: {','.join(result['processors'])}"
     return "\n\n".join([header, *sections]), result
+
+
+def paraphrase_dict(report: ParaphraseReport) -> dict[str, Any]:
+    return {
+        "semantic": report.semantic.to_dict(),
+        "lexical_only": report.lexical_only.to_dict(),
+    }
 
 
 def clustering_dict(report: ClusteringReport) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from quotetrace_server.index.names import name_key
 from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.ingest.model import Article
 from quotetrace_server.verify.model import Verdict, VerifyQuery, VerifyResult
+from quotetrace_server.verify.semantic import MeaningIndex
 from quotetrace_server.verify.verifier import Verifier
 
 CALIBRATION_BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)
@@ -153,8 +154,10 @@ def load_queries(path: Path) -> list[QueryCase]:
     return cases
 
 
-def evaluate_verification(store: QuoteStore, queries_path: Path) -> VerificationReport:
-    verifier = Verifier(store)
+def evaluate_verification(
+    store: QuoteStore, queries_path: Path, meaning: MeaningIndex | None = None
+) -> VerificationReport:
+    verifier = Verifier(store, meaning)
     outcomes: list[QueryOutcome] = []
     for case in load_queries(queries_path):
         result = verifier.verify(VerifyQuery(case.query, case.claimed_speaker))

@@ -1102,6 +1102,45 @@ class SqliteStore:
                 rows = self._candidate_rows(conn, rowids[start : start + _HIT_BATCH], printed)
             yield from (SearchHit(_utterance_id(int(r[1])), r[2]) for r in rows)
 
+    def wording_hits(
+        self, wording_hashes: Sequence[int], printed: PrintingFilter | None = None
+    ) -> list[tuple[int, SearchHit]]:
+        """(wording hash, hit) for each speech quotation printing one of the wordings, in
+        the order of `wording_hashes`, of the articles `printed` admits (semantic search)."""
+        if not wording_hashes:
+            return []
+        marks = ",".join("?" * len(wording_hashes))
+        with self._reading() as conn:
+            rows = conn.execute(
+                "SELECT id, utterance, norm, article, norm_hash FROM quotes INDEXED BY"
+                f" quotes_norm_hash WHERE norm_hash IN ({marks}) AND utterance IS NOT NULL",
+                list(wording_hashes),
+            ).fetchall()
+            if printed is not None and not printed.admits_all:
+                admitted = self._articles_admitted(conn, {int(r[3]) for r in rows}, printed)
+                rows = [r for r in rows if int(r[3]) in admitted]
+        order = {h: i for i, h in enumerate(wording_hashes)}
+        rows.sort(key=lambda r: (order[int(r[4])], int(r[0])))
+        return [(int(r[4]), SearchHit(_utterance_id(int(r[1])), r[2])) for r in rows]
+
+    def speech_wordings(self, article_id: str | None = None) -> list[tuple[int, str]]:
+        """(wording hash, printed text) of each distinct wording of speech quotations, of
+        one article or of the whole index: what semantic search embeds."""
+        with self._reading() as conn:
+            if article_id is None:
+                rows = conn.execute(
+                    "SELECT norm_hash, min(text) FROM quotes WHERE utterance IS NOT NULL"
+                    " GROUP BY norm_hash"
+                ).fetchall()
+            else:
+                rows = conn.execute(
+                    "SELECT q.norm_hash, min(q.text) FROM quotes q JOIN articles a"
+                    " ON a.id = q.article WHERE a.article_id = ? AND q.utterance IS NOT NULL"
+                    " GROUP BY q.norm_hash",
+                    (article_id,),
+                ).fetchall()
+        return [(int(h), str(t)) for h, t in rows]
+
     def _candidate_rows(
         self, conn: sqlite3.Connection, rowids: Sequence[int], printed: PrintingFilter | None
     ) -> list[tuple[Any, ...]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from quotetrace_server.attribution.model import ArticleQuotes
@@ -63,6 +63,18 @@ class QuoteStore(Protocol):
         """Speech quotations sharing the query's most selective terms, best first; of the
         ``limit`` best, those whose article ``printed`` admits. Read lazily: stopping
         early saves work."""
+        ...
+
+    def wording_hits(
+        self, wording_hashes: Sequence[int], printed: PrintingFilter | None = None
+    ) -> list[tuple[int, SearchHit]]:
+        """(wording hash, hit) of the speech quotations printing these wordings (by the hash
+        of their normalised text), in the order given, of the articles ``printed`` admits."""
+        ...
+
+    def speech_wordings(self, article_id: str | None = None) -> list[tuple[int, str]]:
+        """(wording hash, printed text) of each distinct speech wording, of one article or
+        of the whole index."""
         ...
 
     def utterance_details(self, utterance_id: str) -> list[QuoteDetail]:

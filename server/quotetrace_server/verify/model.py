@@ -17,6 +17,21 @@ class Verdict(StrEnum):
     NOT_FOUND = "not_found"
 
 
+class MatchSignal(StrEnum):
+    """Which signal found the utterance a verdict is about."""
+
+    NONE = "none"  # nothing found
+    LEXICAL = "lexical"  # the query's words (term postings + rapidfuzz)
+    SEMANTIC = "semantic"  # the query's meaning (sentence embeddings), words not close
+
+
+class SemanticState(StrEnum):
+    """Whether meaning-level look-up was available to this answer."""
+
+    ON = "on"
+    OFF = "off"  # the server runs lexical-only (configured)
+
+
 class DiffOp(StrEnum):
     EQUAL = "equal"
     INSERT = "insert"  # words the variant prints that the query lacks
@@ -105,3 +120,8 @@ class VerifyResult:
     variant_count: int = 0  # distinct wordings of them (variants holds the closest)
     speakers_omitted: int = 0  # speakers past the answer's cap (the least probable)
     outlets_omitted: int = 0  # outlets past the answer's cap (the fewest printings)
+    match_signal: MatchSignal = MatchSignal.NONE
+    lexical_score: float = 0.0  # best lexical score of a printing (0-100)
+    semantic_similarity: float = 0.0  # cosine of the wording found by meaning (SEMANTIC)
+    semantic_state: SemanticState = SemanticState.OFF
+    semantic_model: str | None = None  # the embedding model, when semantic search is on

