@@ -141,3 +141,23 @@ def test_reflection_client_lists_services_and_calls_verify_without_the_proto(
 @pytest.mark.parametrize("alias", ["President Vladimir Putin", "Russian President Vladimir Putin"])
 def test_claimed_speaker_is_matched_alias_aware(client: QuoteTraceClient, alias: str) -> None:
     assert client.verify(WHY_WE_CAME, speaker=alias).verdict == pb.VERDICT_VERIFIED
+
+
+def test_a_reworded_claim_over_grpc_says_it_was_found_by_meaning(
+    client: QuoteTraceClient,
+) -> None:
+    response = client.verify(
+        "We made this trip to the Vostochny Cosmodrome for exactly that reason"
+    )
+    assert response.verdict == pb.VERDICT_ALTERED, response.explanation
+    assert response.match_signal == pb.MATCH_SIGNAL_SEMANTIC
+    assert response.semantic_search == pb.SEMANTIC_SEARCH_ON
+    assert response.semantic_model == "all-MiniLM-L6-v2-onnx-int8"
+    assert 0.65 <= response.semantic_similarity <= 1.0
+    assert response.lexical_score < 80
+
+
+def test_a_claim_found_by_its_words_says_so(client: QuoteTraceClient) -> None:
+    response = client.verify(WHY_WE_CAME)
+    assert response.match_signal == pb.MATCH_SIGNAL_LEXICAL
+    assert response.lexical_score >= 80

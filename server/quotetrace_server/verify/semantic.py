@@ -120,14 +120,18 @@ def _is_number_sign(lemmas: Sequence[str], i: int) -> bool:
     return lemmas[i] == "no" and i + 1 < len(lemmas) and lemmas[i + 1][:1].isdigit()
 
 
-def numbers(tokens: Sequence[str]) -> frozenset[str]:
-    """The figures a text states, digits and number words alike, as digits."""
+def numbers(tokens: Sequence[str], *, one: bool = False) -> frozenset[str]:
+    """The figures a text states, digits and number words alike, as digits; with `one`,
+    "one" counts as 1 (it is a pronoun as often as a number: a claim is not held to it,
+    but a printing's "one" may be the "1" a claim writes)."""
     found: set[str] = set()
     for token in tokens:
         found.update(m.group().replace(",", "") for m in _DIGITS.finditer(token))
         for part in token.split("-"):
             if part in NUMBER_WORDS:
                 found.add(NUMBER_WORDS[part])
+            elif one and part == "one":
+                found.add("1")
     return frozenset(found)
 
 
@@ -159,7 +163,7 @@ def contradiction(claim_words: Sequence[str], printed_words: Sequence[str]) -> s
     claim, printed = lemma_key(claim_words), lemma_key(printed_words)
     if negation_conflict(claim, printed):
         return "negation"
-    if not numbers(claim_words) <= numbers(printed_words):
+    if not numbers(claim_words) <= numbers(printed_words, one=True):
         return "numbers"
     if len(claim_words) > ADDED_WORDS_RATIO * len(printed_words) + ADDED_WORDS_SLACK:
         return "added_words"

