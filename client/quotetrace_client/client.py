@@ -1,7 +1,16 @@
-"""A typed client for quotetrace.v1.QuoteTrace. Errors surface as grpc.RpcError."""
+"""A typed client for quotetrace.v1.QuoteTrace. Errors surface as grpc.RpcError.
+
+Idempotent calls (Verify, ListQuotes, GetSpeaker, GetStats, the health check) are retried
+by grpc itself, per the service config below, when the server is UNAVAILABLE (restarting,
+a connection dropped): up to RETRY_ATTEMPTS attempts with exponential backoff, all within
+the call's one deadline (`timeout`). Streams are not retried: a VerifyStream's answers
+may be half delivered, and an IngestArticles stream may be larger than grpc buffers for a
+retry. `AsyncQuoteTraceClient` (quotetrace_client.aio) is the asyncio variant.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -15,6 +24,51 @@ from quotetrace_client.results import VerifyResult
 
 DEFAULT_TARGET = "localhost:50051"
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+SERVICE = "quotetrace.v1.QuoteTrace"
+IDEMPOTENT_METHODS = ("Verify", "ListQuotes", "GetSpeaker", "GetStats")
+RETRY_ATTEMPTS = 4  # grpc caps it at 5
+RETRY_POLICY = {
+    "maxAttempts": RETRY_ATTEMPTS,
+    "initialBackoff": "0.1s",
+    "maxBackoff": "2s",
+    "backoffMultiplier": 2,
+    # Only "not reached": any other status is the server's answer and would not change.
+    "retryableStatusCodes": ["UNAVAILABLE"],
+}
+SERVICE_CONFIG = json.dumps(
+    {
+        "methodConfig": [
+            {
+                "name": [
+                    *({"service": SERVICE, "method": m} for m in IDEMPOTENT_METHODS),
+                    {"service": "grpc.health.v1.Health", "method": "Check"},
+                ],
+                "retryPolicy": RETRY_POLICY,
+            }
+        ]
+    }
+)
+
+
+def channel_options(tls_server_name: str | None = None) -> list[tuple[str, int | str]]:
+    """Channel options shared by the blocking and the asyncio client."""
+    options: list[tuple[str, int | str]] = [
+        ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+        ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+        # A connection of its own: grpc otherwise shares one TCP connection among all
+        # channels to a target, and a TCP load balancer in front of several servers
+        # spreads load by connection.
+        ("grpc.use_local_subchannel_pool", 1),
+        ("grpc.enable_retries", 1),
+        ("grpc.service_config", SERVICE_CONFIG),
+    ]
+    if tls_server_name:
+        options.append(("grpc.ssl_target_name_override", tls_server_name))
+    return options
+
+
+def auth_metadata(api_key: str | None) -> tuple[tuple[str, str], ...]:
+    return (("authorization", f"Bearer {api_key}"),) if api_key else ()
 
 
 def claim_request(
@@ -47,16 +101,7 @@ class QuoteTraceClient:
         tls_server_name: str | None = None,
         timeout: float | None = 30.0,
     ) -> None:
-        options: list[tuple[str, int | str]] = [
-            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
-            # A connection of its own: grpc otherwise shares one TCP connection among all
-            # channels to a target, and a TCP load balancer in front of several servers
-            # spreads load by connection.
-            ("grpc.use_local_subchannel_pool", 1),
-        ]
-        if tls_server_name:
-            options.append(("grpc.ssl_target_name_override", tls_server_name))
+        options = channel_options(tls_server_name)
         if tls_ca is not None:
             credentials = grpc.ssl_channel_credentials(root_certificates=tls_ca.read_bytes())
             self._channel = grpc.secure_channel(target, credentials, options=options)
@@ -64,7 +109,7 @@ class QuoteTraceClient:
             self._channel = grpc.insecure_channel(target, options=options)
         self._stub = pb_grpc.QuoteTraceStub(self._channel)  # type: ignore[no-untyped-call]
         self._health = health_pb2_grpc.HealthStub(self._channel)
-        self._metadata = (("authorization", f"Bearer {api_key}"),) if api_key else ()
+        self._metadata = auth_metadata(api_key)
         self.timeout = timeout
 
     def __enter__(self) -> QuoteTraceClient:

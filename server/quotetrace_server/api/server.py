@@ -15,11 +15,11 @@ import grpc
 import grpc.aio
 from google.protobuf.message import DecodeError, Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
 
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server.api.admission import HEALTH_RESERVE, CallLimitInterceptor
 from quotetrace_server.api.auth import ApiKeyInterceptor, WritesClosedInterceptor
+from quotetrace_server.api.reflection import reflection_handlers
 from quotetrace_server.api.servicer import QuoteTraceServicer, UndecodableRequest
 from quotetrace_server.api.status import ErrorInterceptor
 from quotetrace_server.api.verify_pool import VerifyPool
@@ -261,9 +261,7 @@ async def _started_server(
     servicer = QuoteTraceServicer(engine, config.limits, blocking, verify_pool)
     server.add_generic_rpc_handlers((quotetrace_handler(servicer),))
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    reflection.enable_server_reflection(
-        (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server
-    )
+    server.add_generic_rpc_handlers(reflection_handlers((SERVICE_NAME, health.SERVICE_NAME)))
     address = f"{config.host}:{config.port}"
     try:
         if config.tls_cert and config.tls_key:

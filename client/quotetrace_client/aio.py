@@ -1,0 +1,183 @@
+"""The asyncio client for quotetrace.v1.QuoteTrace (grpc.aio). Errors surface as grpc.RpcError
+(grpc.aio.AioRpcError).
+
+The same calls, options, retry policy and deadlines as the blocking `QuoteTraceClient`;
+every method is a coroutine, and `verify_stream` / `all_quotes` are async iterators::
+
+    async with AsyncQuoteTraceClient("localhost:50051") as client:
+        result = await client.verify_result("That’s why we came here", speaker="Kim Jong Un")
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from pathlib import Path
+from types import TracebackType
+
+import grpc
+import grpc.aio
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from quotetrace.v1 import quotetrace_pb2 as pb
+from quotetrace.v1 import quotetrace_pb2_grpc as pb_grpc
+from quotetrace_client.client import DEFAULT_TARGET, auth_metadata, channel_options, claim_request
+from quotetrace_client.results import VerifyResult
+
+Claims = Iterable[tuple[str, pb.VerifyRequest]] | AsyncIterable[tuple[str, pb.VerifyRequest]]
+
+
+async def stream_requests(claims: Claims) -> AsyncIterator[pb.VerifyStreamRequest]:
+    if isinstance(claims, AsyncIterable):
+        async for claim_id, request in claims:
+            yield pb.VerifyStreamRequest(request=request, claim_id=claim_id)
+    else:
+        for claim_id, request in claims:
+            yield pb.VerifyStreamRequest(request=request, claim_id=claim_id)
+
+
+class AsyncQuoteTraceClient:
+    """One grpc.aio channel to a quotetrace server; `async with` it or await close().
+
+    Create it inside the event loop that will use it: a grpc.aio channel belongs to
+    the loop it was made on.
+    """
+
+    def __init__(
+        self,
+        target: str = DEFAULT_TARGET,
+        *,
+        api_key: str | None = None,
+        tls_ca: Path | None = None,
+        tls_server_name: str | None = None,
+        timeout: float | None = 30.0,
+    ) -> None:
+        options = channel_options(tls_server_name)
+        if tls_ca is not None:
+            credentials = grpc.ssl_channel_credentials(root_certificates=tls_ca.read_bytes())
+            self._channel = grpc.aio.secure_channel(target, credentials, options=options)
+        else:
+            self._channel = grpc.aio.insecure_channel(target, options=options)
+        self._stub = pb_grpc.QuoteTraceStub(self._channel)  # type: ignore[no-untyped-call]
+        self._health = health_pb2_grpc.HealthStub(self._channel)
+        self._metadata = auth_metadata(api_key)
+        self.timeout = timeout
+
+    async def __aenter__(self) -> AsyncQuoteTraceClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await self._channel.close(None)
+
+    async def verify(
+        self, quote: str, speaker: str | None = None, **filters: object
+    ) -> pb.VerifyResponse:
+        request = claim_request(quote, speaker, **filters)  # type: ignore[arg-type]
+        return await self.verify_request(request)
+
+    async def verify_result(
+        self,
+        quote: str,
+        speaker: str | None = None,
+        *,
+        max_variants: int = 0,
+        outlet: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> VerifyResult:
+        """Like verify(), as a typed VerifyResult: enum names, tuples, and `raw`."""
+        request = claim_request(
+            quote,
+            speaker,
+            max_variants=max_variants,
+            outlet=outlet,
+            date_from=date_from,
+            date_to=date_to,
+        )
+        return VerifyResult.from_proto(await self.verify_request(request))
+
+    async def verify_request(self, request: pb.VerifyRequest) -> pb.VerifyResponse:
+        response: pb.VerifyResponse = await self._stub.Verify(
+            request, timeout=self.timeout, metadata=self._metadata
+        )
+        return response
+
+    async def verify_stream(
+        self, claims: Claims, timeout: float | None = None
+    ) -> AsyncIterator[pb.VerifyStreamResponse]:
+        """Verify (claim_id, request) pairs; answers arrive in request order."""
+        call = self._stub.VerifyStream(
+            stream_requests(claims), timeout=timeout, metadata=self._metadata
+        )
+        async for response in call:
+            yield response
+
+    async def ingest(
+        self, articles: Iterable[pb.Article], timeout: float | None = None
+    ) -> pb.IngestArticlesResponse:
+        requests = (pb.IngestArticlesRequest(article=a) for a in articles)
+        response: pb.IngestArticlesResponse = await self._stub.IngestArticles(
+            requests, timeout=timeout, metadata=self._metadata
+        )
+        return response
+
+    async def list_quotes(
+        self,
+        *,
+        article_id: str = "",
+        speaker: str = "",
+        page_size: int = 0,
+        page_token: str = "",
+    ) -> pb.ListQuotesResponse:
+        request = pb.ListQuotesRequest(
+            article_id=article_id, speaker=speaker, page_size=page_size, page_token=page_token
+        )
+        response: pb.ListQuotesResponse = await self._stub.ListQuotes(
+            request, timeout=self.timeout, metadata=self._metadata
+        )
+        return response
+
+    async def all_quotes(
+        self, *, article_id: str = "", speaker: str = ""
+    ) -> AsyncIterator[pb.Quote]:
+        token = ""
+        while True:
+            page = await self.list_quotes(
+                article_id=article_id, speaker=speaker, page_size=500, page_token=token
+            )
+            for quote in page.quotes:
+                yield quote
+            token = page.next_page_token
+            if not token:
+                return
+
+    async def get_speaker(self, name: str) -> pb.GetSpeakerResponse:
+        response: pb.GetSpeakerResponse = await self._stub.GetSpeaker(
+            pb.GetSpeakerRequest(name=name), timeout=self.timeout, metadata=self._metadata
+        )
+        return response
+
+    async def stats(self) -> pb.GetStatsResponse:
+        response: pb.GetStatsResponse = await self._stub.GetStats(
+            pb.GetStatsRequest(), timeout=self.timeout, metadata=self._metadata
+        )
+        return response
+
+    async def health(self, service: str = "") -> str:
+        """SERVING, NOT_SERVING, ... for the whole server ("") or one service."""
+        response = await self._health.Check(
+            health_pb2.HealthCheckRequest(service=service), timeout=self.timeout
+        )
+        return str(health_pb2.HealthCheckResponse.ServingStatus.Name(response.status))
+
+    async def wait_ready(self, timeout: float) -> None:
+        async with asyncio.timeout(timeout):
+            await self._channel.channel_ready()
