@@ -30,6 +30,23 @@ ensure_venv() {
   fi
 }
 
+# The web page's browser tests drive Debian's Chromium (tests/test_web_browser.py).
+ensure_chromium() {
+  if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
+    return
+  fi
+  if ! command -v apt-get >/dev/null; then
+    echo "dev.sh: no apt-get: the browser tests will be skipped (install chromium, chromedriver)" >&2
+    return
+  fi
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  echo "== apt-get install chromium chromium-driver"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq </dev/null
+  $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver </dev/null >/dev/null
+}
+
 cmd=${1:-}
 shift || true
 case "$cmd" in
@@ -39,6 +56,7 @@ case "$cmd" in
     ;;
   test)
     ensure_venv
+    ensure_chromium
     export PATH="$VENV/bin:$PATH"
     echo "== ruff"; ruff check . && ruff format --check .
     echo "== mypy"; mypy

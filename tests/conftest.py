@@ -84,3 +84,13 @@ def seeded_server(seeded_engine: Engine) -> Iterator[RunningServer]:
 def client(seeded_server: RunningServer) -> Iterator[QuoteTraceClient]:
     with QuoteTraceClient(f"127.0.0.1:{seeded_server.port}", timeout=30) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def seeded_web(seeded_engine: Engine) -> Iterator[RunningServer]:
+    """The seeded index served over gRPC and as the desk's web page (--http-port)."""
+    from quotetrace_server.api.server import start_server
+
+    running = start_server(seeded_engine, ServerConfig(host="127.0.0.1", port=0, http_port=0))
+    yield running
+    running.stop(grace=None)

@@ -62,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=int(os.environ.get("QUOTETRACE_PORT", DEFAULT_PORT))
     )
     serve.add_argument(
+        "--http-port",
+        type=int,
+        default=int(os.environ["QUOTETRACE_HTTP_PORT"])
+        if os.environ.get("QUOTETRACE_HTTP_PORT")
+        else None,
+        help="also serve the fact-check desk's web page on this port, on --host "
+        "(reads only; env QUOTETRACE_HTTP_PORT; default: no web page)",
+    )
+    serve.add_argument(
         "--seed-dir",
         type=Path,
         default=None,
@@ -210,6 +219,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         db=args.db,
         host=args.host,
         port=args.port,
+        http_port=args.http_port,
         workers=args.workers,
         api_key=api_key,
         keys_required_for_reads=args.keys_for_reads,
@@ -272,6 +282,8 @@ def run_serve(args: argparse.Namespace) -> int:
         )
         running = start_server(engine, config)
         log.info("serving on port %d", running.port)
+        if running.http_port is not None:
+            log.info("web page on port %d", running.http_port)
         serve_until_signalled(running, config.grace_seconds)
     finally:
         engine.close()

@@ -37,6 +37,8 @@ class ServerConfig:
     db: Path = Path(DEFAULT_DB)
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
+    # The desk's web page (server/quotetrace_server/web), on --host too; None: not served.
+    http_port: int | None = None
     workers: int = 4  # blocking threads per process: ingest, listing, counting
     # Calls in progress (health checks not counted); beyond it RESOURCE_EXHAUSTED.
     max_concurrent_calls: int = 256
@@ -68,6 +70,13 @@ def check_access(config: ServerConfig) -> None:
             "--keys-for-reads needs an API key (--api-key-file, QUOTETRACE_API_KEY "
             "or QUOTETRACE_API_KEY_FILE)"
         )
+    if config.http_port is not None and config.keys_required_for_reads:
+        raise ConfigError(
+            "the web page (--http-port) answers without an API key, so it cannot be "
+            "served when reads need one (--keys-for-reads)"
+        )
+    if config.http_port is not None and config.http_port == config.port and config.port:
+        raise ConfigError(f"--http-port and --port are both {config.port}")
     if config.open_writes and config.api_key:
         raise ConfigError("--insecure-open-writes and an API key contradict each other")
 

@@ -6,10 +6,10 @@ import asyncio
 import logging
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent import futures
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
 import grpc.aio
@@ -17,14 +17,20 @@ from google.protobuf.message import DecodeError, Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from quotetrace.v1 import quotetrace_pb2 as pb
+from quotetrace_server import errors
+from quotetrace_server.api import convert, validation
 from quotetrace_server.api.admission import HEALTH_RESERVE, CallLimitInterceptor
 from quotetrace_server.api.auth import ApiKeyInterceptor, WritesClosedInterceptor
 from quotetrace_server.api.reflection import reflection_handlers
 from quotetrace_server.api.servicer import QuoteTraceServicer, UndecodableRequest
 from quotetrace_server.api.status import ErrorInterceptor
 from quotetrace_server.api.verify_pool import VerifyPool
-from quotetrace_server.config import ServerConfig, check_access, is_loopback
+from quotetrace_server.config import Limits, ServerConfig, check_access, is_loopback
 from quotetrace_server.engine.engine import Engine
+
+if TYPE_CHECKING:  # the web stack is imported only when the page is served
+    from quotetrace_server.web.app import VerifyCall
+    from quotetrace_server.web.serve import RunningWeb
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +39,8 @@ AioHealthServicer: Any = health.aio.HealthServicer  # type: ignore[attr-defined]
 
 # How long past the grace period shutdown waits for grpc to report every call closed.
 DRAIN_SLACK_SECONDS = 10.0
+# The web page's Verify deadline when worker processes answer it (a gRPC call has its own).
+WEB_VERIFY_SECONDS = 30.0
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["QuoteTrace"].full_name
 
@@ -129,8 +137,10 @@ class RunningServer:
         port: int,
         verify_pool: VerifyPool | None = None,
         stop_work: Callable[[], None] = lambda: None,
+        web: RunningWeb | None = None,
     ) -> None:
         self.verify_pool = verify_pool
+        self.web = web
         self.stop_work = stop_work
         self.loop = loop
         self.thread = thread
@@ -138,6 +148,11 @@ class RunningServer:
         self.health = health_servicer
         self.blocking = blocking
         self.port = port
+
+    @property
+    def http_port(self) -> int | None:
+        """The web page's port, when it is served."""
+        return None if self.web is None else self.web.port
 
     def stop(self, grace: float | None) -> None:
         """Refuse new calls, give calls in flight `grace` seconds, then wait for handlers.
@@ -161,6 +176,8 @@ class RunningServer:
     async def _drain(self, grace: float | None) -> None:
         await self.health.enter_graceful_shutdown()
         await self.server.stop(grace)
+        if self.web is not None:
+            await self.web.stop()
         if self.verify_pool is not None:
             self.verify_pool.detach()
 
@@ -277,10 +294,60 @@ async def _started_server(
         blocking.shutdown()
         raise OSError(f"cannot listen on {address}")
     await server.start()
+    web = None
+    if config.http_port is not None:
+        try:
+            web = await _started_web(
+                web_verify(engine, config.limits, verify_pool, store_damaged), config
+            )
+        except BaseException:
+            await server.stop(None)
+            blocking.shutdown()
+            raise
     await serving.publish()
     return RunningServer(
-        loop, thread, server, health_servicer, blocking, port, verify_pool, engine.stop_ingest
+        loop, thread, server, health_servicer, blocking, port, verify_pool, engine.stop_ingest, web
     )
+
+
+def web_verify(
+    engine: Engine,
+    limits: Limits,
+    verify_pool: VerifyPool | None,
+    store_damaged: Callable[[], Awaitable[None]],
+) -> VerifyCall:
+    """Verify for the web page, as the gRPC service answers it: the same validation, the
+    same engine (or its worker processes), the same errors."""
+
+    async def verify(request: pb.VerifyRequest) -> pb.VerifyResponse:
+        query = validation.verify_query(request, limits)
+        try:
+            if verify_pool is None:
+                return convert.verify_response(engine.verify(query))
+            return await verify_pool.verify(query, WEB_VERIFY_SECONDS)
+        except errors.IndexDamaged:
+            await store_damaged()
+            raise
+
+    return verify
+
+
+async def _started_web(verify: VerifyCall, config: ServerConfig) -> RunningWeb:
+    from quotetrace_server.web.app import web_app
+    from quotetrace_server.web.serve import start_web
+
+    assert config.http_port is not None
+    web = await start_web(
+        web_app(verify),
+        config.host,
+        config.http_port,
+        tls_cert=config.tls_cert,
+        tls_key=config.tls_key,
+        grace=config.grace_seconds,
+    )
+    scheme = "https" if config.tls_cert else "http"
+    log.info("web page on %s://%s:%d/ (reads only)", scheme, config.host, web.port)
+    return web
 
 
 def serve_until_signalled(running: RunningServer, grace: float) -> None:
