@@ -54,7 +54,7 @@ def screenshot(url: str, out: Path) -> None:
         driver.get(url)
         driver.find_element(By.ID, "verdict")
         height = int(driver.execute_script("return document.documentElement.scrollHeight"))
-        driver.set_window_size(WIDTH, height + 40)
+        driver.set_window_size(WIDTH, height + 160)  # room for the window's own frame
         time.sleep(0.3)
         out.parent.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(out))

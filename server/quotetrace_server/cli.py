@@ -282,8 +282,6 @@ def run_serve(args: argparse.Namespace) -> int:
         )
         running = start_server(engine, config)
         log.info("serving on port %d", running.port)
-        if running.http_port is not None:
-            log.info("web page on port %d", running.http_port)
         serve_until_signalled(running, config.grace_seconds)
     finally:
         engine.close()
