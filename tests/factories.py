@@ -15,9 +15,11 @@ def add_said(
     aliases: tuple[str, ...] = (),
     kind: EntityKind = EntityKind.PERSON,
     place: str = "at the pier",
+    meta: ArticleMeta | None = None,
 ) -> None:
     """Store a one-sentence article `<speaker> said "<quote>" <place>.` attributed to the
-    speaker (plus `aliases` as other surface forms)."""
+    speaker (plus `aliases` as other surface forms), with `meta` (outlet, date, ...) if
+    given."""
     body = f'{speaker} said "{quote}" {place}.'
     start = body.index(quote)
     made = AttributedQuote(
@@ -34,4 +36,4 @@ def add_said(
         confidence=0.9,
         context=body,
     )
-    store.add_article(Article(body, ArticleMeta()), ArticleQuotes((made,), ("tokenize",)))
+    store.add_article(Article(body, meta or ArticleMeta()), ArticleQuotes((made,), ("tokenize",)))

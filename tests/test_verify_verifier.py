@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.verify.diff import word_diff
-from quotetrace_server.verify.model import DiffOp, Verdict, VerifyQuery
+from quotetrace_server.verify.model import DifferenceKind, DiffOp, Verdict, VerifyQuery
 from quotetrace_server.verify.normalize import normalize, words
 from quotetrace_server.verify.verifier import (
     Verifier,
@@ -214,8 +214,16 @@ def test_short_query_needs_every_word_printed(verifier: Verifier) -> None:
     assert verifier.verify(VerifyQuery("We will win", "Kim")).verdict is Verdict.NOT_FOUND
 
 
-def test_short_query_with_a_typo_is_still_found(verifier: Verifier) -> None:
+def test_short_query_with_a_typo_is_verified_with_the_slip_listed(verifier: Verifier) -> None:
     result = verifier.verify(VerifyQuery("sacred fihgt", "Kim Jong Un"))
+    assert result.verdict is Verdict.VERIFIED
+    assert [(d.kind, d.query_text) for d in result.variants[0].differences] == [
+        (DifferenceKind.SPELLING, "fihgt")
+    ]
+
+
+def test_short_query_with_a_changed_word_is_altered(verifier: Verifier) -> None:
+    result = verifier.verify(VerifyQuery("sacred fights", "Kim Jong Un"))
     assert result.verdict is Verdict.ALTERED
 
 

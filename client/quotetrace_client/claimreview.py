@@ -12,7 +12,9 @@ One review per claim:
   ``Organization`` when the corpus knows that name as one), whose ``appearance`` lists every
   article that printed the utterance (``url`` when known, ``headline``, ``datePublished``,
   the outlet as ``publisher``, wire services as ``creditText``, the article id as
-  ``identifier``) and whose ``firstAppearance`` is the earliest dated one. A NOT_FOUND claim
+  ``identifier``; the listed variants' printings, then the rest of the response's timeline)
+  and whose ``firstAppearance`` is the response's ``first_appearance``: the utterance's
+  earliest dated printing, the same notion as ``quotetrace timeline``. A NOT_FOUND claim
   has no appearances: nothing close enough was printed.
 - ``reviewRating``: the scale below.
 - ``quotetrace``: the service's own answer (verdict, confidence, speakers, variants with
@@ -108,34 +110,50 @@ def speaker_entity(name: str, response: pb.VerifyResponse) -> dict[str, Any]:
     return {"@type": kind, "name": name}
 
 
+def news_article(printed: pb.Occurrence | pb.Printing) -> dict[str, Any]:
+    """A printing's article as a schema.org NewsArticle, with what is known of it."""
+    work: dict[str, Any] = {"@type": "NewsArticle"}
+    if printed.url:
+        work["url"] = printed.url
+    if printed.title:
+        work["headline"] = printed.title
+    if printed.date:
+        work["datePublished"] = printed.date
+    if printed.outlet:
+        work["publisher"] = {"@type": "Organization", "name": printed.outlet}
+    if printed.wire_credits:
+        work["creditText"] = ", ".join(printed.wire_credits)
+    if printed.article_id:
+        work["identifier"] = printed.article_id
+    return work
+
+
 def appearances(response: pb.VerifyResponse) -> list[dict[str, Any]]:
-    """One CreativeWork per article that printed the utterance, in response order."""
+    """One CreativeWork per article that printed the utterance: those of the listed
+    variants in response order, then those only the timeline lists."""
     if response.verdict == pb.VERDICT_NOT_FOUND:
         return []
     works: dict[str, dict[str, Any]] = {}
-    for variant in response.variants:
-        for occ in variant.occurrences:
-            key = occ.article_id or occ.url or occ.source_name
-            if key in works:
-                continue
-            work: dict[str, Any] = {"@type": "NewsArticle"}
-            if occ.url:
-                work["url"] = occ.url
-            if occ.title:
-                work["headline"] = occ.title
-            if occ.date:
-                work["datePublished"] = occ.date
-            if occ.outlet:
-                work["publisher"] = {"@type": "Organization", "name": occ.outlet}
-            if occ.wire_credits:
-                work["creditText"] = ", ".join(occ.wire_credits)
-            if occ.article_id:
-                work["identifier"] = occ.article_id
-            works[key] = work
+    printings: list[pb.Occurrence | pb.Printing] = [
+        occ for variant in response.variants for occ in variant.occurrences
+    ]
+    printings += list(response.timeline)
+    for printed in printings:
+        key = printed.article_id or printed.url or getattr(printed, "source_name", "")
+        if key not in works:
+            works[key] = news_article(printed)
     return list(works.values())
 
 
-def first_appearance(works: list[dict[str, Any]]) -> dict[str, Any] | None:
+def first_appearance(
+    response: pb.VerifyResponse, works: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The server's first appearance (the utterance's earliest dated printing, see the
+    .proto); from an older server, the earliest dated work listed."""
+    if response.verdict == pb.VERDICT_NOT_FOUND:
+        return None
+    if response.HasField("first_appearance"):
+        return news_article(response.first_appearance)
     dated = [w for w in works if w.get("datePublished")]
     return min(dated, key=lambda w: str(w["datePublished"])) if dated else None
 
@@ -175,7 +193,7 @@ def claimreview(
     works = appearances(response)
     if works:
         claim["appearance"] = works
-    if (first := first_appearance(works)) is not None:
+    if (first := first_appearance(response, works)) is not None:
         claim["firstAppearance"] = first
         claim["datePublished"] = first["datePublished"]
     return {

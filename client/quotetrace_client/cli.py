@@ -110,6 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
         "(env QUOTETRACE_REVIEW_URL; default a urn:quotetrace:claim:{id} placeholder)",
     )
 
+    timeline = commands.add_parser(
+        "timeline",
+        help="where and when a quote was printed: first appearance, then every printing",
+    )
+    timeline.add_argument("quote", help="the quote to look up")
+    timeline.add_argument("--speaker", help="who the quote is attributed to")
+    timeline.add_argument("--outlet", help="only printings by this outlet")
+    timeline.add_argument("--from", dest="date_from", help="only printings on/after YYYY-MM-DD")
+    timeline.add_argument("--to", dest="date_to", help="only printings on/before YYYY-MM-DD")
+    timeline.add_argument("--json", action="store_true", help="first appearance and timeline")
+
     speaker = commands.add_parser("speaker", help="look a speaker up by any alias")
     speaker.add_argument("name")
     speaker.add_argument("--json", action="store_true")
@@ -179,11 +190,32 @@ def run_verify(client: QuoteTraceClient, args: argparse.Namespace) -> int:
     return verdict_exit(args, [verdict_name(response.verdict)])
 
 
+def run_timeline(client: QuoteTraceClient, args: argparse.Namespace) -> int:
+    """Verify the quote and print its provenance: dated printings, earliest first."""
+    if not args.quote.strip():
+        raise CliError("timeline needs a quote")
+    response = client.verify_request(request_for(args, args.quote, args.speaker))
+    if args.json:
+        answer = render.as_dict(response)
+        record = {
+            "quote": args.quote,
+            "verdict": verdict_name(response.verdict),
+            "first_appearance": answer.get("first_appearance"),
+            "timeline": answer["timeline"],
+            "timeline_omitted": response.timeline_omitted,
+            "printings_outside_filter": response.printings_outside_filter,
+        }
+        print(render.json_line(record))
+    else:
+        print(render.timeline_text(args.quote, response))
+    return EXIT_OK
+
+
 def request_for(args: argparse.Namespace, quote: str, speaker: str | None) -> pb.VerifyRequest:
     return claim_request(
         quote,
         speaker,
-        max_variants=args.max_variants,
+        max_variants=getattr(args, "max_variants", 0),
         outlet=args.outlet,
         date_from=args.date_from,
         date_to=args.date_to,
@@ -344,6 +376,7 @@ def run_health(client: QuoteTraceClient, args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "verify": run_verify,
+    "timeline": run_timeline,
     "speaker": run_speaker,
     "quotes": run_quotes,
     "ingest": run_ingest,

@@ -67,9 +67,39 @@ def printed_by(occurrence: pb.Occurrence) -> str:
     return "(outlet unstated)"
 
 
+def difference_text(difference: pb.Difference) -> str:
+    """`kind “query words” → “printed words”` (a side with no words shows as ∅)."""
+    kind = pb.DifferenceKind.Name(difference.kind).removeprefix("DIFFERENCE_KIND_").lower()
+    query = f"“{difference.query_text}”" if difference.query_text else "∅"
+    printed = f"“{difference.variant_text}”" if difference.variant_text else "∅"
+    return f"{kind} {query} → {printed}"
+
+
+def occurrence_line(occ: pb.Occurrence) -> str:
+    where = " · ".join(
+        x for x in (printed_by(occ), occ.date, occ.source_name or occ.article_id) if x
+    )
+    who = f"{occ.speaker_mention or occ.speaker} {occ.cue}".strip() or "unattributed"
+    return f"{where} [{occ.start}:{occ.end}]  {who}"
+
+
 def verify_text(quote: str, response: pb.VerifyResponse) -> str:
     verdict = VERDICT_NAMES.get(response.verdict, "UNSPECIFIED")
     lines = [f"{verdict}  confidence {response.confidence:.2f}  “{quote}”", response.explanation]
+    if response.printings_outside_filter:
+        lines.append(
+            f"Outside the filter: {response.printings_outside_filter} printing(s)"
+            " (run again without --outlet/--from/--to to see them)"
+        )
+    if response.HasField("closest"):
+        closest = response.closest
+        lines.append(
+            f"Closest printing (similarity {response.closest_similarity:.2f}):"
+            f" “{closest.text}” — {closest.speaker or 'no speaker named'}"
+        )
+        lines.append(f"    - {occurrence_line(closest)}")
+        if closest.url:
+            lines.append(f"      {closest.url}")
     if response.speakers:
         lines.append("Speakers:")
         for s in response.speakers:
@@ -80,22 +110,57 @@ def verify_text(quote: str, response: pb.VerifyResponse) -> str:
             )
     if response.outlets:
         lines.append("Outlets: " + ", ".join(f"{o.name} ({o.count})" for o in response.outlets))
+    if response.HasField("first_appearance"):
+        lines.append("First appearance: " + printing_line(response.first_appearance))
     for number, variant in enumerate(response.variants, start=1):
-        mark = "exact" if variant.exact_match else f"similarity {variant.similarity:.2f}"
+        if variant.exact_match:
+            mark = "exact"
+        elif variant.equivalent:
+            mark = f"same words, similarity {variant.similarity:.2f}"
+        else:
+            mark = f"similarity {variant.similarity:.2f}"
         lines.append(f"Variant {number} ({mark}): “{variant.text}”")
         if not variant.exact_match and variant.diff:
             lines.append(f"    diff: {diff_line(variant)}")
+        for difference in variant.differences:
+            lines.append(f"    differs: {difference_text(difference)}")
         for occ in variant.occurrences:
-            where = " · ".join(
-                x for x in (printed_by(occ), occ.date, occ.source_name or occ.article_id) if x
-            )
-            who = f"{occ.speaker_mention or occ.speaker} {occ.cue}".strip() or "unattributed"
-            lines.append(f"    - {where} [{occ.start}:{occ.end}]  {who}")
+            lines.append(f"    - {occurrence_line(occ)}")
             if occ.url:
                 lines.append(f"      {occ.url}")
     if response.nlp_processors:
         lines.append("NLP processors: " + ",".join(response.nlp_processors))
     return "\n".join(line for line in lines if line)
+
+
+def printing_line(p: pb.Printing) -> str:
+    """`date · outlet · URL · “wording”`: what `quotetrace timeline` prints per printing."""
+    outlet = p.outlet or ("via " + " & ".join(p.wire_credits) if p.wire_credits else "")
+    where = [p.date or "(undated)", outlet or "(outlet unstated)", p.url or "(no URL)"]
+    wording = f"“{p.text}”" + (f" (variant {p.variant_index})" if p.variant_index else "")
+    return " · ".join([*where, wording])
+
+
+def timeline_text(quote: str, response: pb.VerifyResponse) -> str:
+    """The quote's verdict, its first appearance, then every printing earliest first."""
+    verdict = VERDICT_NAMES.get(response.verdict, "UNSPECIFIED")
+    lines = [f"{verdict}  confidence {response.confidence:.2f}  “{quote}”"]
+    if response.verdict == pb.VERDICT_NOT_FOUND:
+        lines.append(response.explanation)
+        return "\n".join(lines)
+    if response.HasField("first_appearance"):
+        lines.append("First appearance: " + printing_line(response.first_appearance))
+    else:
+        lines.append("First appearance: unknown (no printing is dated)")
+    lines.append(f"Timeline ({response.printing_count} printing(s), earliest first):")
+    lines += [f"  {printing_line(p)}" for p in response.timeline]
+    if response.timeline_omitted:
+        lines.append(f"  … {response.timeline_omitted} more printing(s) not listed")
+    if response.printings_outside_filter:
+        lines.append(
+            f"Outside the filter: {response.printings_outside_filter} printing(s) not shown"
+        )
+    return "\n".join(lines)
 
 
 def speaker_text(response: pb.GetSpeakerResponse) -> str:

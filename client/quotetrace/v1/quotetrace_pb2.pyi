@@ -38,6 +38,15 @@ class DiffOp(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DIFF_OP_DELETE: _ClassVar[DiffOp]
     DIFF_OP_REPLACE: _ClassVar[DiffOp]
 
+class DifferenceKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DIFFERENCE_KIND_UNSPECIFIED: _ClassVar[DifferenceKind]
+    DIFFERENCE_KIND_CASE: _ClassVar[DifferenceKind]
+    DIFFERENCE_KIND_PUNCTUATION: _ClassVar[DifferenceKind]
+    DIFFERENCE_KIND_CONTRACTION: _ClassVar[DifferenceKind]
+    DIFFERENCE_KIND_SPELLING: _ClassVar[DifferenceKind]
+    DIFFERENCE_KIND_WORD: _ClassVar[DifferenceKind]
+
 class MatchSignal(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     MATCH_SIGNAL_UNSPECIFIED: _ClassVar[MatchSignal]
@@ -68,6 +77,12 @@ DIFF_OP_EQUAL: DiffOp
 DIFF_OP_INSERT: DiffOp
 DIFF_OP_DELETE: DiffOp
 DIFF_OP_REPLACE: DiffOp
+DIFFERENCE_KIND_UNSPECIFIED: DifferenceKind
+DIFFERENCE_KIND_CASE: DifferenceKind
+DIFFERENCE_KIND_PUNCTUATION: DifferenceKind
+DIFFERENCE_KIND_CONTRACTION: DifferenceKind
+DIFFERENCE_KIND_SPELLING: DifferenceKind
+DIFFERENCE_KIND_WORD: DifferenceKind
 MATCH_SIGNAL_UNSPECIFIED: MatchSignal
 MATCH_SIGNAL_LEXICAL: MatchSignal
 MATCH_SIGNAL_SEMANTIC: MatchSignal
@@ -106,6 +121,16 @@ class DiffSegment(_message.Message):
     query_text: str
     variant_text: str
     def __init__(self, op: _Optional[_Union[DiffOp, str]] = ..., query_text: _Optional[str] = ..., variant_text: _Optional[str] = ...) -> None: ...
+
+class Difference(_message.Message):
+    __slots__ = ("kind", "query_text", "variant_text")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    QUERY_TEXT_FIELD_NUMBER: _ClassVar[int]
+    VARIANT_TEXT_FIELD_NUMBER: _ClassVar[int]
+    kind: DifferenceKind
+    query_text: str
+    variant_text: str
+    def __init__(self, kind: _Optional[_Union[DifferenceKind, str]] = ..., query_text: _Optional[str] = ..., variant_text: _Optional[str] = ...) -> None: ...
 
 class Occurrence(_message.Message):
     __slots__ = ("article_id", "outlet", "wire_credits", "title", "date", "url", "start", "end", "context", "speaker", "speaker_mention", "cue", "sieve", "attribution_confidence", "kind", "quote_id", "source_name", "text", "resolution", "text_truncated")
@@ -151,8 +176,34 @@ class Occurrence(_message.Message):
     text_truncated: bool
     def __init__(self, article_id: _Optional[str] = ..., outlet: _Optional[str] = ..., wire_credits: _Optional[_Iterable[str]] = ..., title: _Optional[str] = ..., date: _Optional[str] = ..., url: _Optional[str] = ..., start: _Optional[int] = ..., end: _Optional[int] = ..., context: _Optional[str] = ..., speaker: _Optional[str] = ..., speaker_mention: _Optional[str] = ..., cue: _Optional[str] = ..., sieve: _Optional[str] = ..., attribution_confidence: _Optional[float] = ..., kind: _Optional[_Union[QuoteKind, str]] = ..., quote_id: _Optional[str] = ..., source_name: _Optional[str] = ..., text: _Optional[str] = ..., resolution: _Optional[str] = ..., text_truncated: _Optional[bool] = ...) -> None: ...
 
+class Printing(_message.Message):
+    __slots__ = ("date", "outlet", "wire_credits", "url", "title", "article_id", "quote_id", "speaker", "text", "text_truncated", "variant_index")
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_FIELD_NUMBER: _ClassVar[int]
+    WIRE_CREDITS_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    ARTICLE_ID_FIELD_NUMBER: _ClassVar[int]
+    QUOTE_ID_FIELD_NUMBER: _ClassVar[int]
+    SPEAKER_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    TEXT_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    VARIANT_INDEX_FIELD_NUMBER: _ClassVar[int]
+    date: str
+    outlet: str
+    wire_credits: _containers.RepeatedScalarFieldContainer[str]
+    url: str
+    title: str
+    article_id: str
+    quote_id: str
+    speaker: str
+    text: str
+    text_truncated: bool
+    variant_index: int
+    def __init__(self, date: _Optional[str] = ..., outlet: _Optional[str] = ..., wire_credits: _Optional[_Iterable[str]] = ..., url: _Optional[str] = ..., title: _Optional[str] = ..., article_id: _Optional[str] = ..., quote_id: _Optional[str] = ..., speaker: _Optional[str] = ..., text: _Optional[str] = ..., text_truncated: _Optional[bool] = ..., variant_index: _Optional[int] = ...) -> None: ...
+
 class Variant(_message.Message):
-    __slots__ = ("text", "similarity", "diff", "occurrences", "exact_match", "occurrence_count", "occurrences_omitted", "text_truncated")
+    __slots__ = ("text", "similarity", "diff", "occurrences", "exact_match", "occurrence_count", "occurrences_omitted", "text_truncated", "equivalent", "differences", "first_appearance")
     TEXT_FIELD_NUMBER: _ClassVar[int]
     SIMILARITY_FIELD_NUMBER: _ClassVar[int]
     DIFF_FIELD_NUMBER: _ClassVar[int]
@@ -161,6 +212,9 @@ class Variant(_message.Message):
     OCCURRENCE_COUNT_FIELD_NUMBER: _ClassVar[int]
     OCCURRENCES_OMITTED_FIELD_NUMBER: _ClassVar[int]
     TEXT_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    EQUIVALENT_FIELD_NUMBER: _ClassVar[int]
+    DIFFERENCES_FIELD_NUMBER: _ClassVar[int]
+    FIRST_APPEARANCE_FIELD_NUMBER: _ClassVar[int]
     text: str
     similarity: float
     diff: _containers.RepeatedCompositeFieldContainer[DiffSegment]
@@ -169,7 +223,10 @@ class Variant(_message.Message):
     occurrence_count: int
     occurrences_omitted: int
     text_truncated: bool
-    def __init__(self, text: _Optional[str] = ..., similarity: _Optional[float] = ..., diff: _Optional[_Iterable[_Union[DiffSegment, _Mapping]]] = ..., occurrences: _Optional[_Iterable[_Union[Occurrence, _Mapping]]] = ..., exact_match: _Optional[bool] = ..., occurrence_count: _Optional[int] = ..., occurrences_omitted: _Optional[int] = ..., text_truncated: _Optional[bool] = ...) -> None: ...
+    equivalent: bool
+    differences: _containers.RepeatedCompositeFieldContainer[Difference]
+    first_appearance: Printing
+    def __init__(self, text: _Optional[str] = ..., similarity: _Optional[float] = ..., diff: _Optional[_Iterable[_Union[DiffSegment, _Mapping]]] = ..., occurrences: _Optional[_Iterable[_Union[Occurrence, _Mapping]]] = ..., exact_match: _Optional[bool] = ..., occurrence_count: _Optional[int] = ..., occurrences_omitted: _Optional[int] = ..., text_truncated: _Optional[bool] = ..., equivalent: _Optional[bool] = ..., differences: _Optional[_Iterable[_Union[Difference, _Mapping]]] = ..., first_appearance: _Optional[_Union[Printing, _Mapping]] = ...) -> None: ...
 
 class Speaker(_message.Message):
     __slots__ = ("name", "aliases", "kind", "probability", "occurrence_count", "speaker_id")
@@ -196,7 +253,7 @@ class OutletCount(_message.Message):
     def __init__(self, name: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
 
 class VerifyResponse(_message.Message):
-    __slots__ = ("verdict", "confidence", "speakers", "variants", "outlets", "explanation", "normalized_query", "utterance_id", "nlp_processors", "printing_count", "variant_count", "speakers_omitted", "outlets_omitted", "match_signal", "lexical_score", "semantic_similarity", "semantic_search", "semantic_model")
+    __slots__ = ("verdict", "confidence", "speakers", "variants", "outlets", "explanation", "normalized_query", "utterance_id", "nlp_processors", "printing_count", "variant_count", "speakers_omitted", "outlets_omitted", "printings_outside_filter", "closest", "closest_similarity", "first_appearance", "timeline", "timeline_omitted", "match_signal", "lexical_score", "semantic_similarity", "semantic_search", "semantic_model")
     VERDICT_FIELD_NUMBER: _ClassVar[int]
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
     SPEAKERS_FIELD_NUMBER: _ClassVar[int]
@@ -210,6 +267,12 @@ class VerifyResponse(_message.Message):
     VARIANT_COUNT_FIELD_NUMBER: _ClassVar[int]
     SPEAKERS_OMITTED_FIELD_NUMBER: _ClassVar[int]
     OUTLETS_OMITTED_FIELD_NUMBER: _ClassVar[int]
+    PRINTINGS_OUTSIDE_FILTER_FIELD_NUMBER: _ClassVar[int]
+    CLOSEST_FIELD_NUMBER: _ClassVar[int]
+    CLOSEST_SIMILARITY_FIELD_NUMBER: _ClassVar[int]
+    FIRST_APPEARANCE_FIELD_NUMBER: _ClassVar[int]
+    TIMELINE_FIELD_NUMBER: _ClassVar[int]
+    TIMELINE_OMITTED_FIELD_NUMBER: _ClassVar[int]
     MATCH_SIGNAL_FIELD_NUMBER: _ClassVar[int]
     LEXICAL_SCORE_FIELD_NUMBER: _ClassVar[int]
     SEMANTIC_SIMILARITY_FIELD_NUMBER: _ClassVar[int]
@@ -228,12 +291,18 @@ class VerifyResponse(_message.Message):
     variant_count: int
     speakers_omitted: int
     outlets_omitted: int
+    printings_outside_filter: int
+    closest: Occurrence
+    closest_similarity: float
+    first_appearance: Printing
+    timeline: _containers.RepeatedCompositeFieldContainer[Printing]
+    timeline_omitted: int
     match_signal: MatchSignal
     lexical_score: float
     semantic_similarity: float
     semantic_search: SemanticSearch
     semantic_model: str
-    def __init__(self, verdict: _Optional[_Union[Verdict, str]] = ..., confidence: _Optional[float] = ..., speakers: _Optional[_Iterable[_Union[Speaker, _Mapping]]] = ..., variants: _Optional[_Iterable[_Union[Variant, _Mapping]]] = ..., outlets: _Optional[_Iterable[_Union[OutletCount, _Mapping]]] = ..., explanation: _Optional[str] = ..., normalized_query: _Optional[str] = ..., utterance_id: _Optional[str] = ..., nlp_processors: _Optional[_Iterable[str]] = ..., printing_count: _Optional[int] = ..., variant_count: _Optional[int] = ..., speakers_omitted: _Optional[int] = ..., outlets_omitted: _Optional[int] = ..., match_signal: _Optional[_Union[MatchSignal, str]] = ..., lexical_score: _Optional[float] = ..., semantic_similarity: _Optional[float] = ..., semantic_search: _Optional[_Union[SemanticSearch, str]] = ..., semantic_model: _Optional[str] = ...) -> None: ...
+    def __init__(self, verdict: _Optional[_Union[Verdict, str]] = ..., confidence: _Optional[float] = ..., speakers: _Optional[_Iterable[_Union[Speaker, _Mapping]]] = ..., variants: _Optional[_Iterable[_Union[Variant, _Mapping]]] = ..., outlets: _Optional[_Iterable[_Union[OutletCount, _Mapping]]] = ..., explanation: _Optional[str] = ..., normalized_query: _Optional[str] = ..., utterance_id: _Optional[str] = ..., nlp_processors: _Optional[_Iterable[str]] = ..., printing_count: _Optional[int] = ..., variant_count: _Optional[int] = ..., speakers_omitted: _Optional[int] = ..., outlets_omitted: _Optional[int] = ..., printings_outside_filter: _Optional[int] = ..., closest: _Optional[_Union[Occurrence, _Mapping]] = ..., closest_similarity: _Optional[float] = ..., first_appearance: _Optional[_Union[Printing, _Mapping]] = ..., timeline: _Optional[_Iterable[_Union[Printing, _Mapping]]] = ..., timeline_omitted: _Optional[int] = ..., match_signal: _Optional[_Union[MatchSignal, str]] = ..., lexical_score: _Optional[float] = ..., semantic_similarity: _Optional[float] = ..., semantic_search: _Optional[_Union[SemanticSearch, str]] = ..., semantic_model: _Optional[str] = ...) -> None: ...
 
 class VerifyStreamRequest(_message.Message):
     __slots__ = ("request", "claim_id")

@@ -53,6 +53,14 @@ SEMANTIC_STATES = {
     vm.SemanticState.OFF: pb.SEMANTIC_SEARCH_OFF,
 }
 
+DIFFERENCE_KINDS = {
+    vm.DifferenceKind.CASE: pb.DIFFERENCE_KIND_CASE,
+    vm.DifferenceKind.PUNCTUATION: pb.DIFFERENCE_KIND_PUNCTUATION,
+    vm.DifferenceKind.CONTRACTION: pb.DIFFERENCE_KIND_CONTRACTION,
+    vm.DifferenceKind.SPELLING: pb.DIFFERENCE_KIND_SPELLING,
+    vm.DifferenceKind.WORD: pb.DIFFERENCE_KIND_WORD,
+}
+
 
 def article_from_proto(message: pb.Article) -> Article:
     """The article with the caller's metadata (see the rule on `Article` in the .proto).
@@ -114,6 +122,12 @@ def verify_response(result: vm.VerifyResult) -> pb.VerifyResponse:
         semantic_similarity=result.semantic_similarity,
         semantic_search=SEMANTIC_STATES[result.semantic_state],
         semantic_model=result.semantic_model or "",
+        printings_outside_filter=result.printings_outside_filter,
+        closest=occurrence(result.closest) if result.closest is not None else None,
+        closest_similarity=result.closest_similarity,
+        first_appearance=printing(result.first_appearance) if result.first_appearance else None,
+        timeline=[printing(p) for p in result.timeline],
+        timeline_omitted=result.timeline_omitted,
     )
 
 
@@ -141,6 +155,30 @@ def variant(v: vm.Variant) -> pb.Variant:
         occurrence_count=v.occurrence_count,
         occurrences_omitted=v.occurrences_omitted,
         text_truncated=v.text_truncated,
+        equivalent=v.equivalent,
+        differences=[
+            pb.Difference(
+                kind=DIFFERENCE_KINDS[d.kind], query_text=d.query_text, variant_text=d.variant_text
+            )
+            for d in v.differences
+        ],
+        first_appearance=printing(v.first_appearance) if v.first_appearance else None,
+    )
+
+
+def printing(p: vm.Printing) -> pb.Printing:
+    return pb.Printing(
+        date=p.date or "",
+        outlet=p.outlet or "",
+        wire_credits=list(p.wire_credits),
+        url=p.url or "",
+        title=p.title or "",
+        article_id=p.article_id,
+        quote_id=p.quote_id,
+        speaker=p.speaker or "",
+        text=p.text,
+        text_truncated=p.text_truncated,
+        variant_index=p.variant_index,
     )
 
 

@@ -39,6 +39,23 @@ class DiffOp(StrEnum):
     REPLACE = "replace"
 
 
+class DifferenceKind(StrEnum):
+    """What kind of difference between the query and a printed wording (verify/wording.py)."""
+
+    CASE = "case"
+    PUNCTUATION = "punctuation"
+    CONTRACTION = "contraction"  # "I'm" / "I am"
+    SPELLING = "spelling"  # a one-letter slip in a longish word
+    WORD = "word"  # a word changed, added or dropped: the wording is altered
+
+
+@dataclass(frozen=True)
+class Difference:
+    kind: DifferenceKind
+    query_text: str
+    variant_text: str
+
+
 @dataclass(frozen=True)
 class VerifyQuery:
     quote: str
@@ -81,6 +98,23 @@ class Occurrence:
 
 
 @dataclass(frozen=True)
+class Printing:
+    """One printing in a quotation's timeline: when, where, in which words."""
+
+    date: str | None
+    outlet: str | None
+    wire_credits: tuple[str, ...]
+    url: str | None
+    title: str | None
+    article_id: str
+    quote_id: str
+    speaker: str | None
+    text: str  # as printed (head and tail when over MAX_TEXT_CHARS)
+    text_truncated: bool = False
+    variant_index: int = 0  # 1-based in VerifyResult.variants; 0: the wording is not listed
+
+
+@dataclass(frozen=True)
 class Variant:
     text: str
     similarity: float
@@ -89,6 +123,11 @@ class Variant:
     occurrences: tuple[Occurrence, ...]  # a page: the first of `occurrence_count`
     occurrence_count: int = 0  # printings of this wording (after the query's filters)
     text_truncated: bool = False  # `text` is the wording's head and tail
+    # The query is this wording (or a run of its whole words) up to `differences`, none of
+    # them a WORD (exact_match implies it).
+    equivalent: bool = False
+    differences: tuple[Difference, ...] = ()
+    first_appearance: Printing | None = None  # earliest dated printing of this wording
 
     @property
     def occurrences_omitted(self) -> int:
@@ -125,3 +164,13 @@ class VerifyResult:
     semantic_similarity: float = 0.0  # cosine of the wording found by meaning (SEMANTIC)
     semantic_state: SemanticState = SemanticState.OFF
     semantic_model: str | None = None  # the embedding model, when semantic search is on
+    # Printings of the matched utterance (for NOT_FOUND: of the one the query matches
+    # without filters) that the query's outlet/date filter leaves out.
+    printings_outside_filter: int = 0
+    closest: Occurrence | None = None  # NOT_FOUND: the best-scoring printing, if any scored
+    closest_similarity: float = 0.0
+    # Provenance: the earliest dated printing, and every printing earliest first (undated
+    # last), at most MAX_TIMELINE of them.
+    first_appearance: Printing | None = None
+    timeline: tuple[Printing, ...] = ()
+    timeline_omitted: int = 0

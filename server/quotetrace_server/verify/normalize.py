@@ -51,10 +51,14 @@ def strip_punctuation(text: str) -> str:
     return text.strip(_EDGE)
 
 
+def fold_typography(text: str) -> str:
+    """NFKC, straight quotes, "..." for "…": typographic forms that are never a difference."""
+    return unicodedata.normalize("NFKC", text).translate(_QUOTE_FOLD)
+
+
 def normalize(text: str) -> str:
     """NFKC, straight quotes, "..." for "…", collapsed whitespace, casefolded, edges trimmed."""
-    folded = unicodedata.normalize("NFKC", text).translate(_QUOTE_FOLD)
-    collapsed = _SPACE.sub(" ", folded).casefold()
+    collapsed = _SPACE.sub(" ", fold_typography(text)).casefold()
     return strip_punctuation(collapsed)
 
 

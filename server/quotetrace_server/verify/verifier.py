@@ -25,8 +25,11 @@ from quotetrace_server.index.similarity import has_content_word, is_contiguous_r
 from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.verify.diff import OMITTED, word_diff
 from quotetrace_server.verify.model import (
+    Difference,
+    DifferenceKind,
     MatchSignal,
     Occurrence,
+    Printing,
     SemanticState,
     SpeakerScore,
     Variant,
@@ -35,6 +38,7 @@ from quotetrace_server.verify.model import (
     VerifyResult,
 )
 from quotetrace_server.verify.normalize import normalize, words
+from quotetrace_server.verify.provenance import chronological, first_dated, printing
 from quotetrace_server.verify.semantic import (
     MIN_COSINE,
     MeaningIndex,
@@ -42,6 +46,7 @@ from quotetrace_server.verify.semantic import (
     best_meaning_match,
     turns_around,
 )
+from quotetrace_server.verify.wording import compare, diff_differences
 
 # An answer's size is bounded whatever the corpus holds (issue 15, B8): printings listed
 # per variant and in all (the counts say how many there are), characters of a printed
@@ -52,6 +57,7 @@ MAX_TEXT_CHARS = 2_000
 MAX_SPEAKERS = 20
 MAX_ALIASES = 50
 MAX_OUTLETS = 100
+MAX_TIMELINE = 100
 # Below this score (0-100) nothing in the corpus is "close enough": NOT_FOUND.
 FOUND_THRESHOLD = 80.0
 # Gapped coverage (words dropped from the middle) is only tried for near misses, and
@@ -83,6 +89,13 @@ CONFIDENT_ATTRIBUTION = 0.75
 # An attribution inferred from a pronoun or an earlier paragraph is doubted when the
 # claimed speaker is named this close before the quotation (the pronoun may be theirs).
 TEXT_BEFORE_CHARS = 500
+# Every verdict is given as at least as likely as not (docs/confidence.md) ...
+CONFIDENCE_FLOOR = 0.5
+# ... a VERIFIED that rests on a spelling slip is at most this sure (one letter may still
+# be another word the dictionary lacks), and scaled by it ...
+SLIP_CERTAINTY = 0.9
+# ... and a NOT_FOUND inside a filter that hides matching printings is not confident.
+HIDDEN_NOT_FOUND_CONFIDENCE = 0.5
 # Before calling a quotation misattributed, utterances matching the query within this
 # many points of the chosen one are checked for a printing by the claimed speaker.
 ALTERNATIVE_MARGIN = 10.0
@@ -179,6 +192,7 @@ def is_printed_wording(query_words: Sequence[str], variant_words: Sequence[str])
 class _Match:
     utterance_id: str
     score: float
+    normalized: str = ""  # the best-scoring printing's normalised text
 
 
 class Verifier:
@@ -190,6 +204,8 @@ class Verifier:
 
     def verify(self, query: VerifyQuery) -> VerifyResult:
         result = self._verify(query)
+        # Every path's confidence is kept within its verdict's bounds (docs/confidence.md).
+        result = replace(result, confidence=bounded_confidence(result))
         if self._meaning is None:
             return result
         return replace(
@@ -236,17 +252,10 @@ class Verifier:
                 normalized_query=normalized,
             )
         if match is None or not details:
-            best = 0.0 if match is None else match.score
             by_meaning = self._meaning_match(normalized, query)
             if by_meaning is not None:
                 return self._judge_by_meaning(query, normalized, query_words, by_meaning)
-            return VerifyResult(
-                verdict=Verdict.NOT_FOUND,
-                confidence=not_found_confidence(best),
-                explanation=_not_found_explanation(best, semantic=self._meaning is not None),
-                normalized_query=normalized,
-                lexical_score=round(best, 2),
-            )
+            return self._not_found(query, normalized, match)
         result = self._judge(query, normalized, query_words, match, details)
         opposite = _says_opposite(query_words, result)
         if opposite is not None:
@@ -267,6 +276,51 @@ class Verifier:
                     ),
                 )
         return result
+
+    def _not_found(self, query: VerifyQuery, normalized: str, match: _Match | None) -> VerifyResult:
+        """NOT_FOUND with the closest printing (when any candidate scored) and, under an
+        outlet or date filter, how many printings outside it would match."""
+        best = 0.0 if match is None else match.score
+        closest = self._closest(match, query) if match is not None and best > 0.0 else None
+        explanation = _not_found_explanation(best, closest, semantic=self._meaning is not None)
+        hidden = 0
+        if not printing_filter(query).admits_all:
+            hidden, outside = self._hidden_printings(normalized, query)
+            if hidden:
+                explanation += (
+                    f" {hidden} printing(s) outside the {_filter_words(query)} filter match it"
+                    f" (best match {outside:.0f}/100): not found inside the filter only."
+                )
+        result = VerifyResult(
+            verdict=Verdict.NOT_FOUND,
+            confidence=not_found_confidence(best),
+            explanation=explanation,
+            normalized_query=normalized,
+            printings_outside_filter=hidden,
+            closest=closest,
+            closest_similarity=round(best / 100.0, 4) if closest is not None else 0.0,
+            lexical_score=round(best, 2),
+        )
+        return result
+
+    def _closest(self, match: _Match, query: VerifyQuery) -> Occurrence | None:
+        """The printing that scored best (below the found threshold)."""
+        details = self._filtered_details(match.utterance_id, query)
+        chosen = next((d for d in details if d.normalized == match.normalized), None)
+        if chosen is None and details:
+            chosen = details[0]
+        return _cut_occurrence(_occurrence(chosen)) if chosen is not None else None
+
+    def _hidden_printings(self, normalized: str, query: VerifyQuery) -> tuple[int, float]:
+        """Printings the query's filter leaves out of the utterance the query would match
+        without it, and that match's score (0, 0 when there is none)."""
+        unfiltered = replace(query, outlet=None, date_from=None, date_to=None)
+        match, details = self._match_with_details(normalized, unfiltered)
+        if match is None or not details:
+            return 0, 0.0
+        printed = printing_filter(query)
+        hidden = sum(not printed.admits(d.quote.outlet, d.wire_credits, d.date) for d in details)
+        return hidden, match.score
 
     def _meaning_match(self, normalized: str, query: VerifyQuery) -> MeaningMatch | None:
         """The printing nearest the query's meaning, when the words found none (semantic)."""
@@ -374,7 +428,7 @@ class Verifier:
                 -abs(len(hit_words) - len(query_words)),
             )
             if best is None or key > best:
-                best, best_match = key, _Match(hit.utterance_id, score)
+                best, best_match = key, _Match(hit.utterance_id, score, hit.normalized)
                 if key == (100.0, True, 0):  # the query is this printing, word for word
                     break
         return best_match
@@ -416,7 +470,7 @@ class Verifier:
         strength: float | None = None,
     ) -> VerifyResult:
         variants = _variants(query.quote, normalized, query_words, details)
-        exact = exact_allowed and any(v.exact_match for v in variants)
+        exact = exact_allowed and any(v.equivalent for v in variants)
         speakers = self._speakers(details)
         claimed = query.claimed_speaker.strip() if query.claimed_speaker else ""
         claimed_support: float | None = None
@@ -444,16 +498,31 @@ class Verifier:
             support,
             _mean_attribution_confidence(details),
         )
+        if verdict is Verdict.VERIFIED and rests_on_slip(variants):
+            confidence = round(confidence * SLIP_CERTAINTY, 4)
         if doubt is not None:
             confidence = round(confidence * 0.8, 4)
+        hidden = 0
+        if not printing_filter(query).admits_all:
+            hidden = len(self._store.utterance_details(match.utterance_id)) - len(details)
         outlets = Counter(
             outlet_label(d.quote.outlet, d.wire_credits) for d in details
         ).most_common()
+        variant_of = {
+            o.quote_id: number
+            for number, v in enumerate(variants[: max(0, query.max_variants)], start=1)
+            for o in v.occurrences
+        }
+        timeline = chronological(details)
+        first = first_dated(details)
         return VerifyResult(
             verdict=verdict,
             confidence=confidence,
-            explanation=_explanation(
-                verdict, query, variants, speakers, len(details), doubt, shown
+            explanation=_explanation(verdict, query, variants, speakers, len(details), doubt, shown)
+            + (
+                f" {hidden} more printing(s) lie outside the {_filter_words(query)} filter."
+                if hidden
+                else ""
             ),
             normalized_query=normalized,
             utterance_id=match.utterance_id,
@@ -469,6 +538,10 @@ class Verifier:
             outlets_omitted=max(0, len(outlets) - MAX_OUTLETS),
             match_signal=MatchSignal.LEXICAL,
             lexical_score=round(match.score, 2),
+            printings_outside_filter=hidden,
+            first_appearance=_printing(first, variant_of) if first is not None else None,
+            timeline=tuple(_printing(d, variant_of) for d in timeline[:MAX_TIMELINE]),
+            timeline_omitted=max(0, len(timeline) - MAX_TIMELINE),
         )
 
     def _text_before(self, detail: QuoteDetail) -> str:
@@ -597,6 +670,30 @@ def verdict_confidence(verdict: Verdict, found: float, support: float, attributi
     return round(min(1.0, max(0.0, confidence)), 4)
 
 
+def rests_on_slip(variants: Sequence[Variant]) -> bool:
+    """Some wording is equivalent to the query, but only through a spelling slip."""
+    equivalent = [v for v in variants if v.equivalent]
+    return bool(equivalent) and all(
+        any(d.kind is DifferenceKind.SPELLING for d in v.differences) for v in equivalent
+    )
+
+
+def confidence_bounds(result: VerifyResult) -> tuple[float, float]:
+    """The floor and ceiling of a verdict's confidence (docs/confidence.md): a verdict is
+    never given as less likely than not; a VERIFIED resting on a spelling slip is at most
+    SLIP_CERTAINTY sure; a NOT_FOUND whose filter hides matching printings is not sure."""
+    if result.verdict is Verdict.NOT_FOUND and result.printings_outside_filter:
+        return HIDDEN_NOT_FOUND_CONFIDENCE, HIDDEN_NOT_FOUND_CONFIDENCE
+    if result.verdict is Verdict.VERIFIED and rests_on_slip(result.variants):
+        return CONFIDENCE_FLOOR, SLIP_CERTAINTY
+    return CONFIDENCE_FLOOR, 1.0
+
+
+def bounded_confidence(result: VerifyResult) -> float:
+    low, high = confidence_bounds(result)
+    return round(min(high, max(low, result.confidence)), 4)
+
+
 def found_strength(score: float) -> float:
     """0 at the found threshold, 1 at a perfect alignment."""
     return max(0.0, min(1.0, (score - FOUND_THRESHOLD) / (100.0 - FOUND_THRESHOLD)))
@@ -605,7 +702,7 @@ def found_strength(score: float) -> float:
 def _says_opposite(query_words: tuple[str, ...], result: VerifyResult) -> VerifyResult | None:
     """NOT_FOUND, naming the printing, when the query's words are close to a printing but
     say its opposite (a negation added, opposite sentiment): never ALTERED of it."""
-    if not result.variants or any(v.exact_match for v in result.variants):
+    if not result.variants or any(v.equivalent for v in result.variants):
         return None
     closest = result.variants[0]
     why = turns_around(query_words, words(normalize(closest.text)))
@@ -656,18 +753,36 @@ def _variants(
     variants: list[Variant] = []
     for variant_words, printings in grouped.items():
         shown = printings[0]
+        exact = is_printed_wording(query_words, variant_words)
+        same = compare(raw_query, shown.quote.text)
+        first = first_dated(printings)
         variants.append(
             Variant(
                 text=shown.quote.text,
                 similarity=round(match_score(normalized, shown.normalized) / 100.0, 4),
-                exact_match=is_printed_wording(query_words, variant_words),
+                exact_match=exact,
                 diff=(),  # for the variants answered only: answer_page
                 occurrences=tuple(_occurrence(d) for d in printings),
                 occurrence_count=len(printings),
+                equivalent=exact or same.equivalent,
+                differences=same.differences,  # a non-equivalent one's: answer_page
+                first_appearance=_printing(first, {}) if first is not None else None,
             )
         )
-    variants.sort(key=lambda v: (not v.exact_match, -v.similarity, -v.occurrence_count))
+    variants.sort(
+        key=lambda v: (
+            not v.exact_match,
+            not v.equivalent,
+            _slips(v.differences),
+            -v.similarity,
+            -v.occurrence_count,
+        )
+    )
     return variants
+
+
+def _slips(differences: Sequence[Difference]) -> int:
+    return sum(d.kind is DifferenceKind.SPELLING for d in differences)
 
 
 def answer_page(
@@ -679,16 +794,23 @@ def answer_page(
     and texts over MAX_TEXT_CHARS cut to their head and tail."""
     budget = MAX_OCCURRENCES
     page: list[Variant] = []
-    for variant in variants[: max(0, max_variants)]:
+    for number, variant in enumerate(variants[: max(0, max_variants)], start=1):
         occurrences = variant.occurrences[: min(MAX_OCCURRENCES_PER_VARIANT, budget)]
         budget -= len(occurrences)
         text, cut = cut_text(variant.text)
+        diff = word_diff(raw_query, variant.text)
         page.append(
             replace(
                 variant,
                 text=text,
                 text_truncated=cut,
-                diff=word_diff(raw_query, variant.text),
+                diff=diff,
+                differences=variant.differences if variant.equivalent else diff_differences(diff),
+                first_appearance=(
+                    replace(variant.first_appearance, variant_index=number)
+                    if variant.first_appearance is not None
+                    else None
+                ),
                 occurrences=tuple(_cut_occurrence(o) for o in occurrences),
             )
         )
@@ -702,6 +824,11 @@ def cut_text(text: str) -> tuple[str, bool]:
         return text, False
     half = MAX_TEXT_CHARS // 2
     return f"{text[:half]} {OMITTED} {text[-half:]}", True
+
+
+def _printing(detail: QuoteDetail, variant_of: dict[str, int]) -> Printing:
+    text, cut = cut_text(detail.quote.text)
+    return printing(detail, variant_of, text, cut)
 
 
 def _cut_occurrence(occurrence: Occurrence) -> Occurrence:
@@ -734,7 +861,9 @@ def _occurrence(d: QuoteDetail) -> Occurrence:
     )
 
 
-def _not_found_explanation(best: float, *, semantic: bool) -> str:
+def _not_found_explanation(
+    best: float, closest: Occurrence | None = None, *, semantic: bool
+) -> str:
     by_meaning = (
         " nor close enough in meaning"
         if semantic
@@ -742,10 +871,27 @@ def _not_found_explanation(best: float, *, semantic: bool) -> str:
     )
     if best <= 0.0:
         return f"Nothing in the corpus shares enough words with the query{by_meaning}."
+    nearest = ""
+    if closest is not None:
+        who = f" by {closest.speaker}" if closest.speaker else ", attributed to no one"
+        nearest = f"; the closest is “{_head(closest.text)}”{who}"
     return (
         f"No printed quotation is close enough in words (best match {best:.0f}/100, "
-        f"threshold {FOUND_THRESHOLD:.0f}){by_meaning}."
+        f"threshold {FOUND_THRESHOLD:.0f}){by_meaning}{nearest}."
     )
+
+
+def _head(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _filter_words(query: VerifyQuery) -> str:
+    parts = []
+    if query.outlet:
+        parts.append("outlet")
+    if query.date_from or query.date_to:
+        parts.append("date")
+    return "/".join(parts)
 
 
 def _explanation(
@@ -773,7 +919,17 @@ def _explanation(
         shares = ", ".join(f"{s.name} {s.occurrence_count}" for s in speakers)
         others = f" The printings disagree about the speaker ({shares})."
     if verdict is Verdict.VERIFIED:
-        return f"Exact wording of a quotation by {top}, {where}.{others}"
+        closest = next(v for v in variants if v.equivalent)
+        if closest.exact_match and not closest.differences:
+            return f"Exact wording of a quotation by {top}, {where}.{others}"
+        listed = "; ".join(
+            f"{d.kind.value} “{d.query_text}” / “{d.variant_text}”" for d in closest.differences[:3]
+        )
+        more = f" and {len(closest.differences) - 3} more" if len(closest.differences) > 3 else ""
+        return (
+            f"The words of a quotation by {top}, {where}, differing only in form"
+            f" ({listed}{more}).{others}"
+        )
     return (
         f"A quotation by {top} ({where}) exists, but the query's"
         f" wording differs from every printing.{others}"

@@ -1,0 +1,331 @@
+"""Is the query the same words as a printed wording, and how does it differ from it?
+
+Some differences do not change what was said, and the verdict does not count them as an
+alteration (issue 13): the query is *equivalent* to a printed wording when it is that
+wording, or a contiguous run of its whole words, up to
+
+- **case** ("putin" / "Putin");
+- **punctuation**: marks inside or around a word ("issues" / "issues,", "Thats" / "That's",
+  "hair-splitting" / "hair splitting"); typographic forms (curly vs straight quotes, NFKC
+  compatibility characters) are not even differences;
+- **contraction**: an English contraction and its expansion ("I'm" / "I am", "won't" /
+  "will not", "can't" / "cannot"); the table below, not a guess: "'s" expands only after a
+  pronoun or "there/here/that/what/..." (after a name it is a possessive), "'d" to
+  "would" or "had";
+- **spelling**: at most MAX_SPELLING_SLIPS words at Damerau-Levenshtein distance 1 from the
+  printed word, both of at least MIN_SLIP_LETTERS letters, no digits, and not both English
+  words (pyspellchecker's dictionary): "fihgt" / "fight" is a slip, "tread" / "treat" is a
+  different word.
+
+Any other difference is a changed **word**. The comparison is an alignment of whole words
+(dynamic programming over query and printed word positions, cheapest in spelling slips,
+then in differences), so its work is bounded by the two lengths.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+from quotetrace_server.verify.model import Difference, DifferenceKind, DiffOp, DiffSegment
+from quotetrace_server.verify.normalize import fold_typography, strip_punctuation
+
+MAX_SPELLING_SLIPS = 1
+MIN_SLIP_LETTERS = 5
+
+# Contractions whose expansion is not the stem plus a regular suffix.
+_IRREGULAR: dict[str, tuple[tuple[str, ...], ...]] = {
+    "won't": (("will", "not"),),
+    "can't": (("can", "not"),),
+    "shan't": (("shall", "not"),),
+    "let's": (("let", "us"),),
+    "y'all": (("you", "all"),),
+    "ma'am": (("madam",),),
+}
+# Regular suffixes and what they stand for; "'s" and "'d" are ambiguous (is/has, would/had).
+_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("n't", ("not",)),
+    ("'ll", ("will",)),
+    ("'re", ("are",)),
+    ("'ve", ("have",)),
+    ("'m", ("am",)),
+    ("'d", ("would", "had")),
+    ("'s", ("is", "has")),
+)
+# "'s" is a contraction only after these; after a name or a noun it is a possessive.
+_S_HOSTS = frozenset(
+    (
+        *("it", "he", "she", "that", "there", "here", "what", "who", "where", "when", "why"),
+        *("how", "this", "everything", "nothing", "something", "someone", "everyone"),
+        *("everybody", "nobody", "somebody"),
+    )
+)
+_NOT_WORD = re.compile(r"[\W_]+")
+_SPLITS = re.compile(r"[^\w']+")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One whitespace token: its word with typographic forms folded (edge punctuation
+    off), the punctuation before and after it, its comparison key (case folded, letters
+    and digits only), and the token as the text has it (what a difference shows)."""
+
+    shown: str
+    lead: str
+    trail: str
+    key: str
+    raw: str
+
+    @property
+    def raw_word(self) -> str:
+        return strip_punctuation(self.raw) or self.raw
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How a query relates to one printed wording."""
+
+    equivalent: bool  # the same words, up to the differences listed (none a WORD)
+    differences: tuple[Difference, ...]
+
+    @property
+    def spelling_slips(self) -> int:
+        return sum(d.kind is DifferenceKind.SPELLING for d in self.differences)
+
+
+def tokens(text: str) -> tuple[Word, ...]:
+    out: list[Word] = []
+    for raw in text.split():
+        token = fold_typography(raw)
+        shown = strip_punctuation(token)
+        if not shown:
+            continue
+        at = token.find(shown)
+        key = _NOT_WORD.sub("", shown.casefold()) or shown.casefold()
+        out.append(Word(shown, token[:at], token[at + len(shown) :], key, raw))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def expansions(word: str) -> tuple[tuple[str, ...], ...]:
+    """The words a contraction stands for ("we'll" -> ("we", "will")); () for any other."""
+    folded = word.casefold()
+    if "'" not in folded:
+        return ()
+    if folded in _IRREGULAR:
+        return _IRREGULAR[folded]
+    for suffix, meanings in _SUFFIXES:
+        stem = folded.removesuffix(suffix)
+        if stem == folded or not stem.isalpha():
+            continue
+        if suffix == "'s" and stem not in _S_HOSTS:
+            return ()
+        return tuple((stem, m) for m in meanings)
+    return ()
+
+
+@cache
+def _dictionary() -> frozenset[str] | None:
+    """English words known to pyspellchecker (shipped with it; nothing downloads)."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    return frozenset(SpellChecker(language="en", distance=1).word_frequency.keys())
+
+
+def is_english_word(key: str) -> bool:
+    words = _dictionary()
+    return words is not None and key in words
+
+
+def is_spelling_slip(query_key: str, printed_key: str) -> bool:
+    """One letter added, dropped, changed or two swapped in a longish word, where the two
+    forms are not both dictionary words (that would be a different word)."""
+    if query_key == printed_key:
+        return False
+    if min(len(query_key), len(printed_key)) < MIN_SLIP_LETTERS:
+        return False
+    if not (query_key.isalpha() and printed_key.isalpha()):
+        return False
+    if DamerauLevenshtein.distance(query_key, printed_key, score_cutoff=1) > 1:
+        return False
+    return not (is_english_word(query_key) and is_english_word(printed_key))
+
+
+# --- alignment ----------------------------------------------------------------------------
+
+_Cost = tuple[int, int]  # (spelling slips, differences)
+_Step = tuple[int, int, Difference | None]  # words taken from query, from printing; what differs
+
+
+def compare(query: str, printed: str, *, anchored: bool = False) -> Comparison:
+    """Whether ``query`` is ``printed`` (or, unless ``anchored``, a contiguous run of its
+    whole words) up to case, punctuation, contractions and spelling slips, and the
+    differences of the cheapest such alignment; not equivalent otherwise."""
+    q, p = tokens(query), tokens(printed)
+    if not q:
+        return Comparison(False, ())
+    best = _align(q, p, anchored)
+    if best is None:
+        return Comparison(False, ())
+    return Comparison(True, best)
+
+
+def _align(q: Sequence[Word], p: Sequence[Word], anchored: bool) -> tuple[Difference, ...] | None:
+    # states[(i, j)] = (cost, steps): query words [0, i) aligned ending before printed word j.
+    starts = [0] if anchored else range(len(p))
+    states: dict[tuple[int, int], tuple[_Cost, tuple[Difference, ...]]] = {
+        (0, j): ((0, 0), ()) for j in starts
+    }
+    done: list[tuple[_Cost, int, tuple[Difference, ...]]] = []
+    for i in range(len(q)):
+        here = sorted((j, v) for (qi, j), v in states.items() if qi == i)
+        for j, (cost, diffs) in here:
+            for dq, dp, diff in _steps(q, p, i, j):
+                slips = cost[0] + (diff is not None and diff.kind is DifferenceKind.SPELLING)
+                if slips > MAX_SPELLING_SLIPS:
+                    continue
+                new_cost = (slips, cost[1] + (diff is not None))
+                new_diffs = (*diffs, diff) if diff is not None else diffs
+                key = (i + dq, j + dp)
+                if key[0] == len(q):
+                    if not anchored or key[1] == len(p):
+                        done.append((new_cost, j + dp, new_diffs))
+                    continue
+                old = states.get(key)
+                if old is None or new_cost < old[0]:
+                    states[key] = (new_cost, new_diffs)
+        for key in [k for k in states if k[0] == i]:
+            del states[key]
+    if not done:
+        return None
+    return min(done, key=lambda d: (d[0], d[1]))[2]
+
+
+def _steps(q: Sequence[Word], p: Sequence[Word], i: int, j: int) -> list[_Step]:
+    """Every way query word i can pair with printed words from j on."""
+    steps: list[_Step] = []
+    if j >= len(p):
+        return steps
+    a, b = q[i], p[j]
+    edges = (i == 0, i == len(q) - 1)
+    if a.key == b.key and not _is_homograph(a.shown, b.shown):
+        steps.append((1, 1, _form_difference(a, b, edges)))
+    elif is_spelling_slip(a.key, b.key):
+        steps.append((1, 1, Difference(DifferenceKind.SPELLING, a.raw_word, b.raw_word)))
+    steps += _contraction_steps(q, p, i, j, query_side=True)
+    steps += _contraction_steps(p, q, j, i, query_side=False)
+    steps += _split_steps(q, p, i, j, query_side=True)
+    steps += _split_steps(p, q, j, i, query_side=False)
+    return steps
+
+
+def _is_homograph(a: str, b: str) -> bool:
+    """A contraction against the word its letters spell without the apostrophe ("we're" /
+    "were", "we'll" / "well"): two different words, not a punctuation slip."""
+    if ("'" in a) == ("'" in b):
+        return False
+    contraction, other = (a, b) if "'" in a else (b, a)
+    return bool(expansions(contraction)) and is_english_word(_NOT_WORD.sub("", other.casefold()))
+
+
+def _form_difference(a: Word, b: Word, edges: tuple[bool, bool]) -> Difference | None:
+    """The difference between two words with one key: case, inner or edge punctuation.
+
+    A query's first word's leading marks and last word's trailing marks are how a quote
+    is quoted (quote marks, a full stop), and so is the case of its first letter: not
+    differences.
+    """
+    if a.shown != b.shown:
+        if edges[0] and _same_but_initial(a.shown, b.shown):
+            return None  # a quote's first letter is capitalised or not where it is quoted
+        if a.shown.casefold() == b.shown.casefold():
+            return Difference(DifferenceKind.CASE, a.raw_word, b.raw_word)
+        return Difference(DifferenceKind.PUNCTUATION, a.raw_word, b.raw_word)
+    lead_differs = not edges[0] and _marks(a.lead) != _marks(b.lead)
+    trail_differs = not edges[1] and _marks(a.trail) != _marks(b.trail)
+    if lead_differs or trail_differs:
+        return Difference(DifferenceKind.PUNCTUATION, a.raw, b.raw)
+    return None
+
+
+def _same_but_initial(a: str, b: str) -> bool:
+    return a[1:] == b[1:] and a[:1].casefold() == b[:1].casefold()
+
+
+def _marks(edge: str) -> str:
+    # Quote marks around a word are nesting, not wording: '"no"' and "'no'" match.
+    return edge.replace('"', "").replace("'", "")
+
+
+def _contraction_steps(
+    short: Sequence[Word], long: Sequence[Word], s: int, t: int, *, query_side: bool
+) -> list[_Step]:
+    """A contraction at short[s] against its expansion from long[t] on (or against one
+    word spelling the expansion solid, "can't" / "cannot")."""
+    steps: list[_Step] = []
+    word = short[s]
+    for expansion in expansions(word.shown):
+        n = len(expansion)
+        run = long[t : t + n]
+        if len(run) == n and tuple(w.key for w in run) == expansion:
+            steps.append(_oriented(1, n, word, run, DifferenceKind.CONTRACTION, query_side))
+        elif "".join(expansion) == long[t].key and "'" not in long[t].shown:
+            solid = long[t : t + 1]
+            steps.append(_oriented(1, 1, word, solid, DifferenceKind.CONTRACTION, query_side))
+    return steps
+
+
+def _split_steps(
+    short: Sequence[Word], long: Sequence[Word], s: int, t: int, *, query_side: bool
+) -> list[_Step]:
+    """One word joined by a hyphen or slash against its parts printed apart."""
+    parts = [_NOT_WORD.sub("", p.casefold()) for p in _SPLITS.split(short[s].shown)]
+    parts = [p for p in parts if p]
+    n = len(parts)
+    run = long[t : t + n]
+    if n < 2 or len(run) != n or [w.key for w in run] != parts:
+        return []
+    return [_oriented(1, n, short[s], run, DifferenceKind.PUNCTUATION, query_side)]
+
+
+def _oriented(
+    one: int, many: int, word: Word, run: Sequence[Word], kind: DifferenceKind, query_side: bool
+) -> _Step:
+    joined = " ".join(w.raw_word for w in run)
+    if query_side:
+        return (one, many, Difference(kind, word.raw_word, joined))
+    return (many, one, Difference(kind, joined, word.raw_word))
+
+
+# --- differences of a wording that is not equivalent ---------------------------------------
+
+
+def diff_differences(segments: Sequence[DiffSegment]) -> tuple[Difference, ...]:
+    """The differences a word diff shows, each classified: a changed run that is the same
+    words up to form (a contraction, a slip, punctuation) gets that kind, any other a WORD.
+    Words the printing has before or after the query's are an excerpt, not a difference."""
+    inner = list(segments)
+    while inner and inner[0].op is DiffOp.INSERT:
+        inner.pop(0)
+    while inner and inner[-1].op is DiffOp.INSERT:
+        inner.pop()
+    out: list[Difference] = []
+    for segment in inner:
+        if segment.op is DiffOp.EQUAL:
+            continue
+        same = (
+            compare(segment.query_text, segment.variant_text, anchored=True)
+            if segment.query_text and segment.variant_text
+            else Comparison(False, ())
+        )
+        if same.equivalent and same.differences:
+            out += same.differences
+        else:
+            out.append(Difference(DifferenceKind.WORD, segment.query_text, segment.variant_text))
+    return tuple(out)
