@@ -130,7 +130,26 @@ def verify_text(quote: str, response: pb.VerifyResponse) -> str:
                 lines.append(f"      {occ.url}")
     if response.nlp_processors:
         lines.append("NLP processors: " + ",".join(response.nlp_processors))
+    lines.append(semantic_line(response))
     return "\n".join(line for line in lines if line)
+
+
+def semantic_line(response: pb.VerifyResponse) -> str:
+    """How the match was found, and whether the server looks claims up by meaning."""
+    if response.semantic_search == pb.SEMANTIC_SEARCH_OFF:
+        return "Semantic search: off (lexical-only server: re-worded claims may be NOT_FOUND)"
+    if response.semantic_search != pb.SEMANTIC_SEARCH_ON:
+        return ""
+    if response.match_signal == pb.MATCH_SIGNAL_SEMANTIC:
+        how = (
+            f"found by meaning (cosine {response.semantic_similarity:.2f},"
+            f" words {response.lexical_score:.0f}/100)"
+        )
+    elif response.match_signal == pb.MATCH_SIGNAL_LEXICAL:
+        how = f"found by its words ({response.lexical_score:.0f}/100)"
+    else:
+        how = "nothing close in words or meaning"
+    return f"Semantic search: on ({response.semantic_model}); {how}"
 
 
 def printing_line(p: pb.Printing) -> str:

@@ -1,0 +1,188 @@
+"""Benchmark semantic search: embedding cost at ingest, vector index size, Verify with it.
+
+    python bench/bench_semantic.py                       # 100k synthetic quotations
+    python bench/bench_semantic.py --scale 1M --db /tmp/qt-1m.db   # keep the index
+    python bench/bench_semantic.py --scale 1M --db /tmp/qt-1m.db --reuse
+
+Phases, one process and one run so the figures compare:
+(1) the synthetic index (bench/synth.py via bench_verify.build_index; reused with --reuse);
+(2) embedding throughput, one thread: real news wordings (the seed corpus's quotations,
+    which the product ships) and the synthetic ones, in sentences/s;
+(3) vectors for every distinct wording of the index: the first --embed wordings are
+    embedded for real; embedding all of a 1M index at phase-2 speed takes hours on this
+    machine, so the rest get a real sample vector plus noise (unit length). The HNSW
+    build, its time, the process's extra RSS and the file on disk are measured on those;
+    search cost depends on the count and dimension, not on what the vectors say;
+(4) Verify p50/p99 on the same query mix (bench_verify.make_queries) lexical-only and
+    with semantic search on, and how many queries took the semantic path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_verify import (  # type: ignore[import-not-found, unused-ignore]
+    SCALES,
+    build_index,
+    make_queries,
+    measure_latencies,
+    percentile,
+)
+
+from quotetrace_server.index.sqlite_store import SqliteStore
+from quotetrace_server.ingest.reader import read_articles
+from quotetrace_server.semantic.encoder import SentenceEncoder
+from quotetrace_server.semantic.search import SemanticSearch
+from quotetrace_server.semantic.vectors import WordingVectors, vectors_path
+from quotetrace_server.verify.model import MatchSignal, VerifyResult
+from quotetrace_server.verify.verifier import Verifier
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def rss_mib() -> float:
+    """Current resident set size of this process (Linux /proc)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
+
+
+def real_sentences() -> list[str]:
+    """Sentences of the seed articles (real news prose, as printed)."""
+    sentences: list[str] = []
+    for article in read_articles([SEEDS]):
+        sentences += [s.strip() for s in article.text.replace("\n", " ").split(". ") if s.strip()]
+    return [s for s in sentences if len(s.split()) >= 5]
+
+
+def throughput(encoder: SentenceEncoder, texts: Sequence[str]) -> float:
+    started = time.perf_counter()
+    encoder.encode(list(texts))
+    return len(texts) / (time.perf_counter() - started)
+
+
+def fill_vectors(
+    vectors: WordingVectors, encoder: SentenceEncoder, wordings: list[tuple[int, str]], real: int
+) -> tuple[float, float]:
+    """Add a vector per wording (the first `real` embedded, the rest sample + noise):
+    (seconds spent in the HNSW build, seconds spent embedding)."""
+    sample = wordings[:real]
+    started = time.perf_counter()
+    sample_vectors = encoder.encode([t for _, t in sample])
+    embed_s = time.perf_counter() - started
+    rng = np.random.default_rng(7)
+    build_s = 0.0
+    batch = 50_000
+    for start in range(0, len(wordings), batch):
+        chunk = wordings[start : start + batch]
+        picks = sample_vectors[np.arange(start, start + len(chunk)) % len(sample_vectors)]
+        noisy = picks + rng.normal(0, 0.05, picks.shape).astype(np.float32)
+        if start < real:
+            noisy[: max(0, real - start)] = picks[: max(0, real - start)]
+        noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+        began = time.perf_counter()
+        vectors.add([h for h, _ in chunk], noisy.astype(np.float32))
+        build_s += time.perf_counter() - began
+    return build_s, embed_s
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def _latency_line(name: str, latencies: Sequence[float]) -> str:
+    return (
+        f"  verify {name:13s} p50 {_ms(percentile(latencies, 50))},"
+        f" p99 {_ms(percentile(latencies, 99))}, mean {_ms(statistics.fmean(latencies))}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--scale", default="100k", help="10k, 100k, 1M or a number of quotes")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--embed", type=int, default=5_000, help="wordings embedded for real")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--db", type=Path, help="index file (default: a temporary one)")
+    parser.add_argument("--reuse", action="store_true", help="use --db as already built")
+    args = parser.parse_args(argv)
+    quotes = SCALES.get(args.scale) or int(args.scale)
+    tmp = tempfile.TemporaryDirectory(prefix="qt-bench-semantic-")
+    db = args.db or Path(tmp.name) / "index.db"
+    if not args.reuse:
+        if db.exists():
+            raise SystemExit(f"{db} exists; pass --reuse to use it")
+        build_s, _ = build_index(db, quotes, args.seed, "bulk")
+        print(f"index of {quotes:,} synthetic quotations built in {build_s:.0f} s")
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        quotes = int(conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0])
+    print(f"scale {quotes:,} quotations; index file {db.stat().st_size / 2**20:.0f} MiB")
+
+    store = SqliteStore(db)
+    before_model = rss_mib()
+    encoder = SentenceEncoder()
+    model_rss = rss_mib() - before_model
+    wordings = store.speech_wordings()
+    news = real_sentences()
+    synthetic = [t for _, t in wordings[:2_000]]
+    print(
+        f"  embedding, one thread: real news sentences {throughput(encoder, news):.0f}/s"
+        f" ({len(news)} sentences), synthetic wordings {throughput(encoder, synthetic):.0f}/s;"
+        f" model RSS {model_rss:.0f} MiB"
+    )
+
+    path = vectors_path(db)
+    path.unlink(missing_ok=True)
+    vectors = WordingVectors(path, writable=True)
+    before_vectors = rss_mib()
+    build_s, embed_s = fill_vectors(vectors, encoder, wordings, min(args.embed, len(wordings)))
+    vectors_rss = rss_mib() - before_vectors
+    save_started = time.perf_counter()
+    vectors.save()
+    save_s = time.perf_counter() - save_started
+    print(
+        f"  vectors: {len(vectors):,} distinct wordings ({min(args.embed, len(wordings)):,}"
+        f" embedded in {embed_s:.1f} s, the rest sample + noise); HNSW build {build_s:.1f} s,"
+        f" save {save_s:.1f} s; extra RSS {vectors_rss:.0f} MiB;"
+        f" file {path.stat().st_size / 2**20:.0f} MiB"
+    )
+    del vectors
+
+    queries = make_queries(db, args.queries, args.seed)
+    lexical = Verifier(store)
+    reader = SemanticSearch(WordingVectors(path, writable=False), lambda: encoder)
+    semantic = Verifier(store, reader)
+    measure_latencies(lexical.verify, queries[:20])
+    measure_latencies(semantic.verify, queries[:20])
+    off, _ = measure_latencies(lexical.verify, queries)
+    on, answers = measure_latencies(semantic.verify, queries)
+    by_meaning = sum(
+        isinstance(a, VerifyResult) and a.match_signal is MatchSignal.SEMANTIC for a in answers
+    )
+    print(f"  verify, {len(queries)} queries (the bench_verify mix), same run:")
+    print(_latency_line("lexical-only", off))
+    print(_latency_line("semantic on", on))
+    print(
+        f"    p99 ratio on/off {percentile(on, 99) / percentile(off, 99):.2f};"
+        f" {by_meaning} answers found by meaning"
+    )
+    store.close()
+    tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
