@@ -5,6 +5,7 @@ The browser itself is driven in tests/test_web_browser.py.
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import urllib.error
@@ -147,6 +148,57 @@ def test_a_web_page_cannot_bypass_keys_for_reads() -> None:
     with pytest.raises(ConfigError, match="--keys-for-reads"):
         start_server(engine, config)
     engine.close()
+
+
+def test_page_is_served_over_https_with_the_grpc_certificate(tmp_path: Path) -> None:
+    import ssl
+
+    import trustme
+
+    from quotetrace_server.api.server import start_server
+    from quotetrace_server.engine.engine import Engine
+
+    ca = trustme.CA()
+    cert = ca.issue_cert("localhost", "127.0.0.1")
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert.private_key_pem.write_to_path(str(key_file))
+    cert.cert_chain_pems[0].write_to_path(str(cert_file))
+    engine = Engine.open(":memory:")
+    config = ServerConfig(
+        host="127.0.0.1", port=0, http_port=0, tls_cert=cert_file, tls_key=key_file
+    )
+    running = start_server(engine, config)
+    try:
+        context = ssl.create_default_context()
+        ca.configure_trust(context)
+        url = f"https://127.0.0.1:{running.http_port}/?q=nothing+printed"
+        with urllib.request.urlopen(url, context=context, timeout=10) as response:
+            assert 'id="verdict">NOT_FOUND<' in response.read().decode()
+        with pytest.raises((OSError, http.client.HTTPException)):  # no plaintext there
+            urllib.request.urlopen(url.replace("https:", "http:"), timeout=10)
+    finally:
+        running.stop(None)
+        engine.close()
+
+
+def test_page_answers_from_the_verify_workers_when_there_are_some(tmp_path: Path) -> None:
+    from quotetrace_server.api.server import start_server
+    from quotetrace_server.engine.engine import Engine
+
+    db = tmp_path / "index.db"
+    engine = Engine.open(db)
+    config = ServerConfig(host="127.0.0.1", port=0, http_port=0, processes=2, db=db)
+    running = start_server(engine, config)
+    try:
+        assert running.verify_pool is not None
+        status, _, body = get(running, "/", q="words nobody printed")
+        assert (status, 'id="verdict">NOT_FOUND<' in body) == (200, True)
+        status, _, body = get(running, "/", q="bad\x07")
+        assert status == 400
+        assert "control character" in body
+    finally:
+        running.stop(None)
+        engine.close()
 
 
 def test_serve_binds_the_page_to_loopback_by_default() -> None:

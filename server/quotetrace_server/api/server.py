@@ -202,6 +202,12 @@ def warn_about_exposure(config: ServerConfig) -> None:
         log.warning(
             "writes are open to anyone who can reach %s (--insecure-open-writes)", config.host
         )
+    if config.http_port is not None:
+        log.warning(
+            "the web page answers anyone who can reach %s:%d, without a key",
+            config.host,
+            config.http_port,
+        )
 
 
 def start_server(engine: Engine, config: ServerConfig) -> RunningServer:
