@@ -201,6 +201,15 @@ def test_page_answers_from_the_verify_workers_when_there_are_some(tmp_path: Path
         engine.close()
 
 
+def test_page_socket_is_tcp_so_asyncio_turns_off_nagle_for_its_connections() -> None:
+    """A socket made with protocol 0 gets no TCP_NODELAY from asyncio, and a reply written
+    in two pieces then waits ~40 ms for the client's delayed ACK on a kept-alive connection."""
+    from quotetrace_server.web.serve import bound_socket
+
+    with bound_socket("127.0.0.1", 0) as sock:
+        assert sock.proto == socket.IPPROTO_TCP
+
+
 def test_serve_binds_the_page_to_loopback_by_default() -> None:
     from quotetrace_server.cli import build_parser, config_from_args
 

@@ -40,8 +40,11 @@ def bound_socket(host: str, port: int) -> socket.socket:
     infos = socket.getaddrinfo(
         host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
     )
-    family, _, _, _, address = sorted(infos, key=lambda info: info[0] != socket.AF_INET)[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    family, kind, proto, _, address = sorted(infos, key=lambda info: info[0] != socket.AF_INET)[0]
+    # The protocol as resolved (TCP), not 0: asyncio sets TCP_NODELAY on accepted
+    # connections only for sockets that say they are TCP, and without it a response
+    # written in two pieces waits for the client's delayed ACK (~40 ms).
+    sock = socket.socket(family, kind, proto)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
