@@ -142,6 +142,8 @@ def test_an_unreadable_vectors_file_is_rebuilt_not_fatal(
             "sentiment",
         ),
         ("I have never seen a flood like this one", "I have never seen anything like it", None),
+        ("We will rebuild it without any delay", "We will rebuild it", None),
+        ("I say it with no exaggeration at all", "I say it without any exaggeration", None),
     ],
 )
 def test_contradiction_names_what_turns_a_rewording_around(

@@ -57,6 +57,7 @@ USE_SENTIMENT = True
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _SCOPE_SKIP = FUNCTION_WORDS | AUXILIARIES | NEGATIONS
+WEAK_NEGATIONS = frozenset({"without"})
 
 
 class MeaningIndex(Protocol):
@@ -86,10 +87,22 @@ class MeaningMatch:
     lexical: float  # the lexical score (0-100) of this printing against the claim
 
 
+def negation_strength(lemmas: Sequence[str]) -> int:
+    """2: a negation ("not", "never", "no"); 1: only "without", which negates a phrase
+    more than a statement ("without haste" is "calmly"); 0: none."""
+    found = {w for i, w in enumerate(lemmas) if w in NEGATIONS and not _is_number_sign(lemmas, i)}
+    if found - WEAK_NEGATIONS:
+        return 2
+    return 1 if found else 0
+
+
 def negated(lemmas: Sequence[str]) -> bool:
-    return bool(negated_words(lemmas)) or any(
-        w in NEGATIONS and not _is_number_sign(lemmas, i) for i, w in enumerate(lemmas)
-    )
+    return negation_strength(lemmas) == 2
+
+
+def negation_differs(claim: Sequence[str], printed: Sequence[str]) -> bool:
+    """A negation on one side and none on the other ("without" matches either)."""
+    return {negation_strength(claim), negation_strength(printed)} == {0, 2}
 
 
 def negated_words(lemmas: Sequence[str], reach: int = 1) -> frozenset[str]:
@@ -153,7 +166,7 @@ def opposite_sentiment(claim: str, printed: str) -> bool:
 def negation_conflict(claim: Sequence[str], printed: Sequence[str]) -> bool:
     """One side is negated and the other not at all, or the claim negates a word the
     printing asserts and nowhere negates ("there is no risk" against "there is a risk")."""
-    if negated(claim) != negated(printed):
+    if negation_differs(claim, printed):
         return True
     return bool((negated_words(claim) - negated_words(printed)) & asserted_words(printed))
 
@@ -179,7 +192,9 @@ def turns_around(claim_words: Sequence[str], printed_words: Sequence[str]) -> st
     so only what the claim itself says counts: a negation of something the printing
     asserts (or a negation where the printing has none), or the opposite sentiment."""
     claim, printed = lemma_key(claim_words), lemma_key(printed_words)
-    if (negated(claim) and not negated(printed)) or negated_words(claim) & asserted_words(printed):
+    if (negated(claim) and negation_strength(printed) == 0) or negated_words(
+        claim
+    ) & asserted_words(printed):
         return "negation"
     if (
         USE_SENTIMENT
