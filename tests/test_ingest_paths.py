@@ -18,7 +18,7 @@ from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient
 from quotetrace_client.cli import main as client_main
 from quotetrace_server.config import ServerConfig
-from quotetrace_server.ingest.model import Article, article_id_for
+from quotetrace_server.ingest.model import Article
 
 if TYPE_CHECKING:
     from quotetrace_server.engine.engine import Engine
@@ -56,8 +56,10 @@ def corpus(folder: Path, manifest: Mapping[str, object] | None) -> Path:
 
 
 def stored(engine: Engine, text: str) -> Article:
-    article = engine.store.get_article(article_id_for(text))
-    assert article is not None
+    """The indexed article with exactly this text (ids are by URL or path, not text)."""
+    records, _ = engine.list_articles(offset=0, limit=10_000)
+    found = [engine.store.get_article(r.article_id) for r in records]
+    [article] = [a for a in found if a is not None and a.text == text]
     return article
 
 

@@ -18,7 +18,7 @@ from quotetrace_server.api.convert import MAX_INGEST_IDS, IngestTally, ingest_re
 from quotetrace_server.api.server import RunningServer, start_server
 from quotetrace_server.config import Limits, ServerConfig
 from quotetrace_server.engine.engine import Engine
-from quotetrace_server.index.model import IngestOutcome
+from quotetrace_server.index.model import IngestOutcome, IngestStatus
 
 IDLE = 1.5
 CAP = 4
@@ -149,7 +149,7 @@ def test_a_long_ingest_stream_gets_counts_and_a_bounded_id_list(
 def test_the_ingest_response_size_does_not_grow_with_the_stream() -> None:
     tally = IngestTally()
     for n in range(MAX_INGEST_IDS + 10):
-        tally.count(IngestOutcome(article_id=f"{n:016x}", added=True, quotes_added=3))
+        tally.count(IngestOutcome(f"{n:016x}", IngestStatus.ADDED, quotes_added=3))
     tally.received = tally.added = 4_000_000_000  # as after billions of messages
     size = ingest_response(tally, ("tokenize", "mwt")).ByteSize()
     assert size < 64 * 1024 < Limits().max_message_bytes

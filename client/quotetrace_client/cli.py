@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Protocol, TextIO
 
 import grpc
 
@@ -135,7 +136,27 @@ def build_parser() -> argparse.ArgumentParser:
         "ingest", help="send articles (text/HTML files, folders, http(s) URLs) to the server"
     )
     ingest.add_argument("paths", nargs="+", metavar="PATH_OR_URL")
-    ingest.add_argument("--json", action="store_true")
+    ingest.add_argument(
+        "--json", action="store_true", help="a JSON line per article, then the summary"
+    )
+    ingest.add_argument(
+        "-v", "--verbose", action="store_true", help="a line per article: what became of it"
+    )
+    ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    article = commands.add_parser("article", help="an article's metadata and counts, by id")
+    article.add_argument("article_id")
+    article.add_argument("--text", action="store_true", help="print its text too")
+    article.add_argument("--json", action="store_true")
+
+    articles = commands.add_parser("articles", help="list the indexed articles")
+    articles.add_argument("--outlet", default="", help="only this outlet's articles")
+    articles.add_argument("--json", action="store_true", help="one JSON line per article")
+
+    delete = commands.add_parser(
+        "delete", help="remove articles and everything derived from them (needs the API key)"
+    )
+    delete.add_argument("article_ids", nargs="+", metavar="ARTICLE_ID")
 
     stats = commands.add_parser("stats", help="corpus statistics")
     stats.add_argument("--json", action="store_true")
@@ -306,60 +327,125 @@ def run_quotes(client: QuoteTraceClient, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# Errors about one article: it is reported with its input, and the next is sent.
-ARTICLE_ERRORS = (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.RESOURCE_EXHAUSTED)
-MAX_LISTED_IDS = 1_000
+class Progress(Protocol):
+    def update(self) -> object: ...
+    def write(self, text: str, file: TextIO) -> None: ...
+    def close(self) -> None: ...
+
+
+class NoProgress:
+    """No bar: lines are written as they come."""
+
+    def update(self) -> None:
+        pass
+
+    def write(self, text: str, file: TextIO) -> None:
+        print(text, file=file)
+
+    def close(self) -> None:
+        pass
+
+
+def progress_bar(shown: bool) -> Progress:
+    """A tqdm bar on stderr; none when not `shown`, or where tqdm is not installed (the
+    client distribution alone needs only grpcio and protobuf)."""
+    if not shown:
+        return NoProgress()
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return NoProgress()
+    return tqdm(unit="article", file=sys.stderr)
 
 
 def run_ingest(client: QuoteTraceClient, args: argparse.Namespace) -> int:
-    """Each article is its own IngestArticles call, so one the server refuses is reported
-    with its file or URL and the rest still go in. Inputs that cannot be read are reported
-    the same way (see inputs); any of either makes the exit status 1."""
-    total = pb.IngestArticlesResponse()
-    not_ingested = 0
+    """Every article goes on one IngestArticlesStream; each one's result comes back as
+    it is done (a rejected one is printed on stderr with its file or URL, the others
+    with --verbose or --json, then the summary). Inputs
+    that cannot be read are reported the same way (see inputs); any rejected or unread
+    input makes the exit status 1. The progress bar (stderr) shows only on a terminal."""
+    sources: dict[int, str] = {}  # stream position → the input it came from
+    unsent = 0
+    progress = progress_bar(not args.no_progress and sys.stderr.isatty())
 
-    def report(source: str, reason: str) -> None:
-        nonlocal not_ingested
-        not_ingested += 1
-        print(f"quotetrace: {source}: {reason}", file=sys.stderr)
+    def outgoing() -> Iterator[pb.Article]:
+        nonlocal unsent
+        for item in read_inputs(str(path) for path in args.paths):
+            if isinstance(item, Unsent):
+                unsent += 1
+                progress.write(f"quotetrace: {item.source}: {item.reason}", sys.stderr)
+                continue
+            sources[len(sources) + 1] = item.source
+            yield item.article
 
-    for item in read_inputs(str(path) for path in args.paths):
-        if isinstance(item, Unsent):
-            report(item.source, item.reason)
+    summary = None
+    for response in client.ingest_stream(outgoing(), timeout=None):
+        if response.HasField("summary"):
+            summary = response.summary
             continue
-        try:
-            response = client.ingest([item.article], timeout=None)
-        except grpc.RpcError as error:
-            if not isinstance(error, grpc.Call) or error.code() not in ARTICLE_ERRORS:
-                raise
-            details = (error.details() or "").removeprefix("article 1: ")
-            report(item.source, f"rejected by the server: {error.code().name}: {details}")
-            continue
-        add_up(total, response)
+        result = response.item
+        source = sources.pop(result.number, result.name)
+        progress.update()
+        if args.json:
+            progress.write(render.json_line(render.as_dict(result)), sys.stdout)
+        elif result.status == pb.INGEST_STATUS_REJECTED:
+            progress.write(
+                f"quotetrace: {source}: rejected by the server: {result.reason}", sys.stderr
+            )
+        elif args.verbose:
+            progress.write(render.ingest_item_line(result, source), sys.stdout)
+    progress.close()
+    if summary is None:
+        raise CliError("the server ended the ingest stream without a summary")
+    not_ingested = unsent + summary.articles_rejected
     if args.json:
-        print(render.as_json(total))
+        print(render.json_line({"summary": render.as_dict(summary), "not_sent": unsent}))
     else:
-        print(
-            f"{total.articles_received} received, {total.articles_added} added, "
-            f"{total.articles_unchanged} unchanged, {total.quotes_added} quotes added"
-            + (f", {not_ingested} not ingested" if not_ingested else "")
-        )
+        print(render.ingest_summary(summary, not_ingested))
     return EXIT_FAILED if not_ingested else EXIT_OK
 
 
-def add_up(total: pb.IngestArticlesResponse, response: pb.IngestArticlesResponse) -> None:
-    """`total` plus one call's response: counts added, ids kept up to MAX_LISTED_IDS."""
-    total.articles_received += response.articles_received
-    total.articles_added += response.articles_added
-    total.articles_unchanged += response.articles_unchanged
-    total.quotes_added += response.quotes_added
-    ids = list(response.article_ids)
-    room = max(0, MAX_LISTED_IDS - len(total.article_ids))
-    total.article_ids.extend(ids[:room])
-    total.article_ids_omitted += response.article_ids_omitted + len(ids) - len(ids[:room])
-    if response.nlp_processors:
-        del total.nlp_processors[:]
-        total.nlp_processors.extend(response.nlp_processors)
+def run_article(client: QuoteTraceClient, args: argparse.Namespace) -> int:
+    response = client.get_article(args.article_id, include_text=args.text)
+    if args.json:
+        print(render.as_json(response))
+    else:
+        print(render.article_text(response.article))
+        if args.text:
+            print("\n" + response.text)
+    return EXIT_OK
+
+
+def run_articles(client: QuoteTraceClient, args: argparse.Namespace) -> int:
+    found = 0
+    for info in client.all_articles(outlet=args.outlet):
+        found += 1
+        print(render.json_line(render.as_dict(info)) if args.json else render.article_line(info))
+    if not found and not args.json:
+        print("(no articles)")
+    return EXIT_OK
+
+
+def run_delete(client: QuoteTraceClient, args: argparse.Namespace) -> int:
+    """Each id is deleted in its own call; an unknown one is reported and the rest go on."""
+    missing = 0
+    for article_id in args.article_ids:
+        try:
+            deleted = client.delete_article(article_id)
+        except grpc.RpcError as error:
+            if not isinstance(error, grpc.Call) or error.code() not in (
+                grpc.StatusCode.NOT_FOUND,
+                grpc.StatusCode.INVALID_ARGUMENT,
+            ):
+                raise
+            missing += 1
+            print(f"quotetrace: {article_id}: {error.details()}", file=sys.stderr)
+            continue
+        print(
+            f"deleted {deleted.article_id}: {deleted.quotes_removed} quotations, "
+            f"{deleted.speakers_removed} speakers, {deleted.utterances_removed} utterances"
+        )
+    return EXIT_FAILED if missing else EXIT_OK
 
 
 def run_stats(client: QuoteTraceClient, args: argparse.Namespace) -> int:
@@ -380,6 +466,9 @@ COMMANDS = {
     "speaker": run_speaker,
     "quotes": run_quotes,
     "ingest": run_ingest,
+    "article": run_article,
+    "articles": run_articles,
+    "delete": run_delete,
     "stats": run_stats,
     "health": run_health,
 }

@@ -178,6 +178,51 @@ class QuoteTraceClient:
         )
         return response
 
+    def ingest_stream(
+        self, articles: Iterable[pb.Article], timeout: float | None = None
+    ) -> Iterator[pb.IngestArticlesStreamResponse]:
+        """Ingest `articles` on one stream: a result per article as it is done (added,
+        unchanged, replaced, or rejected with the reason), then the summary."""
+        requests = (pb.IngestArticlesStreamRequest(article=a) for a in articles)
+        responses: Iterator[pb.IngestArticlesStreamResponse] = self._stub.IngestArticlesStream(
+            requests, timeout=timeout, metadata=self._metadata
+        )
+        return responses
+
+    def delete_article(self, article_id: str) -> pb.DeleteArticleResponse:
+        response: pb.DeleteArticleResponse = self._stub.DeleteArticle(
+            pb.DeleteArticleRequest(article_id=article_id),
+            timeout=self.timeout,
+            metadata=self._metadata,
+        )
+        return response
+
+    def get_article(self, article_id: str, *, include_text: bool = False) -> pb.GetArticleResponse:
+        response: pb.GetArticleResponse = self._stub.GetArticle(
+            pb.GetArticleRequest(article_id=article_id, include_text=include_text),
+            timeout=self.timeout,
+            metadata=self._metadata,
+        )
+        return response
+
+    def list_articles(
+        self, *, page_size: int = 0, page_token: str = "", outlet: str = ""
+    ) -> pb.ListArticlesResponse:
+        request = pb.ListArticlesRequest(page_size=page_size, page_token=page_token, outlet=outlet)
+        response: pb.ListArticlesResponse = self._stub.ListArticles(
+            request, timeout=self.timeout, metadata=self._metadata
+        )
+        return response
+
+    def all_articles(self, *, outlet: str = "") -> Iterator[pb.ArticleInfo]:
+        token = ""
+        while True:
+            page = self.list_articles(page_size=500, page_token=token, outlet=outlet)
+            yield from page.articles
+            token = page.next_page_token
+            if not token:
+                return
+
     def list_quotes(
         self,
         *,

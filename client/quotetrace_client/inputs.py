@@ -61,14 +61,20 @@ def is_url(argument: str) -> bool:
 
 
 def article_message(
-    text: str, name: str, manifest: dict[str, Any], content_type: str = ""
+    text: str,
+    name: str,
+    manifest: dict[str, Any],
+    content_type: str = "",
+    source_path: str = "",
 ) -> pb.Article:
-    """One article with what its manifest entry states, keeping "absent" and "null" apart."""
+    """One article with what its manifest entry states, keeping "absent" and "null" apart.
+    `source_path` (the file it was read from) identifies it when it has no URL."""
     message = pb.Article(
         text=text,
         source_name=name,
         url=str(manifest.get("url") or ""),
         content_type=content_type,
+        source_path=source_path,
     )
     for key in STATED_FIELDS:
         if key in manifest:
@@ -140,7 +146,8 @@ def read_file(file: Path, manifest: dict[str, Any]) -> Outgoing | Unsent:
         return Unsent(str(file), problem)
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as Path.read_text reads it
     content_type = HTML if suffix in HTML_SUFFIXES else ""
-    return Outgoing(str(file), article_message(text, file.name, manifest, content_type))
+    message = article_message(text, file.name, manifest, content_type, str(file.resolve()))
+    return Outgoing(str(file), message)
 
 
 def read_jsonl(file: Path) -> Iterator[Outgoing | Unsent]:
@@ -162,10 +169,14 @@ def read_jsonl(file: Path) -> Iterator[Outgoing | Unsent]:
         return
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
-            yield jsonl_record(f"{file}:{number}", f"{file.name}:{number}", line)
+            yield jsonl_record(f"{file}:{number}", f"{file.name}:{number}", line, file.resolve())
 
 
-def jsonl_record(source: str, default_name: str, line: str) -> Outgoing | Unsent:
+def jsonl_record(
+    source: str, default_name: str, line: str, file: Path | None = None
+) -> Outgoing | Unsent:
+    """One record as an article. Without a URL, a record that names its "source_name"
+    is identified as that source of `file`; one that names nothing, by its text."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
@@ -181,10 +192,11 @@ def jsonl_record(source: str, default_name: str, line: str) -> Outgoing | Unsent
     ):
         return Unsent(source, '"wire_credits" must be a list of strings or null')
     name = record.get("source_name") or default_name
+    path = f"{file}#{record['source_name']}" if file and record.get("source_name") else ""
     if isinstance(record.get("html"), str) and record["html"].strip():
-        return Outgoing(source, article_message(record["html"], name, record, HTML))
+        return Outgoing(source, article_message(record["html"], name, record, HTML, path))
     if isinstance(record.get("text"), str) and record["text"].strip():
-        return Outgoing(source, article_message(record["text"], name, record))
+        return Outgoing(source, article_message(record["text"], name, record, "", path))
     return Unsent(source, 'no "text" or "html" (a non-empty string) in the record')
 
 

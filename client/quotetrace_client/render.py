@@ -218,3 +218,74 @@ def stats_text(s: pb.GetStatsResponse) -> str:
         f"{s.utterance_count} utterances, {s.outlet_count} outlets "
         f"(server {s.server_version}; processors {','.join(s.nlp_processors) or '-'})"
     )
+
+
+INGEST_STATUS_NAMES = {
+    pb.INGEST_STATUS_ADDED: "added",
+    pb.INGEST_STATUS_UNCHANGED: "unchanged",
+    pb.INGEST_STATUS_REPLACED: "replaced",
+    pb.INGEST_STATUS_REJECTED: "rejected",
+}
+ORIGIN_NAMES = {
+    pb.METADATA_ORIGIN_ARTICLE_TEXT: "the text",
+    pb.METADATA_ORIGIN_HTML_METADATA: "the page's metadata",
+    pb.METADATA_ORIGIN_HTMLDATE: "htmldate",
+    pb.METADATA_ORIGIN_WARC_RECORD: "the WARC record",
+}
+
+
+def ingest_item_line(result: pb.IngestItemResult, source: str) -> str:
+    """One article's result: status, id, quotations, and the input it came from."""
+    status = INGEST_STATUS_NAMES.get(result.status, "?")
+    quotes = f"{result.quotes_added} quotes"
+    if result.quotes_removed:
+        quotes += f", {result.quotes_removed} removed"
+    return f"{status:<9} {result.article_id}  {source} ({quotes})"
+
+
+def ingest_summary(summary: pb.IngestArticlesResponse, not_ingested: int) -> str:
+    """Counts that add up: received = added + unchanged + replaced + rejected by the
+    server; `not_ingested` adds the inputs never sent (unreadable)."""
+    replaced = summary.articles_replaced
+    return (
+        f"{summary.articles_received} received, {summary.articles_added} added, "
+        f"{summary.articles_unchanged} unchanged, "
+        + (f"{replaced} replaced, " if replaced else "")
+        + f"{summary.quotes_added} quotes added"
+        + (f", {not_ingested} not ingested" if not_ingested else "")
+    )
+
+
+def article_line(info: pb.ArticleInfo) -> str:
+    """One article in a list: id, date, outlet, title, counts."""
+    return (
+        f"{info.article_id}  {info.date or '----------'}  {info.outlet or '(no outlet)'}  "
+        f"{info.title or info.source_name or info.url or '(untitled)'}  "
+        f"[{info.quote_count} quotes]"
+    )
+
+
+def article_text(info: pb.ArticleInfo) -> str:
+    """An article's metadata, one field a line; a derived value says where it came from."""
+    origins = {d.field: ORIGIN_NAMES.get(d.origin, "?") for d in info.derived}
+
+    def field(label: str, name: str, value: str) -> str:
+        shown = value or "(not stated)"
+        if name in origins and value:
+            shown += f"  [derived from {origins[name]}]"
+        return f"{label:<13}{shown}"
+
+    lines = [
+        f"article      {info.article_id}",
+        field("title", "title", info.title),
+        field("outlet", "outlet", info.outlet),
+        field("wire credits", "wire_credits", ", ".join(info.wire_credits)),
+        field("byline", "byline", info.byline),
+        field("date", "date", info.date),
+        field("url", "url", info.url),
+        f"{'source':<13}{info.source_name or '-'}",
+        f"{'identity':<13}{info.identity}",
+        f"{'counts':<13}{info.quote_count} quotations, {info.speaker_count} speakers, "
+        f"{info.char_count} characters",
+    ]
+    return "\n".join(lines)

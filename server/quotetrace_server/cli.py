@@ -7,6 +7,8 @@ import json
 import logging
 import os
 import sys
+import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -30,6 +32,7 @@ from quotetrace_server.index.integrity import IndexFileError
 from quotetrace_server.ingest.reader import IngestError
 
 if TYPE_CHECKING:  # imported when used: the CLI starts without the index code
+    from quotetrace_server.api.server import RunningServer
     from quotetrace_server.engine.engine import Engine
     from quotetrace_server.index.sqlite_store import SqliteStore
 
@@ -103,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="threads per process for blocking work: ingest, listing, counts (default 4)",
     )
     serve.add_argument(
+        "--ingest-workers",
+        type=positive_int,
+        default=None,
+        help="processes for the NLP of seeding an empty index (default: the cores)",
+    )
+    serve.add_argument(
         "--processes",
         type=int,
         default=int(os.environ.get("QUOTETRACE_PROCESSES", 1)),
@@ -125,11 +134,25 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-quote-chars", type=int, default=None)
     serve.add_argument("--max-article-bytes", type=int, default=None)
 
-    index = commands.add_parser("index", help="ingest article files/directories into the db")
+    index = commands.add_parser(
+        "index", help="ingest files, folders, WARC archives and JSONL into the db"
+    )
     index.add_argument("paths", nargs="+", type=Path)
     _db_option(index)
     index.add_argument("--no-progress", action="store_true")
     _lexical_only_option(index)
+    index.add_argument(
+        "--workers",
+        type=positive_int,
+        default=None,
+        help="processes running the NLP and attribution (default: the cores); one writer",
+    )
+
+    delete = commands.add_parser(
+        "delete", help="remove articles and everything derived from them from the db"
+    )
+    delete.add_argument("article_ids", nargs="+", metavar="ARTICLE_ID")
+    _db_option(delete)
 
     extract = commands.add_parser("extract", help="print the attributed quotations of a file")
     extract.add_argument("file", type=Path)
@@ -152,6 +175,16 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true")
     _speakers_parser(commands)
     return parser
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: give 1 or more")
+    return value
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -256,18 +289,20 @@ def _read_text(path: Path) -> str:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    """Open the port at once; an empty index is seeded meanwhile, with health saying
+    NOT_SERVING (and the log showing progress) until the seeding ends."""
     from quotetrace_server.api.server import serve_until_signalled, start_server
     from quotetrace_server.engine.engine import Engine
+    from quotetrace_server.engine.workers import default_workers, one_thread_each
 
     config = config_from_args(args)
+    one_thread_each()  # ingest NLP in this process must not fight the Verify workers
     engine = Engine.open(config.db, config.stanza_dir, semantic=config.semantic)
+    seeding = None
     try:
         _start_semantic(engine)
-        if config.seed_dir is not None and engine.stats().article_count == 0:
-            log.info("index %s is empty: ingesting %s", config.db, config.seed_dir)
-            outcomes = list(engine.ingest_paths([config.seed_dir]))
-            log.info("ingested %d articles", len(outcomes))
         stats = engine.stats()
+        seed = config.seed_dir is not None and stats.article_count == 0
         log.info(
             "serving quotetrace.v1.QuoteTrace on %s:%d (%s, %s, %s) — %d articles, "
             "%d quotes, processors %s",
@@ -280,12 +315,52 @@ def run_serve(args: argparse.Namespace) -> int:
             stats.quote_count,
             ",".join(stats.processors) or "-",
         )
-        running = start_server(engine, config)
+        running = start_server(engine, config, [SEEDING] if seed else [])
         log.info("serving on port %d", running.port)
+        if seed:
+            assert config.seed_dir is not None
+            workers = args.ingest_workers or default_workers()
+            seeding = threading.Thread(
+                target=seed_index,
+                args=(engine, running, config.seed_dir, workers),
+                name="seeding",
+                daemon=True,
+            )
+            seeding.start()
         serve_until_signalled(running, config.grace_seconds)
+        if seeding is not None:
+            seeding.join(timeout=60)
     finally:
         engine.close()
     return 0
+
+
+SEEDING = "the index is being seeded"
+SEED_LOG_EVERY = 25  # articles between progress lines
+
+
+def seed_index(engine: Engine, running: RunningServer, seed_dir: Path, workers: int) -> None:
+    """Ingest `seed_dir` into the empty index, logging progress, then report serving."""
+    from quotetrace_server.nlp.pipeline import NlpStopped
+
+    log.info("index is empty: ingesting %s with %d NLP worker(s)", seed_dir, workers)
+    done = rejected = 0
+    try:
+        for result in engine.ingest_paths([seed_dir], workers):
+            done += 1
+            if result.outcome is None:
+                rejected += 1
+                log.warning("seed %s not ingested: %s", result.source, result.reason)
+            if done % SEED_LOG_EVERY == 0:
+                log.info("seeding: %d inputs done", done)
+    except NlpStopped:
+        log.info("seeding stopped after %d inputs: the server is stopping", done)
+        return
+    except Exception:
+        log.exception("seeding failed after %d inputs", done)
+        raise
+    log.info("seeded: %d inputs, %d not ingested", done, rejected)
+    running.report(SEEDING, False)
 
 
 def run_index(args: argparse.Namespace) -> int:
@@ -294,45 +369,72 @@ def run_index(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from quotetrace_server.engine.engine import Engine
-    from quotetrace_server.ingest.reader import Rejected, read_inputs
-    from quotetrace_server.nlp.pipeline import NlpBudgetExceeded
+    from quotetrace_server.engine.workers import default_workers, one_thread_each
+    from quotetrace_server.index.model import IngestStatus
 
     for path in args.paths:
         if not path.exists():
             raise CliError(f"{path}: no such file or directory")
+    one_thread_each()
+    workers = args.workers or default_workers()
     engine = Engine.open(
         args.db, os.environ.get("STANZA_RESOURCES_DIR"), semantic=not args.lexical_only
     )
-    added = unchanged = quotes = rejected = 0
+    counts: Counter[str] = Counter()
+    quotes = 0
     try:
         _start_semantic(engine)
-        progress = tqdm(unit="article", disable=args.no_progress, file=sys.stderr)
-        for item in read_inputs(args.paths):
-            if isinstance(item, Rejected):
-                rejected += 1
-                progress.write(f"quotetrace-server: {item}", file=sys.stderr)
+        quiet = args.no_progress or not sys.stderr.isatty()
+        progress = tqdm(unit="article", disable=quiet, file=sys.stderr)
+        for result in engine.ingest_paths(args.paths, workers):
+            if result.outcome is None:
+                counts["rejected"] += 1
+                progress.write(f"quotetrace-server: {result.source}: {result.reason}", sys.stderr)
                 continue
-            try:
-                outcome = engine.ingest(item)
-            except NlpBudgetExceeded as error:
-                rejected += 1
-                name = item.meta.source_name or item.article_id
-                progress.write(f"quotetrace-server: {name}: {error}", file=sys.stderr)
-                continue
-            added += outcome.added
-            unchanged += not outcome.added
-            quotes += outcome.quotes_added
+            counts[result.outcome.status] += 1
+            quotes += result.outcome.quotes_added
             progress.update()
         progress.close()
+        replaced = counts[IngestStatus.REPLACED]
         print(
-            f"{added} articles added, {unchanged} unchanged, {quotes} quotes added"
-            + (f", {rejected} inputs not ingested" if rejected else "")
+            f"{counts[IngestStatus.ADDED]} articles added, "
+            f"{counts[IngestStatus.UNCHANGED]} unchanged, "
+            + (f"{replaced} replaced, " if replaced else "")
+            + f"{quotes} quotes added"
+            + (f", {counts['rejected']} inputs not ingested" if counts["rejected"] else "")
             + f" → {args.db} (processors: {','.join(engine.processors())})"
         )
         print(_embedding_line(engine))
     finally:
         engine.close()
-    return 1 if rejected else 0
+    return 1 if counts["rejected"] else 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    """Delete each article named; an unknown id is one line on stderr and exit status 1."""
+    from quotetrace_server.engine.engine import Engine
+    from quotetrace_server.index.integrity import IndexFile, check_index_file
+
+    if check_index_file(args.db) is IndexFile.NEW:
+        raise CliError(f"{args.db}: no index there (build one with `quotetrace-server index`)")
+    # Wording vectors of deleted quotations stay in the vector file: a vector is found
+    # through the quotations printing its wording, and those are gone.
+    engine = Engine.open(args.db, semantic=False)
+    missing = 0
+    try:
+        for article_id in args.article_ids:
+            deleted = engine.delete_article(article_id)
+            if deleted is None:
+                missing += 1
+                print(f"quotetrace-server: no article {article_id} in {args.db}", file=sys.stderr)
+                continue
+            print(
+                f"deleted {article_id}: {deleted.quotes_removed} quotations, "
+                f"{deleted.speakers_removed} speakers, {deleted.utterances_removed} utterances"
+            )
+    finally:
+        engine.close()
+    return 1 if missing else 0
 
 
 def run_extract(args: argparse.Namespace) -> int:
@@ -460,6 +562,7 @@ def _speakers_command(store: SqliteStore, args: argparse.Namespace) -> int:
 COMMANDS = {
     "serve": run_serve,
     "index": run_index,
+    "delete": run_delete,
     "extract": run_extract,
     "eval": run_eval,
     "speakers": run_speakers,

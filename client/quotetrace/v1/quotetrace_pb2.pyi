@@ -58,6 +58,22 @@ class SemanticSearch(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SEMANTIC_SEARCH_UNSPECIFIED: _ClassVar[SemanticSearch]
     SEMANTIC_SEARCH_ON: _ClassVar[SemanticSearch]
     SEMANTIC_SEARCH_OFF: _ClassVar[SemanticSearch]
+
+class IngestStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    INGEST_STATUS_UNSPECIFIED: _ClassVar[IngestStatus]
+    INGEST_STATUS_ADDED: _ClassVar[IngestStatus]
+    INGEST_STATUS_UNCHANGED: _ClassVar[IngestStatus]
+    INGEST_STATUS_REPLACED: _ClassVar[IngestStatus]
+    INGEST_STATUS_REJECTED: _ClassVar[IngestStatus]
+
+class MetadataOrigin(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    METADATA_ORIGIN_UNSPECIFIED: _ClassVar[MetadataOrigin]
+    METADATA_ORIGIN_ARTICLE_TEXT: _ClassVar[MetadataOrigin]
+    METADATA_ORIGIN_HTML_METADATA: _ClassVar[MetadataOrigin]
+    METADATA_ORIGIN_HTMLDATE: _ClassVar[MetadataOrigin]
+    METADATA_ORIGIN_WARC_RECORD: _ClassVar[MetadataOrigin]
 VERDICT_UNSPECIFIED: Verdict
 VERDICT_VERIFIED: Verdict
 VERDICT_ALTERED: Verdict
@@ -89,6 +105,16 @@ MATCH_SIGNAL_SEMANTIC: MatchSignal
 SEMANTIC_SEARCH_UNSPECIFIED: SemanticSearch
 SEMANTIC_SEARCH_ON: SemanticSearch
 SEMANTIC_SEARCH_OFF: SemanticSearch
+INGEST_STATUS_UNSPECIFIED: IngestStatus
+INGEST_STATUS_ADDED: IngestStatus
+INGEST_STATUS_UNCHANGED: IngestStatus
+INGEST_STATUS_REPLACED: IngestStatus
+INGEST_STATUS_REJECTED: IngestStatus
+METADATA_ORIGIN_UNSPECIFIED: MetadataOrigin
+METADATA_ORIGIN_ARTICLE_TEXT: MetadataOrigin
+METADATA_ORIGIN_HTML_METADATA: MetadataOrigin
+METADATA_ORIGIN_HTMLDATE: MetadataOrigin
+METADATA_ORIGIN_WARC_RECORD: MetadataOrigin
 
 class DateRange(_message.Message):
     __slots__ = ("start_date", "end_date")
@@ -321,7 +347,7 @@ class VerifyStreamResponse(_message.Message):
     def __init__(self, response: _Optional[_Union[VerifyResponse, _Mapping]] = ..., claim_id: _Optional[str] = ...) -> None: ...
 
 class Article(_message.Message):
-    __slots__ = ("text", "title", "outlet", "wire_credits", "byline", "date", "url", "source_name", "article_id", "wire_credits_stated", "content_type")
+    __slots__ = ("text", "title", "outlet", "wire_credits", "byline", "date", "url", "source_name", "article_id", "wire_credits_stated", "content_type", "source_path")
     TEXT_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     OUTLET_FIELD_NUMBER: _ClassVar[int]
@@ -333,6 +359,7 @@ class Article(_message.Message):
     ARTICLE_ID_FIELD_NUMBER: _ClassVar[int]
     WIRE_CREDITS_STATED_FIELD_NUMBER: _ClassVar[int]
     CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_PATH_FIELD_NUMBER: _ClassVar[int]
     text: str
     title: str
     outlet: str
@@ -344,7 +371,8 @@ class Article(_message.Message):
     article_id: str
     wire_credits_stated: bool
     content_type: str
-    def __init__(self, text: _Optional[str] = ..., title: _Optional[str] = ..., outlet: _Optional[str] = ..., wire_credits: _Optional[_Iterable[str]] = ..., byline: _Optional[str] = ..., date: _Optional[str] = ..., url: _Optional[str] = ..., source_name: _Optional[str] = ..., article_id: _Optional[str] = ..., wire_credits_stated: _Optional[bool] = ..., content_type: _Optional[str] = ...) -> None: ...
+    source_path: str
+    def __init__(self, text: _Optional[str] = ..., title: _Optional[str] = ..., outlet: _Optional[str] = ..., wire_credits: _Optional[_Iterable[str]] = ..., byline: _Optional[str] = ..., date: _Optional[str] = ..., url: _Optional[str] = ..., source_name: _Optional[str] = ..., article_id: _Optional[str] = ..., wire_credits_stated: _Optional[bool] = ..., content_type: _Optional[str] = ..., source_path: _Optional[str] = ...) -> None: ...
 
 class IngestArticlesRequest(_message.Message):
     __slots__ = ("article",)
@@ -353,7 +381,7 @@ class IngestArticlesRequest(_message.Message):
     def __init__(self, article: _Optional[_Union[Article, _Mapping]] = ...) -> None: ...
 
 class IngestArticlesResponse(_message.Message):
-    __slots__ = ("articles_received", "articles_added", "articles_unchanged", "quotes_added", "article_ids", "nlp_processors", "article_ids_omitted")
+    __slots__ = ("articles_received", "articles_added", "articles_unchanged", "quotes_added", "article_ids", "nlp_processors", "article_ids_omitted", "articles_replaced", "articles_rejected", "quotes_removed")
     ARTICLES_RECEIVED_FIELD_NUMBER: _ClassVar[int]
     ARTICLES_ADDED_FIELD_NUMBER: _ClassVar[int]
     ARTICLES_UNCHANGED_FIELD_NUMBER: _ClassVar[int]
@@ -361,6 +389,9 @@ class IngestArticlesResponse(_message.Message):
     ARTICLE_IDS_FIELD_NUMBER: _ClassVar[int]
     NLP_PROCESSORS_FIELD_NUMBER: _ClassVar[int]
     ARTICLE_IDS_OMITTED_FIELD_NUMBER: _ClassVar[int]
+    ARTICLES_REPLACED_FIELD_NUMBER: _ClassVar[int]
+    ARTICLES_REJECTED_FIELD_NUMBER: _ClassVar[int]
+    QUOTES_REMOVED_FIELD_NUMBER: _ClassVar[int]
     articles_received: int
     articles_added: int
     articles_unchanged: int
@@ -368,7 +399,134 @@ class IngestArticlesResponse(_message.Message):
     article_ids: _containers.RepeatedScalarFieldContainer[str]
     nlp_processors: _containers.RepeatedScalarFieldContainer[str]
     article_ids_omitted: int
-    def __init__(self, articles_received: _Optional[int] = ..., articles_added: _Optional[int] = ..., articles_unchanged: _Optional[int] = ..., quotes_added: _Optional[int] = ..., article_ids: _Optional[_Iterable[str]] = ..., nlp_processors: _Optional[_Iterable[str]] = ..., article_ids_omitted: _Optional[int] = ...) -> None: ...
+    articles_replaced: int
+    articles_rejected: int
+    quotes_removed: int
+    def __init__(self, articles_received: _Optional[int] = ..., articles_added: _Optional[int] = ..., articles_unchanged: _Optional[int] = ..., quotes_added: _Optional[int] = ..., article_ids: _Optional[_Iterable[str]] = ..., nlp_processors: _Optional[_Iterable[str]] = ..., article_ids_omitted: _Optional[int] = ..., articles_replaced: _Optional[int] = ..., articles_rejected: _Optional[int] = ..., quotes_removed: _Optional[int] = ...) -> None: ...
+
+class IngestArticlesStreamRequest(_message.Message):
+    __slots__ = ("article",)
+    ARTICLE_FIELD_NUMBER: _ClassVar[int]
+    article: Article
+    def __init__(self, article: _Optional[_Union[Article, _Mapping]] = ...) -> None: ...
+
+class IngestItemResult(_message.Message):
+    __slots__ = ("number", "name", "status", "article_id", "quotes_added", "quotes_removed", "reason")
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    ARTICLE_ID_FIELD_NUMBER: _ClassVar[int]
+    QUOTES_ADDED_FIELD_NUMBER: _ClassVar[int]
+    QUOTES_REMOVED_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    number: int
+    name: str
+    status: IngestStatus
+    article_id: str
+    quotes_added: int
+    quotes_removed: int
+    reason: str
+    def __init__(self, number: _Optional[int] = ..., name: _Optional[str] = ..., status: _Optional[_Union[IngestStatus, str]] = ..., article_id: _Optional[str] = ..., quotes_added: _Optional[int] = ..., quotes_removed: _Optional[int] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class IngestArticlesStreamResponse(_message.Message):
+    __slots__ = ("item", "summary")
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    item: IngestItemResult
+    summary: IngestArticlesResponse
+    def __init__(self, item: _Optional[_Union[IngestItemResult, _Mapping]] = ..., summary: _Optional[_Union[IngestArticlesResponse, _Mapping]] = ...) -> None: ...
+
+class DerivedField(_message.Message):
+    __slots__ = ("field", "origin")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    origin: MetadataOrigin
+    def __init__(self, field: _Optional[str] = ..., origin: _Optional[_Union[MetadataOrigin, str]] = ...) -> None: ...
+
+class ArticleInfo(_message.Message):
+    __slots__ = ("article_id", "title", "outlet", "wire_credits", "byline", "date", "url", "source_name", "identity", "quote_count", "speaker_count", "char_count", "derived")
+    ARTICLE_ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_FIELD_NUMBER: _ClassVar[int]
+    WIRE_CREDITS_FIELD_NUMBER: _ClassVar[int]
+    BYLINE_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_NAME_FIELD_NUMBER: _ClassVar[int]
+    IDENTITY_FIELD_NUMBER: _ClassVar[int]
+    QUOTE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    SPEAKER_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CHAR_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DERIVED_FIELD_NUMBER: _ClassVar[int]
+    article_id: str
+    title: str
+    outlet: str
+    wire_credits: _containers.RepeatedScalarFieldContainer[str]
+    byline: str
+    date: str
+    url: str
+    source_name: str
+    identity: str
+    quote_count: int
+    speaker_count: int
+    char_count: int
+    derived: _containers.RepeatedCompositeFieldContainer[DerivedField]
+    def __init__(self, article_id: _Optional[str] = ..., title: _Optional[str] = ..., outlet: _Optional[str] = ..., wire_credits: _Optional[_Iterable[str]] = ..., byline: _Optional[str] = ..., date: _Optional[str] = ..., url: _Optional[str] = ..., source_name: _Optional[str] = ..., identity: _Optional[str] = ..., quote_count: _Optional[int] = ..., speaker_count: _Optional[int] = ..., char_count: _Optional[int] = ..., derived: _Optional[_Iterable[_Union[DerivedField, _Mapping]]] = ...) -> None: ...
+
+class GetArticleRequest(_message.Message):
+    __slots__ = ("article_id", "include_text")
+    ARTICLE_ID_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_TEXT_FIELD_NUMBER: _ClassVar[int]
+    article_id: str
+    include_text: bool
+    def __init__(self, article_id: _Optional[str] = ..., include_text: _Optional[bool] = ...) -> None: ...
+
+class GetArticleResponse(_message.Message):
+    __slots__ = ("article", "text")
+    ARTICLE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    article: ArticleInfo
+    text: str
+    def __init__(self, article: _Optional[_Union[ArticleInfo, _Mapping]] = ..., text: _Optional[str] = ...) -> None: ...
+
+class ListArticlesRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "outlet")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    outlet: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., outlet: _Optional[str] = ...) -> None: ...
+
+class ListArticlesResponse(_message.Message):
+    __slots__ = ("articles", "next_page_token", "total_size")
+    ARTICLES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    articles: _containers.RepeatedCompositeFieldContainer[ArticleInfo]
+    next_page_token: str
+    total_size: int
+    def __init__(self, articles: _Optional[_Iterable[_Union[ArticleInfo, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
+
+class DeleteArticleRequest(_message.Message):
+    __slots__ = ("article_id",)
+    ARTICLE_ID_FIELD_NUMBER: _ClassVar[int]
+    article_id: str
+    def __init__(self, article_id: _Optional[str] = ...) -> None: ...
+
+class DeleteArticleResponse(_message.Message):
+    __slots__ = ("article_id", "quotes_removed", "speakers_removed", "utterances_removed")
+    ARTICLE_ID_FIELD_NUMBER: _ClassVar[int]
+    QUOTES_REMOVED_FIELD_NUMBER: _ClassVar[int]
+    SPEAKERS_REMOVED_FIELD_NUMBER: _ClassVar[int]
+    UTTERANCES_REMOVED_FIELD_NUMBER: _ClassVar[int]
+    article_id: str
+    quotes_removed: int
+    speakers_removed: int
+    utterances_removed: int
+    def __init__(self, article_id: _Optional[str] = ..., quotes_removed: _Optional[int] = ..., speakers_removed: _Optional[int] = ..., utterances_removed: _Optional[int] = ...) -> None: ...
 
 class Quote(_message.Message):
     __slots__ = ("quote_id", "article_id", "text", "start", "end", "kind", "speaker", "speaker_mention", "cue", "sieve", "confidence", "utterance_id", "outlet")

@@ -54,6 +54,26 @@ class QuoteTraceStub:
                 request_serializer=quotetrace_dot_v1_dot_quotetrace__pb2.IngestArticlesRequest.SerializeToString,
                 response_deserializer=quotetrace_dot_v1_dot_quotetrace__pb2.IngestArticlesResponse.FromString,
                 _registered_method=True)
+        self.IngestArticlesStream = channel.stream_stream(
+                '/quotetrace.v1.QuoteTrace/IngestArticlesStream',
+                request_serializer=quotetrace_dot_v1_dot_quotetrace__pb2.IngestArticlesStreamRequest.SerializeToString,
+                response_deserializer=quotetrace_dot_v1_dot_quotetrace__pb2.IngestArticlesStreamResponse.FromString,
+                _registered_method=True)
+        self.DeleteArticle = channel.unary_unary(
+                '/quotetrace.v1.QuoteTrace/DeleteArticle',
+                request_serializer=quotetrace_dot_v1_dot_quotetrace__pb2.DeleteArticleRequest.SerializeToString,
+                response_deserializer=quotetrace_dot_v1_dot_quotetrace__pb2.DeleteArticleResponse.FromString,
+                _registered_method=True)
+        self.GetArticle = channel.unary_unary(
+                '/quotetrace.v1.QuoteTrace/GetArticle',
+                request_serializer=quotetrace_dot_v1_dot_quotetrace__pb2.GetArticleRequest.SerializeToString,
+                response_deserializer=quotetrace_dot_v1_dot_quotetrace__pb2.GetArticleResponse.FromString,
+                _registered_method=True)
+        self.ListArticles = channel.unary_unary(
+                '/quotetrace.v1.QuoteTrace/ListArticles',
+                request_serializer=quotetrace_dot_v1_dot_quotetrace__pb2.ListArticlesRequest.SerializeToString,
+                response_deserializer=quotetrace_dot_v1_dot_quotetrace__pb2.ListArticlesResponse.FromString,
+                _registered_method=True)
         self.ListQuotes = channel.unary_unary(
                 '/quotetrace.v1.QuoteTrace/ListQuotes',
                 request_serializer=quotetrace_dot_v1_dot_quotetrace__pb2.ListQuotesRequest.SerializeToString,
@@ -96,9 +116,46 @@ class QuoteTraceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def IngestArticles(self, request_iterator, context):
-        """IngestArticles adds articles to the corpus. Each article is ingested in
-        one transaction; re-sending an article already in the corpus changes
-        nothing. Requires the write API key when one is configured.
+        """IngestArticles adds articles to the corpus and answers with counts when the
+        stream ends. Each article is ingested in one transaction, by its identity
+        (see Article.article_id): a new one is added, the same text again changes
+        nothing, a new text at a known URL or path replaces the earlier version.
+        The first article refused ends the call with its error. Requires the write
+        API key when one is configured.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def IngestArticlesStream(self, request_iterator, context):
+        """IngestArticlesStream ingests as IngestArticles does and answers each article
+        as it is done (added, unchanged, replaced, or rejected with the reason: a
+        rejected article does not end the stream); the last response is the summary.
+        Requires the write API key when one is configured.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteArticle(self, request, context):
+        """DeleteArticle removes an article and everything derived from it: its
+        quotations, clusters left without a printing, speakers left without a
+        quotation. Requires the write API key when one is configured.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetArticle(self, request, context):
+        """GetArticle describes one article: metadata, where derived values came from,
+        and counts. Every article_id the service returns resolves here.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListArticles(self, request, context):
+        """ListArticles pages through the articles in the order they were indexed.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -143,6 +200,26 @@ def add_QuoteTraceServicer_to_server(servicer, server):
                     servicer.IngestArticles,
                     request_deserializer=quotetrace_dot_v1_dot_quotetrace__pb2.IngestArticlesRequest.FromString,
                     response_serializer=quotetrace_dot_v1_dot_quotetrace__pb2.IngestArticlesResponse.SerializeToString,
+            ),
+            'IngestArticlesStream': grpc.stream_stream_rpc_method_handler(
+                    servicer.IngestArticlesStream,
+                    request_deserializer=quotetrace_dot_v1_dot_quotetrace__pb2.IngestArticlesStreamRequest.FromString,
+                    response_serializer=quotetrace_dot_v1_dot_quotetrace__pb2.IngestArticlesStreamResponse.SerializeToString,
+            ),
+            'DeleteArticle': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteArticle,
+                    request_deserializer=quotetrace_dot_v1_dot_quotetrace__pb2.DeleteArticleRequest.FromString,
+                    response_serializer=quotetrace_dot_v1_dot_quotetrace__pb2.DeleteArticleResponse.SerializeToString,
+            ),
+            'GetArticle': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetArticle,
+                    request_deserializer=quotetrace_dot_v1_dot_quotetrace__pb2.GetArticleRequest.FromString,
+                    response_serializer=quotetrace_dot_v1_dot_quotetrace__pb2.GetArticleResponse.SerializeToString,
+            ),
+            'ListArticles': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListArticles,
+                    request_deserializer=quotetrace_dot_v1_dot_quotetrace__pb2.ListArticlesRequest.FromString,
+                    response_serializer=quotetrace_dot_v1_dot_quotetrace__pb2.ListArticlesResponse.SerializeToString,
             ),
             'ListQuotes': grpc.unary_unary_rpc_method_handler(
                     servicer.ListQuotes,
@@ -246,6 +323,114 @@ class QuoteTrace:
             '/quotetrace.v1.QuoteTrace/IngestArticles',
             quotetrace_dot_v1_dot_quotetrace__pb2.IngestArticlesRequest.SerializeToString,
             quotetrace_dot_v1_dot_quotetrace__pb2.IngestArticlesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IngestArticlesStream(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/quotetrace.v1.QuoteTrace/IngestArticlesStream',
+            quotetrace_dot_v1_dot_quotetrace__pb2.IngestArticlesStreamRequest.SerializeToString,
+            quotetrace_dot_v1_dot_quotetrace__pb2.IngestArticlesStreamResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteArticle(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quotetrace.v1.QuoteTrace/DeleteArticle',
+            quotetrace_dot_v1_dot_quotetrace__pb2.DeleteArticleRequest.SerializeToString,
+            quotetrace_dot_v1_dot_quotetrace__pb2.DeleteArticleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetArticle(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quotetrace.v1.QuoteTrace/GetArticle',
+            quotetrace_dot_v1_dot_quotetrace__pb2.GetArticleRequest.SerializeToString,
+            quotetrace_dot_v1_dot_quotetrace__pb2.GetArticleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListArticles(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quotetrace.v1.QuoteTrace/ListArticles',
+            quotetrace_dot_v1_dot_quotetrace__pb2.ListArticlesRequest.SerializeToString,
+            quotetrace_dot_v1_dot_quotetrace__pb2.ListArticlesResponse.FromString,
             options,
             channel_credentials,
             insecure,

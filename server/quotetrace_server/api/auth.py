@@ -1,6 +1,7 @@
 """API-key authentication as a server interceptor.
 
-With a key configured, IngestArticles always needs `authorization: Bearer <key>`;
+With a key configured, writes (IngestArticles, IngestArticlesStream, DeleteArticle)
+always need `authorization: Bearer <key>`;
 reads need it only when keys_required_for_reads is set. Without a key, writes are
 refused unless the server was started with --insecure-open-writes. Health and
 reflection stay open so orchestrators and generic tools work. Keys are compared in
@@ -27,7 +28,9 @@ else:
     Interceptor = grpc.aio.ServerInterceptor
 
 SERVICE = "/quotetrace.v1.QuoteTrace/"
-WRITE_METHODS = frozenset({SERVICE + "IngestArticles"})
+WRITE_METHODS = frozenset(
+    {SERVICE + "IngestArticles", SERVICE + "IngestArticlesStream", SERVICE + "DeleteArticle"}
+)
 
 
 def refusal(method: str, code: grpc.StatusCode, message: str, reason: str) -> Handler:
@@ -40,7 +43,7 @@ def refusal(method: str, code: grpc.StatusCode, message: str, reason: str) -> Ha
     # The refusal must take the same shape of call as the method it stands in for.
     if method == SERVICE + "IngestArticles":
         return grpc.stream_unary_rpc_method_handler(abort)
-    if method == SERVICE + "VerifyStream":
+    if method in (SERVICE + "VerifyStream", SERVICE + "IngestArticlesStream"):
         return grpc.stream_stream_rpc_method_handler(abort)
     return grpc.unary_unary_rpc_method_handler(abort)
 

@@ -9,15 +9,18 @@ from quotetrace_server.attribution.model import QuoteKind
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.errors import InvalidArgument
 from quotetrace_server.index.model import (
+    ArticleRecord,
     CorpusStats,
+    DeletedArticle,
     IngestOutcome,
+    IngestStatus,
     SpeakerLookup,
     SpeakerRecord,
     StoredQuote,
 )
 from quotetrace_server.ingest.html import HTML_CONTENT_TYPE, NoArticleText, extract_html
 from quotetrace_server.ingest.metadata import derive_metadata, normalized_date
-from quotetrace_server.ingest.model import Article, ArticleMeta
+from quotetrace_server.ingest.model import Article, ArticleMeta, Origin
 from quotetrace_server.verify import model as vm
 
 VERDICTS = {
@@ -83,10 +86,8 @@ def article_from_proto(message: pb.Article) -> Article:
             return derived
         return str(getattr(message, name)) or None
 
-    if message.wire_credits or message.wire_credits_stated:
-        wire_credits = tuple(message.wire_credits)
-    else:
-        wire_credits = stated.wire_credits
+    credits_stated = bool(message.wire_credits) or message.wire_credits_stated
+    wire_credits = tuple(message.wire_credits) if credits_stated else stated.wire_credits
     date = given("date", stated.date)
     if date and message.HasField("date"):  # validated before (validation.check_article)
         date = normalized_date(date)  # stored as YYYY-MM-DD
@@ -98,8 +99,12 @@ def article_from_proto(message: pb.Article) -> Article:
         date=date,
         url=message.url or stated.url,
         source_name=message.source_name or None,
+        source_path=message.source_path or None,
+        derived=stated.derived,
     )
-    return Article(text=text, meta=meta)
+    given_fields = [f for f in ("title", "outlet", "byline", "date") if message.HasField(f)]
+    given_fields += ["wire_credits"] * credits_stated + ["url"] * bool(message.url)
+    return Article(text=text, meta=meta.stated(given_fields))
 
 
 def verify_response(result: vm.VerifyResult) -> pb.VerifyResponse:
@@ -251,33 +256,114 @@ def _speaker(record: SpeakerRecord) -> pb.Speaker:
 # IngestArticlesResponse lists this many article ids at most, whatever the stream's length.
 MAX_INGEST_IDS = 1_000
 
+INGEST_STATUSES = {
+    IngestStatus.ADDED: pb.INGEST_STATUS_ADDED,
+    IngestStatus.UNCHANGED: pb.INGEST_STATUS_UNCHANGED,
+    IngestStatus.REPLACED: pb.INGEST_STATUS_REPLACED,
+}
+METADATA_ORIGINS: dict[str, pb.MetadataOrigin] = {
+    Origin.TEXT: pb.METADATA_ORIGIN_ARTICLE_TEXT,
+    Origin.HTML_METADATA: pb.METADATA_ORIGIN_HTML_METADATA,
+    Origin.HTMLDATE: pb.METADATA_ORIGIN_HTMLDATE,
+    Origin.WARC_RECORD: pb.METADATA_ORIGIN_WARC_RECORD,
+}
+
 
 @dataclass
 class IngestTally:
-    """What one IngestArticles stream did, kept as counts (and the first ids) as it goes."""
+    """What one ingest stream did, kept as counts (and the first ids) as it goes."""
 
     received: int = 0
     added: int = 0
+    replaced: int = 0
+    rejected: int = 0
     quotes_added: int = 0
+    quotes_removed: int = 0
     article_ids: list[str] = field(default_factory=list)
+    keep_ids: bool = True
 
     def count(self, outcome: IngestOutcome) -> None:
         self.received += 1
-        self.added += outcome.added
+        self.added += outcome.status is IngestStatus.ADDED
+        self.replaced += outcome.status is IngestStatus.REPLACED
         self.quotes_added += outcome.quotes_added
-        if len(self.article_ids) < MAX_INGEST_IDS:
+        self.quotes_removed += outcome.quotes_removed
+        if self.keep_ids and len(self.article_ids) < MAX_INGEST_IDS:
             self.article_ids.append(outcome.article_id)
+
+    def count_rejected(self) -> None:
+        self.received += 1
+        self.rejected += 1
 
 
 def ingest_response(tally: IngestTally, processors: tuple[str, ...]) -> pb.IngestArticlesResponse:
     return pb.IngestArticlesResponse(
         articles_received=tally.received,
         articles_added=tally.added,
-        articles_unchanged=tally.received - tally.added,
+        articles_unchanged=tally.received - tally.added - tally.replaced - tally.rejected,
+        articles_replaced=tally.replaced,
+        articles_rejected=tally.rejected,
         quotes_added=tally.quotes_added,
+        quotes_removed=tally.quotes_removed,
         article_ids=tally.article_ids,
-        article_ids_omitted=tally.received - len(tally.article_ids),
+        article_ids_omitted=tally.received - tally.rejected - len(tally.article_ids)
+        if tally.keep_ids
+        else 0,
         nlp_processors=list(processors),
+    )
+
+
+def item_name(message: pb.Article, number: int) -> str:
+    """How one article of a stream is named in its result and its errors."""
+    return message.source_name or message.url or message.source_path or f"article {number}"
+
+
+def item_result(number: int, name: str, outcome: IngestOutcome) -> pb.IngestItemResult:
+    return pb.IngestItemResult(
+        number=number,
+        name=name,
+        status=INGEST_STATUSES[outcome.status],
+        article_id=outcome.article_id,
+        quotes_added=outcome.quotes_added,
+        quotes_removed=outcome.quotes_removed,
+    )
+
+
+def rejected_item(number: int, name: str, reason: str) -> pb.IngestItemResult:
+    return pb.IngestItemResult(
+        number=number, name=name, status=pb.INGEST_STATUS_REJECTED, reason=reason
+    )
+
+
+def article_info(record: ArticleRecord) -> pb.ArticleInfo:
+    return pb.ArticleInfo(
+        article_id=record.article_id,
+        title=record.title or "",
+        outlet=record.outlet or "",
+        wire_credits=list(record.wire_credits),
+        byline=record.byline or "",
+        date=record.date or "",
+        url=record.url or "",
+        source_name=record.source_name or "",
+        identity=record.identity,
+        quote_count=record.quote_count,
+        speaker_count=record.speaker_count,
+        char_count=record.char_count,
+        derived=[
+            pb.DerivedField(
+                field=name, origin=METADATA_ORIGINS.get(origin, pb.METADATA_ORIGIN_UNSPECIFIED)
+            )
+            for name, origin in record.derived
+        ],
+    )
+
+
+def deleted_response(deleted: DeletedArticle) -> pb.DeleteArticleResponse:
+    return pb.DeleteArticleResponse(
+        article_id=deleted.article_id,
+        quotes_removed=deleted.quotes_removed,
+        speakers_removed=deleted.speakers_removed,
+        utterances_removed=deleted.utterances_removed,
     )
 
 

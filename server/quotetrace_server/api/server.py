@@ -6,7 +6,7 @@ import asyncio
 import logging
 import signal
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent import futures
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -83,6 +83,14 @@ def quotetrace_handler(servicer: QuoteTraceServicer) -> grpc.GenericRpcHandler[A
             request_deserializer=lenient(pb.IngestArticlesRequest),
             response_serializer=lambda m: m.SerializeToString(),
         ),
+        "IngestArticlesStream": grpc.stream_stream_rpc_method_handler(
+            servicer.IngestArticlesStream,
+            request_deserializer=lenient(pb.IngestArticlesStreamRequest),
+            response_serializer=lambda m: m.SerializeToString(),
+        ),
+        "DeleteArticle": unary(servicer.DeleteArticle, pb.DeleteArticleRequest),
+        "GetArticle": unary(servicer.GetArticle, pb.GetArticleRequest),
+        "ListArticles": unary(servicer.ListArticles, pb.ListArticlesRequest),
         "ListQuotes": unary(servicer.ListQuotes, pb.ListQuotesRequest),
         "GetSpeaker": unary(servicer.GetSpeaker, pb.GetSpeakerRequest),
         "GetStats": unary(servicer.GetStats, pb.GetStatsRequest),
@@ -138,7 +146,9 @@ class RunningServer:
         verify_pool: VerifyPool | None = None,
         stop_work: Callable[[], None] = lambda: None,
         web: RunningWeb | None = None,
+        serving: ServingState | None = None,
     ) -> None:
+        self.serving = serving
         self.verify_pool = verify_pool
         self.web = web
         self.stop_work = stop_work
@@ -153,6 +163,13 @@ class RunningServer:
     def http_port(self) -> int | None:
         """The web page's port, when it is served."""
         return None if self.web is None else self.web.port
+
+    def report(self, problem: str, present: bool) -> None:
+        """Say from any thread that `problem` keeps the server from serving (health
+        NOT_SERVING), or no longer does."""
+        if self.serving is None:
+            return
+        asyncio.run_coroutine_threadsafe(self.serving.report(problem, present), self.loop).result()
 
     def stop(self, grace: float | None) -> None:
         """Refuse new calls, give calls in flight `grace` seconds, then wait for handlers.
@@ -210,8 +227,13 @@ def warn_about_exposure(config: ServerConfig) -> None:
         )
 
 
-def start_server(engine: Engine, config: ServerConfig) -> RunningServer:
+def start_server(
+    engine: Engine, config: ServerConfig, problems: Iterable[str] = ()
+) -> RunningServer:
     """Start serving on a new event-loop thread; return once the port is bound.
+
+    `problems` start reported (health NOT_SERVING until each is reported gone with
+    RunningServer.report), e.g. an index still being seeded.
 
     With ``config.processes`` above 1, Verify is answered by that many worker processes
     (started first, so the first calls do not wait for them). Access settings that
@@ -228,7 +250,7 @@ def start_server(engine: Engine, config: ServerConfig) -> RunningServer:
     thread.start()
     try:
         return asyncio.run_coroutine_threadsafe(
-            _started_server(engine, config, loop, thread, pool), loop
+            _started_server(engine, config, loop, thread, pool, problems), loop
         ).result()
     except BaseException:
         stop_loop(loop, thread)
@@ -243,6 +265,7 @@ async def _started_server(
     loop: asyncio.AbstractEventLoop,
     thread: threading.Thread,
     verify_pool: VerifyPool | None,
+    problems: Iterable[str] = (),
 ) -> RunningServer:
     limit = config.limits.max_message_bytes
     options = [
@@ -252,6 +275,7 @@ async def _started_server(
     ]
     health_servicer = AioHealthServicer()
     serving = ServingState(health_servicer)
+    serving.problems.update(problems)
 
     async def store_damaged() -> None:
         await serving.report("the index file is damaged", True)
@@ -312,7 +336,16 @@ async def _started_server(
             raise
     await serving.publish()
     return RunningServer(
-        loop, thread, server, health_servicer, blocking, port, verify_pool, engine.stop_ingest, web
+        loop,
+        thread,
+        server,
+        health_servicer,
+        blocking,
+        port,
+        verify_pool,
+        engine.stop_ingest,
+        web,
+        serving,
     )
 
 

@@ -30,7 +30,7 @@ from quotetrace_server.api.validation import invalid
 from quotetrace_server.api.verify_pool import VerifyPool
 from quotetrace_server.config import Limits
 from quotetrace_server.engine.engine import Engine
-from quotetrace_server.index.model import SpeakerLookup
+from quotetrace_server.index.model import IngestOutcome, SpeakerLookup
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,10 @@ def check_deadline(context: Context) -> None:
     remaining = context.time_remaining()
     if remaining is not None and remaining <= 0:
         raise errors.DeadlineExceeded("deadline exceeded; work stopped")
+
+
+def _item(result: pb.IngestItemResult) -> pb.IngestArticlesStreamResponse:
+    return pb.IngestArticlesStreamResponse(item=result)
 
 
 class QuoteTraceServicer:
@@ -184,18 +188,91 @@ class QuoteTraceServicer:
             reject_undecodable(item)
             check_deadline(context)
             try:
-                validation.check_article(item.article, self.limits)
-                # Off the loop: an HTML page's extraction takes milliseconds.
-                article = await self._off_loop(convert.article_from_proto, item.article)
-                # A cancelled call stops here; the article being ingested completes (one
-                # transaction) on its thread, and no further one starts. An article whose
-                # NLP runs past its budget is refused (INVALID_ARGUMENT, with the reason).
-                tally.count(await self._off_loop(self.engine.ingest, article))
+                tally.count(await self._ingest_one(item.article))
             except errors.InvalidArgument as error:
                 raise error.prefixed(f"article {number}: ") from None
         # Verify workers read the saved wording vectors: save what this stream added.
         await self._off_loop(self.engine.save_vectors)
         return convert.ingest_response(tally, self.engine.processors())
+
+    async def IngestArticlesStream(
+        self, requests: AsyncIterator[Any], context: Context
+    ) -> AsyncIterator[pb.IngestArticlesStreamResponse]:
+        """One result per article as it is done, then the summary. Each message is
+        small and the summary holds counts only, so no stream's answer grows with it."""
+        tally = convert.IngestTally(keep_ids=False)
+        number = 0
+        while (item := await next_or_idle(requests, self.limits.stream_idle_seconds)) is not None:
+            number += 1
+            check_deadline(context)
+            if isinstance(item, UndecodableRequest):
+                tally.count_rejected()
+                reason = f"request is not a valid protobuf message: {item.reason}"
+                yield _item(convert.rejected_item(number, f"article {number}", reason))
+                continue
+            name = convert.item_name(item.article, number)
+            try:
+                outcome = await self._ingest_one(item.article)
+            except errors.InvalidArgument as error:  # this article only: the next goes on
+                tally.count_rejected()
+                yield _item(convert.rejected_item(number, name, error.message))
+                continue
+            tally.count(outcome)
+            yield _item(convert.item_result(number, name, outcome))
+        summary = convert.ingest_response(tally, self.engine.processors())
+        yield pb.IngestArticlesStreamResponse(summary=summary)
+
+    async def _ingest_one(self, message: pb.Article) -> IngestOutcome:
+        validation.check_article(message, self.limits)
+        # Off the loop: an HTML page's extraction takes milliseconds.
+        article = await self._off_loop(convert.article_from_proto, message)
+        # A cancelled call stops here; the article being ingested completes (one
+        # transaction) on its thread, and no further one starts. An article whose
+        # NLP runs past its budget is refused (INVALID_ARGUMENT, with the reason).
+        return await self._off_loop(self.engine.ingest, article)
+
+    async def DeleteArticle(self, request: Any, context: Context) -> pb.DeleteArticleResponse:
+        reject_undecodable(request)
+        article_id = validation.article_id(request.article_id)
+        deleted = await self._off_loop(self.engine.delete_article, article_id)
+        if deleted is None:
+            raise errors.NotFound(f"no article {article_id}")
+        log.info("deleted article %s (%d quotations)", article_id, deleted.quotes_removed)
+        return convert.deleted_response(deleted)
+
+    async def GetArticle(self, request: Any, context: Context) -> pb.GetArticleResponse:
+        return await self._off_loop(self._get_article, request)
+
+    def _get_article(self, request: Any) -> pb.GetArticleResponse:
+        reject_undecodable(request)
+        article_id = validation.article_id(request.article_id)
+        record = self.engine.article_record(article_id)
+        if record is None:
+            raise errors.NotFound(f"no article {article_id}")
+        response = pb.GetArticleResponse(article=convert.article_info(record))
+        if request.include_text:
+            article = self.engine.store.get_article(article_id)
+            response.text = article.text if article is not None else ""
+        return response
+
+    async def ListArticles(self, request: Any, context: Context) -> pb.ListArticlesResponse:
+        return await self._off_loop(self._list_articles, request)
+
+    def _list_articles(self, request: Any) -> pb.ListArticlesResponse:
+        reject_undecodable(request)
+        page = validation.page(request.page_size, request.page_token, self.limits)
+        outlet = validation.checked_text("outlet", request.outlet, 1_000, required=False)
+        records, total = self.engine.list_articles(
+            offset=page.offset, limit=page.limit, outlet=outlet.strip() or None
+        )
+        next_offset = page.offset + len(records)
+        return pb.ListArticlesResponse(
+            articles=[convert.article_info(r) for r in records],
+            next_page_token=validation.encode_page_token(next_offset)
+            if next_offset < total
+            else "",
+            total_size=total,
+        )
 
     async def ListQuotes(self, request: Any, context: Context) -> pb.ListQuotesResponse:
         return await self._off_loop(self._list_quotes, request)

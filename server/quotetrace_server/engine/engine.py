@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from quotetrace_server.attribution.attributor import Attributor, attribute_parsed
+from quotetrace_server.attribution.model import ArticleQuotes
+from quotetrace_server.engine.workers import AttributionPool
 from quotetrace_server.index.integrity import IndexFile, check_index_file, mark_index
 from quotetrace_server.index.model import (
+    ArticleRecord,
     CorpusStats,
+    DeletedArticle,
     IngestOutcome,
     SpeakerLookup,
     SpeakerRecord,
@@ -20,8 +26,8 @@ from quotetrace_server.index.model import (
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.ingest.model import Article
-from quotetrace_server.ingest.reader import read_articles
-from quotetrace_server.nlp.pipeline import NlpPipeline, NlpStopped
+from quotetrace_server.ingest.reader import Rejected, read_inputs
+from quotetrace_server.nlp.pipeline import NlpBudgetExceeded, NlpPipeline, NlpStopped
 from quotetrace_server.semantic.search import EmbedReport, SemanticSearch
 from quotetrace_server.semantic.vectors import WordingVectors, vectors_path
 from quotetrace_server.verify.model import VerifyQuery, VerifyResult
@@ -36,6 +42,20 @@ NLP_SECONDS_PER_ARTICLE = 300.0
 # During ingest the wording vectors are written out at most this often (the file is
 # rewritten whole; Verify workers re-map it); always at the end of a batch and on close.
 VECTORS_SAVE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """What became of one input: its outcome, or why it was not ingested."""
+
+    source: str  # the input's name: its URL, file, archive record or JSONL line
+    outcome: IngestOutcome | None
+    reason: str | None = None  # set when outcome is None
+
+
+def source_of(article: Article) -> str:
+    meta = article.meta
+    return meta.url or meta.source_path or meta.source_name or article.article_id
 
 
 class Engine:
@@ -53,6 +73,7 @@ class Engine:
         *,
         nlp_seconds: float = NLP_SECONDS_PER_ARTICLE,
         semantic: SemanticSearch | None = None,
+        stanza_dir: str | None = None,
     ) -> None:
         self.store = store
         self.semantic = semantic
@@ -65,6 +86,8 @@ class Engine:
         self._nlp_seconds = nlp_seconds
         self._stopping = threading.Event()
         self._index_processors: tuple[str, ...] | None = None  # cached: stats() counts rows
+        self._stanza_dir = stanza_dir  # for the worker processes' pipelines
+        self._pool: AttributionPool | None = None
 
     @classmethod
     def open(
@@ -93,6 +116,7 @@ class Engine:
                 SqliteStore(db),
                 make_attributor,
                 semantic=SemanticSearch(vectors) if semantic else None,
+                stanza_dir=stanza_dir,
             )
         path = Path(db)
         if check and check_index_file(path) is IndexFile.NEW:
@@ -110,7 +134,7 @@ class Engine:
             if semantic
             else None
         )
-        return cls(store, make_attributor, semantic=meaning)
+        return cls(store, make_attributor, semantic=meaning, stanza_dir=stanza_dir)
 
     def require_semantic(self) -> None:
         """Load the embedding model now (start-up): SemanticUnavailable says what is missing."""
@@ -147,34 +171,116 @@ class Engine:
             return self._attributor
 
     def ingest(self, article: Article) -> IngestOutcome:
-        """Add one article; an article already indexed (same text) is left as it is.
+        """Add one article by its identity (see SqliteStore.add_article): added, replaced,
+        or unchanged (the same text at the same URL or path: no NLP is run).
 
         Raises NlpBudgetExceeded (INVALID_ARGUMENT) when the article's NLP runs past its
         budget, NlpStopped (UNAVAILABLE) once `stop_ingest` was called; nothing is stored.
         """
-        if self.store.has_article(article.article_id):
-            return IngestOutcome(article.article_id, added=False, quotes_added=0)
-        if self._stopping.is_set():
-            raise NlpStopped("the server is stopping: the article was not ingested")
+        unchanged = self.store.unchanged(article)
+        if unchanged is not None:
+            return unchanged
+        self._check_stopping()
         parsed = self.attributor().nlp.parse(
             article.text, seconds=self._nlp_seconds, stopping=self._stopping.is_set
         )
-        quotes = attribute_parsed(parsed)
-        with self._write_lock:  # add_article leaves an article indexed meanwhile as it is
+        return self._write(article, attribute_parsed(parsed))
+
+    def _write(self, article: Article, quotes: ArticleQuotes) -> IngestOutcome:
+        with self._write_lock:  # add_article decides again, in its transaction
             outcome = self.store.add_article(article, quotes)
             self._index_processors = None
-            if outcome.added:
-                self._embed_article(article.article_id)
+            if outcome.added:  # a new article or a new version: new wordings
+                self._embed_article(outcome.article_id)
             return outcome
 
     def stop_ingest(self) -> None:
         """Stop articles' NLP at its next piece (shutdown): they are refused, not stored."""
         self._stopping.set()
 
-    def ingest_paths(self, paths: Iterable[Path]) -> Iterator[IngestOutcome]:
-        for article in read_articles(paths):
-            yield self.ingest(article)
+    def ingest_items(
+        self, items: Iterable[Article | Rejected], workers: int = 1
+    ) -> Iterator[ItemResult]:
+        """Each item's result, in the items' order. With `workers` above 1 the NLP and
+        attribution of the next articles run in that many worker processes meanwhile;
+        this thread alone writes, in order, so the index is what one process builds."""
+        if workers <= 1:
+            yield from (self._ingest_item(item) for item in items)
+            return
+        pool = self._attribution_pool(workers)
+        window: deque[tuple[Article | Rejected, Future[ArticleQuotes] | IngestOutcome | None]]
+        window = deque()
+        for item in items:
+            window.append((item, self._started(item, pool)))
+            while len(window) > 2 * workers:  # enough queued to keep every worker busy
+                yield self._finished(*window.popleft())
+        while window:
+            yield self._finished(*window.popleft())
+
+    def _ingest_item(self, item: Article | Rejected) -> ItemResult:
+        self._check_stopping()
+        if isinstance(item, Rejected):
+            return ItemResult(item.source, None, item.reason)
+        try:
+            return ItemResult(source_of(item), self.ingest(item))
+        except NlpBudgetExceeded as error:
+            return ItemResult(source_of(item), None, str(error))
+
+    def _started(
+        self, item: Article | Rejected, pool: AttributionPool
+    ) -> Future[ArticleQuotes] | IngestOutcome | None:
+        if isinstance(item, Rejected):
+            return None
+        unchanged = self.store.unchanged(item)
+        return unchanged if unchanged is not None else pool.submit(item.text, self._nlp_seconds)
+
+    def _finished(
+        self,
+        item: Article | Rejected,
+        work: Future[ArticleQuotes] | IngestOutcome | None,
+    ) -> ItemResult:
+        self._check_stopping()
+        if isinstance(item, Rejected):
+            return ItemResult(item.source, None, item.reason)
+        if isinstance(work, IngestOutcome):
+            return ItemResult(source_of(item), work)
+        assert work is not None
+        try:
+            quotes = work.result()
+        except NlpBudgetExceeded as error:
+            return ItemResult(source_of(item), None, str(error))
+        return ItemResult(source_of(item), self._write(item, quotes))
+
+    def _check_stopping(self) -> None:
+        if self._stopping.is_set():
+            raise NlpStopped("the server is stopping: ingest stopped")
+
+    def _attribution_pool(self, workers: int) -> AttributionPool:
+        if self._pool is not None and self._pool.size != workers:
+            self._pool.close()
+            self._pool = None
+        if self._pool is None:
+            self._pool = AttributionPool(workers, self._stanza_dir)
+        return self._pool
+
+    def ingest_paths(self, paths: Iterable[Path], workers: int = 1) -> Iterator[ItemResult]:
+        """Every input in `paths` (see ingest.reader.read_inputs), each one's result."""
+        yield from self.ingest_items(read_inputs(paths), workers)
         self.save_vectors()
+
+    def delete_article(self, article_id: str) -> DeletedArticle | None:
+        with self._write_lock:
+            deleted = self.store.delete_article(article_id)
+            self._index_processors = None
+            return deleted
+
+    def article_record(self, article_id: str) -> ArticleRecord | None:
+        return self.store.article_record(article_id)
+
+    def list_articles(
+        self, *, offset: int, limit: int, outlet: str | None = None
+    ) -> tuple[list[ArticleRecord], int]:
+        return self.store.list_articles(offset=offset, limit=limit, outlet=outlet)
 
     def processors(self) -> tuple[str, ...]:
         """The stanza processors that built the index."""
@@ -206,6 +312,9 @@ class Engine:
         return self.store.stats()
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
         if self.semantic is not None and self.semantic.vectors.writable:
             self.semantic.save()
         self.store.close()

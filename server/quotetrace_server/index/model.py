@@ -4,16 +4,60 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from quotetrace_server.attribution.model import QuoteKind
 from quotetrace_server.entities.model import EntityKind
 
 
+class IngestStatus(StrEnum):
+    """What ingesting one article did (its identity: see ingest.model.Article)."""
+
+    ADDED = "added"  # a new article
+    UNCHANGED = "unchanged"  # the same text at the same URL or path: nothing written
+    REPLACED = "replaced"  # a new text at a known URL or path: the old version is gone
+
+
 @dataclass(frozen=True)
 class IngestOutcome:
     article_id: str
-    added: bool  # False: the same text was already indexed, nothing changed
+    status: IngestStatus
     quotes_added: int
+    quotes_removed: int = 0  # the replaced version's quotations
+
+    @property
+    def added(self) -> bool:
+        """True when anything was written (a new article or a new version)."""
+        return self.status is not IngestStatus.UNCHANGED
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """An indexed article as GetArticle / ListArticles describe it (no text)."""
+
+    article_id: str
+    title: str | None
+    outlet: str | None
+    wire_credits: tuple[str, ...]
+    byline: str | None
+    date: str | None
+    url: str | None
+    source_name: str | None
+    identity: str
+    quote_count: int
+    speaker_count: int
+    char_count: int
+    derived: tuple[tuple[str, str], ...]  # (field, origin) of each derived value
+
+
+@dataclass(frozen=True)
+class DeletedArticle:
+    """What deleting an article removed."""
+
+    article_id: str
+    quotes_removed: int
+    speakers_removed: int
+    utterances_removed: int
 
 
 @dataclass(frozen=True)

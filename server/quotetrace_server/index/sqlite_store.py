@@ -6,7 +6,8 @@ An in-memory database (":memory:") cannot be shared between connections, so ther
 connection serves every thread under the same lock.
 
 Crash safety: each article is written in one transaction, so a process killed mid-ingest
-leaves the article either fully indexed or absent.
+leaves the article either fully indexed or absent. Replacing an article (a new text at
+its URL or path) deletes the old version and writes the new one in that transaction.
 """
 
 from __future__ import annotations
@@ -32,8 +33,11 @@ from quotetrace_server.index import identity
 from quotetrace_server.index.clustering import STRONG_LINKS, QuoteSketch, link_reason
 from quotetrace_server.index.context import bounded_context
 from quotetrace_server.index.model import (
+    ArticleRecord,
     CorpusStats,
+    DeletedArticle,
     IngestOutcome,
+    IngestStatus,
     PrintingFilter,
     QuoteDetail,
     SearchHit,
@@ -43,17 +47,23 @@ from quotetrace_server.index.model import (
 )
 from quotetrace_server.index.names import name_key
 from quotetrace_server.index.similarity import lemma_key
-from quotetrace_server.ingest.model import Article, ArticleMeta
+from quotetrace_server.ingest.model import Article, ArticleMeta, Origin, identity_for
 from quotetrace_server.verify.normalize import index_terms, normalize, words
 
 _SCHEMA = """
+-- identity: what makes two ingests the same article, "url:…", "path:…" or "text:<hash>"
+-- (ingest.model.Article.identity); a new text at a known identity replaces it.
+-- derived: [[field, origin], …] of the metadata values read from the article itself.
 CREATE TABLE IF NOT EXISTS articles(
     id INTEGER PRIMARY KEY,
     article_id TEXT NOT NULL UNIQUE,
     text TEXT NOT NULL,
     title TEXT, outlet TEXT, wire_credits TEXT NOT NULL, byline TEXT, date TEXT,
     url TEXT, source_name TEXT,
-    processors TEXT NOT NULL
+    processors TEXT NOT NULL,
+    identity TEXT,
+    text_hash TEXT,
+    derived TEXT NOT NULL DEFAULT '[]'
 );
 -- stats() reads these without scanning article texts.
 CREATE INDEX IF NOT EXISTS articles_outlet ON articles(lower(outlet));
@@ -245,6 +255,7 @@ class SqliteStore:
         with self._writing() as conn:
             conn.executescript(_SCHEMA)
             _add_speaker_quote_count(conn)
+            _add_article_identity(conn)
             has_edits = conn.execute("SELECT 1 FROM speaker_edits LIMIT 1").fetchone()
         # Operator corrections also live beside the index file, so that an index rebuilt
         # from scratch (the file deleted) gets them back.
@@ -327,13 +338,125 @@ class SqliteStore:
     # --- ingest -------------------------------------------------------------------------
 
     def add_article(self, article: Article, quotes: ArticleQuotes) -> IngestOutcome:
-        article_id = article.article_id
+        """Index one article atomically, by its identity (its URL, path or text): a new
+        identity is added, the same text again changes nothing, a new text replaces the
+        earlier version (its quotations, clusters and speakers follow)."""
         with self._transaction() as conn:
-            if self._article_rowid(conn, article_id) is not None:
-                return IngestOutcome(article_id=article_id, added=False, quotes_added=0)
-            self._insert_article_with_quotes(conn, article, quotes, self._cluster)
+            outcome = self._unchanged(conn, article)
+            if outcome is not None:
+                return outcome
+            versions = self._versions(conn, article.identity)
+            article_id = versions[-1][1] if versions else article.article_id
+            removed = sum(self._delete_rows(conn, v[0], v[1]).quotes_removed for v in versions)
+            self._insert_article_with_quotes(conn, article, quotes, self._cluster, article_id)
             self._apply_edits(conn)
-        return IngestOutcome(article_id=article_id, added=True, quotes_added=len(quotes.quotes))
+        status = IngestStatus.REPLACED if versions else IngestStatus.ADDED
+        return IngestOutcome(article_id, status, len(quotes.quotes), removed)
+
+    def unchanged(self, article: Article) -> IngestOutcome | None:
+        """The outcome when ingesting the article would change nothing (so its NLP can be
+        skipped), else None. Claims a row indexed by text before identities existed."""
+        with self._transaction() as conn:
+            return self._unchanged(conn, article)
+
+    def _unchanged(self, conn: sqlite3.Connection, article: Article) -> IngestOutcome | None:
+        versions = self._versions(conn, article.identity)
+        same = [v for v in versions if v[2] == article.text_hash]
+        if same:
+            kept = same[-1]
+            # Other versions of the identity are left from before identities existed:
+            # this text is the one kept, and they go.
+            removed = [
+                self._delete_rows(conn, rowid, article_id).quotes_removed
+                for rowid, article_id, _ in versions
+                if rowid != kept[0]
+            ]
+            status = IngestStatus.REPLACED if removed else IngestStatus.UNCHANGED
+            return IngestOutcome(kept[1], status, 0, sum(removed))
+        if versions:
+            return None
+        # The same text, indexed before identities existed (or with no URL or path):
+        # a file ingested again is that article, not another printing of it.
+        row = conn.execute(
+            "SELECT id, article_id FROM articles WHERE article_id = ? AND"
+            " (identity = ? OR (identity = 'text:' || article_id AND ? LIKE 'path:%'))",
+            (article.text_hash, "text:" + article.text_hash, article.identity),
+        ).fetchone()
+        if row is None:
+            return None
+        conn.execute("UPDATE articles SET identity = ? WHERE id = ?", (article.identity, row[0]))
+        return IngestOutcome(str(row[1]), IngestStatus.UNCHANGED, 0)
+
+    def _versions(self, conn: sqlite3.Connection, identity: str) -> list[tuple[int, str, str]]:
+        """(rowid, article_id, text_hash) of the articles with this identity, oldest first."""
+        return [
+            (int(r[0]), str(r[1]), str(r[2]))
+            for r in conn.execute(
+                "SELECT id, article_id, text_hash FROM articles WHERE identity = ? ORDER BY id",
+                (identity,),
+            )
+        ]
+
+    def delete_article(self, article_id: str) -> DeletedArticle | None:
+        """Remove the article and everything derived from it: its quotations and their
+        postings, clusters left empty, speakers left with no quotation. None: no such id."""
+        with self._transaction() as conn:
+            rowid = self._article_rowid(conn, article_id)
+            if rowid is None:
+                return None
+            return self._delete_rows(conn, rowid, article_id)
+
+    def _delete_rows(self, conn: sqlite3.Connection, rowid: int, article_id: str) -> DeletedArticle:
+        quotes = conn.execute(
+            "SELECT id, norm, lemmas, kind, speaker, utterance FROM quotes WHERE article = ?",
+            (rowid,),
+        ).fetchall()
+        df: Counter[str] = Counter()
+        for quote_rowid, norm, lemmas, kind, _, _ in quotes:
+            if kind != QuoteKind.TERM.value:
+                terms = _fts_terms(norm, lemmas.split())
+                # Contentless FTS5 forgets a row only when told the values it indexed.
+                conn.execute(
+                    "INSERT INTO quote_terms(quote_terms, rowid, terms) VALUES('delete', ?, ?)",
+                    (quote_rowid, terms),
+                )
+                df.update(terms.split())
+        conn.executemany(
+            "UPDATE term_df SET df = df - ? WHERE term = ?", [(n, t) for t, n in df.items()]
+        )
+        conn.execute("DELETE FROM term_df WHERE df <= 0")
+        per_speaker = Counter(int(q[4]) for q in quotes if q[4] is not None)
+        conn.executemany(
+            "UPDATE speakers SET quote_count = max(0, quote_count - ?) WHERE id = ?",
+            [(n, s) for s, n in per_speaker.items()],
+        )
+        conn.execute("DELETE FROM quotes WHERE article = ?", (rowid,))
+        utterances = {int(q[5]) for q in quotes if q[5] is not None}
+        gone_utterances = [
+            u
+            for u in sorted(utterances)
+            if conn.execute("SELECT 1 FROM quotes WHERE utterance = ? LIMIT 1", (u,)).fetchone()
+            is None
+        ]
+        conn.executemany("DELETE FROM utterances WHERE id = ?", [(u,) for u in gone_utterances])
+        gone_speakers = [
+            s
+            for s in sorted(per_speaker)
+            if conn.execute("SELECT 1 FROM quotes WHERE speaker = ? LIMIT 1", (s,)).fetchone()
+            is None
+        ]
+        for speaker in gone_speakers:
+            self._delete_speaker(conn, speaker)
+        conn.execute("DELETE FROM speaker_links WHERE source = ?", (f"article {article_id}",))
+        conn.execute("DELETE FROM articles WHERE id = ?", (rowid,))
+        return DeletedArticle(article_id, len(quotes), len(gone_speakers), len(gone_utterances))
+
+    def _delete_speaker(self, conn: sqlite3.Connection, speaker: int) -> None:
+        """A speaker left with no quotation: gone, with its forms, keys and links."""
+        for table in ("speaker_aliases", "speaker_keys", "speaker_name_parts", "speaker_links"):
+            conn.execute(f"DELETE FROM {table} WHERE speaker = ?", (speaker,))
+        conn.execute("DELETE FROM speaker_merges WHERE into_speaker = ?", (speaker,))
+        conn.execute("DELETE FROM speakers WHERE id = ?", (speaker,))
 
     def bulk_add(self, items: Iterable[tuple[Article, ArticleQuotes]], batch: int = 2000) -> int:
         """Bulk path for large loads (benchmarks, re-indexing); returns articles added.
@@ -341,7 +464,8 @@ class SqliteStore:
         Same rows as ``add_article`` with one difference: utterance clustering only joins
         *identical* normalised quotations (a hash lookup), not near-identical or contained
         ones, so that loading a million quotations does not run a fuzzy search per quote.
-        Commits every ``batch`` articles; already indexed texts are skipped.
+        Commits every ``batch`` articles; articles already indexed (same identity) are
+        skipped, not replaced.
         """
         added = 0
         pending = 0
@@ -349,9 +473,11 @@ class SqliteStore:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 for article, quotes in items:
-                    if self._article_rowid(conn, article.article_id) is not None:
+                    if self._versions(conn, article.identity):
                         continue
-                    self._insert_article_with_quotes(conn, article, quotes, self._cluster_identical)
+                    self._insert_article_with_quotes(
+                        conn, article, quotes, self._cluster_identical, article.article_id
+                    )
                     added += 1
                     pending += 1
                     if pending >= batch:
@@ -372,10 +498,11 @@ class SqliteStore:
         article: Article,
         quotes: ArticleQuotes,
         cluster: Callable[[sqlite3.Connection, int, _QuoteRow], None],
+        article_id: str,
     ) -> None:
         """Insert one article and its quotations, clustering speech with `cluster`."""
-        article_rowid = self._insert_article(conn, article, quotes.processors)
-        speakers = self._resolve_article_speakers(conn, quotes.quotes, article.article_id)
+        article_rowid = self._insert_article(conn, article, article_id, quotes.processors)
+        speakers = self._resolve_article_speakers(conn, quotes.quotes, article_id)
         for seq, quote in enumerate(quotes.quotes):
             row = self._prepare(article.text, quote, speakers)
             quote_rowid = self._insert_quote(conn, article_rowid, seq, row)
@@ -387,14 +514,19 @@ class SqliteStore:
         return None if row is None else int(row[0])
 
     def _insert_article(
-        self, conn: sqlite3.Connection, article: Article, processors: Sequence[str]
+        self,
+        conn: sqlite3.Connection,
+        article: Article,
+        article_id: str,
+        processors: Sequence[str],
     ) -> int:
         meta = article.meta
         cur = conn.execute(
             "INSERT INTO articles(article_id, text, title, outlet, wire_credits, byline, date,"
-            " url, source_name, processors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " url, source_name, processors, identity, text_hash, derived)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                article.article_id,
+                article_id,
                 article.text,
                 meta.title,
                 meta.outlet,
@@ -404,6 +536,9 @@ class SqliteStore:
                 meta.url,
                 meta.source_name,
                 json.dumps(list(processors)),
+                article.identity,
+                article.text_hash,
+                json.dumps([list(pair) for pair in meta.derived]),
             ),
         )
         return int(cur.lastrowid or 0)
@@ -1180,12 +1315,13 @@ class SqliteStore:
     def get_article(self, article_id: str) -> Article | None:
         with self._reading() as conn:
             row = conn.execute(
-                "SELECT text, title, outlet, wire_credits, byline, date, url, source_name"
-                " FROM articles WHERE article_id = ?",
+                "SELECT text, title, outlet, wire_credits, byline, date, url, source_name,"
+                " identity, derived FROM articles WHERE article_id = ?",
                 (article_id,),
             ).fetchone()
         if row is None:
             return None
+        identity = str(row[8] or "")
         meta = ArticleMeta(
             title=row[1],
             outlet=row[2],
@@ -1194,8 +1330,42 @@ class SqliteStore:
             date=row[5],
             url=row[6],
             source_name=row[7],
+            source_path=identity.removeprefix("path:") if identity.startswith("path:") else None,
+            derived=tuple((str(f), Origin(o)) for f, o in json.loads(row[9])),
         )
         return Article(text=row[0], meta=meta)
+
+    _ARTICLE_COLUMNS = (
+        "a.article_id, a.title, a.outlet, a.wire_credits, a.byline, a.date, a.url,"
+        " a.source_name, a.identity, a.derived, length(a.text),"
+        " (SELECT COUNT(*) FROM quotes q WHERE q.article = a.id),"
+        " (SELECT COUNT(DISTINCT q.speaker) FROM quotes q WHERE q.article = a.id)"
+    )
+
+    def article_record(self, article_id: str) -> ArticleRecord | None:
+        """The article's metadata and counts (GetArticle); None for an unknown id."""
+        with self._reading() as conn:
+            row = conn.execute(
+                f"SELECT {self._ARTICLE_COLUMNS} FROM articles a WHERE a.article_id = ?",
+                (article_id,),
+            ).fetchone()
+        return None if row is None else _article_record(row)
+
+    def list_articles(
+        self, *, offset: int = 0, limit: int = 50, outlet: str | None = None
+    ) -> tuple[list[ArticleRecord], int]:
+        """One page of articles in the order they were indexed, and the total."""
+        where, params = ("", []) if not outlet else (" WHERE lower(a.outlet) = lower(?)", [outlet])
+        with self._reading() as conn:
+            total = int(
+                conn.execute("SELECT COUNT(*) FROM articles a" + where, params).fetchone()[0]
+            )
+            rows = conn.execute(
+                f"SELECT {self._ARTICLE_COLUMNS} FROM articles a{where} ORDER BY a.id"
+                " LIMIT ? OFFSET ?",
+                [*params, max(0, limit), max(0, offset)],
+            ).fetchall()
+        return [_article_record(r) for r in rows], total
 
     _QUOTE_COLUMNS = (
         'a.article_id, q.seq, q.text, q.start, q."end", q.kind, s.name, q.speaker,'
@@ -1481,6 +1651,46 @@ def read_edits(path: Path) -> list[tuple[str, str, str]]:
         except (ValueError, KeyError, TypeError) as error:
             raise SpeakerEditError(f"{path}:{number}: not a correction ({error})") from None
     return edits
+
+
+def _add_article_identity(conn: sqlite3.Connection) -> None:
+    """Bring an index made when articles were keyed on their text up to date: each keeps
+    its id, its identity is its URL (the newest version of a URL replaces the others on
+    its next ingest) or, without one, its text until a file of that text claims it."""
+    columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(articles)")}
+    if "identity" not in columns:
+        conn.execute("ALTER TABLE articles ADD COLUMN identity TEXT")
+        conn.execute("ALTER TABLE articles ADD COLUMN text_hash TEXT")
+        conn.execute("ALTER TABLE articles ADD COLUMN derived TEXT NOT NULL DEFAULT '[]'")
+    rows = conn.execute(
+        "SELECT id, url, article_id FROM articles WHERE identity IS NULL"
+    ).fetchall()
+    conn.executemany(  # before identities, article_id was the hash of the text
+        "UPDATE articles SET identity = ?, text_hash = ? WHERE id = ?",
+        [
+            (identity_for(url, None, article_id), article_id, rowid)
+            for rowid, url, article_id in rows
+        ],
+    )
+    conn.execute("CREATE INDEX IF NOT EXISTS articles_identity ON articles(identity)")
+
+
+def _article_record(r: Sequence[Any]) -> ArticleRecord:
+    return ArticleRecord(
+        article_id=str(r[0]),
+        title=r[1],
+        outlet=r[2],
+        wire_credits=tuple(json.loads(r[3])),
+        byline=r[4],
+        date=r[5],
+        url=r[6],
+        source_name=r[7],
+        identity=str(r[8] or ""),
+        derived=tuple((str(f), str(o)) for f, o in json.loads(r[9] or "[]")),
+        char_count=int(r[10]),
+        quote_count=int(r[11]),
+        speaker_count=int(r[12]),
+    )
 
 
 def _add_speaker_quote_count(conn: sqlite3.Connection) -> None:

@@ -7,7 +7,9 @@ from typing import Protocol
 
 from quotetrace_server.attribution.model import ArticleQuotes
 from quotetrace_server.index.model import (
+    ArticleRecord,
     CorpusStats,
+    DeletedArticle,
     IngestOutcome,
     PrintingFilter,
     QuoteDetail,
@@ -21,7 +23,24 @@ from quotetrace_server.ingest.model import Article
 
 class QuoteStore(Protocol):
     def add_article(self, article: Article, quotes: ArticleQuotes) -> IngestOutcome:
-        """Index one article atomically; the same text twice changes nothing."""
+        """Index one article atomically by its identity (URL, path, else text): added,
+        replaced (a new text at a known identity) or unchanged (the same text)."""
+        ...
+
+    def unchanged(self, article: Article) -> IngestOutcome | None:
+        """The outcome when ingesting the article would change nothing, else None."""
+        ...
+
+    def delete_article(self, article_id: str) -> DeletedArticle | None:
+        """Remove an article and what derives from it; None when there is no such id."""
+        ...
+
+    def article_record(self, article_id: str) -> ArticleRecord | None: ...
+
+    def list_articles(
+        self, *, offset: int = 0, limit: int = 50, outlet: str | None = None
+    ) -> tuple[list[ArticleRecord], int]:
+        """One page of articles in indexing order, and the total."""
         ...
 
     def has_article(self, article_id: str) -> bool: ...

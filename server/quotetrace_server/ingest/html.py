@@ -6,7 +6,8 @@ character references such as `&ldquo;` decoded), so attribute values like
 text. Title, outlet, byline and date come from the page's own metadata (trafilatura;
 the date from htmldate, original publication date only); a field the page does not
 state stays None, and then the extracted text's header and credit lines are read as
-for any plain-text article.
+for any plain-text article. Each value is marked with where it came from
+(ArticleMeta.derived): the page's head, htmldate, or the text.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from quotetrace_server.ingest.metadata import derive_metadata, normalized_date
-from quotetrace_server.ingest.model import ArticleMeta
+from quotetrace_server.ingest.model import ArticleMeta, Origin
 
 HTML_CONTENT_TYPE = "text/html"
 
@@ -47,18 +48,28 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage:
         raise NoArticleText("no article text found in the HTML page")
     page = trafilatura.extract_metadata(html, default_url=url)
     from_text = derive_metadata(text)
-    title = _stated(page.title if page else None) or from_text.title
-    outlet = _site_name(page, url) or from_text.outlet
-    byline = _stated(page.author if page else None) or from_text.byline
-    date = _page_date(html, url) or from_text.date
+    origins = from_text.derived_from()
+    title = _stated(page.title if page else None)
+    outlet = _site_name(page, url)
+    byline = _stated(page.author if page else None)
+    page_url = None if url else _stated(page.url if page else None)
+    for name, value in (("title", title), ("outlet", outlet), ("byline", byline)):
+        if value is not None:
+            origins[name] = Origin.HTML_METADATA
+    date = _page_date(html, url)
+    if date is not None:
+        origins["date"] = Origin.HTMLDATE
+    if page_url is not None:
+        origins["url"] = Origin.HTML_METADATA
     meta = replace(
         from_text,
-        title=title,
-        outlet=outlet,
-        byline=byline,
-        date=date,
-        url=url or _stated(page.url if page else None),
-    )
+        title=title or from_text.title,
+        outlet=outlet or from_text.outlet,
+        byline=byline or from_text.byline,
+        date=date or from_text.date,
+        url=url or page_url,
+        derived=tuple(origins.items()),
+    ).checked()
     return ExtractedPage(text=text, meta=meta)
 
 

@@ -3,8 +3,9 @@
 Each line is an object with the article's "text" (plain text) or "html" (a page, read by
 ingest.html), and any of "title", "outlet", "wire_credits", "byline", "date", "url",
 "source_name". Metadata follows the manifest rule: a key present wins (null = "not
-stated"), a missing key is read from the text. A line that cannot be read is a Rejected
-naming the file and line; the lines after it are still read.
+stated"), a missing key is read from the text. A record is identified by its "url",
+else by its "source_name" within this file, else by its text. A line that cannot be
+read is a Rejected naming the file and line; the lines after it are still read.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from quotetrace_server.ingest.reader import (
     apply_manifest,
     decoded_utf8,
     read_bytes_checked,
+    source_path,
 )
 
 
@@ -60,7 +62,11 @@ def record_article(file: Path, number: int, line: str) -> Article:
     else:
         raise IngestError('no "text" or "html" (a non-empty string) in the record')
     stated = {key: record[key] for key in MANIFEST_FIELDS if key in record}
-    meta = apply_manifest(replace(meta, source_name=name), {"file": name, **stated})
+    # Without a URL, a record that names its source is that source of this file;
+    # one that names nothing is identified by its text.
+    path = f"{source_path(file)}#{record['source_name']}" if record.get("source_name") else None
+    meta = replace(meta, source_name=name, source_path=path)
+    meta = apply_manifest(meta, {"file": name, **stated})
     return Article(text=body, meta=meta)
 
 

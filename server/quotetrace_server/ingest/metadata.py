@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from quotetrace_server.ingest.model import ArticleMeta
+from quotetrace_server.ingest.model import DERIVABLE_FIELDS, ArticleMeta, Origin
 
 HEADER_LINES = 12
 FOOTER_LINES = 8
@@ -77,10 +77,11 @@ _READ_MORE_OUTLET = re.compile(r"^Read more (?:in|on|at)\s+([A-Z][\w&'’.]*(?:\
 
 
 def derive_metadata(text: str, source_name: str | None = None) -> ArticleMeta:
-    """Everything the text itself states about outlet, credits, byline, date and title."""
+    """Everything the text itself states about outlet, credits, byline, date and title,
+    each value marked as derived from the text."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     header, footer = lines[:HEADER_LINES], lines[-FOOTER_LINES:]
-    return ArticleMeta(
+    meta = ArticleMeta(
         title=stated_title(header),
         outlet=stated_outlet(lines),
         wire_credits=stated_wire_credits(header, footer),
@@ -88,6 +89,7 @@ def derive_metadata(text: str, source_name: str | None = None) -> ArticleMeta:
         date=stated_date(header),
         source_name=source_name,
     )
+    return meta.marked(Origin.TEXT, DERIVABLE_FIELDS)
 
 
 DATE_FORMS = "YYYY-MM-DD, YYYYMMDD, an ISO week date YYYY-Www-D or an ISO date-time"

@@ -3,7 +3,8 @@
 A corpus directory may hold `manifest.jsonl`, one JSON object per line:
 {"file", "title", "outlet", "wire_credits", "byline", "date", "url"}. A key that
 is present wins (null included: it says "not stated"); a missing key is derived
-from the text by `derive_metadata`.
+from the text by `derive_metadata` (and marked as derived). A file's absolute path is
+its article's identity when no URL is given (ingest.model.Article.identity).
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ def read_html_article(file: Path, manifest_entry: Mapping[str, Any] | None = Non
         page = extract_html(html, url or None)
     except NoArticleText as error:
         raise IngestError(f"{file}: {error}") from None
-    meta = replace(page.meta, source_name=file.name)
+    meta = replace(page.meta, source_name=file.name, source_path=source_path(file))
     if manifest_entry is not None:
         meta = apply_manifest(meta, manifest_entry)
     return Article(text=page.text, meta=meta)
@@ -196,10 +197,15 @@ def read_articles(paths: Iterable[Path]) -> Iterator[Article]:
 
 def read_article(file: Path, manifest_entry: Mapping[str, Any] | None = None) -> Article:
     text = decoded_utf8(file, read_bytes_checked(file))
-    meta = derive_metadata(text, source_name=file.name)
+    meta = replace(derive_metadata(text, source_name=file.name), source_path=source_path(file))
     if manifest_entry is not None:
         meta = apply_manifest(meta, manifest_entry)
     return Article(text=text, meta=meta)
+
+
+def source_path(file: Path) -> str:
+    """The file's identity when the article has no URL: its absolute path."""
+    return str(file.resolve())
 
 
 def read_manifest(path: Path) -> dict[str, dict[str, Any]]:
@@ -230,4 +236,4 @@ def apply_manifest(meta: ArticleMeta, entry: Mapping[str, Any]) -> ArticleMeta:
             stated["date"] = normalized_date(str(stated["date"]))
         except ValueError as error:
             raise IngestError(f"manifest entry for {entry.get('file')}: date {error}") from None
-    return replace(meta, **stated)
+    return replace(meta, **stated).stated(stated)

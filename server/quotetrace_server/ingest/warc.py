@@ -10,6 +10,7 @@ archive and the URL; the records after it are still read.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import re
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from quotetrace_server.ingest.html import NoArticleText, extract_html
 from quotetrace_server.ingest.metadata import normalized_date
-from quotetrace_server.ingest.model import Article
+from quotetrace_server.ingest.model import Article, Origin
 from quotetrace_server.ingest.reader import IngestError, Rejected
 
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
@@ -74,11 +75,10 @@ def _article(
         page = extract_html(html, url or None)
     except NoArticleText as error:
         return Rejected(source, str(error))
-    date = page.meta.date
-    if date is None and captured:
-        try:
-            date = normalized_date(captured)
-        except ValueError:
-            date = None
-    meta = replace(page.meta, date=date, url=url or None, source_name=url or file.name)
+    meta = replace(page.meta, url=url or None, source_name=url or file.name)
+    meta = meta.marked(Origin.WARC_RECORD, ["url"])
+    if meta.date is None and captured:
+        with contextlib.suppress(ValueError):  # an unreadable capture date: no date
+            meta = replace(meta, date=normalized_date(captured))
+        meta = meta.marked(Origin.WARC_RECORD, ["date"])
     return Article(text=page.text, meta=meta)

@@ -1,0 +1,90 @@
+"""NLP and attribution of articles in worker processes, for ingest on all cores.
+
+Stanza's models run on torch, which by default starts one OpenMP thread per core in
+every process: N workers on N cores would run N×N threads and spend their time
+contending (issue 12: 20 articles took 64-104 s with torch's default threads, 18 s with
+one). So each worker, and the process that ingests in-process, runs torch with one
+thread, and the parallelism is the workers'. Only the parsing and attribution run in
+the workers; the index is written by the one process that owns it (one writer).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from quotetrace_server.attribution.model import ArticleQuotes
+
+# Environment read by OpenMP, MKL and OpenBLAS when they start: set before torch loads.
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+
+def default_workers() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def one_thread_each() -> None:
+    """Run torch (and the maths libraries under it) on one thread in this process.
+
+    Before torch is imported the environment is enough (torch reads it when it loads),
+    so a server that never ingests does not pay for importing torch here.
+    """
+    for name in _THREAD_VARIABLES:
+        os.environ[name] = "1"
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
+
+
+_ATTRIBUTOR: Callable[[str, float | None], ArticleQuotes] | None = None
+
+
+def _start_worker(stanza_dir: str | None) -> None:
+    global _ATTRIBUTOR
+    one_thread_each()
+    from quotetrace_server.attribution.attributor import attribute_parsed
+    from quotetrace_server.nlp.pipeline import NlpPipeline
+
+    nlp = NlpPipeline.shared(stanza_dir)
+
+    def attribute(text: str, seconds: float | None) -> ArticleQuotes:
+        return attribute_parsed(nlp.parse(text, seconds=seconds))
+
+    _ATTRIBUTOR = attribute
+
+
+def _attribute(text: str, seconds: float | None) -> ArticleQuotes:
+    assert _ATTRIBUTOR is not None, "worker not initialised"
+    return _ATTRIBUTOR(text, seconds)
+
+
+class AttributionPool:
+    """`size` worker processes, each with its own stanza pipeline, attributing texts.
+
+    Started with "spawn": a fresh interpreter per worker, no grpc or torch state copied
+    from the parent (forking a process with grpc threads is unsafe).
+    """
+
+    def __init__(self, size: int, stanza_dir: str | None) -> None:
+        self.size = size
+        self._executor = ProcessPoolExecutor(
+            max_workers=size,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(stanza_dir,),
+        )
+
+    def submit(self, text: str, seconds: float | None) -> Future[ArticleQuotes]:
+        """The text's attributed quotations, worked out in a worker; NlpBudgetExceeded
+        when its NLP runs past `seconds`."""
+        return self._executor.submit(_attribute, text, seconds)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)

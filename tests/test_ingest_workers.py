@@ -1,0 +1,99 @@
+"""Ingest on all cores: worker processes for the NLP, one writer, the same index as one
+process builds; and a server that answers health while it seeds its index."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from quotetrace_client import QuoteTraceClient
+from quotetrace_server.cli import main as server_main
+from tests.serverproc import REPO, free_port
+
+SEEDS = REPO / "seeds"
+
+
+def quotations(db: Path) -> list[tuple[object, ...]]:
+    """Every quotation with its article's identity, speaker and cluster, in index order
+    (ids are compared by the order they were given in, not by value)."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            'SELECT a.identity, q.seq, q.text, q.start, q."end", q.kind, s.name,'
+            " q.confidence, q.utterance FROM quotes q JOIN articles a ON a.id = q.article"
+            " LEFT JOIN speakers s ON s.id = q.speaker ORDER BY a.id, q.seq"
+        ).fetchall()
+    first_seen: dict[object, int] = {}
+    return [
+        (*row[:-1], first_seen.setdefault(row[-1], len(first_seen)) if row[-1] else None)
+        for row in rows
+    ]
+
+
+@pytest.mark.slow
+def test_two_workers_index_the_same_quotations_as_one_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], models_dir: str
+) -> None:
+    dbs = {n: tmp_path / f"workers{n}.db" for n in (1, 2)}
+    for workers, db in dbs.items():
+        argv = ["index", str(SEEDS), "--db", str(db), "--workers", str(workers)]
+        assert server_main(argv) == 0
+        assert capsys.readouterr().out.startswith("5 articles added, 0 unchanged")
+    one, two = quotations(dbs[1]), quotations(dbs[2])
+    assert len(one) > 20
+    assert two == one
+
+
+@pytest.mark.slow
+def test_serve_opens_its_port_at_once_and_is_not_serving_until_seeded(
+    tmp_path: Path, models_dir: str
+) -> None:
+    port = free_port()
+    log = tmp_path / "serve.log"
+    args = [
+        sys.executable,
+        "-m",
+        "quotetrace_server.cli",
+        "serve",
+        "--db",
+        str(tmp_path / "seeded.db"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--seed-dir",
+        str(SEEDS),
+        "--ingest-workers",
+        "1",
+    ]
+    with log.open("wb") as out:
+        process = subprocess.Popen(args, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+    seen: list[str] = []
+    try:
+        with QuoteTraceClient(f"127.0.0.1:{port}", timeout=2) as client:
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline and (not seen or seen[-1] != "SERVING"):
+                assert process.poll() is None, log.read_text()
+                try:
+                    status = client.health()
+                except Exception:  # the port is not open yet
+                    time.sleep(0.1)
+                    continue
+                if not seen or seen[-1] != status:
+                    seen.append(status)
+                    if status == "NOT_SERVING":
+                        # Reads work meanwhile, on what is indexed so far.
+                        assert client.stats().article_count <= 5
+                time.sleep(0.1)
+            stats = client.stats()
+    finally:
+        process.terminate()
+        process.wait(30)
+    assert seen == ["NOT_SERVING", "SERVING"], log.read_text()
+    assert stats.article_count == 5
+    logged = log.read_text()
+    assert "index is empty: ingesting" in logged and "seeded: 5 inputs" in logged
