@@ -78,7 +78,6 @@ class Engine:
         self.store = store
         self.semantic = semantic
         self.verifier = Verifier(store, semantic)
-        self.embedding = EmbedReport()  # what ingest spent on embedding wordings, in all
         self._make_attributor = attributor
         self._attributor: Attributor | None = None
         self._attributor_lock = threading.Lock()
@@ -148,8 +147,12 @@ class Engine:
             return EmbedReport()
         report = self.semantic.add_wordings(self.store.speech_wordings())
         self.semantic.save()
-        self.embedding = self.embedding + report
         return report
+
+    @property
+    def embedding(self) -> EmbedReport:
+        """What embedding wordings has cost this engine so far, in all."""
+        return EmbedReport() if self.semantic is None else self.semantic.spent
 
     def save_vectors(self) -> None:
         if self.semantic is not None:
@@ -160,8 +163,7 @@ class Engine:
         VECTORS_SAVE_SECONDS during ingest, and at the end (save_vectors, close)."""
         if self.semantic is None:
             return
-        report = self.semantic.add_wordings(self.store.speech_wordings(article_id))
-        self.embedding = self.embedding + report
+        self.semantic.add_wordings(self.store.speech_wordings(article_id))
         self.semantic.save(if_older_than=VECTORS_SAVE_SECONDS)
 
     def attributor(self) -> Attributor:
@@ -190,9 +192,9 @@ class Engine:
         with self._write_lock:  # add_article decides again, in its transaction
             outcome = self.store.add_article(article, quotes)
             self._index_processors = None
-            if outcome.added:  # a new article or a new version: new wordings
-                self._embed_article(outcome.article_id)
-            return outcome
+        if outcome.added:  # a new article or a new version: new wordings, embedded after
+            self._embed_article(outcome.article_id)  # the write, not holding its lock
+        return outcome
 
     def stop_ingest(self) -> None:
         """Stop articles' NLP at its next piece (shutdown): they are refused, not stored."""

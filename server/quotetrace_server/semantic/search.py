@@ -47,6 +47,8 @@ class SemanticSearch:
         self._make_encoder = encoder
         self._encoder: SentenceEncoder | None = None
         self._lock = threading.Lock()
+        self._adding = threading.Lock()  # one embedding pass at a time: no wording twice
+        self.spent = EmbedReport()  # every add_wordings pass so far, in all
         self._dirty = False
         self._saved_at = time.monotonic()
 
@@ -69,14 +71,17 @@ class SemanticSearch:
 
     def add_wordings(self, wordings: Sequence[tuple[int, str]]) -> EmbedReport:
         """Embed the (wording hash, text) pairs that have no vector yet, and add them."""
-        started = time.perf_counter()
-        unique = dict(wordings)
-        todo = set(self.vectors.missing(list(unique)))
-        if todo:
-            hashes = [h for h in unique if h in todo]
-            self.vectors.add(hashes, self.embed([unique[h] for h in hashes]))
-            self._dirty = True
-        return EmbedReport(len(todo), len(unique) - len(todo), time.perf_counter() - started)
+        with self._adding:
+            started = time.perf_counter()
+            unique = dict(wordings)
+            todo = set(self.vectors.missing(list(unique)))
+            if todo:
+                hashes = [h for h in unique if h in todo]
+                self.vectors.add(hashes, self.embed([unique[h] for h in hashes]))
+                self._dirty = True
+            report = EmbedReport(len(todo), len(unique) - len(todo), time.perf_counter() - started)
+            self.spent = self.spent + report
+            return report
 
     def nearest(self, text: str, k: int) -> list[tuple[int, float]]:
         """(wording hash, cosine) of the `k` wordings nearest `text` in meaning."""
