@@ -72,7 +72,7 @@ NEWS_DEV_QUERIES = REPO / "eval" / "queries_newsdev.jsonl"
 
 
 def test_news_dev_query_set_covers_every_verdict_and_spelling_variants() -> None:
-    cases = load_queries(NEWS_DEV_QUERIES)
+    cases = load_queries(NEWS_DEV_QUERIES, NEWS_DEV)
     assert len(cases) >= 40
     assert {c.expected_verdict for c in cases} == set(Verdict)
     verified = [c for c in cases if c.expected_verdict is Verdict.VERIFIED]
@@ -98,7 +98,7 @@ def test_news_dev_with_gold_attributions_one_speaker_per_person_and_no_wrong_ver
     shown = format_clustering_report(clusters)
     assert clusters.speaker_purity == 1.0 and clusters.speaker_completeness == 1.0, shown
     assert clusters.speaker_lookups == () and clusters.speakers_merged == (), shown
-    report = evaluate_verification(store, NEWS_DEV_QUERIES)
+    report = evaluate_verification(store, NEWS_DEV_QUERIES, gold_dir=NEWS_DEV)
     text = format_verification_report(report)
     assert report.wrong_misattributed == 0, text
     assert report.verified_precision == 1.0, text

@@ -70,7 +70,7 @@ def run_evaluation(
             result["clustering"] = clustering_dict(clustering)
         queries = queries or default_queries(gold_dir)
         if queries is not None:
-            verification = evaluate_verification(store, queries, meaning)
+            verification = evaluate_verification(store, queries, meaning, gold_dir)
             sections.append(
                 f"== Verification ({queries})\n{format_verification_report(verification)}"
             )

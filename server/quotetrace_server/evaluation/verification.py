@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 from pathlib import Path
+from typing import Any
 
 from quotetrace_server.index import identity
 from quotetrace_server.index.model import StoredQuote
@@ -137,15 +138,19 @@ class VerificationReport:
         )
 
 
-def load_queries(path: Path) -> list[QueryCase]:
+def load_queries(path: Path, gold_dir: Path | None = None) -> list[QueryCase]:
+    """The query set's cases. A query given as `gold_span` ({file, start, from, to}: a
+    gold quotation and a character range of it) is read from `gold_dir`'s quotes.jsonl,
+    so the project holds no copy of the gold text."""
+    gold = _gold_texts(gold_dir) if gold_dir is not None else {}
     cases: list[QueryCase] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         d = json.loads(line)
         cases.append(
             QueryCase(
-                query=d["query"],
+                query=_query_text(d, gold, f"{path}:{number}"),
                 claimed_speaker=d.get("claimed_speaker"),
                 expected_verdict=Verdict(d["expected_verdict"]),
                 expected_speaker=d.get("expected_speaker"),
@@ -154,12 +159,36 @@ def load_queries(path: Path) -> list[QueryCase]:
     return cases
 
 
+def _query_text(d: dict[str, Any], gold: dict[tuple[str, int], str], where: str) -> str:
+    if "query" in d:
+        return str(d["query"])
+    span = d["gold_span"]
+    text = gold.get((span["file"], int(span["start"])))
+    if text is None:
+        raise ValueError(f"{where}: no gold quotation at {span['file']}:{span['start']}")
+    return text[int(span["from"]) : int(span["to"])]
+
+
+def _gold_texts(gold_dir: Path) -> dict[tuple[str, int], str]:
+    texts: dict[tuple[str, int], str] = {}
+    quotes = gold_dir / "quotes.jsonl"
+    if quotes.is_file():
+        for line in quotes.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                d = json.loads(line)
+                texts[(d["file"], int(d["start"]))] = d["quote"]
+    return texts
+
+
 def evaluate_verification(
-    store: QuoteStore, queries_path: Path, meaning: MeaningIndex | None = None
+    store: QuoteStore,
+    queries_path: Path,
+    meaning: MeaningIndex | None = None,
+    gold_dir: Path | None = None,
 ) -> VerificationReport:
     verifier = Verifier(store, meaning)
     outcomes: list[QueryOutcome] = []
-    for case in load_queries(queries_path):
+    for case in load_queries(queries_path, gold_dir):
         result = verifier.verify(VerifyQuery(case.query, case.claimed_speaker))
         outcomes.append(_outcome(case, result))
     confusion = Counter((o.case.expected_verdict, o.verdict) for o in outcomes)
