@@ -138,7 +138,7 @@ def test_an_unreadable_vectors_file_is_rebuilt_not_fatal(
         ),
         (
             "If you stay by the river you will be perfectly safe",
-            "If you stay by the river you are going to die",
+            "If you stay by the river you will be badly hurt",
             "sentiment",
         ),
         ("I have never seen a flood like this one", "I have never seen anything like it", None),

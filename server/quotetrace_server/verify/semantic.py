@@ -51,7 +51,7 @@ LEXICAL_SUPPORT = 60.0
 ADDED_WORDS_RATIO = 1.6
 ADDED_WORDS_SLACK = 3
 # Opposite sentiment (VADER compound scores of opposite sign, each at least this strong)
-# says the claim turns the printing around ("you will be safe" / "you are going to die").
+# says the claim turns the printing around ("you will be safe" / "you will be badly hurt").
 SENTIMENT_MIN = 0.3
 USE_SENTIMENT = True
 
