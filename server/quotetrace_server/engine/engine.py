@@ -201,15 +201,19 @@ class Engine:
         self._stopping.set()
 
     def ingest_items(
-        self, items: Iterable[Article | Rejected], workers: int = 1
+        self,
+        items: Iterable[Article | Rejected],
+        workers: int = 1,
+        pool: AttributionPool | None = None,
     ) -> Iterator[ItemResult]:
         """Each item's result, in the items' order. With `workers` above 1 the NLP and
-        attribution of the next articles run in that many worker processes meanwhile;
-        this thread alone writes, in order, so the index is what one process builds."""
+        attribution of the next articles run in that many worker processes meanwhile (the
+        engine's own pool, or `pool`); this thread alone writes, in order, so the index is
+        what one process builds."""
         if workers <= 1:
             yield from (self._ingest_item(item) for item in items)
             return
-        pool = self._attribution_pool(workers)
+        pool = pool or self.attribution_pool(workers)
         window: deque[tuple[Article | Rejected, Future[ArticleQuotes] | IngestOutcome | None]]
         window = deque()
         for item in items:
@@ -257,7 +261,8 @@ class Engine:
         if self._stopping.is_set():
             raise NlpStopped("the server is stopping: ingest stopped")
 
-    def _attribution_pool(self, workers: int) -> AttributionPool:
+    def attribution_pool(self, workers: int) -> AttributionPool:
+        """The engine's worker processes (started on first use; closed with the engine)."""
         if self._pool is not None and self._pool.size != workers:
             self._pool.close()
             self._pool = None

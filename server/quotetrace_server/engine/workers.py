@@ -86,5 +86,10 @@ class AttributionPool:
         when its NLP runs past `seconds`."""
         return self._executor.submit(_attribute, text, seconds)
 
+    def warm(self) -> None:
+        """Start every worker and load its models now (the executor starts them lazily)."""
+        for future in [self.submit("“Warm,” she said.", None) for _ in range(2 * self.size)]:
+            future.result()
+
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
