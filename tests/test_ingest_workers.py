@@ -8,12 +8,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient
 from quotetrace_server.cli import main as server_main
+from quotetrace_server.config import ServerConfig
 from tests.serverproc import REPO, free_port
+
+if TYPE_CHECKING:
+    from quotetrace_server.engine.engine import Engine
 
 SEEDS = REPO / "seeds"
 
@@ -97,3 +103,63 @@ def test_serve_opens_its_port_at_once_and_is_not_serving_until_seeded(
     assert stats.article_count == 5
     logged = log.read_text()
     assert "index is empty: ingesting" in logged and "seeded: 5 inputs" in logged
+
+
+Run = tuple[list[tuple[object, ...]], pb.IngestArticlesResponse, list[tuple[object, ...]]]
+
+
+def stream_into(engine: Engine, workers: int, sent: list[pb.Article]) -> Run:
+    """Each result of one IngestArticlesStream with `workers` NLP processes, and then
+    every quotation indexed (in article order, with speaker and utterance order)."""
+    from quotetrace_server.api.server import start_server
+
+    engine.ingest_workers = workers
+    running = start_server(engine, ServerConfig(host="127.0.0.1", port=0, open_writes=True))
+    try:
+        with QuoteTraceClient(f"127.0.0.1:{running.port}", timeout=300) as client:
+            responses = list(client.ingest_stream(sent, timeout=300))
+            records = list(client.all_articles())
+            quotes: list[tuple[object, ...]] = [
+                (q.article_id, q.text, q.start, q.speaker, q.kind)
+                for record in records
+                for q in client.all_quotes(article_id=record.article_id)
+            ]
+    finally:
+        running.stop(grace=None)
+    items: list[tuple[object, ...]] = [
+        (r.item.number, r.item.name, r.item.status, r.item.article_id, r.item.quotes_added)
+        for r in responses[:-1]
+    ]
+    return items, responses[-1].summary, list(quotes)
+
+
+@pytest.mark.slow
+def test_a_stream_with_two_workers_gives_the_results_and_quotations_of_one(
+    tmp_path: Path, models_dir: str
+) -> None:
+    from quotetrace_server.engine.engine import Engine
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    sent = [pb.Article(text=t, url=f"https://seed.example/{n}") for n, t in enumerate(texts)]
+    sent += [
+        pb.Article(text=texts[0], url="https://seed.example/0"),  # unchanged
+        pb.Article(text=texts[1], url="https://wire.example/1"),  # a second printing
+        pb.Article(text="No quotes.", url="https://seed.example/x", content_type="x/y"),
+        pb.Article(text=texts[3], url="https://seed.example/2"),  # replaces 2
+    ]
+    runs = []
+    for workers in (1, 2):
+        engine = Engine.open(tmp_path / f"w{workers}.db", models_dir, semantic=False)
+        try:
+            runs.append(stream_into(engine, workers, sent))
+        finally:
+            engine.close()
+    one, two = runs
+    assert [i[2] for i in one[0]] == [pb.INGEST_STATUS_ADDED] * 5 + [
+        pb.INGEST_STATUS_UNCHANGED,
+        pb.INGEST_STATUS_ADDED,
+        pb.INGEST_STATUS_REJECTED,
+        pb.INGEST_STATUS_REPLACED,
+    ]
+    assert len(one[2]) > 20
+    assert two == one

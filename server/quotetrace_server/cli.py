@@ -109,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--ingest-workers",
         type=positive_int,
         default=None,
-        help="processes for the NLP of seeding an empty index (default: the cores)",
+        help="processes for the NLP of ingest: seeding an empty index and"
+        " IngestArticlesStream (default: the cores; 1 = in the server process)",
     )
     serve.add_argument(
         "--processes",
@@ -315,14 +316,14 @@ def run_serve(args: argparse.Namespace) -> int:
             stats.quote_count,
             ",".join(stats.processors) or "-",
         )
+        engine.ingest_workers = args.ingest_workers or default_workers()
         running = start_server(engine, config, [SEEDING] if seed else [])
         log.info("serving on port %d", running.port)
         if seed:
             assert config.seed_dir is not None
-            workers = args.ingest_workers or default_workers()
             seeding = threading.Thread(
                 target=seed_index,
-                args=(engine, running, config.seed_dir, workers),
+                args=(engine, running, config.seed_dir, engine.ingest_workers),
                 name="seeding",
                 daemon=True,
             )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from functools import partial
 from typing import Any, TypeVar
 
@@ -29,8 +29,9 @@ from quotetrace_server.api import convert, validation
 from quotetrace_server.api.validation import invalid
 from quotetrace_server.api.verify_pool import VerifyPool
 from quotetrace_server.config import Limits
-from quotetrace_server.engine.engine import Engine
+from quotetrace_server.engine.engine import Begun, Engine
 from quotetrace_server.index.model import IngestOutcome, SpeakerLookup
+from quotetrace_server.ingest.model import Article
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,12 @@ def check_deadline(context: Context) -> None:
     remaining = context.time_remaining()
     if remaining is not None and remaining <= 0:
         raise errors.DeadlineExceeded("deadline exceeded; work stopped")
+
+
+# An article of an IngestArticlesStream between its reading and its writing: (number,
+# name, the article, what Engine.begin_ingest began), or (number, name, None, the reason)
+# for one refused before its NLP.
+_Ingest = tuple[int, str, Article | None, Begun | str]
 
 
 def _item(result: pb.IngestItemResult) -> pb.IngestArticlesStreamResponse:
@@ -198,29 +205,72 @@ class QuoteTraceServicer:
     async def IngestArticlesStream(
         self, requests: AsyncIterator[Any], context: Context
     ) -> AsyncIterator[pb.IngestArticlesStreamResponse]:
-        """One result per article as it is done, then the summary. Each message is
-        small and the summary holds counts only, so no stream's answer grows with it."""
+        """One result per article as it is done, in order, then the summary. Each message
+        is small and the summary holds counts only, so no answer grows with the stream.
+        Up to 2 x the engine's ingest workers articles are worked on at once (their NLP in
+        the worker processes); the one writer takes them in order."""
         tally = convert.IngestTally(keep_ids=False)
-        number = 0
-        while (item := await next_or_idle(requests, self.limits.stream_idle_seconds)) is not None:
-            number += 1
-            check_deadline(context)
-            if isinstance(item, UndecodableRequest):
-                tally.count_rejected()
-                reason = f"request is not a valid protobuf message: {item.reason}"
-                yield _item(convert.rejected_item(number, f"article {number}", reason))
-                continue
-            name = convert.item_name(item.article, number)
-            try:
-                outcome = await self._ingest_one(item.article)
-            except errors.InvalidArgument as error:  # this article only: the next goes on
-                tally.count_rejected()
-                yield _item(convert.rejected_item(number, name, error.message))
-                continue
-            tally.count(outcome)
-            yield _item(convert.item_result(number, name, outcome))
+        window = 2 * max(1, self.engine.ingest_workers)
+        work: asyncio.Queue[_Ingest | Exception | None] = asyncio.Queue(window)
+        reader = asyncio.create_task(self._read_articles(requests, context, work))
+        try:
+            while (item := await work.get()) is not None:
+                if isinstance(item, Exception):
+                    raise item
+                number, name, article, begun = item
+                if article is None:  # refused before its NLP: begun holds the reason
+                    tally.count_rejected()
+                    yield _item(convert.rejected_item(number, name, str(begun)))
+                    continue
+                try:
+                    outcome = await self._off_loop(self.engine.finish_ingest, article, begun)
+                except errors.InvalidArgument as error:  # its NLP ran past the budget
+                    tally.count_rejected()
+                    yield _item(convert.rejected_item(number, name, error.message))
+                    continue
+                tally.count(outcome)
+                yield _item(convert.item_result(number, name, outcome))
+        finally:  # ended early (aborted, cancelled): NLP not yet started is dropped
+            reader.cancel()
+            while not work.empty():
+                left = work.get_nowait()
+                if isinstance(left, tuple) and isinstance(left[3], Future):
+                    left[3].cancel()
         summary = convert.ingest_response(tally, self.engine.processors())
         yield pb.IngestArticlesStreamResponse(summary=summary)
+
+    async def _read_articles(
+        self,
+        requests: AsyncIterator[Any],
+        context: Context,
+        work: asyncio.Queue[_Ingest | Exception | None],
+    ) -> None:
+        """Check, convert and begin each article as it arrives (see Engine.begin_ingest);
+        end with None, or the error that ended the reading (an idle stream's included)."""
+        number = 0
+        try:
+            while (
+                item := await next_or_idle(requests, self.limits.stream_idle_seconds)
+            ) is not None:
+                number += 1
+                check_deadline(context)
+                if isinstance(item, UndecodableRequest):
+                    reason = f"request is not a valid protobuf message: {item.reason}"
+                    await work.put((number, f"article {number}", None, reason))
+                    continue
+                name = convert.item_name(item.article, number)
+                try:
+                    validation.check_article(item.article, self.limits)
+                    article = await self._off_loop(convert.article_from_proto, item.article)
+                    begun = await self._off_loop(self.engine.begin_ingest, article)
+                except errors.InvalidArgument as error:  # this article only: the next goes on
+                    await work.put((number, name, None, error.message))
+                    continue
+                await work.put((number, name, article, begun))
+        except Exception as error:
+            await work.put(error)
+        else:
+            await work.put(None)
 
     async def _ingest_one(self, message: pb.Article) -> IngestOutcome:
         validation.check_article(message, self.limits)

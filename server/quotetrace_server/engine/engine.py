@@ -53,6 +53,11 @@ class ItemResult:
     reason: str | None = None  # set when outcome is None
 
 
+# What begin_ingest hands to finish_ingest: an outcome already known, the NLP under way
+# in a worker process, or nothing yet (NLP in this process).
+Begun = IngestOutcome | Future[ArticleQuotes] | None
+
+
 def source_of(article: Article) -> str:
     meta = article.meta
     return meta.url or meta.source_path or meta.source_name or article.article_id
@@ -86,6 +91,8 @@ class Engine:
         self._stopping = threading.Event()
         self._index_processors: tuple[str, ...] | None = None  # cached: stats() counts rows
         self._stanza_dir = stanza_dir  # for the worker processes' pipelines
+        # Worker processes for a stream's NLP (IngestArticlesStream); 1: in this process.
+        self.ingest_workers = 1
         self._pool: AttributionPool | None = None
 
     @classmethod
@@ -222,6 +229,25 @@ class Engine:
                 yield self._finished(*window.popleft())
         while window:
             yield self._finished(*window.popleft())
+
+    def begin_ingest(self, article: Article) -> Begun:
+        """Start one article of a stream: its outcome when it is unchanged, else its NLP in
+        a worker process (with `ingest_workers` above 1), else nothing yet (finish_ingest
+        runs it here). Articles begun are finished in the order they were begun."""
+        unchanged = self.store.unchanged(article)
+        if unchanged is not None or self.ingest_workers <= 1:
+            return unchanged
+        self._check_stopping()
+        return self.attribution_pool(self.ingest_workers).submit(article.text, self._nlp_seconds)
+
+    def finish_ingest(self, article: Article, begun: Begun) -> IngestOutcome:
+        """The article's outcome: written by this one writer (NlpBudgetExceeded: refused)."""
+        if isinstance(begun, IngestOutcome):
+            return begun
+        if begun is None:
+            return self.ingest(article)
+        self._check_stopping()
+        return self._write(article, begun.result())
 
     def _ingest_item(self, item: Article | Rejected) -> ItemResult:
         self._check_stopping()
