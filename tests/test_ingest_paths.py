@@ -134,3 +134,42 @@ def test_content_type_other_than_text_is_refused(server: str) -> None:
         client.ingest([pb.Article(text="Text.", content_type="application/pdf")])
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "content_type" in (caught.value.details() or "")
+
+
+def test_manifest_null_holds_for_an_html_page_too_and_nothing_is_marked_derived(
+    engine: Engine,
+    server: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    models_dir: str,
+) -> None:
+    from quotetrace_server.engine.engine import Engine
+    from tests.test_ingest_inputs import PAGE
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "bridge.html").write_text(PAGE, encoding="utf-8")
+    nulls = {"file": "bridge.html", **ALL_NULL}
+    (folder / "manifest.jsonl").write_text(json.dumps(nulls) + "\n", encoding="utf-8")
+    assert ingest(capsys, server, folder)[0] == 0
+    [record], _ = engine.list_articles(offset=0, limit=10)
+    via_grpc = engine.store.get_article(record.article_id)
+    assert via_grpc is not None
+    meta = via_grpc.meta
+    # The page states all four (see test_ingest_inputs); the manifest says "not stated".
+    assert (meta.title, meta.outlet, meta.byline, meta.date, meta.wire_credits) == (
+        None,
+        None,
+        None,
+        None,
+        (),
+    )
+    assert meta.derived == () and record.derived == ()
+    offline = Engine.open(tmp_path / "offline.db", models_dir, semantic=False)
+    try:
+        for _ in offline.ingest_paths([folder]):
+            pass
+        via_index = offline.store.get_article(record.article_id)
+    finally:
+        offline.close()
+    assert via_index is not None and via_index.meta == meta

@@ -1,11 +1,12 @@
 """A typed client for quotetrace.v1.QuoteTrace. Errors surface as grpc.RpcError.
 
-Idempotent calls (Verify, ListQuotes, GetSpeaker, GetStats, the health check) are retried
+Idempotent calls (Verify, ListQuotes, GetSpeaker, GetStats, GetArticle, ListArticles, the
+health check) are retried
 by grpc itself, per the service config below, when the server is UNAVAILABLE (restarting,
 a connection dropped): up to RETRY_ATTEMPTS attempts with exponential backoff, all within
 the call's one deadline (`timeout`). Streams are not retried: a VerifyStream's answers
-may be half delivered, and an IngestArticles stream may be larger than grpc buffers for a
-retry. `AsyncQuoteTraceClient` (quotetrace_client.aio) is the asyncio variant.
+may be half delivered, and an ingest stream may be larger than grpc buffers for a retry;
+DeleteArticle is a write. `AsyncQuoteTraceClient` (quotetrace_client.aio) is the asyncio variant.
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ from quotetrace_client.results import VerifyResult
 DEFAULT_TARGET = "localhost:50051"
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 SERVICE = "quotetrace.v1.QuoteTrace"
-IDEMPOTENT_METHODS = ("Verify", "ListQuotes", "GetSpeaker", "GetStats")
+IDEMPOTENT_METHODS = (
+    "Verify",
+    "ListQuotes",
+    "GetSpeaker",
+    "GetStats",
+    "GetArticle",
+    "ListArticles",
+)
 RETRY_ATTEMPTS = 4  # grpc caps it at 5
 RETRY_POLICY = {
     "maxAttempts": RETRY_ATTEMPTS,
