@@ -3,6 +3,7 @@ DeleteArticle (a write: it needs the API key), and the client commands for them.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -276,3 +277,23 @@ def test_server_delete_removes_articles_from_an_index_file(
     assert capsys.readouterr().out.startswith(f"deleted {record.article_id}: 1 quotations")
     assert server_main(["delete", record.article_id, "--db", str(db)]) == 1
     assert "no article" in capsys.readouterr().err
+
+
+def test_the_asyncio_client_streams_looks_up_and_deletes_articles(server: str) -> None:
+    from quotetrace_client.aio import AsyncQuoteTraceClient
+
+    async def scenario() -> tuple[list[pb.IngestStatus], int, str, int, int]:
+        async with AsyncQuoteTraceClient(server, api_key=KEY, timeout=60) as client:
+            sent = [pb.Article(text=MAY, url="https://a.example/1"), pb.Article(text=MAY)]
+            responses = [r async for r in client.ingest_stream(sent, timeout=300)]
+            first = responses[0].item.article_id
+            info = (await client.get_article(first)).article
+            listed = await client.list_articles(page_size=1)
+            deleted = await client.delete_article(first)
+            after = await client.list_articles()
+        statuses = [r.item.status for r in responses[:-1]]
+        return statuses, listed.total_size, info.url, deleted.quotes_removed, after.total_size
+
+    statuses, total, url, removed, left = asyncio.run(scenario())
+    assert statuses == [pb.INGEST_STATUS_ADDED, pb.INGEST_STATUS_ADDED]
+    assert (total, url, removed, left) == (2, "https://a.example/1", 1, 1)

@@ -129,6 +129,43 @@ class AsyncQuoteTraceClient:
         )
         return response
 
+    async def ingest_stream(
+        self, articles: Iterable[pb.Article], timeout: float | None = None
+    ) -> AsyncIterator[pb.IngestArticlesStreamResponse]:
+        """Ingest `articles` on one stream: a result per article as it is done, then the
+        summary (see QuoteTraceClient.ingest_stream)."""
+        requests = (pb.IngestArticlesStreamRequest(article=a) for a in articles)
+        call = self._stub.IngestArticlesStream(requests, timeout=timeout, metadata=self._metadata)
+        async for response in call:
+            yield response
+
+    async def delete_article(self, article_id: str) -> pb.DeleteArticleResponse:
+        response: pb.DeleteArticleResponse = await self._stub.DeleteArticle(
+            pb.DeleteArticleRequest(article_id=article_id),
+            timeout=self.timeout,
+            metadata=self._metadata,
+        )
+        return response
+
+    async def get_article(
+        self, article_id: str, *, include_text: bool = False
+    ) -> pb.GetArticleResponse:
+        response: pb.GetArticleResponse = await self._stub.GetArticle(
+            pb.GetArticleRequest(article_id=article_id, include_text=include_text),
+            timeout=self.timeout,
+            metadata=self._metadata,
+        )
+        return response
+
+    async def list_articles(
+        self, *, page_size: int = 0, page_token: str = "", outlet: str = ""
+    ) -> pb.ListArticlesResponse:
+        request = pb.ListArticlesRequest(page_size=page_size, page_token=page_token, outlet=outlet)
+        response: pb.ListArticlesResponse = await self._stub.ListArticles(
+            request, timeout=self.timeout, metadata=self._metadata
+        )
+        return response
+
     async def list_quotes(
         self,
         *,
