@@ -11,7 +11,13 @@ attributed (the sieves) and indexed into a fresh SQLite file, in a child process
 time limit (--timeout): a run that does not finish is reported as such. Printed per run:
 NLP, attribution and indexing seconds, quotations, index bytes; then, between successive
 sizes, the exponent k of time ~ size^k and bytes ~ size^k (1 = linear). The issue's bar:
-every exponent <= 1.2.
+every exponent <= 1.2. Exponents are given for CPU seconds of the child as well as wall
+seconds: on a shared machine the wall clock measures the neighbours as much as the code.
+
+--largest adds, per pattern, the largest legal article (the server's max_article_bytes of
+UTF-8) and says whether it finished within --budget seconds (the issue's bar: 60).
+--compare-threads first parses one 40 KB article with torch on one thread and on two, in
+one process, and prints the CPU seconds of each (why nlp/pipeline.py uses one).
 """
 
 from __future__ import annotations
@@ -41,6 +47,13 @@ def article(unit: str, size: int) -> str:
     return unit * max(1, size // len(unit))
 
 
+def largest_article(unit: str) -> str:
+    """`unit` repeated to the largest article the server accepts (bytes of UTF-8)."""
+    from quotetrace_server.config import Limits
+
+    return unit * (Limits().max_article_bytes // len(unit.encode("utf-8")))
+
+
 def measure(text: str, stanza_dir: str | None, result: Any) -> None:
     """In the child: parse, attribute, index; put the figures in `result` (a dict proxy)."""
     from quotetrace_server.attribution.attributor import attribute_parsed
@@ -50,19 +63,22 @@ def measure(text: str, stanza_dir: str | None, result: Any) -> None:
 
     nlp = NlpPipeline.shared(stanza_dir)
     nlp.parse(article(B1_UNIT, 4_000) + article(B2_UNIT, 4_000))  # stanza's first calls are slow
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     parsed = nlp.parse(text)
     result["nlp_s"] = time.perf_counter() - began
-    began = time.perf_counter()
+    result["nlp_cpu"] = time.process_time() - cpu
+    began, cpu = time.perf_counter(), time.process_time()
     quotes = attribute_parsed(parsed)
     result["attribute_s"] = time.perf_counter() - began
+    result["attribute_cpu"] = time.process_time() - cpu
     result["quotes"] = len(quotes.quotes)
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "index.db"
         store = SqliteStore(db)
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         store.add_article(Article(text=text), quotes)
         result["index_s"] = time.perf_counter() - began
+        result["index_cpu"] = time.process_time() - cpu
         store.close()
         with sqlite3.connect(db) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -90,15 +106,70 @@ def exponent(small: float, large: float, n_small: int, n_large: int) -> float:
     return math.log(large / small) / math.log(n_large / n_small)
 
 
+def total(figures: dict[str, Any], kind: str = "s") -> float:
+    """Seconds of NLP + attribution + indexing; kind "s" = wall, "cpu" = CPU."""
+    return float(sum(figures[f"{stage}_{kind}"] for stage in ("nlp", "attribute", "index")))
+
+
+def compare_threads(stanza_dir: str | None) -> None:
+    """CPU seconds of one 40 KB parse with torch on one thread, then on two."""
+    import torch
+
+    from quotetrace_server.nlp.pipeline import NlpPipeline
+
+    nlp = NlpPipeline.shared(stanza_dir)
+    text = article(B1_UNIT, 40_000)
+    nlp.parse(article(B1_UNIT, 4_000))
+    cpu: dict[int, float] = {}
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        began = time.process_time()
+        nlp.parse(text)
+        cpu[threads] = time.process_time() - began
+    print(
+        f"NLP of {len(text):,} chars (B1): torch 1 thread {cpu[1]:.2f} s CPU,"
+        f" 2 threads {cpu[2]:.2f} s CPU ({cpu[2] / cpu[1]:.1f}x)",
+        flush=True,
+    )
+
+
+def report(name: str, figures: dict[str, Any], chars: int) -> None:
+    print(
+        f"{name} {chars:>9,} chars: extraction {total(figures):8.2f}s"
+        f" ({total(figures, 'cpu'):.2f}s CPU; nlp {figures['nlp_s']:.2f},"
+        f" attribution {figures['attribute_s']:.2f}, index {figures['index_s']:.2f})"
+        f"  {figures['quotes']:>7,} quotes  index {figures['index_bytes'] / 2**20:8.2f} MiB",
+        flush=True,
+    )
+
+
+def report_growth(name: str, rows: list[tuple[int, dict[str, Any] | None]]) -> None:
+    done = [(n, f) for n, f in rows if f is not None]
+    for (n1, f1), (n2, f2) in itertools.pairwise(done):
+        print(
+            f"{name} {n1:,} -> {n2:,}: time exponent {exponent(total(f1), total(f2), n1, n2):.2f}"
+            f" wall, {exponent(total(f1, 'cpu'), total(f2, 'cpu'), n1, n2):.2f} CPU"
+            f" (CPU: nlp {exponent(f1['nlp_cpu'], f2['nlp_cpu'], n1, n2):.2f},"
+            f" attribution {exponent(f1['attribute_cpu'], f2['attribute_cpu'], n1, n2):.2f},"
+            f" index {exponent(f1['index_cpu'], f2['index_cpu'], n1, n2):.2f}),"
+            f" size exponent {exponent(f1['index_bytes'], f2['index_bytes'], n1, n2):.2f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--patterns", nargs="+", default=list(PATTERNS), choices=list(PATTERNS))
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
+    parser.add_argument("--largest", action="store_true", help="also the largest legal article")
+    parser.add_argument("--budget", type=float, default=60.0, help="seconds (with --largest)")
+    parser.add_argument("--compare-threads", action="store_true")
     args = parser.parse_args()
     stanza_dir = os.environ.get("STANZA_RESOURCES_DIR")
     if stanza_dir is None and (REPO.parent / "shared/models/stanza_resources").is_dir():
         stanza_dir = str(REPO.parent / "shared/models/stanza_resources")
+    if args.compare_threads:
+        compare_threads(stanza_dir)
     for name in args.patterns:
         rows: list[tuple[int, dict[str, Any] | None]] = []
         for size in args.sizes:
@@ -108,24 +179,18 @@ def main() -> None:
             if figures is None:
                 print(f"{name} {len(text):>9,} chars: not finished within {args.timeout:g}s")
                 break  # a larger size would not finish either
-            total = figures["nlp_s"] + figures["attribute_s"] + figures["index_s"]
-            print(
-                f"{name} {len(text):>9,} chars: extraction {total:8.2f}s"
-                f" (nlp {figures['nlp_s']:.2f}, attribution {figures['attribute_s']:.2f},"
-                f" index {figures['index_s']:.2f})  {figures['quotes']:>7,} quotes"
-                f"  index {figures['index_bytes'] / 2**20:8.2f} MiB",
-                flush=True,
-            )
-        done = [(n, f) for n, f in rows if f is not None]
-        for (n1, f1), (n2, f2) in itertools.pairwise(done):
-            t1 = f1["nlp_s"] + f1["attribute_s"] + f1["index_s"]
-            t2 = f2["nlp_s"] + f2["attribute_s"] + f2["index_s"]
-            print(
-                f"{name} {n1:,} -> {n2:,}: time exponent {exponent(t1, t2, n1, n2):.2f}"
-                f" (nlp {exponent(f1['nlp_s'], f2['nlp_s'], n1, n2):.2f},"
-                f" attribution {exponent(f1['attribute_s'], f2['attribute_s'], n1, n2):.2f}),"
-                f" size exponent {exponent(f1['index_bytes'], f2['index_bytes'], n1, n2):.2f}"
-            )
+            report(name, figures, len(text))
+        report_growth(name, rows)
+        if args.largest:
+            text = largest_article(PATTERNS[name])
+            figures = run(text, stanza_dir, max(args.timeout, args.budget))
+            size = f"{len(text.encode('utf-8')):,} bytes"
+            if figures is None:
+                print(f"{name} largest legal article ({size}): not finished")
+                continue
+            report(name, figures, len(text))
+            verdict = "within" if total(figures) <= args.budget else "OVER"
+            print(f"{name} largest legal article ({size}): {verdict} {args.budget:g}s")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,12 @@ REQUIRES: dict[str, tuple[str, ...]] = {
 MAX_PIECE_CHARS = 4_000
 MAX_TOKEN_CHARS = 200
 _LONG_RUN = re.compile(rf"\S{{{MAX_TOKEN_CHARS + 1},}}")
+# Stanza's models are small (a character LSTM on 4,000-character pieces) and most of a
+# parse is Python building its Document, so torch's intra-op threads buy little; on a busy
+# machine they cost a lot: with two threads, one descheduled while the other spins at the
+# barrier, a 40 KB article took 23 s of CPU against 1.3 s with one thread (issue 15, B1;
+# bench/bench_growth.py prints both). Results do not depend on the thread count.
+TORCH_THREADS = 1
 _CUTS = (
     re.compile(r"\n\s*\n"),
     re.compile(r"[.!?][\"'”’)\]]*\s"),
@@ -201,7 +207,9 @@ def _load_with_fallback(
 ) -> tuple[Any, tuple[str, ...]]:
     """Load the richest pipeline that works; a broken optional model must not stop tokenising."""
     import stanza
+    import torch
 
+    torch.set_num_threads(TORCH_THREADS)
     attempts = _fallback_sets(wanted)
     last_error: Exception | None = None
     for processors in attempts:
