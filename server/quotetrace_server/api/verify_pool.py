@@ -11,11 +11,18 @@ serialised VerifyResponse. The front's event loop watches the pipes itself: no e
 threads, nothing pickled but the query. Workers open the index file themselves (WAL lets
 them read while the front process ingests) and exit when the front process goes, even if
 it is killed outright (their end of the pipe closes).
+
+A call the front process gives up on is abandoned by the worker too, not just its answer
+dropped: the worker arms a timer for the call's deadline, and the front marks a call its
+client cancelled and signals the worker. Either raises `_Abandoned` in the worker between
+two Python instructions (a C call already running, one SQLite statement say, finishes
+first), so the worker turns to the next call instead of finishing work nobody waits for.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -26,7 +33,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from multiprocessing.sharedctypes import SynchronizedArray
 from pathlib import Path
+from types import FrameType
+from typing import Protocol
 
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server import errors
@@ -34,7 +44,7 @@ from quotetrace_server.api import convert
 from quotetrace_server.config import LOG_FORMAT
 from quotetrace_server.engine.engine import Engine
 from quotetrace_server.index.integrity import is_damage
-from quotetrace_server.verify.model import VerifyQuery
+from quotetrace_server.verify.model import VerifyQuery, VerifyResult
 
 log = logging.getLogger(__name__)
 
@@ -44,29 +54,113 @@ Outcome = tuple[str, bytes | str]
 _IN_FLIGHT_PER_WORKER = 2
 _READY = "ready"
 _BUG = "INTERNAL"  # an unexpected exception in a worker: not an error of the contract
+# The signal by which the front process tells a worker that its client cancelled a call.
+_CANCEL_SIGNAL = signal.SIGUSR1
 
 
-def _worker_main(conn: Connection, db: str, log_level: str, semantic: bool = True) -> None:
-    """A worker process: answer (query, deadline) requests until the pipe closes."""
+class Verifying(Protocol):
+    """What a worker needs of the engine."""
+
+    def verify(self, query: VerifyQuery) -> VerifyResult: ...
+
+    def close(self) -> None: ...
+
+
+def open_engine(db: str, semantic: bool) -> Verifying:
+    """A worker's engine: the index file, opened without the start-up check (the front
+    process made it); a worker reads the wording vectors the front process saves."""
+    return Engine.open(db, check=False, semantic=semantic, writer=False)
+
+
+class _Abandoned(BaseException):
+    """Raised in a worker when the call it is working on is no longer wanted. A
+    BaseException, so that no `except Exception` on the way up swallows it."""
+
+
+class _CallState:
+    """In a worker: the call being worked on, and the shared slots in which the front
+    process writes the sequence numbers of calls it cancelled (one slot per call a
+    worker can hold, indexed by sequence number)."""
+
+    def __init__(self, cancelled: SynchronizedArray[int]) -> None:
+        self.cancelled = cancelled
+        self.sequence = -1
+        self.working = False
+        self.why = ""
+
+    def is_cancelled(self, sequence: int) -> bool:
+        return bool(self.cancelled[sequence % len(self.cancelled)] == sequence)
+
+    def on_signal(self, number: int, frame: FrameType | None) -> None:
+        """SIGALRM (the deadline) or the cancel signal: stop the call if it is the one."""
+        if not self.working:
+            return
+        if number == signal.SIGALRM:
+            self.why = errors.DeadlineExceeded.kind
+        elif self.is_cancelled(self.sequence):
+            self.why = errors.Cancelled.kind
+        else:
+            return  # meant for a call that already ended
+        self.working = False
+        raise _Abandoned
+
+
+def _worker_main(
+    conn: Connection,
+    db: str,
+    log_level: str,
+    cancelled: SynchronizedArray[int],
+    semantic: bool = True,
+    opener: Callable[[str, bool], Verifying] = open_engine,
+) -> None:
+    """A worker process: answer (sequence, query, deadline) requests until the pipe closes."""
     # The front process decides when workers stop; a Ctrl-C reaches the whole process
     # group and must not kill a worker mid-call.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
-    # The front process checked the file; a worker reads the wording vectors it saves.
-    engine = Engine.open(db, check=False, semantic=semantic, writer=False)
+    state = _CallState(cancelled)
+    signal.signal(signal.SIGALRM, state.on_signal)
+    signal.signal(_CANCEL_SIGNAL, state.on_signal)
+    engine = opener(db, semantic)
     conn.send(_READY)
     try:
         while True:
-            query, deadline = conn.recv()
-            conn.send(_answer(engine, query, deadline))
+            sequence, query, deadline = conn.recv()
+            conn.send(_answer_or_abandon(engine, state, sequence, query, deadline))
     except EOFError:  # the front process closed the pipe or died
         pass
     finally:
         engine.close()
 
 
-def _answer(engine: Engine, query: VerifyQuery, deadline: float | None) -> Outcome:
+def _answer_or_abandon(
+    engine: Verifying, state: _CallState, sequence: int, query: VerifyQuery, deadline: float | None
+) -> Outcome:
+    """`_answer`, stopped when the deadline passes or the front process cancels the call."""
+    if state.is_cancelled(sequence):
+        return errors.Cancelled.kind, "call cancelled while queued"
+    state.sequence, state.why = sequence, ""
+    try:
+        try:
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return errors.DeadlineExceeded.kind, "deadline exceeded while queued"
+                signal.setitimer(signal.ITIMER_REAL, remaining)
+            state.working = True
+            return _answer(engine, query, deadline)
+        finally:
+            state.working = False  # from here on a late signal is ignored
+    except _Abandoned:
+        if state.why == errors.DeadlineExceeded.kind:
+            return errors.DeadlineExceeded.kind, "deadline exceeded; the worker stopped"
+        return errors.Cancelled.kind, "call cancelled; the worker stopped"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)  # after `working` is off: see on_signal
+
+
+def _answer(engine: Verifying, query: VerifyQuery, deadline: float | None) -> Outcome:
     # time.monotonic() is one system-wide clock on Linux, so deadlines cross processes.
     if deadline is not None and time.monotonic() >= deadline:
         return errors.DeadlineExceeded.kind, "deadline exceeded while queued"
@@ -87,19 +181,32 @@ def _exit_of(worker: _Worker) -> tuple[int | None, int | None]:
     return worker.process.pid, worker.process.exitcode
 
 
-@dataclass
+@dataclass(eq=False)  # a call is itself: two asking the same are two calls
 class _Call:
     query: VerifyQuery
     deadline: float | None
     answer: asyncio.Future[Outcome]
+    sequence: int = -1  # set when handed to a worker
 
 
 @dataclass
 class _Worker:
     process: BaseProcess
     conn: Connection
+    cancelled: SynchronizedArray[int]  # shared with the process: see _CallState
     in_flight: deque[_Call] = field(default_factory=deque)  # answered in this order
     ready: bool = False  # has opened the index and said so
+    sent: int = 0  # calls handed to it so far: the next call's sequence number
+
+    def cancel(self, call: _Call) -> None:
+        """Tell the process to drop `call`, whether it runs it now or holds it next."""
+        self.cancelled[call.sequence % len(self.cancelled)] = call.sequence
+        # Signalled even for the call it holds next: it may have begun it already. A
+        # signal for a call it is not working on is ignored.
+        if self.process.pid is not None:
+            # One that died meanwhile is replaced when its pipe's end is read.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.process.pid, _CANCEL_SIGNAL)
 
 
 class VerifyPool:
@@ -119,14 +226,23 @@ class VerifyPool:
     RETRY_MAX_SECONDS = 30.0
 
     def __init__(
-        self, db: Path, size: int, log_level: str = "INFO", *, semantic: bool = True
+        self,
+        db: Path,
+        size: int,
+        log_level: str = "INFO",
+        *,
+        semantic: bool = True,
+        opener: Callable[[str, bool], Verifying] = open_engine,
     ) -> None:
+        """`opener` (a module-level function: it is sent to the worker processes) opens
+        each worker's engine; tests pass one of their own."""
         self._semantic = semantic
         if str(db) == ":memory:":
             raise ValueError("worker processes need an index file, not :memory:")
         self._db = str(db)
         self._size = size
         self._log_level = log_level
+        self._opener = opener
         self._context = multiprocessing.get_context("spawn")  # no grpc or torch state copied
         self._workers: list[_Worker] = []
         self._waiting: deque[_Call] = deque()
@@ -153,15 +269,17 @@ class VerifyPool:
 
     def _launch(self) -> _Worker:
         ours, theirs = self._context.Pipe()
+        # One slot per call a worker holds; no sequence number is ever -1.
+        cancelled = self._context.Array("q", [-1] * _IN_FLIGHT_PER_WORKER, lock=False)
         process = self._context.Process(
             target=_worker_main,
-            args=(theirs, self._db, self._log_level, self._semantic),
+            args=(theirs, self._db, self._log_level, cancelled, self._semantic, self._opener),
             name="quotetrace-verify",
             daemon=True,
         )
         process.start()
         theirs.close()  # only the worker holds its end: its exit closes the pipe
-        return _Worker(process, ours)
+        return _Worker(process, ours, cancelled)
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """Watch the workers' pipes from ``loop`` (call on that loop's thread)."""
@@ -175,7 +293,11 @@ class VerifyPool:
         call = _Call(query, deadline, loop.create_future())
         self._waiting.append(call)
         self._dispatch()
-        code, payload = await call.answer
+        try:
+            code, payload = await call.answer
+        except asyncio.CancelledError:  # the client cancelled, or its deadline passed
+            self._abandon(call)
+            raise
         if code:
             error = errors.BY_KIND.get(code)
             if error is None:  # a bug, logged by the worker
@@ -197,12 +319,21 @@ class VerifyPool:
             call = self._waiting.popleft()
             if call.answer.done():  # cancelled while it waited
                 continue
+            call.sequence = worker.sent
             try:
-                worker.conn.send((call.query, call.deadline))
+                worker.conn.send((call.sequence, call.query, call.deadline))
             except OSError:  # the worker died; its reader sees the end of its pipe next
                 self._waiting.appendleft(call)
                 return
+            worker.sent += 1
             worker.in_flight.append(call)
+
+    def _abandon(self, call: _Call) -> None:
+        """A call nobody waits for any more: its worker stops it (if one holds it)."""
+        for worker in self._workers:
+            if call in worker.in_flight:
+                worker.cancel(call)
+                return
 
     def _on_answer(self, worker: _Worker) -> None:
         try:
