@@ -202,8 +202,9 @@ class _Worker:
         """Tell the process to drop `call`, whether it runs it now or holds it next."""
         self.cancelled[call.sequence % len(self.cancelled)] = call.sequence
         # Signalled even for the call it holds next: it may have begun it already. A
-        # signal for a call it is not working on is ignored.
-        if self.process.pid is not None:
+        # signal for a call it is not working on is ignored. Not before it is ready: until
+        # it has set its handler, the signal would kill it (it reads the slot first).
+        if self.ready and self.process.pid is not None:
             # One that died meanwhile is replaced when its pipe's end is read.
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.process.pid, _CANCEL_SIGNAL)
