@@ -22,7 +22,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace.v1 import quotetrace_pb2_grpc as pb_grpc
 from quotetrace_client.client import DEFAULT_TARGET, auth_metadata, channel_options, claim_request
-from quotetrace_client.results import VerifyResult
+from quotetrace_client.results import QuoteRecord, SpeakerResult, Stats, VerifyResult
 
 Claims = Iterable[tuple[str, pb.VerifyRequest]] | AsyncIterable[tuple[str, pb.VerifyRequest]]
 
@@ -196,17 +196,32 @@ class AsyncQuoteTraceClient:
             if not token:
                 return
 
+    async def quote_records(
+        self, *, article_id: str = "", speaker: str = ""
+    ) -> AsyncIterator[QuoteRecord]:
+        """Like all_quotes(), as typed QuoteRecords (kinds by name)."""
+        async for quote in self.all_quotes(article_id=article_id, speaker=speaker):
+            yield QuoteRecord.from_proto(quote)
+
     async def get_speaker(self, name: str) -> pb.GetSpeakerResponse:
         response: pb.GetSpeakerResponse = await self._stub.GetSpeaker(
             pb.GetSpeakerRequest(name=name), timeout=self.timeout, metadata=self._metadata
         )
         return response
 
+    async def speaker_result(self, name: str) -> SpeakerResult:
+        """Like get_speaker(), as a typed SpeakerResult (kinds by name)."""
+        return SpeakerResult.from_proto(await self.get_speaker(name))
+
     async def stats(self) -> pb.GetStatsResponse:
         response: pb.GetStatsResponse = await self._stub.GetStats(
             pb.GetStatsRequest(), timeout=self.timeout, metadata=self._metadata
         )
         return response
+
+    async def stats_result(self) -> Stats:
+        """Like stats(), as a typed Stats."""
+        return Stats.from_proto(await self.stats())
 
     async def health(self, service: str = "") -> str:
         """SERVING, NOT_SERVING, ... for the whole server ("") or one service."""

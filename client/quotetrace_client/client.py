@@ -21,7 +21,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace.v1 import quotetrace_pb2_grpc as pb_grpc
-from quotetrace_client.results import VerifyResult
+from quotetrace_client.results import QuoteRecord, SpeakerResult, Stats, VerifyResult
 
 DEFAULT_TARGET = "localhost:50051"
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
@@ -258,17 +258,30 @@ class QuoteTraceClient:
             if not token:
                 return
 
+    def quote_records(self, *, article_id: str = "", speaker: str = "") -> Iterator[QuoteRecord]:
+        """Like all_quotes(), as typed QuoteRecords (kinds by name)."""
+        for quote in self.all_quotes(article_id=article_id, speaker=speaker):
+            yield QuoteRecord.from_proto(quote)
+
     def get_speaker(self, name: str) -> pb.GetSpeakerResponse:
         response: pb.GetSpeakerResponse = self._stub.GetSpeaker(
             pb.GetSpeakerRequest(name=name), timeout=self.timeout, metadata=self._metadata
         )
         return response
 
+    def speaker_result(self, name: str) -> SpeakerResult:
+        """Like get_speaker(), as a typed SpeakerResult (kinds by name)."""
+        return SpeakerResult.from_proto(self.get_speaker(name))
+
     def stats(self) -> pb.GetStatsResponse:
         response: pb.GetStatsResponse = self._stub.GetStats(
             pb.GetStatsRequest(), timeout=self.timeout, metadata=self._metadata
         )
         return response
+
+    def stats_result(self) -> Stats:
+        """Like stats(), as a typed Stats."""
+        return Stats.from_proto(self.stats())
 
     def health(self, service: str = "") -> str:
         """SERVING, NOT_SERVING, ... for the whole server ("") or one service."""

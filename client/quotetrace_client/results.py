@@ -191,3 +191,96 @@ class VerifyResult:
             nlp_processors=tuple(m.nlp_processors),
             raw=m,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRecord:
+    """One stored quotation (ListQuotes)."""
+
+    quote_id: str
+    article_id: str
+    text: str
+    start: int
+    end: int
+    kind: QuoteKind
+    speaker: str
+    speaker_mention: str
+    cue: str
+    sieve: str
+    confidence: float
+    utterance_id: str
+    outlet: str
+
+    @classmethod
+    def from_proto(cls, m: pb.Quote) -> QuoteRecord:
+        return cls(
+            quote_id=m.quote_id,
+            article_id=m.article_id,
+            text=m.text,
+            start=m.start,
+            end=m.end,
+            kind=enum_member(QuoteKind, pb.QuoteKind, "QUOTE_KIND_", m.kind),
+            speaker=m.speaker,
+            speaker_mention=m.speaker_mention,
+            cue=m.cue,
+            sieve=m.sieve,
+            confidence=m.confidence,
+            utterance_id=m.utterance_id,
+            outlet=m.outlet,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerForm:
+    form: str
+    quote_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerResult:
+    """A speaker looked up by any of its names (GetSpeaker)."""
+
+    speaker: Speaker
+    article_ids: tuple[str, ...]
+    ambiguous: bool
+    candidates: tuple[Speaker, ...]
+    forms: tuple[SpeakerForm, ...]
+    evidence: tuple[str, ...]
+    raw: pb.GetSpeakerResponse
+
+    @classmethod
+    def from_proto(cls, m: pb.GetSpeakerResponse) -> SpeakerResult:
+        return cls(
+            speaker=Speaker.from_proto(m.speaker),
+            article_ids=tuple(m.article_ids),
+            ambiguous=m.ambiguous,
+            candidates=tuple(Speaker.from_proto(s) for s in m.candidates),
+            forms=tuple(SpeakerForm(f.form, f.quote_count) for f in m.forms),
+            evidence=tuple(m.evidence),
+            raw=m,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """The corpus's size (GetStats)."""
+
+    article_count: int
+    quote_count: int
+    speaker_count: int
+    utterance_count: int
+    outlet_count: int
+    nlp_processors: tuple[str, ...]
+    server_version: str
+
+    @classmethod
+    def from_proto(cls, m: pb.GetStatsResponse) -> Stats:
+        return cls(
+            article_count=m.article_count,
+            quote_count=m.quote_count,
+            speaker_count=m.speaker_count,
+            utterance_count=m.utterance_count,
+            outlet_count=m.outlet_count,
+            nlp_processors=tuple(m.nlp_processors),
+            server_version=m.server_version,
+        )
