@@ -132,7 +132,7 @@ def test_a_web_page_port_in_use_is_an_error() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        with pytest.raises(OSError):
+        with pytest.raises(OSError, match=f"cannot listen on 127.0.0.1:{port} for the web page"):
             start_server(engine, ServerConfig(host="127.0.0.1", port=0, http_port=port))
     engine.close()
 

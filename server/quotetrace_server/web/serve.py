@@ -49,9 +49,11 @@ def bound_socket(host: str, port: int) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
         sock.listen(128)
-    except OSError:
+    except OSError as error:
         sock.close()
-        raise
+        raise OSError(
+            error.errno, f"cannot listen on {host}:{port} for the web page: {error.strerror}"
+        ) from None
     return sock
 
 
