@@ -371,6 +371,8 @@ class Verifier:
                 normalized_query=normalized,
                 lexical_score=round(found.lexical, 2),
                 semantic_similarity=round(found.cosine, 4),
+                closest=_first_printing(judged),
+                closest_similarity=round(found.lexical / 100.0, 4),
             )
         return replace(
             judged,
@@ -721,7 +723,17 @@ def _says_opposite(query_words: tuple[str, ...], result: VerifyResult) -> Verify
         normalized_query=result.normalized_query,
         lexical_score=result.lexical_score,
         match_signal=MatchSignal.NONE,
+        closest=closest.occurrences[0] if closest.occurrences else None,
+        closest_similarity=closest.similarity if closest.occurrences else 0.0,
     )
+
+
+def _first_printing(result: VerifyResult) -> Occurrence | None:
+    """The first listed printing of a judged result's closest wording, if any."""
+    for variant in result.variants:
+        if variant.occurrences:
+            return variant.occurrences[0]
+    return None
 
 
 def meaning_strength(cosine: float) -> float:
