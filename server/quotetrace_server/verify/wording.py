@@ -97,10 +97,14 @@ class Comparison:
         return sum(d.kind is DifferenceKind.SPELLING for d in self.differences)
 
 
+@lru_cache(maxsize=1024)  # a printed wording is compared with query after query
 def tokens(text: str) -> tuple[Word, ...]:
     out: list[Word] = []
-    for raw in text.split():
-        token = fold_typography(raw)
+    raws = text.split()
+    folded = fold_typography(text).split()
+    if len(folded) != len(raws):  # NFKC changed a token boundary: fold token by token
+        folded = [fold_typography(raw) for raw in raws]
+    for raw, token in zip(raws, folded, strict=True):
         shown = strip_punctuation(token)
         if not shown:
             continue
@@ -177,34 +181,48 @@ def compare(query: str, printed: str, *, anchored: bool = False) -> Comparison:
 
 
 def _align(q: Sequence[Word], p: Sequence[Word], anchored: bool) -> tuple[Difference, ...] | None:
-    # states[(i, j)] = (cost, steps): query words [0, i) aligned ending before printed word j.
-    starts = [0] if anchored else range(len(p))
-    states: dict[tuple[int, int], tuple[_Cost, tuple[Difference, ...]]] = {
-        (0, j): ((0, 0), ()) for j in starts
-    }
-    done: list[tuple[_Cost, int, tuple[Difference, ...]]] = []
+    # frontier[i][j] = (cost, differences): query words [0, i) aligned, ending before
+    # printed word j. Steps always take at least one word from each side.
+    _State = tuple[_Cost, tuple[Difference, ...]]
+    frontier: list[dict[int, _State]] = [{} for _ in range(len(q) + 1)]
+    starts = [0] if anchored else _starts(q[0], p)
+    frontier[0] = {j: ((0, 0), ()) for j in starts}
     for i in range(len(q)):
-        here = sorted((j, v) for (qi, j), v in states.items() if qi == i)
-        for j, (cost, diffs) in here:
+        for j, (cost, diffs) in sorted(frontier[i].items()):
             for dq, dp, diff in _steps(q, p, i, j):
                 slips = cost[0] + (diff is not None and diff.kind is DifferenceKind.SPELLING)
                 if slips > MAX_SPELLING_SLIPS:
                     continue
                 new_cost = (slips, cost[1] + (diff is not None))
                 new_diffs = (*diffs, diff) if diff is not None else diffs
-                key = (i + dq, j + dp)
-                if key[0] == len(q):
-                    if not anchored or key[1] == len(p):
-                        done.append((new_cost, j + dp, new_diffs))
+                if i + dq == len(q) and anchored and j + dp != len(p):
                     continue
-                old = states.get(key)
+                old = frontier[i + dq].get(j + dp)
                 if old is None or new_cost < old[0]:
-                    states[key] = (new_cost, new_diffs)
-        for key in [k for k in states if k[0] == i]:
-            del states[key]
+                    frontier[i + dq][j + dp] = (new_cost, new_diffs)
+        frontier[i] = {}  # done with: free it
+    done = frontier[len(q)]
     if not done:
         return None
-    return min(done, key=lambda d: (d[0], d[1]))[2]
+    return min(done.items(), key=lambda d: (d[1][0], d[0]))[1][1]
+
+
+def _starts(first: Word, p: Sequence[Word]) -> list[int]:
+    """Printed positions where an alignment of the query's first word can start: a word
+    with its key, a possible slip of it, the start of its expansion or of its parts, or a
+    printed word that is itself a contraction or a compound (a superset; _steps decides).
+    Found through the printing's vocabulary, so a long printing costs one dict pass."""
+    heads = {first.key}
+    for expansion in expansions(first.shown):
+        heads |= {expansion[0], "".join(expansion)}
+    heads |= set(_parts(first.shown)[:1])
+    by_key: dict[str, list[int]] = {}
+    for j, word in enumerate(p):
+        by_key.setdefault(word.key, []).append(j)
+    keys = {k for k in by_key if k in heads or is_spelling_slip(first.key, k)}
+    starts = {j for k in keys for j in by_key[k]}
+    starts |= {j for j, word in enumerate(p) if "'" in word.shown or _parts(word.shown)[1:]}
+    return sorted(starts)
 
 
 def _steps(q: Sequence[Word], p: Sequence[Word], i: int, j: int) -> list[_Step]:
@@ -285,13 +303,19 @@ def _split_steps(
     short: Sequence[Word], long: Sequence[Word], s: int, t: int, *, query_side: bool
 ) -> list[_Step]:
     """One word joined by a hyphen or slash against its parts printed apart."""
-    parts = [_NOT_WORD.sub("", p.casefold()) for p in _SPLITS.split(short[s].shown)]
-    parts = [p for p in parts if p]
+    parts = _parts(short[s].shown)
     n = len(parts)
     run = long[t : t + n]
-    if n < 2 or len(run) != n or [w.key for w in run] != parts:
+    if n < 2 or len(run) != n or tuple(w.key for w in run) != parts:
         return []
     return [_oriented(1, n, short[s], run, DifferenceKind.PUNCTUATION, query_side)]
+
+
+@lru_cache(maxsize=4096)
+def _parts(word: str) -> tuple[str, ...]:
+    """The keys of a word's parts when split at hyphens, slashes and the like."""
+    keys = (_NOT_WORD.sub("", part.casefold()) for part in _SPLITS.split(word))
+    return tuple(k for k in keys if k)
 
 
 def _oriented(
