@@ -7,7 +7,7 @@ Builds a synthetic index with bench_verify's builder, starts ``quotetrace-server
 caller at a time: through the gRPC client (the baseline), and over one kept-alive HTTP
 connection as the page (``GET /?q=…&speaker=…``: Verify plus rendering) and as the
 ClaimReview download (Verify plus the JSON-LD). Prints p50/p99 and the ratio of each to
-the gRPC figures. Each side is first warmed with other queries.
+the gRPC figures. The sides take turns query by query, after a warm-up on other queries.
 """
 
 from __future__ import annotations
@@ -35,12 +35,18 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:7.2f} ms"
 
 
-def timed(call: Callable[[VerifyQuery], object], queries: Sequence[BenchQuery]) -> list[float]:
-    latencies = []
-    for q in queries:
-        started = time.perf_counter()
-        call(q.query)
-        latencies.append(time.perf_counter() - started)
+def timed_interleaved(
+    sides: dict[str, Callable[[VerifyQuery], object]], queries: Sequence[BenchQuery]
+) -> dict[str, list[float]]:
+    """Each query through every side in turn (the first side rotating), so that a change
+    in the machine's load during the run weighs on every side alike."""
+    latencies: dict[str, list[float]] = {label: [] for label in sides}
+    labels = list(sides)
+    for i, q in enumerate(queries):
+        for label in labels[i % len(labels) :] + labels[: i % len(labels)]:
+            started = time.perf_counter()
+            sides[label](q.query)
+            latencies[label].append(time.perf_counter() - started)
     return latencies
 
 
@@ -92,10 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "web page": http_get(http_port, "/"),
                 "ClaimReview download": http_get(http_port, "/claimreview.jsonld"),
             }
-            results = {}
-            for label, call in sides.items():
-                timed(call, warmup)
-                results[label] = timed(call, queries)
+            timed_interleaved(sides, warmup)
+            results = timed_interleaved(sides, queries)
         grpc_p50 = percentile(results["gRPC Verify"], 50)
         grpc_p99 = percentile(results["gRPC Verify"], 99)
         print(f"{len(queries)} queries, one caller at a time, {quotes:,} quotations:")
