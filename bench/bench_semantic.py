@@ -99,6 +99,25 @@ def fill_vectors(
     return build_s, embed_s
 
 
+def build_vectors(
+    path: Path, encoder: SentenceEncoder, wordings: list[tuple[int, str]], real: int
+) -> None:
+    path.unlink(missing_ok=True)
+    vectors = WordingVectors(path, writable=True)
+    before = rss_mib()
+    build_s, embed_s = fill_vectors(vectors, encoder, wordings, real)
+    extra_rss = rss_mib() - before
+    save_started = time.perf_counter()
+    vectors.save()
+    save_s = time.perf_counter() - save_started
+    print(
+        f"  vectors: {len(vectors):,} distinct wordings ({real:,} embedded in {embed_s:.1f} s,"
+        f" the rest sample + noise); HNSW build {build_s:.1f} s"
+        f" ({len(vectors) / build_s:,.0f}/s), save {save_s:.1f} s; writer's extra RSS"
+        f" {extra_rss:.0f} MiB; file {path.stat().st_size / 2**20:.0f} MiB"
+    )
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
@@ -118,6 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--db", type=Path, help="index file (default: a temporary one)")
     parser.add_argument("--reuse", action="store_true", help="use --db as already built")
+    parser.add_argument(
+        "--reuse-vectors", action="store_true", help="use --db's vectors file as already built"
+    )
     args = parser.parse_args(argv)
     quotes = SCALES.get(args.scale) or int(args.scale)
     tmp = tempfile.TemporaryDirectory(prefix="qt-bench-semantic-")
@@ -145,21 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     path = vectors_path(db)
-    path.unlink(missing_ok=True)
-    vectors = WordingVectors(path, writable=True)
-    before_vectors = rss_mib()
-    build_s, embed_s = fill_vectors(vectors, encoder, wordings, min(args.embed, len(wordings)))
-    vectors_rss = rss_mib() - before_vectors
-    save_started = time.perf_counter()
-    vectors.save()
-    save_s = time.perf_counter() - save_started
-    print(
-        f"  vectors: {len(vectors):,} distinct wordings ({min(args.embed, len(wordings)):,}"
-        f" embedded in {embed_s:.1f} s, the rest sample + noise); HNSW build {build_s:.1f} s,"
-        f" save {save_s:.1f} s; extra RSS {vectors_rss:.0f} MiB;"
-        f" file {path.stat().st_size / 2**20:.0f} MiB"
-    )
-    del vectors
+    if args.reuse_vectors and path.is_file():
+        print(f"  vectors: reused {path} ({path.stat().st_size / 2**20:.0f} MiB)")
+    else:
+        build_vectors(path, encoder, wordings, min(args.embed, len(wordings)))
 
     queries = make_queries(db, args.queries, args.seed)
     lexical = Verifier(store)
@@ -167,8 +178,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     semantic = Verifier(store, reader)
     measure_latencies(lexical.verify, queries[:20])
     measure_latencies(semantic.verify, queries[:20])
+    before_reader = rss_mib()
     off, _ = measure_latencies(lexical.verify, queries)
     on, answers = measure_latencies(semantic.verify, queries)
+    reader_rss = rss_mib() - before_reader
     by_meaning = sum(
         isinstance(a, VerifyResult) and a.match_signal is MatchSignal.SEMANTIC for a in answers
     )
