@@ -529,7 +529,7 @@ class DeleteArticleResponse(_message.Message):
     def __init__(self, article_id: _Optional[str] = ..., quotes_removed: _Optional[int] = ..., speakers_removed: _Optional[int] = ..., utterances_removed: _Optional[int] = ...) -> None: ...
 
 class Quote(_message.Message):
-    __slots__ = ("quote_id", "article_id", "text", "start", "end", "kind", "speaker", "speaker_mention", "cue", "sieve", "confidence", "utterance_id", "outlet")
+    __slots__ = ("quote_id", "article_id", "text", "start", "end", "kind", "speaker", "speaker_mention", "cue", "sieve", "confidence", "utterance_id", "outlet", "text_truncated")
     QUOTE_ID_FIELD_NUMBER: _ClassVar[int]
     ARTICLE_ID_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
@@ -543,6 +543,7 @@ class Quote(_message.Message):
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
     UTTERANCE_ID_FIELD_NUMBER: _ClassVar[int]
     OUTLET_FIELD_NUMBER: _ClassVar[int]
+    TEXT_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
     quote_id: str
     article_id: str
     text: str
@@ -556,7 +557,8 @@ class Quote(_message.Message):
     confidence: float
     utterance_id: str
     outlet: str
-    def __init__(self, quote_id: _Optional[str] = ..., article_id: _Optional[str] = ..., text: _Optional[str] = ..., start: _Optional[int] = ..., end: _Optional[int] = ..., kind: _Optional[_Union[QuoteKind, str]] = ..., speaker: _Optional[str] = ..., speaker_mention: _Optional[str] = ..., cue: _Optional[str] = ..., sieve: _Optional[str] = ..., confidence: _Optional[float] = ..., utterance_id: _Optional[str] = ..., outlet: _Optional[str] = ...) -> None: ...
+    text_truncated: bool
+    def __init__(self, quote_id: _Optional[str] = ..., article_id: _Optional[str] = ..., text: _Optional[str] = ..., start: _Optional[int] = ..., end: _Optional[int] = ..., kind: _Optional[_Union[QuoteKind, str]] = ..., speaker: _Optional[str] = ..., speaker_mention: _Optional[str] = ..., cue: _Optional[str] = ..., sieve: _Optional[str] = ..., confidence: _Optional[float] = ..., utterance_id: _Optional[str] = ..., outlet: _Optional[str] = ..., text_truncated: _Optional[bool] = ...) -> None: ...
 
 class ListQuotesRequest(_message.Message):
     __slots__ = ("article_id", "speaker", "page_size", "page_token")

@@ -212,6 +212,19 @@ def occurrence(o: vm.Occurrence) -> pb.Occurrence:
     )
 
 
+# Speaker names, mentions and cues are words of an article, outlets are metadata (at most
+# 1,000 characters through the API): one longer than this is no name (a run of thousands
+# of capitalised words, say) and is cut in answers, the last character "…".
+MAX_LABEL_CHARS = 1_000
+
+
+def label(text: str | None) -> str:
+    """`text` ("" for None), cut to MAX_LABEL_CHARS."""
+    if text is None:
+        return ""
+    return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1] + "…"
+
+
 def quote(q: StoredQuote) -> pb.Quote:
     return pb.Quote(
         quote_id=q.quote_id,
@@ -220,13 +233,14 @@ def quote(q: StoredQuote) -> pb.Quote:
         start=q.start,
         end=q.end,
         kind=QUOTE_KINDS[q.kind],
-        speaker=q.speaker or "",
-        speaker_mention=q.speaker_mention or "",
-        cue=q.cue or "",
+        speaker=label(q.speaker),
+        speaker_mention=label(q.speaker_mention),
+        cue=label(q.cue),
         sieve=q.sieve or "",
         confidence=q.confidence,
         utterance_id=q.utterance_id or "",
-        outlet=q.outlet or "",
+        outlet=label(q.outlet),
+        text_truncated=q.text_truncated,
     )
 
 

@@ -32,11 +32,16 @@ from quotetrace_server.config import Limits
 from quotetrace_server.engine.engine import Begun, Engine
 from quotetrace_server.index.model import IngestOutcome, SpeakerLookup
 from quotetrace_server.ingest.model import Article
+from quotetrace_server.verify.verifier import MAX_TEXT_CHARS
 
 log = logging.getLogger(__name__)
 
 # Claims of one VerifyStream worked on at once (answers still go out in order).
 STREAM_WINDOW = 16
+# A ListQuotes page stops short of page_size once its quotations reach this many bytes;
+# each quotation is bounded (text cut to MAX_TEXT_CHARS, labels to MAX_LABEL_CHARS), so
+# a response stays far below the message limit whatever the index holds.
+LIST_PAGE_BYTES = 1 << 20
 
 # A claim of a VerifyStream being worked on: (claim_id, its number, its answer).
 _Claim = tuple[str, int, "asyncio.Task[pb.VerifyResponse]"]
@@ -68,6 +73,16 @@ async def next_or_idle(requests: AsyncIterator[Any], idle_seconds: float) -> Any
             f"no message on the stream for {idle_seconds:g}s: closed as idle "
             "(the server's --stream-idle-timeout)",
         ) from None
+
+
+def page_within_bytes(quotes: list[pb.Quote], limit: int) -> list[pb.Quote]:
+    """The leading quotations whose encoded size stays within `limit` (at least one)."""
+    size = 0
+    for count, q in enumerate(quotes):
+        size += q.ByteSize()
+        if size > limit and count > 0:
+            return quotes[:count]
+    return quotes
 
 
 def check_deadline(context: Context) -> None:
@@ -340,11 +355,16 @@ class QuoteTraceServicer:
         else:
             speaker_id = self._speaker(request.speaker).record.speaker_id
         quotes, total = self.engine.list_quotes(
-            article_id=article_id, speaker_id=speaker_id, offset=page.offset, limit=page.limit
+            article_id=article_id,
+            speaker_id=speaker_id,
+            offset=page.offset,
+            limit=page.limit,
+            text_chars=MAX_TEXT_CHARS,
         )
-        next_offset = page.offset + len(quotes)
+        listed = page_within_bytes([convert.quote(q) for q in quotes], LIST_PAGE_BYTES)
+        next_offset = page.offset + len(listed)
         return pb.ListQuotesResponse(
-            quotes=[convert.quote(q) for q in quotes],
+            quotes=listed,
             next_page_token=validation.encode_page_token(next_offset)
             if next_offset < total
             else "",

@@ -329,10 +329,20 @@ class Engine:
         return self.store.has_article(article_id)
 
     def list_quotes(
-        self, *, article_id: str | None, speaker_id: str | None, offset: int, limit: int
+        self,
+        *,
+        article_id: str | None,
+        speaker_id: str | None,
+        offset: int,
+        limit: int,
+        text_chars: int | None = None,
     ) -> tuple[list[StoredQuote], int]:
         return self.store.list_quotes(
-            article_id=article_id, speaker_id=speaker_id, offset=offset, limit=limit
+            article_id=article_id,
+            speaker_id=speaker_id,
+            offset=offset,
+            limit=limit,
+            text_chars=text_chars,
         )
 
     def find_speaker(self, name: str) -> SpeakerRecord | None:

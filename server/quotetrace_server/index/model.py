@@ -77,6 +77,8 @@ class StoredQuote:
     utterance_id: str | None
     outlet: str | None
     resolution: str | None = None  # stage-2 rule that resolved the mention
+    # `text` is the quotation's head and tail around " … " (list_quotes' text_chars).
+    text_truncated: bool = False
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -1379,6 +1379,7 @@ class SqliteStore:
         speaker_id: str | None = None,
         offset: int = 0,
         limit: int = 50,
+        text_chars: int | None = None,
     ) -> tuple[list[StoredQuote], int]:
         clauses: list[str] = []
         params: list[object] = []
@@ -1394,14 +1395,18 @@ class SqliteStore:
             " FROM quotes q JOIN articles a ON a.id = q.article"
             " LEFT JOIN speakers s ON s.id = q.speaker"
         )
+        columns, column_params = self._QUOTE_COLUMNS, list[object]()
+        if text_chars is not None:
+            columns, column_params = _cut_text_columns(text_chars)
         with self._reading() as conn:
             total = int(conn.execute("SELECT COUNT(*)" + base + where, params).fetchone()[0])
             rows = conn.execute(
-                f"SELECT {self._QUOTE_COLUMNS}" + base + where + " ORDER BY q.article, q.seq"
-                " LIMIT ? OFFSET ?",
-                [*params, max(0, limit), max(0, offset)],
+                f"SELECT {columns}" + base + where + " ORDER BY q.article, q.seq LIMIT ? OFFSET ?",
+                [*column_params, *params, max(0, limit), max(0, offset)],
             ).fetchall()
-        return [_stored_quote(r) for r in rows], total
+        if text_chars is None:
+            return [_stored_quote(r) for r in rows], total
+        return [replace(_stored_quote(r), text_truncated=bool(r[15])) for r in rows], total
 
     def utterance_details(self, utterance_id: str) -> list[QuoteDetail]:
         with self._reading() as conn:
@@ -1756,6 +1761,19 @@ def _utterance_rowid(utterance_id: str) -> int:
         if utterance_id.startswith("ut") and utterance_id[2:].isdigit()
         else -1
     )
+
+
+def _cut_text_columns(text_chars: int) -> tuple[str, list[object]]:
+    """_QUOTE_COLUMNS with the text cut in SQL (a page of long quotations is never read
+    whole) to its head and tail around " … " (verify's cut_text does the same), plus a
+    column saying whether it was cut; and the parameters they take."""
+    half = text_chars // 2
+    cut = (
+        "CASE WHEN length(q.text) > ? THEN substr(q.text, 1, ?) || ' … ' || substr(q.text, -?)"
+        " ELSE q.text END"
+    )
+    columns = SqliteStore._QUOTE_COLUMNS.replace("q.text,", f"{cut},", 1)
+    return f"{columns}, length(q.text) > ?", [text_chars, half, half, text_chars]
 
 
 def _stored_quote(r: Sequence[object]) -> StoredQuote:

@@ -54,8 +54,11 @@ class QuoteStore(Protocol):
         speaker_id: str | None = None,
         offset: int = 0,
         limit: int = 50,
+        text_chars: int | None = None,
     ) -> tuple[list[StoredQuote], int]:
-        """One page of quotations in article order, and the total matching."""
+        """One page of quotations in article order, and the total matching. With
+        `text_chars`, a text longer than that comes as its first and last text_chars // 2
+        characters joined by " … " (text_truncated), cut before it leaves the index."""
         ...
 
     def find_speaker(self, name: str) -> SpeakerRecord | None:
