@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -337,7 +338,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 SEEDING = "the index is being seeded"
-SEED_LOG_EVERY = 25  # articles between progress lines
+SEED_LOG_SECONDS = 5.0  # at most one progress line this often
 
 
 def seed_index(engine: Engine, running: RunningServer, seed_dir: Path, workers: int) -> None:
@@ -346,14 +347,16 @@ def seed_index(engine: Engine, running: RunningServer, seed_dir: Path, workers: 
 
     log.info("index is empty: ingesting %s with %d NLP worker(s)", seed_dir, workers)
     done = rejected = 0
+    logged = time.monotonic()
     try:
         for result in engine.ingest_paths([seed_dir], workers):
             done += 1
             if result.outcome is None:
                 rejected += 1
                 log.warning("seed %s not ingested: %s", result.source, result.reason)
-            if done % SEED_LOG_EVERY == 0:
-                log.info("seeding: %d inputs done", done)
+            if time.monotonic() - logged >= SEED_LOG_SECONDS:
+                logged = time.monotonic()
+                log.info("seeding: %d inputs done (%s)", done, result.source)
     except NlpStopped:
         log.info("seeding stopped after %d inputs: the server is stopping", done)
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections import deque
@@ -217,9 +218,12 @@ class Engine:
         attribution of the next articles run in that many worker processes meanwhile (the
         engine's own pool, or `pool`); this thread alone writes, in order, so the index is
         what one process builds."""
-        if workers <= 1:
-            yield from (self._ingest_item(item) for item in items)
+        items = iter(items)
+        ahead = list(itertools.islice(items, 2 * workers))
+        if workers <= 1 or (pool is None and self._too_few_for_workers(ahead, workers)):
+            yield from (self._ingest_item(item) for item in itertools.chain(ahead, items))
             return
+        items = itertools.chain(ahead, items)
         pool = pool or self.attribution_pool(workers)
         window: deque[tuple[Article | Rejected, Future[ArticleQuotes] | IngestOutcome | None]]
         window = deque()
@@ -248,6 +252,11 @@ class Engine:
             return self.ingest(article)
         self._check_stopping()
         return self._write(article, begun.result())
+
+    def _too_few_for_workers(self, ahead: list[Article | Rejected], workers: int) -> bool:
+        """Fewer articles than workers can share (the input ends within 2 x workers):
+        starting the processes and their models would cost more than it saves."""
+        return len(ahead) < 2 * workers and sum(isinstance(a, Article) for a in ahead) < workers + 1
 
     def _ingest_item(self, item: Article | Rejected) -> ItemResult:
         self._check_stopping()
