@@ -52,6 +52,21 @@ def test_two_workers_index_the_same_quotations_as_one_process(
     one, two = quotations(dbs[1]), quotations(dbs[2])
     assert len(one) > 20
     assert two == one
+    # The workers embedded the wordings (issue 11): the vectors one process makes.
+    from quotetrace_server.index.sqlite_store import SqliteStore
+    from quotetrace_server.semantic.encoder import SentenceEncoder
+    from quotetrace_server.semantic.vectors import WordingVectors, vectors_path
+
+    by_one, by_two = (WordingVectors(vectors_path(dbs[n]), writable=False) for n in (1, 2))
+    store = SqliteStore(dbs[2])
+    wordings = store.speech_wordings()
+    store.close()
+    assert len(by_one) == len(by_two) == len(wordings) > 20
+    encoder = SentenceEncoder()
+    for wording, text in wordings[:5]:
+        probe = encoder.encode([text])[0]
+        assert by_one.nearest(probe, 1)[0][0] == by_two.nearest(probe, 1)[0][0] == wording
+        assert by_two.nearest(probe, 1)[0][1] > 0.99
 
 
 @pytest.mark.slow

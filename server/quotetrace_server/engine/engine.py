@@ -6,14 +6,14 @@ import itertools
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from quotetrace_server.attribution.attributor import Attributor, attribute_parsed
 from quotetrace_server.attribution.model import ArticleQuotes
-from quotetrace_server.engine.workers import AttributionPool
+from quotetrace_server.engine.workers import Attributed, AttributionPool
 from quotetrace_server.index.integrity import IndexFile, check_index_file, mark_index
 from quotetrace_server.index.model import (
     ArticleRecord,
@@ -29,9 +29,11 @@ from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.ingest.model import Article
 from quotetrace_server.ingest.reader import Rejected, read_inputs
 from quotetrace_server.nlp.pipeline import NlpBudgetExceeded, NlpPipeline, NlpStopped
+from quotetrace_server.semantic.encoder import Vectors
 from quotetrace_server.semantic.search import EmbedReport, SemanticSearch
 from quotetrace_server.semantic.vectors import WordingVectors, vectors_path
 from quotetrace_server.verify.model import VerifyQuery, VerifyResult
+from quotetrace_server.verify.normalize import normalize
 from quotetrace_server.verify.verifier import Verifier
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,7 @@ class ItemResult:
 
 # What begin_ingest hands to finish_ingest: an outcome already known, the NLP under way
 # in a worker process, or nothing yet (NLP in this process).
-Begun = IngestOutcome | Future[ArticleQuotes] | None
+Begun = IngestOutcome | Future[Attributed] | None
 
 
 def source_of(article: Article) -> str:
@@ -166,12 +168,14 @@ class Engine:
         if self.semantic is not None:
             self.semantic.save()
 
-    def _embed_article(self, article_id: str) -> None:
+    def _embed_article(self, article_id: str, vectors: Mapping[str, Vectors]) -> None:
         """Embed the article's new wordings; the file is saved at most every
         VECTORS_SAVE_SECONDS during ingest, and at the end (save_vectors, close)."""
         if self.semantic is None:
             return
-        self.semantic.add_wordings(self.store.speech_wordings(article_id))
+        wordings = self.store.speech_wordings(article_id)
+        made = {h: vectors[normalize(t)] for h, t in wordings if normalize(t) in vectors}
+        self.semantic.add_wordings(wordings, made)
         self.semantic.save(if_older_than=VECTORS_SAVE_SECONDS)
 
     def attributor(self) -> Attributor:
@@ -196,12 +200,16 @@ class Engine:
         )
         return self._write(article, attribute_parsed(parsed))
 
-    def _write(self, article: Article, quotes: ArticleQuotes) -> IngestOutcome:
+    def _write(
+        self, article: Article, quotes: ArticleQuotes, vectors: Mapping[str, Vectors] | None = None
+    ) -> IngestOutcome:
+        """Store the article; then add the vectors of its new wordings (`vectors`: made by
+        an ingest worker, keyed by normalised text; any missing are embedded here)."""
         with self._write_lock:  # add_article decides again, in its transaction
             outcome = self.store.add_article(article, quotes)
             self._index_processors = None
         if outcome.added:  # a new article or a new version: new wordings, embedded after
-            self._embed_article(outcome.article_id)  # the write, not holding its lock
+            self._embed_article(outcome.article_id, vectors or {})  # the write, outside its lock
         return outcome
 
     def stop_ingest(self) -> None:
@@ -225,7 +233,7 @@ class Engine:
             return
         items = itertools.chain(ahead, items)
         pool = pool or self.attribution_pool(workers)
-        window: deque[tuple[Article | Rejected, Future[ArticleQuotes] | IngestOutcome | None]]
+        window: deque[tuple[Article | Rejected, Future[Attributed] | IngestOutcome | None]]
         window = deque()
         for item in items:
             window.append((item, self._started(item, pool)))
@@ -251,7 +259,8 @@ class Engine:
         if begun is None:
             return self.ingest(article)
         self._check_stopping()
-        return self._write(article, begun.result())
+        done = begun.result()
+        return self._write(article, done.quotes, done.vectors)
 
     def _too_few_for_workers(self, ahead: list[Article | Rejected], workers: int) -> bool:
         """Fewer articles than workers can share (the input ends within 2 x workers):
@@ -269,7 +278,7 @@ class Engine:
 
     def _started(
         self, item: Article | Rejected, pool: AttributionPool
-    ) -> Future[ArticleQuotes] | IngestOutcome | None:
+    ) -> Future[Attributed] | IngestOutcome | None:
         if isinstance(item, Rejected):
             return None
         unchanged = self.store.unchanged(item)
@@ -278,7 +287,7 @@ class Engine:
     def _finished(
         self,
         item: Article | Rejected,
-        work: Future[ArticleQuotes] | IngestOutcome | None,
+        work: Future[Attributed] | IngestOutcome | None,
     ) -> ItemResult:
         self._check_stopping()
         if isinstance(item, Rejected):
@@ -287,10 +296,10 @@ class Engine:
             return ItemResult(source_of(item), work)
         assert work is not None
         try:
-            quotes = work.result()
+            done = work.result()
         except NlpBudgetExceeded as error:
             return ItemResult(source_of(item), None, str(error))
-        return ItemResult(source_of(item), self._write(item, quotes))
+        return ItemResult(source_of(item), self._write(item, done.quotes, done.vectors))
 
     def _check_stopping(self) -> None:
         if self._stopping.is_set():
@@ -302,7 +311,9 @@ class Engine:
             self._pool.close()
             self._pool = None
         if self._pool is None:
-            self._pool = AttributionPool(workers, self._stanza_dir)
+            self._pool = AttributionPool(
+                workers, self._stanza_dir, semantic=self.semantic is not None
+            )
         return self._pool
 
     def ingest_paths(self, paths: Iterable[Path], workers: int = 1) -> Iterator[ItemResult]:

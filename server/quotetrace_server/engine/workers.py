@@ -6,6 +6,9 @@ contending (issue 12: 20 articles took 64-104 s with torch's default threads, 18
 one). So each worker, and the process that ingests in-process, runs torch with one
 thread, and the parallelism is the workers'. Only the parsing and attribution run in
 the workers; the index is written by the one process that owns it (one writer).
+With semantic search on, each worker also embeds the article's quotations (issue 11), so
+the embedding runs on all cores too; the writer adds the vectors of wordings the index
+does not have yet.
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
 
-from quotetrace_server.attribution.model import ArticleQuotes
+from quotetrace_server.attribution.model import ArticleQuotes, QuoteKind
+from quotetrace_server.semantic.encoder import SentenceEncoder, Vectors
+from quotetrace_server.verify.normalize import normalize
 
 # Environment read by OpenMP, MKL and OpenBLAS when they start: set before torch loads.
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
@@ -43,12 +49,23 @@ def one_thread_each() -> None:
         torch.set_num_threads(1)
 
 
+@dataclass(frozen=True)
+class Attributed:
+    """A worker's result: the attributed quotations and, with semantic search on, one
+    vector per normalised wording of a speech quotation."""
+
+    quotes: ArticleQuotes
+    vectors: dict[str, Vectors] = field(default_factory=dict)
+
+
 _ATTRIBUTOR: Callable[[str, float | None], ArticleQuotes] | None = None
+_ENCODER: SentenceEncoder | None = None
 
 
-def _start_worker(stanza_dir: str | None) -> None:
-    global _ATTRIBUTOR
+def _start_worker(stanza_dir: str | None, semantic: bool = False) -> None:
+    global _ATTRIBUTOR, _ENCODER
     one_thread_each()
+    _ENCODER = SentenceEncoder() if semantic else None
     from quotetrace_server.attribution.attributor import attribute_parsed
     from quotetrace_server.nlp.pipeline import NlpPipeline
 
@@ -60,9 +77,16 @@ def _start_worker(stanza_dir: str | None) -> None:
     _ATTRIBUTOR = attribute
 
 
-def _attribute(text: str, seconds: float | None) -> ArticleQuotes:
+def _attribute(text: str, seconds: float | None) -> Attributed:
     assert _ATTRIBUTOR is not None, "worker not initialised"
-    return _ATTRIBUTOR(text, seconds)
+    quotes = _ATTRIBUTOR(text, seconds)
+    if _ENCODER is None:
+        return Attributed(quotes)
+    texts = {normalize(q.text): q.text for q in quotes.quotes if q.kind is not QuoteKind.TERM}
+    if not texts:
+        return Attributed(quotes)
+    embedded = _ENCODER.encode(list(texts.values()))
+    return Attributed(quotes, {key: embedded[i] for i, key in enumerate(texts)})
 
 
 class AttributionPool:
@@ -72,18 +96,18 @@ class AttributionPool:
     from the parent (forking a process with grpc threads is unsafe).
     """
 
-    def __init__(self, size: int, stanza_dir: str | None) -> None:
+    def __init__(self, size: int, stanza_dir: str | None, *, semantic: bool = False) -> None:
         self.size = size
         self._executor = ProcessPoolExecutor(
             max_workers=size,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(stanza_dir,),
+            initargs=(stanza_dir, semantic),
         )
 
-    def submit(self, text: str, seconds: float | None) -> Future[ArticleQuotes]:
-        """The text's attributed quotations, worked out in a worker; NlpBudgetExceeded
-        when its NLP runs past `seconds`."""
+    def submit(self, text: str, seconds: float | None) -> Future[Attributed]:
+        """The text's attributed quotations (and their vectors), worked out in a worker;
+        NlpBudgetExceeded when its NLP runs past `seconds`."""
         return self._executor.submit(_attribute, text, seconds)
 
     def warm(self) -> None:

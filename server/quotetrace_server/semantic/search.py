@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from quotetrace_server.semantic.encoder import MODEL_ID, SentenceEncoder, Vectors
 from quotetrace_server.semantic.vectors import WordingVectors
@@ -69,19 +71,30 @@ class SemanticSearch:
     def embed(self, texts: Sequence[str]) -> Vectors:
         return self._encoder_now().encode(texts)
 
-    def add_wordings(self, wordings: Sequence[tuple[int, str]]) -> EmbedReport:
-        """Embed the (wording hash, text) pairs that have no vector yet, and add them."""
+    def add_wordings(
+        self, wordings: Sequence[tuple[int, str]], made: Mapping[int, Vectors] | None = None
+    ) -> EmbedReport:
+        """Add a vector for each (wording hash, text) pair that has none yet: the one in
+        `made` (computed already, e.g. by an ingest worker) or a new embedding."""
         with self._adding:
             started = time.perf_counter()
             unique = dict(wordings)
             todo = set(self.vectors.missing(list(unique)))
             if todo:
                 hashes = [h for h in unique if h in todo]
-                self.vectors.add(hashes, self.embed([unique[h] for h in hashes]))
+                self.vectors.add(hashes, self._vectors_for(hashes, unique, made or {}))
                 self._dirty = True
             report = EmbedReport(len(todo), len(unique) - len(todo), time.perf_counter() - started)
             self.spent = self.spent + report
             return report
+
+    def _vectors_for(
+        self, hashes: list[int], texts: Mapping[int, str], made: Mapping[int, Vectors]
+    ) -> Vectors:
+        """One vector per hash, in order: made already, or embedded now (in one batch)."""
+        missing = [h for h in hashes if h not in made]
+        fresh = dict(zip(missing, self.embed([texts[h] for h in missing]), strict=True))
+        return np.vstack([made[h] if h in made else fresh[h] for h in hashes]).astype(np.float32)
 
     def nearest(self, text: str, k: int) -> list[tuple[int, float]]:
         """(wording hash, cosine) of the `k` wordings nearest `text` in meaning."""
