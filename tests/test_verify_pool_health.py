@@ -46,7 +46,8 @@ def test_workers_that_cannot_be_replaced_turn_health_not_serving_until_they_can(
     assert pool is not None
     moved = tmp_path / "index.db.moved"
     try:
-        with QuoteTraceClient(f"127.0.0.1:{running.port}", timeout=10) as client:
+        # Generous: the client retries UNAVAILABLE a few times (backoff) before it gives up.
+        with QuoteTraceClient(f"127.0.0.1:{running.port}", timeout=30) as client:
             assert client.health() == "SERVING"
             assert client.verify("That’s why we came here").verdict != pb.VERDICT_NOT_FOUND
             db.rename(moved)  # the front keeps its open file; a new worker cannot open one
