@@ -5,7 +5,7 @@ The same calls, options, retry policy and deadlines as the blocking `QuoteTraceC
 every method is a coroutine, and `verify_stream` / `all_quotes` are async iterators::
 
     async with AsyncQuoteTraceClient("localhost:50051") as client:
-        result = await client.verify_result("That’s why we came here", speaker="Kim Jong Un")
+        result = await client.verify_result("We will rebuild the wall", speaker="Marta Oyelaran")
 """
 
 from __future__ import annotations
