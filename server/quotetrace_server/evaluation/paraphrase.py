@@ -19,8 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from quotetrace_server.index import identity
-from quotetrace_server.index.names import name_key
+from quotetrace_server.evaluation.verification import (
+    gold_quotes,
+    ratio,
+    same_speaker,
+    utterance_of,
+)
 from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.verify.model import MatchSignal, Verdict, VerifyQuery
 from quotetrace_server.verify.verifier import Verifier
@@ -50,7 +54,7 @@ class ParaphraseOutcome:
 
     @property
     def altered_with_right_speaker(self) -> bool:
-        return self.verdict is Verdict.ALTERED and _same_speaker(
+        return self.verdict is Verdict.ALTERED and same_speaker(
             self.top_speaker, self.case.gold_speaker
         )
 
@@ -79,23 +83,23 @@ class ParaphraseScores:
     @property
     def paraphrase_altered_right_speaker(self) -> float:
         found = self._of([PARAPHRASE])
-        return _ratio(sum(o.altered_with_right_speaker for o in found), len(found))
+        return ratio(sum(o.altered_with_right_speaker for o in found), len(found))
 
     @property
     def paraphrase_right_utterance(self) -> float:
         found = self._of([PARAPHRASE])
-        return _ratio(sum(o.right_utterance for o in found), len(found))
+        return ratio(sum(o.right_utterance for o in found), len(found))
 
     @property
     def unsupported_altered(self) -> float:
         claims = self._of(UNSUPPORTED)
-        return _ratio(sum(o.verdict is Verdict.ALTERED for o in claims), len(claims))
+        return ratio(sum(o.verdict is Verdict.ALTERED for o in claims), len(claims))
 
     @property
     def unsupported_found(self) -> float:
         """Opposite/invented claims given any verdict but NOT_FOUND."""
         claims = self._of(UNSUPPORTED)
-        return _ratio(sum(o.verdict is not Verdict.NOT_FOUND for o in claims), len(claims))
+        return ratio(sum(o.verdict is not Verdict.NOT_FOUND for o in claims), len(claims))
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -137,7 +141,7 @@ def load_paraphrases(
 ) -> list[ParaphraseCase]:
     """The set's cases, each paraphrase resolved to its gold quotation's speaker and
     utterance (`article_ids`: gold file name → indexed article id)."""
-    gold = _gold_quotes(gold_dir)
+    gold = gold_quotes(gold_dir)
     cases: list[ParaphraseCase] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -151,8 +155,10 @@ def load_paraphrases(
             key = (d["gold"]["file"], int(d["gold"]["start"]))
             if key not in gold:
                 raise ValueError(f"{path}:{number}: no gold quotation at {key[0]}:{key[1]}")
-            speaker, length = gold[key]
-            utterance = _utterance_at(store, article_ids.get(key[0]), key[1], length)
+            speaker = gold[key].get("speaker")
+            utterance = utterance_of(
+                store, article_ids.get(key[0]), key[1], len(gold[key]["quote"])
+            )
         cases.append(ParaphraseCase(d["claim"], d.get("claimed_speaker"), kind, speaker, utterance))
     return cases
 
@@ -194,35 +200,3 @@ def format_paraphrase_report(report: ParaphraseReport) -> str:
     for miss in report.semantic.misses():
         lines.append(f"    miss: {miss}")
     return "\n".join(lines)
-
-
-def _gold_quotes(gold_dir: Path) -> dict[tuple[str, int], tuple[str | None, int]]:
-    quotes: dict[tuple[str, int], tuple[str | None, int]] = {}
-    for line in (gold_dir / "quotes.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            d = json.loads(line)
-            quotes[(d["file"], int(d["start"]))] = (d.get("speaker"), len(d["quote"]))
-    return quotes
-
-
-def _utterance_at(store: QuoteStore, article_id: str | None, start: int, length: int) -> str | None:
-    """The utterance of the stored quotation overlapping the gold span most."""
-    if article_id is None:
-        return None
-    quotes, _ = store.list_quotes(article_id=article_id, limit=100_000)
-    best: tuple[int, str] | None = None
-    for q in quotes:
-        overlap = min(q.end, start + length) - max(q.start, start)
-        if overlap > 0 and q.utterance_id is not None and (best is None or overlap > best[0]):
-            best = (overlap, q.utterance_id)
-    return None if best is None else best[1]
-
-
-def _same_speaker(found: str | None, gold: str | None) -> bool:
-    if found is None or gold is None:
-        return False
-    return name_key(found) == name_key(gold) or identity.claim_link(gold, (found,)) is not None
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return numerator / denominator if denominator else 0.0

@@ -52,9 +52,7 @@ class QueryOutcome:
             return True
         if self.top_speaker is None:
             return False
-        return name_key(self.top_speaker) == name_key(self.case.expected_speaker) or (
-            identity.claim_link(self.case.expected_speaker, (self.top_speaker,)) is not None
-        )
+        return same_speaker(self.top_speaker, self.case.expected_speaker)
 
     @property
     def correct(self) -> bool:
@@ -77,12 +75,12 @@ class VerificationReport:
 
     @property
     def verdict_accuracy(self) -> float:
-        return _ratio(sum(o.verdict_correct for o in self.outcomes), len(self.outcomes))
+        return ratio(sum(o.verdict_correct for o in self.outcomes), len(self.outcomes))
 
     @property
     def accuracy(self) -> float:
         """Verdict and expected speaker both right."""
-        return _ratio(sum(o.correct for o in self.outcomes), len(self.outcomes))
+        return ratio(sum(o.correct for o in self.outcomes), len(self.outcomes))
 
     @property
     def false_verified(self) -> int:
@@ -107,7 +105,7 @@ class VerificationReport:
         given = [o for o in self.outcomes if o.verdict is Verdict.VERIFIED]
         if not given:
             return 1.0
-        return _ratio(sum(o.case.expected_verdict is Verdict.VERIFIED for o in given), len(given))
+        return ratio(sum(o.case.expected_verdict is Verdict.VERIFIED for o in given), len(given))
 
     def calibration(self) -> list[CalibrationBin]:
         bins: list[CalibrationBin] = []
@@ -118,8 +116,8 @@ class VerificationReport:
                     low=low,
                     high=min(high, 1.0),
                     count=len(inside),
-                    mean_confidence=_ratio(sum(o.confidence for o in inside), len(inside)),
-                    accuracy=_ratio(sum(o.correct for o in inside), len(inside)),
+                    mean_confidence=ratio(sum(o.confidence for o in inside), len(inside)),
+                    accuracy=ratio(sum(o.correct for o in inside), len(inside)),
                 )
             )
         return bins
@@ -142,7 +140,7 @@ def load_queries(path: Path, gold_dir: Path | None = None) -> list[QueryCase]:
     """The query set's cases. A query given as `gold_span` ({file, start, from, to}: a
     gold quotation and a character range of it) is read from `gold_dir`'s quotes.jsonl,
     so the project holds no copy of the gold text."""
-    gold = _gold_texts(gold_dir) if gold_dir is not None else {}
+    gold = gold_quotes(gold_dir) if gold_dir is not None else {}
     cases: list[QueryCase] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -159,25 +157,26 @@ def load_queries(path: Path, gold_dir: Path | None = None) -> list[QueryCase]:
     return cases
 
 
-def _query_text(d: dict[str, Any], gold: dict[tuple[str, int], str], where: str) -> str:
+def _query_text(d: dict[str, Any], gold: dict[tuple[str, int], dict[str, Any]], where: str) -> str:
     if "query" in d:
         return str(d["query"])
     span = d["gold_span"]
-    text = gold.get((span["file"], int(span["start"])))
-    if text is None:
+    quote = gold.get((span["file"], int(span["start"])))
+    if quote is None:
         raise ValueError(f"{where}: no gold quotation at {span['file']}:{span['start']}")
-    return text[int(span["from"]) : int(span["to"])]
+    return str(quote["quote"])[int(span["from"]) : int(span["to"])]
 
 
-def _gold_texts(gold_dir: Path) -> dict[tuple[str, int], str]:
-    texts: dict[tuple[str, int], str] = {}
-    quotes = gold_dir / "quotes.jsonl"
-    if quotes.is_file():
-        for line in quotes.read_text(encoding="utf-8").splitlines():
+def gold_quotes(gold_dir: Path) -> dict[tuple[str, int], dict[str, Any]]:
+    """The gold quotations of `gold_dir` (quotes.jsonl), by (file, start)."""
+    quotes: dict[tuple[str, int], dict[str, Any]] = {}
+    path = gold_dir / "quotes.jsonl"
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 d = json.loads(line)
-                texts[(d["file"], int(d["start"]))] = d["quote"]
-    return texts
+                quotes[(d["file"], int(d["start"]))] = d
+    return quotes
 
 
 def evaluate_verification(
@@ -292,7 +291,7 @@ def evaluate_clustering(
     predicted: dict[tuple[str, int, str], str] = {}
     unmatched: list[str] = []
     for item in items:
-        utterance = _utterance_of(store, ids_by_file.get(item[0]), item[1], len(item[2]))
+        utterance = utterance_of(store, ids_by_file.get(item[0]), item[1], len(item[2]))
         if utterance is None:
             unmatched.append(f"{item[0]}@{item[1]} {item[2]!r}")
         else:
@@ -308,8 +307,8 @@ def evaluate_clustering(
         if predicted[p[0]] == predicted[p[1]]
     }
     true = gold_pairs & pred_pairs
-    precision = _ratio(len(true), len(pred_pairs)) if pred_pairs else 1.0
-    recall = _ratio(len(true), len(gold_pairs)) if gold_pairs else 1.0
+    precision = ratio(len(true), len(pred_pairs)) if pred_pairs else 1.0
+    recall = ratio(len(true), len(gold_pairs)) if gold_pairs else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
     def show(
@@ -372,9 +371,9 @@ def _speaker_clusters(
                 lookups.append(f"{speaker['name']}: {shown}")
     return {
         "speaker_items": n,
-        "speaker_purity": _ratio(sum(max(c.values()) for c in by_corpus.values()), n) if n else 1.0,
+        "speaker_purity": ratio(sum(max(c.values()) for c in by_corpus.values()), n) if n else 1.0,
         "speaker_completeness": (
-            _ratio(sum(max(c.values()) for c in by_gold.values()), n) if n else 1.0
+            ratio(sum(max(c.values()) for c in by_gold.values()), n) if n else 1.0
         ),
         "speakers_split": tuple(
             f"{gold}: " + ", ".join(f"{names[c]} ({k})" for c, k in counts.most_common())
@@ -457,7 +456,7 @@ def _article_ids_by_source(articles: Sequence[Article]) -> dict[str, str]:
     return ids
 
 
-def _utterance_of(store: QuoteStore, article_id: str | None, start: int, length: int) -> str | None:
+def utterance_of(store: QuoteStore, article_id: str | None, start: int, length: int) -> str | None:
     """The utterance of the stored quotation overlapping a gold span most (None if none)."""
     if article_id is None:
         return None
@@ -470,5 +469,14 @@ def _utterance_of(store: QuoteStore, article_id: str | None, start: int, length:
     return None if best is None else best[1]
 
 
-def _ratio(numerator: float, denominator: float) -> float:
+def same_speaker(found: str | None, expected: str | None) -> bool:
+    """The corpus speaker found is the expected one (its name, or a form that links)."""
+    if found is None or expected is None:
+        return False
+    return name_key(found) == name_key(expected) or (
+        identity.claim_link(expected, (found,)) is not None
+    )
+
+
+def ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else 0.0
