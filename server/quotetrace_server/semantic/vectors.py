@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 _U64 = 1 << 64
 # A reader looks at the file's modification time at most this often.
 REFRESH_SECONDS = 1.0
+# Up to this many vectors a search compares the query with every one (a few milliseconds):
+# exact, and the same answer whatever order the graph was built in (HNSW is approximate,
+# and its multi-threaded build does not fix the order).
+EXACT_SEARCH_BELOW = 20_000
 
 
 def vectors_path(db: Path) -> Path:
@@ -110,7 +114,8 @@ class WordingVectors:
         with self._lock:
             if len(self._index) == 0:
                 return []
-            matches = self._index.search(vector, min(k, len(self._index)))
+            size = len(self._index)
+            matches = self._index.search(vector, min(k, size), exact=size < EXACT_SEARCH_BELOW)
         return [
             (from_key(int(key)), 1.0 - float(distance))
             for key, distance in zip(matches.keys, matches.distances, strict=True)
