@@ -53,7 +53,6 @@ ADDED_WORDS_SLACK = 3
 # Opposite sentiment (VADER compound scores of opposite sign, each at least this strong)
 # says the claim turns the printing around ("you will be safe" / "you will be badly hurt").
 SENTIMENT_MIN = 0.3
-USE_SENTIMENT = True
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _SCOPE_SKIP = FUNCTION_WORDS | AUXILIARIES | NEGATIONS
@@ -105,16 +104,15 @@ def negation_differs(claim: Sequence[str], printed: Sequence[str]) -> bool:
     return {negation_strength(claim), negation_strength(printed)} == {0, 2}
 
 
-def negated_words(lemmas: Sequence[str], reach: int = 1) -> frozenset[str]:
-    """The words a negation governs: the first `reach` words after each negation that are
-    not function words or auxiliaries, within four words ("not a trivial risk" -> trivial
-    with reach 1, trivial and risk with reach 2; "no risk" -> risk)."""
+def negated_words(lemmas: Sequence[str]) -> frozenset[str]:
+    """The word each negation governs: the first one after it, within four words, that is
+    not a function word or auxiliary ("not a trivial risk" -> trivial, "no risk" -> risk)."""
     found: set[str] = set()
     for i, word in enumerate(lemmas):
         if word not in NEGATIONS or _is_number_sign(lemmas, i):
             continue
         following = [w for w in lemmas[i + 1 : i + 5] if w not in _SCOPE_SKIP]
-        found.update(following[:reach])
+        found.update(following[:1])
     return frozenset(found)
 
 
@@ -180,7 +178,7 @@ def contradiction(claim_words: Sequence[str], printed_words: Sequence[str]) -> s
         return "numbers"
     if len(claim_words) > ADDED_WORDS_RATIO * len(printed_words) + ADDED_WORDS_SLACK:
         return "added_words"
-    if USE_SENTIMENT and opposite_sentiment(" ".join(claim_words), " ".join(printed_words)):
+    if opposite_sentiment(" ".join(claim_words), " ".join(printed_words)):
         return "sentiment"
     return None
 
@@ -196,10 +194,8 @@ def turns_around(claim_words: Sequence[str], printed_words: Sequence[str]) -> st
         claim
     ) & asserted_words(printed):
         return "negation"
-    if (
-        USE_SENTIMENT
-        and len(printed_words) <= 2 * len(claim_words)
-        and opposite_sentiment(" ".join(claim_words), " ".join(printed_words))
+    if len(printed_words) <= 2 * len(claim_words) and opposite_sentiment(
+        " ".join(claim_words), " ".join(printed_words)
     ):
         return "sentiment"
     return None
