@@ -36,6 +36,7 @@ from quotetrace_server.entities.finder import ArticleNames, NameMention
 from quotetrace_server.entities.lexicon import (
     DEMONYMS,
     DETERMINERS,
+    GENERIC_ORG_HEADS,
     ORG_NOMINAL_HEADS,
     PREPOSITIONS,
     TITLE_ABBREVIATIONS,
@@ -370,7 +371,17 @@ def _latest_organisation(
         and e.ref is not None
         and e.ref.start < ref.start
     ]
-    candidates = named_so or spoke
+    candidates = named_so or spoke or _sole_organisation(head, organisations)
     if not candidates:
         return None
     return Resolution(speaker_of(facts, candidates[-1]), "nominal_org")
+
+
+def _sole_organisation(head: str, organisations: list[NameMention]) -> list[int]:
+    """ "Talvik Foods recalled …" then "the company said": a head that names no kind of
+    organisation in particular refers to the article's organisation when it has only one
+    so far; with two or more, nobody."""
+    if head not in GENERIC_ORG_HEADS:
+        return []
+    entities = {n.entity for n in organisations}
+    return list(entities) if len(entities) == 1 else []

@@ -18,11 +18,15 @@ from dataclasses import dataclass, field
 
 from quotetrace_server.entities.lexicon import (
     DEMONYMS,
+    DETERMINERS,
     FUNCTION_WORDS,
     HONORIFICS,
+    HYPHENATED_PARTICLES,
     MONTHS_AND_DAYS,
+    NAME_PARTICLES,
     ORG_HEADS,
     ORG_NAMES,
+    ORG_NOMINAL_HEADS,
     PLACE_FIRST_WORDS,
     PLACE_HEADS,
     TITLE_SUFFIXES,
@@ -119,21 +123,49 @@ def _is_title_case(line: str) -> bool:
 
 
 def _capitalised_runs(words: list[Word]) -> list[tuple[int, int]]:
-    """(first, last) word index of each maximal run of capitalised words."""
+    """(first, last) word index of each maximal run of capitalised words; lower-case name
+    particles between or before them belong to the run ("Willem van der Berg", "von Berg")."""
     runs: list[tuple[int, int]] = []
     start: int | None = None
     for index, word in enumerate(words):
-        capitalised = word.capitalised and not word.is_punct
+        capitalised = _is_name_word(words, index, inside_run=start is not None)
         if start is not None and capitalised and _run_continues(words[index - 1], word):
             continue
         if start is not None:
             runs.append((start, index - 1))
             start = None
-        if word.capitalised and not word.is_punct:
+        if _is_name_word(words, index, inside_run=False):
             start = index
     if start is not None:
         runs.append((start, len(words) - 1))
     return runs
+
+
+def _is_name_word(words: list[Word], index: int, inside_run: bool) -> bool:
+    """A capitalised word, or a particle ("van", "de la") that a capitalised word follows in
+    the same sentence; a particle opens a run only when no determiner stands before it
+    ("the van Driver" is not a name)."""
+    word = words[index]
+    if word.is_punct:
+        return False
+    if word.capitalised:
+        return True
+    if word.lower not in NAME_PARTICLES:
+        return False
+    if not inside_run and index > 0 and words[index - 1].lower in DETERMINERS:
+        return False
+    following = index + 1
+    while following < len(words) and words[following].lower in NAME_PARTICLES:
+        following += 1
+    if following >= len(words) or following - index > 3:
+        return False
+    after = words[following]
+    return (
+        after.capitalised
+        and not after.is_punct
+        and after.sentence == word.sentence
+        and after.start - words[following - 1].end == 1
+    )
 
 
 def _run_continues(previous: Word, word: Word) -> bool:
@@ -222,12 +254,14 @@ def _is_title(word: Word) -> bool:
 def _names_in_run(words: list[Word], run: tuple[int, int], use_ner: bool) -> list[NameMention]:
     first, last = run
     while first <= last and (
-        (words[first].initial and _is_common_opener(words[first]))
+        (words[first].initial and _is_common_opener(words[first], words[last]))
         or words[first].lower.rstrip(".") in MONTHS_AND_DAYS
     ):
         first += 1  # "On Thursday Kaplan said": the weekday is not part of the name
     if first > last:
         return []
+    if first == last and words[first].lower in ORG_NOMINAL_HEADS:
+        return []  # "Police said": a kind of organisation, capitalised, names none
     title_end = max((i for i in range(first, last + 1) if _is_title(words[i])), default=first - 1)
     name_first = title_end + 1
     if name_first > last:
@@ -265,12 +299,16 @@ def _names_in_run(words: list[Word], run: tuple[int, int], use_ner: bool) -> lis
     ]
 
 
-def _is_common_opener(word: Word) -> bool:
-    """A sentence's first word that is capitalised only because it comes first."""
+def _is_common_opener(word: Word, run_end: Word | None = None) -> bool:
+    """A sentence's first word that is capitalised only because it comes first. An -ed,
+    -ing or -ly word is one ("Speaking to …", "Asked …"), unless the run it opens ends on an
+    organisation's head word ("Allied Dockworkers Union", "Trading Standards Office")."""
     lower = word.lower
-    return lower in FUNCTION_WORDS or (
-        len(lower) > 4 and lower.endswith(("ed", "ing", "ly")) and not word.is_acronym
-    )
+    if lower in FUNCTION_WORDS:
+        return True
+    if run_end is not None and run_end is not word and run_end.lower.rstrip(".") in ORG_HEADS:
+        return False
+    return len(lower) > 4 and lower.endswith(("ed", "ing", "ly")) and not word.is_acronym
 
 
 def _text_between(words: list[Word], first: int, last: int) -> str:
@@ -362,9 +400,10 @@ def _cluster(names: list[NameMention], words: list[Word]) -> ArticleNames:
             first_seen[by_key[key]] = name.start
         return by_key[key]
 
-    # Full names first, so that single words can be linked to them afterwards.
+    # Full names first, so that single words can be linked to them afterwards. A name that
+    # starts with a particle ("von Berg", "al-Masri") is a surname: linked afterwards too.
     for name in names:
-        if name.shape == PERSON and len(name.parts) >= 2:
+        if name.shape == PERSON and len(name.parts) >= 2 and not _is_surname_only(name):
             name.entity = add(name.parts, name, EntityKind.PERSON)
         elif name.shape == ORG:
             spelled = _organisation_spelled_by(name, by_key)
@@ -439,21 +478,33 @@ def _org_key(text: str) -> str:
     return key[4:] if key.startswith("the ") else key
 
 
+def _is_surname_only(name: NameMention) -> bool:
+    """ "von Berg", "al-Masri", "Van der Berg": the particle shows a surname without the
+    given name."""
+    return len(name.parts) >= 2 and name.parts[0] in NAME_PARTICLES | HYPHENATED_PARTICLES
+
+
 def _most_salient_bearer(
     parts: tuple[str, ...],
     by_key: dict[tuple[str, ...] | str, int],
     counts: Counter[int],
     first_seen: dict[int, int],
 ) -> int | None:
-    """The person whose full name starts or ends with this single-word name, most mentioned
-    first, earliest-introduced on ties ("Tanaka" is the president, not the wire editor)."""
-    if len(parts) != 1:
+    """The person whose full name starts or ends with this single-word name (or ends with
+    this particle surname), most mentioned first, earliest-introduced on ties ("Tanaka" is
+    the president, not the wire editor)."""
+    if len(parts) != 1 and parts[0] not in NAME_PARTICLES | HYPHENATED_PARTICLES:
         return by_key.get(parts)
     word = parts[0]
     candidates = [
         index
         for key, index in by_key.items()
-        if isinstance(key, tuple) and (key[0] == word or key[-1] == word)
+        if isinstance(key, tuple)
+        and (
+            key[len(key) - len(parts) :] == parts
+            if len(parts) > 1
+            else (key[0] == word or key[-1] == word)
+        )
     ]
     if not candidates:
         return None

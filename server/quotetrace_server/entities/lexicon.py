@@ -43,9 +43,20 @@ TITLES = word_set(
     councilor commissioner inspector superintendent president-elect undersecretary diplomat
     cosmonaut astronaut reverend rev. bishop archbishop cardinal imam rabbi sheikh dictator
     strongman tycoon billionaire businessman businesswoman premier vice-president
-    vice-chairman
+    vice-chairman treasurer prosecutor sheriff detective constable trooper paramedic
+    firefighter lifeguard surgeon physician epidemiologist virologist chaplain headteacher
+    headmaster headmistress comptroller auditor magistrate solicitor barrister ombudsman
+    curator novelist playwright filmmaker historian goalkeeper striker midfielder defender
+    campaigner organiser organizer
     """
 )
+
+# Lower-case particles inside a person's name ("Willem van der Berg", "María de la Cruz"):
+# they do not break a run of capitalised name words.
+NAME_PARTICLES = word_set("van von der den de del della di da dos das du la le ter ten bin ibn")
+# Particles glued to a capitalised part by a hyphen ("al-Masri", "el-Sayed"): such a word
+# is a capitalised name word although its first letter is lower case.
+HYPHENATED_PARTICLES = word_set("al el ad ash as at az ed ul bin ibn abu")
 
 TITLE_SUFFIXES = ("-born", "-based", "-led", "-backed")
 
@@ -85,7 +96,9 @@ ORG_HEADS = word_set(
     tv radio network association organisation organization
     union alliance assembly parliament congress senate court service forces command fleet
     endowment center centre club federation league society board bureau authority
-    commission embassy consulate nato
+    commission embassy consulate nato foods motors airlines airways rail railways systems
+    technologies industries holdings pharmaceuticals laboratories logistics telecom
+    chemicals studios enterprises ventures insurance hospital clinic museum library
     """
 )
 
@@ -99,9 +112,12 @@ ORG_NOMINAL_HEADS = word_set(
     """
     military ministry government police army navy agency council committee administration
     department embassy court company parliament party cabinet regime presidency office
-    commission secretariat authorities
+    commission secretariat authorities firm union hospital
     """
 )
+# Of those, the heads that name no particular kind of organisation: "the company" may be
+# the one organisation the article has just named, whatever that one's name is.
+GENERIC_ORG_HEADS = word_set("company firm")
 
 # Lower-case heads of noun phrases that denote a person or people left unnamed.
 UNNAMED_PERSON_HEADS = word_set(

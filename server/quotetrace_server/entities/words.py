@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from quotetrace_server.entities.lexicon import HYPHENATED_PARTICLES
 from quotetrace_server.nlp.model import ParsedText, Token
 
 HYPHENS = frozenset({"-", "‑", "‐"})
@@ -37,7 +38,14 @@ class Word:
 
     @property
     def capitalised(self) -> bool:
-        return self.text[:1].isupper()
+        """Starts with a capital, or is a name part behind a glued particle ("al-Masri")."""
+        if self.text[:1].isupper():
+            return True
+        cut = next((i for i, c in enumerate(self.text) if c in HYPHENS), -1)
+        if cut <= 0:
+            return False
+        particle, rest = self.text[:cut], self.text[cut + 1 :]
+        return particle.lower() in HYPHENATED_PARTICLES and rest[:1].isupper()
 
     @property
     def is_acronym(self) -> bool:
