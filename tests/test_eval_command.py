@@ -66,8 +66,8 @@ def test_reworded_seed_claims_are_found_by_meaning_and_opposites_are_not(
         semantic["paraphrase_altered_right_speaker"]
         >= lexical["paraphrase_altered_right_speaker"] + 0.5
     )
-    # Measured 1 of 8 (an antonym swapped into a near-copy, found by its words).
-    assert semantic["unsupported_altered"] <= 0.125
+    # Measured 1 of 10 (an opposite outside every polar scale: "forgotten" / "immortal").
+    assert semantic["unsupported_altered"] <= 0.1
 
 
 @pytest.mark.slow
@@ -85,11 +85,11 @@ def test_reworded_news_claims_are_found_by_meaning_and_opposites_are_not(
         assert main(["eval", str(news_dev), str(news_dev / "articles"), "--json"]) == 0
     report = json.loads(out.getvalue())
     semantic = report["paraphrases"]["semantic"]
-    assert semantic["paraphrases"] >= 25 and semantic["unsupported"] >= 10
-    # 23/26 measured by the eval command alone, 22/26 once inside the full suite (not yet
-    # explained; the semantic search is exact at this size): the bar is the lower.
-    assert semantic["paraphrase_altered_right_speaker"] >= 22 / 26
-    # Measured 2 of 10: antonym swaps ("stay" for "leave") keep negation and sentiment.
-    assert semantic["unsupported_altered"] <= 0.2
+    assert semantic["paraphrases"] >= 32 and semantic["unsupported"] >= 19
+    # 29/32 measured by the eval command alone; one fewer was once seen inside the full
+    # suite (not yet explained; the semantic search is exact at this size): the bar is 28.
+    assert semantic["paraphrase_altered_right_speaker"] >= 28 / 32
+    # Measured 1 of 19 (an opposite outside every polar scale: "spotless" / "mud").
+    assert semantic["unsupported_altered"] <= 0.06
     assert report["verification"]["false_verified"] == 0
     assert report["verification"]["verdict_accuracy"] >= 0.95

@@ -144,6 +144,42 @@ def test_an_unreadable_vectors_file_is_rebuilt_not_fatal(
         ("I have never seen a flood like this one", "I have never seen anything like it", None),
         ("We will rebuild it without any delay", "We will rebuild it", None),
         ("I say it with no exaggeration at all", "I say it without any exaggeration", None),
+        (
+            "Ticket sales are falling in every region",
+            "Ticket sales are rising in every region",
+            "antonym",
+        ),
+        (
+            "Ticket sales are climbing in every region",
+            "Ticket sales are rising in every region",
+            None,
+        ),
+        (
+            "The river town has huge reserves of water",
+            "The river town has limited reserves of water",
+            "antonym",
+        ),
+        (
+            "The coach said she will leave the team",
+            "The coach said she will stay with the team",
+            "antonym",
+        ),
+        ("Sales are not falling in every region", "Sales are rising in every region", "negation"),
+        (
+            "The new ferry is less safe than the old one",
+            "The new ferry is as safe as the old one",
+            "comparison",
+        ),
+        (
+            "The new ferry is just as safe as the old one",
+            "The new ferry is as safe as the old one",
+            None,
+        ),
+        (
+            "There is no shortage at all in the northern towns",
+            "In the northern towns it is not a minor shortage at all",
+            "negation",
+        ),
     ],
 )
 def test_contradiction_names_what_turns_a_rewording_around(
@@ -232,6 +268,17 @@ def test_a_close_wording_that_adds_a_negation_is_not_altered(store: SqliteStore)
     assert result.verdict is Verdict.NOT_FOUND
     assert "says the opposite" in result.explanation
     assert HARBOUR in result.explanation
+
+
+def test_a_close_wording_with_a_word_turned_to_its_opposite_is_not_altered(
+    store: SqliteStore,
+) -> None:
+    result = Verifier(store).verify(
+        VerifyQuery("Our budget for the bridge has doubled because steel prices keep falling")
+    )
+    assert result.verdict is Verdict.NOT_FOUND
+    assert "puts a word's opposite in its place" in result.explanation
+    assert BUDGET in result.explanation
 
 
 def test_a_short_claim_is_matched_by_its_words_only(

@@ -234,6 +234,76 @@ NUMBER_WORDS: dict[str, str] = (
 # Verbs that introduce a name for something ("what she calls “tokens”").
 NAMING_VERBS = word_set("calls called dubs dubbed nicknamed terms termed")
 
+# Opposite poles of common scales in news speech, each word with its inflected forms. A
+# claim that puts a word of one pole where the printing has a word of the other ("demand
+# is falling" for "demand is rising") says the opposite, however close the rest of its
+# words and its meaning vector are (antonyms sit close together in embedding space). Words
+# with a common unrelated sense ("left", "right", "back", "contract") are left out.
+POLAR_SCALES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "size": (
+        word_set(
+            """large larger largest big bigger biggest huge vast enormous massive immense
+            high higher highest major significant substantial considerable"""
+        ),
+        word_set(
+            """small smaller smallest little tiny limited low lower lowest minor slight
+            scant modest minimal negligible meagre meager insignificant"""
+        ),
+    ),
+    "amount": (
+        word_set("more most many numerous countless"),
+        word_set("less least fewer fewest few"),
+    ),
+    "trend": (
+        word_set(
+            """rise rises rising rose risen grow grows growing grew grown increase increases
+            increased increasing surge surges surged surging soar soars soared soaring climb
+            climbs climbed climbing expand expands expanded expanding boom booms booming"""
+        ),
+        word_set(
+            """fall falls falling fell fallen drop drops dropped dropping decline declines
+            declined declining decrease decreases decreased decreasing shrink shrinks
+            shrinking shrank shrunk plunge plunges plunged plunging collapse collapses
+            collapsed collapsing slump slumps slumped slumping tumble tumbles tumbled
+            tumbling"""
+        ),
+    ),
+    "strength": (
+        word_set("strong stronger strongest strengthen strengthens strengthened strengthening"),
+        word_set("weak weaker weakest weaken weakens weakened weakening"),
+    ),
+    "outcome": (
+        word_set("win wins winning won succeed succeeds succeeded success successful victory"),
+        word_set("lose loses losing lost fail fails failed failing failure defeat defeated"),
+    ),
+    "stance": (
+        word_set(
+            """support supports supported supporting favour favours favoured favor favors
+            favored endorse endorses endorsed approve approves approved accept accepts
+            accepted agree agrees agreed welcome welcomes welcomed"""
+        ),
+        word_set(
+            """oppose opposes opposed opposing reject rejects rejected rejecting refuse
+            refuses refused disagree disagrees disagreed condemn condemns condemned"""
+        ),
+    ),
+    "permission": (
+        word_set("allow allows allowed permit permits permitted legal lawful"),
+        word_set("ban bans banned forbid forbids forbidden prohibit prohibits prohibited illegal"),
+    ),
+    "presence": (
+        word_set("stay stays stayed staying remain remains remained remaining"),
+        word_set("leave leaves leaving quit quits quitting depart departs departed departing"),
+    ),
+    "safety": (word_set("safe safer safest secure"), word_set("dangerous unsafe deadly")),
+    "truth": (word_set("true accurate correct"), word_set("false untrue inaccurate incorrect")),
+    "guilt": (word_set("guilty"), word_set("innocent")),
+    "memory": (
+        word_set("remember remembers remembered remembering"),
+        word_set("forget forgets forgot forgotten forgetting"),
+    ),
+}
+
 
 def is_speaker_name(name: str) -> bool:
     """Could `name` name a person or an organisation? Not a pronoun ("I", "He"), a

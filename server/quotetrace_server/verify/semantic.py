@@ -13,8 +13,11 @@ catch what a paraphrase cannot do:
 - ``added_words``: a claim far longer than the printing adds something it never said;
 - ``sentiment``: opposite sentiment (VADER) turns the printing around;
 - ``cosine``: below MIN_COSINE_ALONE, or below MIN_COSINE, or without lexical support.
-A claim that swaps one word for its antonym and keeps the sentiment ("stay" for "leave")
-passes these checks: docs/semantic.md gives the measured rate of such misses.
+- ``antonym``: the claim puts one pole of a common scale where the printing has the other
+  ("falling" for "rising", "leave" for "stay"; lexicon.POLAR_SCALES);
+- ``comparison``: "as X as" on one side, "more/less X than" on the other;
+An antonym outside those scales that keeps the sentiment still passes these checks:
+docs/semantic.md gives the measured rate of such misses.
 
 A meaning-level match can be ALTERED (or MISATTRIBUTED / UNATTRIBUTED about the speaker),
 never VERIFIED. The thresholds were fitted on the paraphrase set (eval/paraphrases.jsonl)
@@ -31,7 +34,13 @@ from typing import Protocol
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from quotetrace_server.entities.lexicon import AUXILIARIES, FUNCTION_WORDS, NEGATIONS, NUMBER_WORDS
+from quotetrace_server.entities.lexicon import (
+    AUXILIARIES,
+    FUNCTION_WORDS,
+    NEGATIONS,
+    NUMBER_WORDS,
+    POLAR_SCALES,
+)
 from quotetrace_server.index.model import PrintingFilter, SearchHit
 from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.verify.normalize import words
@@ -118,12 +127,42 @@ def negated_words(lemmas: Sequence[str]) -> frozenset[str]:
 
 def asserted_words(lemmas: Sequence[str]) -> frozenset[str]:
     """Content words used at least once outside every negation's reach (the four words
-    after it): "there is a risk ... not a trivial risk" asserts risk."""
+    after it): "there is a risk ... not a trivial risk" asserts risk. "not a/an" followed
+    by two content words negates only the first (the modifier) and presupposes the second:
+    "it is not a trivial risk" says there is a risk."""
     governed: set[int] = set()
     for i, word in enumerate(lemmas):
         if word in NEGATIONS and not _is_number_sign(lemmas, i):
             governed.update(range(i + 1, i + 5))
-    return frozenset(w for i, w in enumerate(lemmas) if w not in _SCOPE_SKIP and i not in governed)
+    presupposed = {i + 3 for i in range(len(lemmas) - 3) if _negated_modifier(lemmas, i)}
+    return frozenset(
+        w
+        for i, w in enumerate(lemmas)
+        if w not in _SCOPE_SKIP and (i not in governed or i in presupposed)
+    )
+
+
+def _negated_modifier(lemmas: Sequence[str], i: int) -> bool:
+    """ "not a trivial risk" at i: a negated indefinite whose modifier, not its head, is
+    what the negation denies."""
+    return (
+        lemmas[i] == "not"
+        and lemmas[i + 1] in ("a", "an")
+        and lemmas[i + 2] not in _SCOPE_SKIP
+        and lemmas[i + 3] not in _SCOPE_SKIP
+    )
+
+
+def pole_swap(claim: Sequence[str], printed: Sequence[str]) -> str | None:
+    """The scale (lexicon.POLAR_SCALES) on which the claim takes one pole where the printing
+    takes the other: a word of one pole only the claim has, and a word of the opposite pole
+    only the printing has, neither of them negated (a negation is judged on its own)."""
+    claim_only = set(claim) - set(printed) - negated_words(claim)
+    printed_only = set(printed) - set(claim) - negated_words(printed)
+    for scale, (up, down) in POLAR_SCALES.items():
+        if (claim_only & up and printed_only & down) or (claim_only & down and printed_only & up):
+            return scale
+    return None
 
 
 def _is_number_sign(lemmas: Sequence[str], i: int) -> bool:
@@ -156,6 +195,26 @@ def _vader() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
+def compared_words(words_: Sequence[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The words a text compares as equal ("as toxic as") and as unequal ("more toxic
+    than", "less toxic than")."""
+    equal = {words_[i + 1] for i in range(len(words_) - 2) if words_[i] == words_[i + 2] == "as"}
+    unequal = {
+        words_[i + 1]
+        for i in range(len(words_) - 2)
+        if words_[i] in ("more", "less") and words_[i + 2] == "than"
+    }
+    return frozenset(equal), frozenset(unequal)
+
+
+def comparison_shift(claim: Sequence[str], printed: Sequence[str]) -> bool:
+    """One side says two things are alike in a quality ("as toxic as") and the other that
+    one has more or less of it ("less toxic than"): another claim."""
+    claim_equal, claim_unequal = compared_words(claim)
+    printed_equal, printed_unequal = compared_words(printed)
+    return bool(claim_equal & printed_unequal or claim_unequal & printed_equal)
+
+
 def opposite_sentiment(claim: str, printed: str) -> bool:
     a, b = sentiment(claim), sentiment(printed)
     return a * b < 0 and min(abs(a), abs(b)) >= SENTIMENT_MIN
@@ -174,6 +233,10 @@ def contradiction(claim_words: Sequence[str], printed_words: Sequence[str]) -> s
     claim, printed = lemma_key(claim_words), lemma_key(printed_words)
     if negation_conflict(claim, printed):
         return "negation"
+    if pole_swap(claim_words, printed_words) is not None:
+        return "antonym"
+    if comparison_shift(claim_words, printed_words):
+        return "comparison"
     if not numbers(claim_words) <= numbers(printed_words, one=True):
         return "numbers"
     if len(claim_words) > ADDED_WORDS_RATIO * len(printed_words) + ADDED_WORDS_SLACK:
@@ -194,6 +257,10 @@ def turns_around(claim_words: Sequence[str], printed_words: Sequence[str]) -> st
         claim
     ) & asserted_words(printed):
         return "negation"
+    if pole_swap(claim_words, printed_words) is not None:
+        return "antonym"
+    if comparison_shift(claim_words, printed_words):
+        return "comparison"
     if len(printed_words) <= 2 * len(claim_words) and opposite_sentiment(
         " ".join(claim_words), " ".join(printed_words)
     ):

@@ -701,6 +701,15 @@ def found_strength(score: float) -> float:
     return max(0.0, min(1.0, (score - FOUND_THRESHOLD) / (100.0 - FOUND_THRESHOLD)))
 
 
+# How the explanation names each reason verify.semantic.turns_around gives.
+_OPPOSITE_REASONS = {
+    "negation": "adds a negation",
+    "sentiment": "has the opposite sentiment",
+    "antonym": "puts a word's opposite in its place",
+    "comparison": "compares where the printing equates (or the reverse)",
+}
+
+
 def _says_opposite(query_words: tuple[str, ...], result: VerifyResult) -> VerifyResult | None:
     """NOT_FOUND, naming the printing, when the query's words are close to a printing but
     say its opposite (a negation added, opposite sentiment): never ALTERED of it."""
@@ -711,7 +720,7 @@ def _says_opposite(query_words: tuple[str, ...], result: VerifyResult) -> Verify
     if why is None:
         return None
     speaker = f" by {result.speakers[0].name}" if result.speakers else ""
-    reason = "adds a negation" if why == "negation" else "has the opposite sentiment"
+    reason = _OPPOSITE_REASONS[why]
     return VerifyResult(
         verdict=Verdict.NOT_FOUND,
         confidence=0.7,
