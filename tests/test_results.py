@@ -8,7 +8,18 @@ import pytest
 
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient, Verdict, VerifyResult
-from quotetrace_client.results import DiffOp, QuoteKind, SpeakerKind
+from quotetrace_client.results import (
+    Difference,
+    DifferenceKind,
+    DiffOp,
+    MatchSignal,
+    Occurrence,
+    Printing,
+    QuoteKind,
+    SemanticSearch,
+    SpeakerKind,
+    Variant,
+)
 
 
 def test_every_protobuf_enum_value_has_a_member_of_the_same_name() -> None:
@@ -17,6 +28,9 @@ def test_every_protobuf_enum_value_has_a_member_of_the_same_name() -> None:
         (pb.SpeakerKind, "SPEAKER_KIND_", SpeakerKind),
         (pb.QuoteKind, "QUOTE_KIND_", QuoteKind),
         (pb.DiffOp, "DIFF_OP_", DiffOp),
+        (pb.DifferenceKind, "DIFFERENCE_KIND_", DifferenceKind),
+        (pb.MatchSignal, "MATCH_SIGNAL_", MatchSignal),
+        (pb.SemanticSearch, "SEMANTIC_SEARCH_", SemanticSearch),
     ]:
         names = {v.name.removeprefix(prefix) for v in proto_enum.DESCRIPTOR.values}
         assert names == {m.value for m in typed}
@@ -47,6 +61,59 @@ def test_a_response_converts_with_names_tuples_and_the_raw_message() -> None:
     assert result.raw is raw
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.verdict = Verdict.VERIFIED  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("message", "typed"),
+    [
+        (pb.VerifyResponse, VerifyResult),
+        (pb.Variant, Variant),
+        (pb.Occurrence, Occurrence),
+        (pb.Printing, Printing),
+        (pb.Difference, Difference),
+    ],
+)
+def test_every_field_of_a_verify_message_has_a_typed_attribute(message: type, typed: type) -> None:
+    fields = {f.name for f in message.DESCRIPTOR.fields}
+    assert fields <= {f.name for f in dataclasses.fields(typed)}
+
+
+def test_provenance_semantic_and_difference_fields_convert_with_names() -> None:
+    first = pb.Printing(date="2024-03-01", outlet="Example Post", variant_index=1)
+    raw = pb.VerifyResponse(
+        verdict=pb.VERDICT_VERIFIED,
+        variants=[
+            pb.Variant(
+                text="We’ll go on",
+                equivalent=True,
+                differences=[
+                    pb.Difference(
+                        kind=pb.DIFFERENCE_KIND_CONTRACTION,
+                        query_text="We will",
+                        variant_text="We’ll",
+                    )
+                ],
+                first_appearance=first,
+                occurrence_count=3,
+            )
+        ],
+        first_appearance=first,
+        timeline=[first, pb.Printing(outlet="Undated Weekly")],
+        match_signal=pb.MATCH_SIGNAL_LEXICAL,
+        semantic_search=pb.SEMANTIC_SEARCH_OFF,
+        printing_count=3,
+    )
+    result = VerifyResult.from_proto(raw)
+    variant = result.variants[0]
+    assert variant.equivalent and variant.occurrence_count == 3
+    assert variant.differences[0].kind is DifferenceKind.CONTRACTION
+    assert variant.differences[0].variant_text == "We’ll"
+    assert variant.first_appearance is not None and variant.first_appearance.date == "2024-03-01"
+    assert result.first_appearance == variant.first_appearance
+    assert [p.outlet for p in result.timeline] == ["Example Post", "Undated Weekly"]
+    assert result.match_signal is MatchSignal.LEXICAL
+    assert result.semantic_search is SemanticSearch.OFF
+    assert result.closest is None and result.printing_count == 3
 
 
 def test_a_value_this_client_does_not_know_reads_as_unspecified() -> None:

@@ -47,7 +47,30 @@ class DiffOp(StrEnum):
     REPLACE = "REPLACE"
 
 
-E = TypeVar("E", Verdict, SpeakerKind, QuoteKind, DiffOp)
+class DifferenceKind(StrEnum):
+    UNSPECIFIED = "UNSPECIFIED"
+    CASE = "CASE"
+    PUNCTUATION = "PUNCTUATION"
+    CONTRACTION = "CONTRACTION"
+    SPELLING = "SPELLING"
+    WORD = "WORD"
+
+
+class MatchSignal(StrEnum):
+    UNSPECIFIED = "UNSPECIFIED"
+    LEXICAL = "LEXICAL"
+    SEMANTIC = "SEMANTIC"
+
+
+class SemanticSearch(StrEnum):
+    UNSPECIFIED = "UNSPECIFIED"
+    ON = "ON"
+    OFF = "OFF"
+
+
+E = TypeVar(
+    "E", Verdict, SpeakerKind, QuoteKind, DiffOp, DifferenceKind, MatchSignal, SemanticSearch
+)
 
 
 def enum_member(kind: type[E], proto_enum: Any, prefix: str, value: int) -> E:
@@ -74,6 +97,56 @@ class DiffSegment:
 
 
 @dataclass(frozen=True, slots=True)
+class Difference:
+    """One way a variant's words differ from the query's (only WORD alters the wording)."""
+
+    kind: DifferenceKind
+    query_text: str
+    variant_text: str
+
+    @classmethod
+    def from_proto(cls, m: pb.Difference) -> Difference:
+        return cls(
+            enum_member(DifferenceKind, pb.DifferenceKind, "DIFFERENCE_KIND_", m.kind),
+            m.query_text,
+            m.variant_text,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Printing:
+    """One dated printing of the utterance (first appearance, timeline)."""
+
+    date: str
+    outlet: str
+    wire_credits: tuple[str, ...]
+    url: str
+    title: str
+    article_id: str
+    quote_id: str
+    speaker: str
+    text: str
+    text_truncated: bool
+    variant_index: int
+
+    @classmethod
+    def from_proto(cls, m: pb.Printing) -> Printing:
+        return cls(
+            date=m.date,
+            outlet=m.outlet,
+            wire_credits=tuple(m.wire_credits),
+            url=m.url,
+            title=m.title,
+            article_id=m.article_id,
+            quote_id=m.quote_id,
+            speaker=m.speaker,
+            text=m.text,
+            text_truncated=m.text_truncated,
+            variant_index=m.variant_index,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Occurrence:
     article_id: str
     outlet: str
@@ -93,6 +166,8 @@ class Occurrence:
     quote_id: str
     source_name: str
     text: str
+    resolution: str
+    text_truncated: bool
 
     @classmethod
     def from_proto(cls, m: pb.Occurrence) -> Occurrence:
@@ -115,6 +190,8 @@ class Occurrence:
             quote_id=m.quote_id,
             source_name=m.source_name,
             text=m.text,
+            resolution=m.resolution,
+            text_truncated=m.text_truncated,
         )
 
 
@@ -125,6 +202,12 @@ class Variant:
     exact_match: bool
     diff: tuple[DiffSegment, ...]
     occurrences: tuple[Occurrence, ...]
+    occurrence_count: int
+    occurrences_omitted: int
+    text_truncated: bool
+    equivalent: bool
+    differences: tuple[Difference, ...]
+    first_appearance: Printing | None
 
     @classmethod
     def from_proto(cls, m: pb.Variant) -> Variant:
@@ -134,6 +217,14 @@ class Variant:
             exact_match=m.exact_match,
             diff=tuple(DiffSegment.from_proto(d) for d in m.diff),
             occurrences=tuple(Occurrence.from_proto(o) for o in m.occurrences),
+            occurrence_count=m.occurrence_count,
+            occurrences_omitted=m.occurrences_omitted,
+            text_truncated=m.text_truncated,
+            equivalent=m.equivalent,
+            differences=tuple(Difference.from_proto(d) for d in m.differences),
+            first_appearance=(
+                Printing.from_proto(m.first_appearance) if m.HasField("first_appearance") else None
+            ),
         )
 
 
@@ -175,6 +266,21 @@ class VerifyResult:
     variants: tuple[Variant, ...]
     outlets: tuple[OutletCount, ...]
     nlp_processors: tuple[str, ...]
+    printing_count: int
+    variant_count: int
+    speakers_omitted: int
+    outlets_omitted: int
+    printings_outside_filter: int
+    closest: Occurrence | None
+    closest_similarity: float
+    first_appearance: Printing | None
+    timeline: tuple[Printing, ...]
+    timeline_omitted: int
+    match_signal: MatchSignal
+    lexical_score: float
+    semantic_similarity: float
+    semantic_search: SemanticSearch
+    semantic_model: str
     raw: pb.VerifyResponse
 
     @classmethod
@@ -189,6 +295,25 @@ class VerifyResult:
             variants=tuple(Variant.from_proto(v) for v in m.variants),
             outlets=tuple(OutletCount(o.name, o.count) for o in m.outlets),
             nlp_processors=tuple(m.nlp_processors),
+            printing_count=m.printing_count,
+            variant_count=m.variant_count,
+            speakers_omitted=m.speakers_omitted,
+            outlets_omitted=m.outlets_omitted,
+            printings_outside_filter=m.printings_outside_filter,
+            closest=Occurrence.from_proto(m.closest) if m.HasField("closest") else None,
+            closest_similarity=m.closest_similarity,
+            first_appearance=(
+                Printing.from_proto(m.first_appearance) if m.HasField("first_appearance") else None
+            ),
+            timeline=tuple(Printing.from_proto(p) for p in m.timeline),
+            timeline_omitted=m.timeline_omitted,
+            match_signal=enum_member(MatchSignal, pb.MatchSignal, "MATCH_SIGNAL_", m.match_signal),
+            lexical_score=m.lexical_score,
+            semantic_similarity=m.semantic_similarity,
+            semantic_search=enum_member(
+                SemanticSearch, pb.SemanticSearch, "SEMANTIC_SEARCH_", m.semantic_search
+            ),
+            semantic_model=m.semantic_model,
             raw=m,
         )
 
