@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from google.protobuf.message import Message
 
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient, Verdict, VerifyResult
@@ -73,7 +74,9 @@ def test_a_response_converts_with_names_tuples_and_the_raw_message() -> None:
         (pb.Difference, Difference),
     ],
 )
-def test_every_field_of_a_verify_message_has_a_typed_attribute(message: type, typed: type) -> None:
+def test_every_field_of_a_verify_message_has_a_typed_attribute(
+    message: type[Message], typed: type
+) -> None:
     fields = {f.name for f in message.DESCRIPTOR.fields}
     assert fields <= {f.name for f in dataclasses.fields(typed)}
 
