@@ -98,3 +98,61 @@ def test_the_company_among_two_organisations_is_nobody(attributor: Attributor) -
         "“This is a good fit,” the company said."
     )
     assert quote(attributor, text, "This is").speaker is None
+
+
+# --- quotation marks ---------------------------------------------------------------------
+
+
+def test_a_low_opening_mark_pairs_with_a_high_closing_mark(attributor: Attributor) -> None:
+    text = "„We will not give up the square“, said Katrin Wollweber, one of the organisers."
+    q = quote(attributor, text, "We will")
+    assert q.text == "We will not give up the square"
+    assert q.speaker == "Katrin Wollweber"
+
+
+# --- quotations over several paragraphs --------------------------------------------------
+
+
+def test_open_paragraphs_take_the_speaker_named_where_the_quotation_closes(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "The council met again on Tuesday.\n\n"
+        "“The roof leaks in every classroom.\n\n"
+        "“The heating fails twice a week.\n\n"
+        "“We cannot teach like this,” said Moana Tipene, the school’s principal."
+    )
+    result = attributor.attribute(text)
+    assert [q.speaker for q in result.quotes] == ["Moana Tipene"] * 3
+    assert [q.sieve for q in result.quotes][:2] == ["closing_quote", "closing_quote"]
+
+
+def test_a_paragraph_with_its_own_cue_keeps_its_speaker_before_another_close(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "“The ferry is always late,” said Ilse Brandt. “Always.\n\n"
+        "“It left on time today,” said Corentin Abadie, the harbourmaster."
+    )
+    speakers = [q.speaker for q in attributor.attribute(text).quotes]
+    assert speakers == ["Ilse Brandt", "Ilse Brandt", "Corentin Abadie"]
+
+
+# --- who owns the words ------------------------------------------------------------------
+
+
+def test_the_possessor_of_a_speech_noun_speaks(attributor: Attributor) -> None:
+    text = "Senator Odalys Ferrer’s reply was brief — “Ask the governor” — and she hung up."
+    assert quote(attributor, text, "Ask the").speaker == "Odalys Ferrer"
+
+
+def test_a_statement_from_an_organisation_is_its_words(attributor: Attributor) -> None:
+    text = "A statement from Kettering Water Board said supplies were “safe to drink again.”"
+    assert quote(attributor, text, "safe to").speaker == "Kettering Water Board"
+
+
+def test_an_organisation_after_the_opens_the_clause_before_a_colon(
+    attributor: Attributor,
+) -> None:
+    text = "The Coastal Fishers Association sent a one-line message: “Give us back the bay.”"
+    assert quote(attributor, text, "Give us").speaker == "Coastal Fishers Association"

@@ -65,4 +65,4 @@ def test_peer_cases_meet_the_bars_with_their_own_scorer(attributor: Attributor) 
         span_exact += int(result["span"])
         speaker_pass += int(result["speaker"] == "PASS")
     assert span_exact >= 77
-    assert speaker_pass >= 41
+    assert speaker_pass >= 42

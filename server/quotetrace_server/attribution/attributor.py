@@ -79,12 +79,69 @@ def attribute_parsed(parsed: ParsedText) -> ArticleQuotes:
     for index in range(len(analysis.quotes)):
         situation = QuoteSituation.of(analysis, index, decided)
         decided.append((index, decide(situation)))
+    decided = _with_closing_speakers(text, analysis, decided)
     decided = _with_echoes(text, analysis, decided)
     decided = [(i, _named_speaker_only(d)) for i, d in decided]
     return ArticleQuotes(
         quotes=tuple(_attributed(text, analysis, i, d) for i, d in decided),
         processors=parsed.processors,
     )
+
+
+# Sieves that found no cue of the quotation's own: the close of a multi-paragraph quotation
+# names its speaker better than they do (they carry or guess one from before).
+UNCUED_SIEVES = frozenset({"none", "continuation", "previous_quote", "previous_speaker"})
+
+
+def _with_closing_speakers(
+    text: str, analysis: ArticleAnalysis, decided: list[tuple[int, Decision]]
+) -> list[tuple[int, Decision]]:
+    """A quotation left open at its paragraph's end goes on in the next paragraph (news
+    convention: an opening mark on each paragraph, the closing mark and often the
+    attribution only on the last). With no speaker, or only the guess of `previous_speaker`,
+    it takes the speaker of the quotation that opens the next paragraph when a cue of that
+    one's named it, walking back from the paragraph that names the speaker ("“The storm
+    took everything.¶“But we will rebuild,” said Ana Ruiz."). A speaker carried from a
+    cued quotation of its own paragraph stays."""
+    result = list(decided)
+    for position in range(len(result) - 2, -1, -1):
+        index, decision = result[position]
+        following, after = result[position + 1]
+        if (
+            analysis.quotes[index].closed
+            or decision.kind == QuoteKind.TERM
+            or (decision.speaker is not None and decision.sieve != "previous_speaker")
+            or after.speaker is None
+            or after.sieve in UNCUED_SIEVES
+            or not _opens_next_paragraph(text, analysis, index, following)
+        ):
+            continue
+        sieve = "closing_quote"
+        result[position] = (
+            index,
+            Decision(
+                decision.kind,
+                after.speaker,
+                sieve,
+                CONFIDENCE[sieve],
+                after.mention,
+                after.cue,
+                "carried",
+                after.mention_start,
+                after.cue_start,
+            ),
+        )
+    return result
+
+
+def _opens_next_paragraph(text: str, analysis: ArticleAnalysis, index: int, following: int) -> bool:
+    """Is quotation `following` the first thing in the paragraph after quotation `index`'s?"""
+    layout = analysis.layout
+    paragraph = layout.paragraph_of_quote[following]
+    if paragraph != layout.paragraph_of_quote[index] + 1:
+        return False
+    start, _ = layout.paragraphs[paragraph]
+    return not text[start : analysis.quotes[following].start - 1].strip()
 
 
 def _with_echoes(

@@ -42,7 +42,8 @@ IRREGULAR_FORMS: dict[str, str] = {
 SPEECH_NOUNS = word_set(
     """
     statement statements remarks remark speech interview proverb toast words message
-    comments comment tweet post saying quote declaration announcement
+    comments comment tweet post saying quote declaration announcement answer reply response
+    paraphrase warning plea
     """
 )
 

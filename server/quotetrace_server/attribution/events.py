@@ -103,12 +103,15 @@ def _events_in_frame(
             cue = "in the words of"
             events.append(SpeechEvent(frame_index, position, cue, cue, "according_to", ref))
             continue
-        base = speech_verb_base(word.text, word.lemma, word.upos)
+        speech_noun = is_speech_noun(word.text) and not word.capitalised
+        # "Ms. Ruiz’s reply was short: “…”": after a possessor, a noun, and the possessor speaks.
+        possessor = phrases.possessor_before(frame, position) if speech_noun else None
+        base = None if possessor else speech_verb_base(word.text, word.lemma, word.upos)
         if base is not None:
             how, ref = _verb_subject(frame, position, phrases, dependencies)
             events.append(SpeechEvent(frame_index, position, word.text, base, how, ref))
-        elif is_speech_noun(word.text) and not word.capitalised:
-            ref = phrases.clause_subject(frame, position)
+        elif speech_noun:
+            ref = possessor or phrases.clause_subject(frame, position)
             events.append(
                 SpeechEvent(
                     frame_index,

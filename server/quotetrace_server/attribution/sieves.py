@@ -51,6 +51,7 @@ CONFIDENCE: dict[str, float] = {
     "group_term": 0.6,
     "group_speaker": 0.5,
     "continuation": 0.85,
+    "closing_quote": 0.8,
     "previous_quote": 0.65,
     "short_term": 0.6,
     "previous_speaker": 0.5,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from quotetrace_server.attribution.cues import speech_verb_base
+from quotetrace_server.attribution.cues import is_speech_noun, speech_verb_base
 from quotetrace_server.attribution.frames import Frame
 from quotetrace_server.entities.finder import ORG, OTHER, ArticleNames, NameMention
 from quotetrace_server.entities.lexicon import (
@@ -35,6 +35,9 @@ SKIPPABLE_BEFORE_VERB = word_set(
     """
 )
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+POSSESSIVE_PRONOUNS: dict[str, str | None] = {"his": "male", "her": "female"}
+# "a statement from the ministry", "a letter by Ana Ruiz": the document's author.
+AUTHOR_PREPOSITIONS = frozenset({"from", "by"})
 LOCATION_PREPOSITIONS = frozenset({"in", "at", "from", "to", "near", "into", "across"})
 COORDINATORS = frozenset({"and", "but", "or"})
 # Words that end a noun phrase when walking back from a verb.
@@ -224,6 +227,8 @@ class NounPhrases:
             ),
             None,
         )
+        if first is not None and first > 0 and self._is_article(frame, first - 1):
+            first -= 1  # "The Allied Dockworkers Union issued …": the article opens the clause
         if first is None or first == 0:
             return True
         before = frame.items[first - 1]
@@ -231,6 +236,30 @@ class NounPhrases:
             return True
         word = self.words[before.word]
         return word.is_punct or word.lower in CLAUSE_WORDS
+
+    def _is_article(self, frame: Frame, position: int) -> bool:
+        word = self._word(frame, position)
+        return word is not None and word.lower == "the"
+
+    def possessor_before(self, frame: Frame, position: int) -> SpeakerRef | None:
+        """Whose is the noun at `position`: "Ms. Ruiz’s answer", "her reply"."""
+        if position == 0:
+            return None
+        item = frame.items[position - 1]
+        word = self._word(frame, position - 1)
+        if word is None:
+            return None
+        if word.lower in POSSESSIVE_PRONOUNS:
+            gender = POSSESSIVE_PRONOUNS[word.lower]
+            return SpeakerRef(RefKind.PRONOUN, word.text, word.start, gender=gender)
+        name = self.name_at(item.word)
+        if name is None or not name.possessive or name.last_word != item.word:
+            return None
+        surface_start = name.surface_start
+        mention = self.text[surface_start : name.end]
+        if name.entity >= 0:
+            return SpeakerRef(RefKind.NAMED, mention, surface_start, entity=name.entity)
+        return self.bare_ref(name, mention, surface_start)
 
     def first_mention_after(self, frame: Frame, after: int) -> SpeakerRef | None:
         """First subject-like mention after item `after` (main clause after a participle)."""
@@ -369,6 +398,9 @@ class NounPhrases:
             return None
         head = head_words[-1]
         mention = self.text[head_words[0].start : head.end]
+        author = self._author_of_document(frame, head, head_last, last)
+        if author is not None:
+            return author
         if len(head_words) == 1 and head.lower in PERSON_PRONOUNS:
             return SpeakerRef(
                 RefKind.PRONOUN, head.text, head.start, gender=PERSON_PRONOUNS[head.lower]
@@ -385,6 +417,25 @@ class NounPhrases:
         if head.lower in UNNAMED_PERSON_HEADS:
             return SpeakerRef(RefKind.UNNAMED, mention, head_words[0].start)
         return None
+
+    def _author_of_document(
+        self, frame: Frame, head: Word, head_last: int, last: int
+    ) -> SpeakerRef | None:
+        """ "The statement from Oakridge Hospital read", "a letter by the minister said": the
+        words are the author's (a named one, or an organisation described in lower case)."""
+        if head.lower not in DOCUMENT_NOUNS and not is_speech_noun(head.text):
+            return None
+        joiner = self._word(frame, head_last + 1) if head_last + 1 <= last else None
+        if joiner is None or joiner.lower not in AUTHOR_PREPOSITIONS or head_last + 2 > last:
+            return None
+        author = self._analyse(frame, head_last + 2, last)
+        if author is None or author.kind not in (
+            RefKind.NAMED,
+            RefKind.NOMINAL_ORG,
+            RefKind.NOMINAL,
+        ):
+            return None
+        return author
 
     @staticmethod
     def _is_description(head_words: list[Word], before_cue: bool) -> bool:

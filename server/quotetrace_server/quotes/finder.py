@@ -4,7 +4,7 @@ Works on the text itself rather than on tokens so that tokeniser quirks (a mark 
 word, a sentence split inside a quotation) cannot move a quotation's edges.
 
 Rules, in short:
-- three families of marks: double (“ ” "), single (‘ ’ ') and guillemets (« » ‹ ›); a closing
+- three families of marks: double (“ ” „ "), single (‘ ’ ') and guillemets (« » ‹ ›); a closing
   mark closes the nearest open mark of its own family, so “…" (curly opened, straight closed)
   still pairs, and a double closer with only a single mark open closes that one (‘…” in
   hurried copy);
@@ -34,7 +34,8 @@ DOUBLE = "double"
 SINGLE = "single"
 GUILLEMET = "guillemet"
 
-DOUBLE_OPENERS = frozenset("“")
+# „ opens in German and Polish copy; its closer (“ or ”) is found by the rules below.
+DOUBLE_OPENERS = frozenset("“„")
 DOUBLE_CLOSERS = frozenset("”")
 SINGLE_OPENERS = frozenset("‘")
 SINGLE_CLOSERS = frozenset("’")
