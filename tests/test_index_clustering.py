@@ -10,7 +10,7 @@ import pytest
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.evaluation.verification import evaluate_clustering
-from quotetrace_server.index.clustering import QuoteSketch, link_reason
+from quotetrace_server.index.clustering import QuoteSketch, link_reason, links_nothing
 from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.index.sqlite_store import SqliteStore, lead_words
 from quotetrace_server.ingest.model import Article
@@ -91,6 +91,15 @@ def test_lead_words_are_dropped_after_a_colon_or_comma() -> None:
     assert lead_words(text, text.index("That’s exactly")) == ()
 
 
+def test_a_quotation_opening_a_paragraph_or_sentence_has_no_lead_words() -> None:
+    text = "The minister added: “There is no way.”\n\n“We will win,” she said."
+    assert lead_words(text, text.index("We will")) == ()
+    text = "“There is no way.” “We will win,” she said."
+    assert lead_words(text, text.index("We will")) == ()
+    text = "He said “no way.” They would discuss “all issues,” he said."
+    assert lead_words(text, text.index("all issues")) == ("they", "will", "discuss")
+
+
 def test_same_attribution_words_do_not_frame_different_quotes() -> None:
     a = sketch("know is", PUTIN)
     b = sketch("see was nothing that is new here", PUTIN)
@@ -140,3 +149,105 @@ def test_a_shared_fragment_does_not_chain_two_different_sayings() -> None:
         store.add_article(Article(body), ArticleQuotes((q,), ()))
     quotes, _ = store.list_quotes()
     assert len({q.utterance_id for q in quotes}) == 2  # the fragment joins one of them
+
+
+def _repeated_article(
+    unit: str, quotes: list[tuple[str, str | None]], times: int
+) -> tuple[Article, ArticleQuotes]:
+    """`unit` (holding each quotation of `quotes`, with its speaker) repeated `times`."""
+    text = unit * times
+    made: list[AttributedQuote] = []
+    for copy in range(times):
+        offset = copy * len(unit)
+        for quote, speaker in quotes:
+            start = offset + unit.index(quote)
+            made.append(
+                AttributedQuote(
+                    quote,
+                    start,
+                    start + len(quote),
+                    QuoteKind.DIRECT,
+                    speaker,
+                    None if speaker is None else EntityKind.PERSON,
+                    () if speaker is None else (speaker,),
+                    speaker,
+                    "said",
+                    "test",
+                    0.9,
+                    unit.strip(),
+                )
+            )
+    return Article(text), ArticleQuotes(tuple(made), ())
+
+
+def test_a_single_function_word_links_to_nothing() -> None:
+    others = [
+        "a",
+        "is",
+        "it’s",
+        "a deal",
+        "it is a",
+        "It is a good deal for everyone",
+        "deal",
+        "isn’t",
+        "won’t",
+    ]
+    for word in ("a", "is", "it’s", "the"):
+        alone = sketch(word, PUTIN, lead="the minister said")
+        assert links_nothing(alone)
+        for other in others:
+            for speaker in (PUTIN, KIM, None):
+                assert link_reason(alone, sketch(other, speaker, "the minister said")) is None
+    for text in ("deal", "it’s not", "of the", "That’s why we came here"):
+        assert not links_nothing(sketch(text, PUTIN)), text
+
+
+def test_reprinting_one_quotation_many_times_searches_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An article repeating two quotations: one utterance each, and each copy joins its
+    wording's utterance without a candidate search (a search per copy ranks every earlier
+    copy: quadratic in the article's length)."""
+    store = SqliteStore(":memory:")
+    searches: list[int] = []
+    search = store._search_rowids
+
+    def counted(*args: object, **kwargs: object) -> list[int]:
+        searches.append(1)
+        return search(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "_search_rowids", counted)
+    unit = "“We will win this fight,” Ana Novak said. The minister added: “There is no way.”\n\n"
+    article, quotes = _repeated_article(
+        unit, [("We will win this fight,", "Ana Novak"), ("There is no way.", None)], 50
+    )
+    store.add_article(article, quotes)
+    stored, total = store.list_quotes(limit=500)
+    assert total == 100
+    assert len({q.utterance_id for q in stored}) == 2
+    assert len(searches) == 2
+
+
+def test_a_short_copy_under_another_speaker_is_not_taken_for_the_same_saying() -> None:
+    """The copy shortcut asks for the same speaker: two words pinned on two people are two
+    sayings (identical needs four words to ignore the speaker)."""
+    store = SqliteStore(":memory:")
+    for speaker in ("Ana Novak", "Boris Kell"):
+        unit = f"{speaker} called it a “sacred fight”.\n\n"
+        store.add_article(*_repeated_article(unit, [("sacred fight", speaker)], 3))
+    stored, _ = store.list_quotes()
+    by_speaker = {(q.speaker, q.utterance_id) for q in stored}
+    assert len(by_speaker) == 2
+    assert len({u for _, u in by_speaker}) == 2
+
+
+def test_an_article_of_one_word_quotations_searches_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = SqliteStore(":memory:")
+    monkeypatch.setattr(store, "_search_rowids", None)  # any search would fail
+    article, quotes = _repeated_article('"a" ', [("a", None)], 200)
+    store.add_article(article, quotes)
+    stored, total = store.list_quotes(limit=500)
+    assert total == 200
+    assert len({q.utterance_id for q in stored}) == 200  # "a" says nothing: no links

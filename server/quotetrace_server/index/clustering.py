@@ -87,6 +87,23 @@ def link_reason(a: QuoteSketch, b: QuoteSketch) -> str | None:
     return None
 
 
+def links_nothing(sketch: QuoteSketch) -> bool:
+    """Whether ``link_reason(sketch, other)`` is None for every other quotation.
+
+    True of a single function word ("a", "is"): "identical" needs four words or a content
+    word; any other text has at least as many words, so every other rule takes ``sketch``
+    (the first argument) as the shorter side, and a short side without a content word is only ever
+    near-identical, which needs NEAR_IDENTICAL_MIN_WORDS lemmas. Such a quotation gets an
+    utterance of its own without a search for candidates (an article of thousands of
+    "a" in quotation marks would otherwise search once per mark).
+    """
+    return (
+        len(sketch.words) <= 1
+        and len(sketch.lemmas) < NEAR_IDENTICAL_MIN_WORDS
+        and not has_content_word(sketch.lemmas)
+    )
+
+
 def _near_identical(a: QuoteSketch, b: QuoteSketch) -> str | None:
     if (
         min(len(a.lemmas), len(b.lemmas)) >= NEAR_IDENTICAL_MIN_WORDS

@@ -30,7 +30,12 @@ from typing import Any
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index import identity
-from quotetrace_server.index.clustering import STRONG_LINKS, QuoteSketch, link_reason
+from quotetrace_server.index.clustering import (
+    STRONG_LINKS,
+    QuoteSketch,
+    link_reason,
+    links_nothing,
+)
 from quotetrace_server.index.context import bounded_context
 from quotetrace_server.index.model import (
     ArticleRecord,
@@ -177,11 +182,14 @@ _INTERSECT_MAX_DF = 50_000
 # printed from it, and a fragment's only term may not be among the long one's rarest.
 _CLUSTER_MAX_TERMS = 48
 _CLUSTER_CANDIDATES = 60
+# Rows of a wording's hash looked at for an indexed copy of a new quotation.
+_COPY_PROBE = 64
 _LEAD_WORDS = 3
 # A cluster whose longest printing is shorter than this is a fragment cluster: it may be
 # merged into any cluster it links to.
 _FRAGMENT_MAX_WORDS = 8
-_SENTENCE_BREAK = re.compile(r"(?:[.!?]\s|\n)")
+# A sentence ends at . ! ? (closing marks may follow) and a space, or at a line break.
+_SENTENCE_BREAK = re.compile(r"(?:[.!?][\"'”’»]*\s|\n)")
 _OPENING_MARKS = "\"'“‘«„‚"
 
 
@@ -210,10 +218,13 @@ def lead_words(text: str, start: int) -> tuple[str, ...]:
     issues”'): after a colon or comma ('Novak said: “…”') the words before are just the
     attribution, the same for every quotation of that speaker, and are not kept.
     """
-    before = text[max(0, start - 120) : start].rstrip().rstrip(_OPENING_MARKS).rstrip()
+    # Breaks are looked for before the spaces are stripped: a quotation opening a
+    # paragraph has no lead-in, whatever the paragraph before it ends with.
+    trimmed = text[max(0, start - 120) : start].rstrip().rstrip(_OPENING_MARKS)
+    breaks = list(_SENTENCE_BREAK.finditer(trimmed))
+    before = trimmed.rstrip()
     if not before or before[-1] in ",:;":
         return ()
-    breaks = list(_SENTENCE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end() :]
     return lemma_key(words(normalize(before))[-_LEAD_WORDS:])
@@ -1033,6 +1044,13 @@ class SqliteStore:
 
     def _cluster(self, conn: sqlite3.Connection, quote_rowid: int, row: _QuoteRow) -> None:
         sketch = QuoteSketch(words(row.norm), row.lemmas, row.lead, row.speaker)
+        if links_nothing(sketch):
+            self._assign_utterance(conn, quote_rowid, set())
+            return
+        copy = self._copy_utterance(conn, quote_rowid, row, sketch)
+        if copy is not None:
+            self._assign_utterance(conn, quote_rowid, {copy})
+            return
         strong: set[int] = set()
         weak: Counter[int] = Counter()
         terms = _fts_terms(row.norm, row.lemmas).split()
@@ -1060,6 +1078,35 @@ class SqliteStore:
             elif reason is not None:
                 weak[int(utterance)] += 1
         self._assign_utterance(conn, quote_rowid, self._clusters_to_join(conn, strong, weak))
+
+    def _copy_utterance(
+        self, conn: sqlite3.Connection, quote_rowid: int, row: _QuoteRow, sketch: QuoteSketch
+    ) -> int | None:
+        """The utterance of an indexed copy of this quotation (the same words, speaker and
+        lead-in), when identical printings link: None sends it to the full search.
+
+        A copy links to whatever this quotation would, so joining its utterance skips the
+        candidate search; an article repeating one quotation thousands of times would
+        otherwise search and rank every earlier printing once per printing. Only the first
+        _COPY_PROBE rows of the wording's hash are looked at, so a wording printed many
+        times under other speakers costs a bounded probe, then the full search.
+        """
+        if link_reason(sketch, sketch) not in STRONG_LINKS:
+            return None
+        found = conn.execute(
+            "SELECT utterance FROM (SELECT norm, speaker, lead, utterance FROM quotes"
+            " INDEXED BY quotes_norm_hash WHERE norm_hash = ? AND id != ? LIMIT ?)"
+            " WHERE norm = ? AND speaker IS ? AND lead = ? AND utterance IS NOT NULL LIMIT 1",
+            (
+                _norm_hash(row.norm),
+                quote_rowid,
+                _COPY_PROBE,
+                row.norm,
+                row.speaker,
+                " ".join(row.lead),
+            ),
+        ).fetchone()
+        return None if found is None else int(found[0])
 
     def _clusters_to_join(
         self, conn: sqlite3.Connection, strong: set[int], weak: Counter[int]
@@ -1195,7 +1242,21 @@ class SqliteStore:
         if not common:
             return []
         match = " AND ".join(map(_fts_phrase, common))
+        if favour_short and len(common) > 1:
+            return self._newest_ranked(conn, match, limit)
         return self._fts_rowids(conn, match, limit, ranked=len(common) > 1)
+
+    def _newest_ranked(self, conn: sqlite3.Connection, match: str, limit: int) -> list[int]:
+        """The best ranked of the newest _POSTINGS_BUDGET quotations matching: a bounded
+        rank. Ranking the whole match reads every posting of it, once per quotation
+        clustered, so an article reprinting one saying with a changing word (thousands
+        of near-copies) would cost the square of its length."""
+        rows = conn.execute(
+            "SELECT rowid, rank FROM quote_terms WHERE quote_terms MATCH ?"
+            " ORDER BY rowid DESC LIMIT ?",
+            (match, _POSTINGS_BUDGET),
+        ).fetchall()
+        return [int(r[0]) for r in heapq.nsmallest(limit, rows, key=lambda r: (r[1], r[0]))]
 
     def _fts_rowids(
         self, conn: sqlite3.Connection, match: str, limit: int, *, ranked: bool = True
