@@ -156,3 +156,53 @@ def test_an_organisation_after_the_opens_the_clause_before_a_colon(
 ) -> None:
     text = "The Coastal Fishers Association sent a one-line message: “Give us back the bay.”"
     assert quote(attributor, text, "Give us").speaker == "Coastal Fishers Association"
+
+
+# --- round two of the probe: surnames, titles, documents, introductions -----------------
+
+
+def test_a_hyphenated_surname_alone_joins_the_full_name(attributor: Attributor) -> None:
+    text = (
+        "Philippa Ashdown-Reyes chairs the residents’ board.\n\n"
+        "“The lifts have been broken since June,” Ms. Ashdown-Reyes said."
+    )
+    assert quote(attributor, text, "The lifts").speaker == "Philippa Ashdown-Reyes"
+
+
+def test_a_capitalised_word_qualifying_a_title_is_not_a_speaker(attributor: Attributor) -> None:
+    text = "Opposition spokeswoman Danielle Kirchner left early, adding: “The vote was a farce.”"
+    assert quote(attributor, text, "The vote").speaker == "Danielle Kirchner"
+
+
+def test_occupations_and_interview_roles_are_titles(attributor: Attributor) -> None:
+    text = "Fisherman Anselmo Rocha said the catch was “half of last year’s.”"
+    assert quote(attributor, text, "half of").speaker == "Anselmo Rocha"
+    text = "Moderator: “Would you raise taxes?”\n\nIvo Santek: “Only on the very rich.”"
+    result = attributor.attribute(text)
+    assert [q.speaker for q in result.quotes] == [None, "Ivo Santek"]
+
+
+def test_a_statement_released_by_an_organisation_is_its_words(attributor: Attributor) -> None:
+    text = (
+        "According to a statement issued by the Coastal Inspectorate, the spill was "
+        "“contained within hours.”"
+    )
+    assert quote(attributor, text, "contained").speaker == "Coastal Inspectorate"
+
+
+def test_a_quotation_after_a_sentence_about_one_person_is_that_persons(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Greta Lindahl, the harbour master, was in no mood to wait. “Move the boats now.\n\n"
+        "“The storm will not wait for us.”"
+    )
+    speakers = [q.speaker for q in attributor.attribute(text).quotes]
+    assert speakers == ["Greta Lindahl", "Greta Lindahl"]
+
+
+def test_a_quotation_after_a_sentence_about_two_people_stays_unattributed(
+    attributor: Attributor,
+) -> None:
+    text = "Greta Lindahl met Jonas Wik at the quay. “Move the boats now.”"
+    assert quote(attributor, text, "Move").speaker is None

@@ -106,10 +106,12 @@ def score_case(case: dict[str, Any], result: ArticleQuotes, score: ProbeScore) -
             score.errors.append(f"{case['id']}: spurious {quote.text[:40]!r} ({quote.kind})")
 
 
-def score_probe(attributor: Attributor) -> ProbeScore:
+def score_probe(attributor: Attributor, prefix: str = "") -> ProbeScore:
+    """The whole probe, or the cases whose id starts with `prefix` ("r2-": round two)."""
     score = ProbeScore()
     for case in load_probe():
-        score_case(case, attributor.attribute(case["text"]), score)
+        if case["id"].startswith(prefix):
+            score_case(case, attributor.attribute(case["text"]), score)
     return score
 
 
@@ -160,6 +162,6 @@ def test_probe_spans_and_speakers_meet_the_bars(probe_score: ProbeScore) -> None
     assert probe_score.wrong_speaker == 0
 
 
-if __name__ == "__main__":
-    found = score_probe(Attributor(NlpPipeline.shared(sys.argv[1] if sys.argv[1:] else None)))
+if __name__ == "__main__":  # python tests/test_attribution_probe.py [ID_PREFIX]
+    found = score_probe(Attributor(NlpPipeline.shared()), sys.argv[1] if sys.argv[1:] else "")
     print(found.summary(), *found.errors, sep="\n")

@@ -16,7 +16,13 @@ from quotetrace_server.attribution.cues import speech_verb_base
 from quotetrace_server.attribution.events import SpeechEvent, resolve_ref
 from quotetrace_server.attribution.frames import Frame
 from quotetrace_server.attribution.model import QuoteKind
-from quotetrace_server.attribution.speakers import NounPhrases, RefKind, Speaker, SpeakerRef
+from quotetrace_server.attribution.speakers import (
+    NounPhrases,
+    RefKind,
+    Speaker,
+    SpeakerRef,
+    speaker_from_entity,
+)
 from quotetrace_server.entities.lexicon import (
     COPULAS,
     DETERMINERS,
@@ -55,6 +61,7 @@ CONFIDENCE: dict[str, float] = {
     "previous_quote": 0.65,
     "short_term": 0.6,
     "previous_speaker": 0.5,
+    "introduced_speaker": 0.6,
     "sentence_subject": 0.4,
     "none": 0.0,
 }
@@ -492,6 +499,33 @@ def previous_speaker(s: QuoteSituation) -> Decision | None:
     return None
 
 
+def introduced_speaker(s: QuoteSituation) -> Decision | None:
+    """ "Lorenzo Bianchi, the mayor, did not hold back. “This budget is a disgrace.”": a
+    quotation opening its sentence, with no cue anywhere near, right after a sentence of its
+    paragraph that is about one person alone, whose subject that person is."""
+    if not s.opens_frame or s.frame_index == 0:
+        return None
+    frame = s.analysis.layout.frames[s.frame_index - 1]
+    if frame.paragraph != s.paragraph or any(item.is_quote for item in frame.items):
+        return None
+    ref = s.phrases.clause_subject(frame, len(frame.items), nearest=False)
+    if ref is None or ref.kind != RefKind.NAMED:
+        return None
+    facts = s.analysis.facts
+    people = {
+        n.entity
+        for n in facts.mentions_between(frame.start, frame.end)
+        if facts.kind(n.entity) == EntityKind.PERSON
+    }
+    if people != {ref.entity}:
+        return None
+    speaker = speaker_from_entity(s.phrases.names, ref.entity)
+    sieve = "introduced_speaker"
+    return Decision(
+        QuoteKind.DIRECT, speaker, sieve, CONFIDENCE[sieve], ref.mention, None, "name", ref.start
+    )
+
+
 def sentence_subject(s: QuoteSituation) -> Decision | None:
     """Last resort for an embedded quotation: the person the sentence is about."""
     ref = s.phrases.clause_subject(s.frame, len(s.frame.items))
@@ -522,6 +556,7 @@ SIEVES: tuple[Sieve, ...] = (
     previous_quote,
     short_term,
     previous_speaker,
+    introduced_speaker,
     sentence_subject,
 )
 

@@ -398,7 +398,7 @@ class NounPhrases:
             return None
         head = head_words[-1]
         mention = self.text[head_words[0].start : head.end]
-        author = self._author_of_document(frame, head, head_last, last)
+        author = self._author_of_document(frame, head_words, head_last, last)
         if author is not None:
             return author
         if len(head_words) == 1 and head.lower in PERSON_PRONOUNS:
@@ -419,10 +419,14 @@ class NounPhrases:
         return None
 
     def _author_of_document(
-        self, frame: Frame, head: Word, head_last: int, last: int
+        self, frame: Frame, head_words: list[Word], head_last: int, last: int
     ) -> SpeakerRef | None:
-        """ "The statement from Oakridge Hospital read", "a letter by the minister said": the
-        words are the author's (a named one, or an organisation described in lower case)."""
+        """ "The statement from Oakridge Hospital read", "a letter by the minister said", "a
+        statement released by the agency": the words are the author's (a named one, or an
+        organisation described in lower case)."""
+        head = head_words[-1]
+        if len(head_words) >= 2 and head.lower.endswith("ed") and not head.capitalised:
+            head = head_words[-2]  # "a statement released by", "a letter signed by"
         if head.lower not in DOCUMENT_NOUNS and not is_speech_noun(head.text):
             return None
         joiner = self._word(frame, head_last + 1) if head_last + 1 <= last else None

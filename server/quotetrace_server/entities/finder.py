@@ -88,6 +88,7 @@ def find_entities(parsed: ParsedText) -> ArticleNames:
     runs = _capitalised_runs(words)
     body_runs = [r for r in runs if not headline[r[0]]]
     names = [n for run in body_runs for n in _names_in_run(words, run, use_ner)]
+    names = _outside_titles(names)
     _mark_adjectival_persons(names, words)
     known = {n.parts for n in names if n.shape == PERSON and len(n.parts) >= 2}
     for run in runs:
@@ -95,6 +96,21 @@ def find_entities(parsed: ParsedText) -> ArticleNames:
             names.extend(_known_names_in_headline(words, run, known))
     names.sort(key=lambda n: n.start)
     return _cluster(names, words)
+
+
+def _outside_titles(names: list[NameMention]) -> list[NameMention]:
+    """Drop a name that is only the qualifier of another's title: in "Opposition leader
+    Kwame Asante", "Opposition" is part of Asante's title, not a name of its own."""
+    titles = sorted((n.surface_start, n.start) for n in names if n.surface_start < n.start)
+    if not titles:
+        return names
+    starts = [start for start, _ in titles]
+
+    def inside_a_title(name: NameMention) -> bool:
+        index = bisect_right(starts, name.surface_start) - 1
+        return index >= 0 and name.end <= titles[index][1]
+
+    return [n for n in names if not inside_a_title(n)]
 
 
 def _headline_words(text: str, words: list[Word]) -> list[bool]:
@@ -401,7 +417,8 @@ def _cluster(names: list[NameMention], words: list[Word]) -> ArticleNames:
         return by_key[key]
 
     # Full names first, so that single words can be linked to them afterwards. A name that
-    # starts with a particle ("von Berg", "al-Masri") is a surname: linked afterwards too.
+    # starts with a particle ("von Berg", "al-Masri") or is one hyphenated word
+    # ("Hughes-Whitfield") is a surname: linked afterwards too.
     for name in names:
         if name.shape == PERSON and len(name.parts) >= 2 and not _is_surname_only(name):
             name.entity = add(name.parts, name, EntityKind.PERSON)
@@ -416,7 +433,8 @@ def _cluster(names: list[NameMention], words: list[Word]) -> ArticleNames:
     for name in names:
         if name.entity >= 0 or name.shape not in (PERSON, "bare"):
             continue
-        bearer = _most_salient_bearer(name.parts, by_key, counts, first_seen)
+        surname = _is_surname_only(name)
+        bearer = _most_salient_bearer(name.parts, surname, by_key, counts, first_seen)
         if bearer is not None:
             name.entity = bearer
         elif name.shape == PERSON:  # titled ("Mr. Smith") or tagged PERSON by NER
@@ -479,21 +497,24 @@ def _org_key(text: str) -> str:
 
 
 def _is_surname_only(name: NameMention) -> bool:
-    """ "von Berg", "al-Masri", "Van der Berg": the particle shows a surname without the
-    given name."""
-    return len(name.parts) >= 2 and name.parts[0] in NAME_PARTICLES | HYPHENATED_PARTICLES
+    """ "von Berg", "al-Masri", "Van der Berg", "Mrs. Hughes-Whitfield": a particle, or one
+    hyphenated word, shows a surname without the given name."""
+    if len(name.parts) < 2:
+        return False
+    return name.parts[0] in NAME_PARTICLES | HYPHENATED_PARTICLES or " " not in name.text.strip()
 
 
 def _most_salient_bearer(
     parts: tuple[str, ...],
+    surname: bool,
     by_key: dict[tuple[str, ...] | str, int],
     counts: Counter[int],
     first_seen: dict[int, int],
 ) -> int | None:
     """The person whose full name starts or ends with this single-word name (or ends with
-    this particle surname), most mentioned first, earliest-introduced on ties ("Tanaka" is
-    the president, not the wire editor)."""
-    if len(parts) != 1 and parts[0] not in NAME_PARTICLES | HYPHENATED_PARTICLES:
+    this `surname` of several parts), most mentioned first, earliest-introduced on ties
+    ("Tanaka" is the president, not the wire editor)."""
+    if len(parts) != 1 and not surname:
         return by_key.get(parts)
     word = parts[0]
     candidates = [

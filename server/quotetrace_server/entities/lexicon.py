@@ -47,7 +47,9 @@ TITLES = word_set(
     firefighter lifeguard surgeon physician epidemiologist virologist chaplain headteacher
     headmaster headmistress comptroller auditor magistrate solicitor barrister ombudsman
     curator novelist playwright filmmaker historian goalkeeper striker midfielder defender
-    campaigner organiser organizer
+    campaigner organiser organizer fisherman fishermen policeman policewoman councilman
+    councilwoman alderman assemblyman assemblywoman footballer cricketer interviewer
+    moderator presenter narrator
     """
 )
 
@@ -99,6 +101,7 @@ ORG_HEADS = word_set(
     commission embassy consulate nato foods motors airlines airways rail railways systems
     technologies industries holdings pharmaceuticals laboratories logistics telecom
     chemicals studios enterprises ventures insurance hospital clinic museum library
+    directorate inspectorate secretariat trust
     """
 )
 
