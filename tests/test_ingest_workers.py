@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import grpc
 import pytest
 
 from quotetrace.v1 import quotetrace_pb2 as pb
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from quotetrace_server.engine.engine import Engine
 
 SEEDS = REPO / "seeds"
+CLAIM = "That’s why we came here"  # printed in the seed corpus
 
 
 def quotations(db: Path) -> list[tuple[object, ...]]:
@@ -107,15 +109,22 @@ def test_serve_opens_its_port_at_once_and_is_not_serving_until_seeded(
                 if not seen or seen[-1] != status:
                     seen.append(status)
                     if status == "NOT_SERVING":
-                        # Reads work meanwhile, on what is indexed so far.
+                        # Listings work meanwhile, on what is indexed so far; a verdict
+                        # about a half-built index would not be true of the corpus.
                         assert client.stats().article_count <= 5
+                        with pytest.raises(grpc.RpcError) as refused:
+                            client.verify_result(CLAIM)
+                        assert refused.value.code() is grpc.StatusCode.UNAVAILABLE
+                        assert "being seeded" in str(refused.value.details())
                 time.sleep(0.1)
             stats = client.stats()
+            answered = client.verify_result(CLAIM)
     finally:
         process.terminate()
         process.wait(30)
     assert seen == ["NOT_SERVING", "SERVING"], log.read_text()
     assert stats.article_count == 5
+    assert answered.verdict != "NOT_FOUND" and answered.printing_count > 0
     logged = log.read_text()
     assert "index is empty: ingesting" in logged and "seeded: 5 inputs" in logged
 

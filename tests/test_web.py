@@ -256,3 +256,44 @@ def test_claimreview_download_is_the_cli_builders_review_and_validates(
     )
     assert review == claimreview(None, request, response, reviewer)
     assert review["reviewRating"]["alternateName"] == "Misattributed"
+
+
+def test_filters_narrow_the_printings_and_the_page_says_how_many_they_hide(
+    seeded_web: RunningServer,
+) -> None:
+    with QuoteTraceClient(f"127.0.0.1:{seeded_web.port}") as client:
+        everything = client.verify_result(WHY_WE_CAME)
+        outside = client.verify_request(claim_request(WHY_WE_CAME, outlet="No Such Outlet"))
+    assert everything.printing_count > 0 and outside.printings_outside_filter > 0
+    status, _, body = get(seeded_web, "/", q=WHY_WE_CAME, outlet="No Such Outlet")
+    assert status == 200
+    assert f"{outside.printings_outside_filter} printing(s) of this utterance lie outside" in body
+    assert 'value="No Such Outlet"' in body  # the form keeps the filter
+    assert "outlet=No+Such+Outlet" in body  # and so does the ClaimReview link
+    status, _, body = get(seeded_web, "/", q=WHY_WE_CAME)
+    assert "lie outside your filters" not in body
+
+
+def test_a_malformed_date_filter_gets_the_services_400(seeded_web: RunningServer) -> None:
+    status, _, body = get(seeded_web, "/", q=WHY_WE_CAME, **{"from": "last spring"})
+    assert status == 400
+    assert 'id="error"' in body and "date" in body
+
+
+def test_the_page_is_503_not_a_verdict_while_the_index_is_being_seeded() -> None:
+    from quotetrace_server.api.server import SEEDING, start_server
+    from quotetrace_server.engine.engine import Engine
+
+    engine = Engine.open(":memory:")
+    running = start_server(
+        engine, ServerConfig(host="127.0.0.1", port=0, http_port=0), problems=[SEEDING]
+    )
+    try:
+        status, _, body = get(running, "/", q=WHY_WE_CAME)
+        assert status == 503 and "being seeded" in body and 'id="verdict"' not in body
+        running.report(SEEDING, False)
+        status, _, body = get(running, "/", q=WHY_WE_CAME)
+        assert status == 200 and '<strong id="verdict">NOT_FOUND</strong>' in body
+    finally:
+        running.stop(grace=None)
+        engine.close()

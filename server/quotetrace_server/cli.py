@@ -293,7 +293,7 @@ def _read_text(path: Path) -> str:
 def run_serve(args: argparse.Namespace) -> int:
     """Open the port at once; an empty index is seeded meanwhile, with health saying
     NOT_SERVING (and the log showing progress) until the seeding ends."""
-    from quotetrace_server.api.server import serve_until_signalled, start_server
+    from quotetrace_server.api.server import SEEDING, serve_until_signalled, start_server
     from quotetrace_server.engine.engine import Engine
     from quotetrace_server.engine.workers import default_workers, one_thread_each
 
@@ -337,12 +337,12 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-SEEDING = "the index is being seeded"
 SEED_LOG_SECONDS = 5.0  # at most one progress line this often
 
 
 def seed_index(engine: Engine, running: RunningServer, seed_dir: Path, workers: int) -> None:
     """Ingest `seed_dir` into the empty index, logging progress, then report serving."""
+    from quotetrace_server.api.server import SEEDING
     from quotetrace_server.nlp.pipeline import NlpStopped
 
     log.info("index is empty: ingesting %s with %d NLP worker(s)", seed_dir, workers)

@@ -98,9 +98,15 @@ def quotetrace_handler(servicer: QuoteTraceServicer) -> grpc.GenericRpcHandler[A
     return grpc.method_handlers_generic_handler(SERVICE_NAME, handlers)
 
 
+# The problem a server starts with while it ingests its seed corpus. Verify refuses
+# (UNAVAILABLE) until it is gone: a claim looked up in a half-built index would come back
+# a confident NOT_FOUND (or the wrong speakers) that is only true of the part indexed so far.
+SEEDING = "the index is being seeded"
+
+
 class ServingState:
     """Health is SERVING while nothing stops the server from answering: each problem
-    (a damaged index, no Verify worker ready) is reported on and off by name."""
+    (a damaged index, no Verify worker ready, seeding) is reported on and off by name."""
 
     def __init__(self, health_servicer: Any) -> None:
         self._health = health_servicer
@@ -115,6 +121,12 @@ class ServingState:
             self.problems.discard(problem)
         if self.problems != before:
             await self.publish()
+
+    def verify_refusal(self) -> str | None:
+        """Why Verify must not answer now (the index is incomplete), or None."""
+        if SEEDING in self.problems:
+            return f"{SEEDING}: Verify answers once it is done (health then says SERVING)"
+        return None
 
     async def publish(self) -> None:
         status = (
@@ -305,7 +317,9 @@ async def _started_server(
 
         verify_pool.on_serving = on_pool
         verify_pool.attach(loop)
-    servicer = QuoteTraceServicer(engine, config.limits, blocking, verify_pool)
+    servicer = QuoteTraceServicer(
+        engine, config.limits, blocking, verify_pool, serving.verify_refusal
+    )
     server.add_generic_rpc_handlers((quotetrace_handler(servicer),))
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     server.add_generic_rpc_handlers(reflection_handlers((SERVICE_NAME, health.SERVICE_NAME)))
@@ -328,7 +342,10 @@ async def _started_server(
     if config.http_port is not None:
         try:
             web = await _started_web(
-                web_verify(engine, config.limits, verify_pool, store_damaged), config
+                web_verify(
+                    engine, config.limits, verify_pool, store_damaged, serving.verify_refusal
+                ),
+                config,
             )
         except BaseException:
             await server.stop(None)
@@ -354,12 +371,15 @@ def web_verify(
     limits: Limits,
     verify_pool: VerifyPool | None,
     store_damaged: Callable[[], Awaitable[None]],
+    refusal: Callable[[], str | None] = lambda: None,
 ) -> VerifyCall:
     """Verify for the web page, as the gRPC service answers it: the same validation, the
     same engine (or its worker processes), the same errors."""
 
     async def verify(request: pb.VerifyRequest) -> pb.VerifyResponse:
         query = validation.verify_query(request, limits)
+        if (why := refusal()) is not None:
+            raise errors.Unavailable(why)
         try:
             if verify_pool is None:
                 return convert.verify_response(engine.verify(query))

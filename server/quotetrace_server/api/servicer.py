@@ -111,11 +111,14 @@ class QuoteTraceServicer:
         limits: Limits,
         blocking: Executor,
         verify_pool: VerifyPool | None = None,
+        verify_refusal: Callable[[], str | None] = lambda: None,
     ) -> None:
         self.engine = engine
         self.limits = limits
         self._blocking = blocking
         self._verify_pool = verify_pool
+        # Why Verify must not answer now (an index still being seeded), or None.
+        self._verify_refusal = verify_refusal
 
     async def _off_loop(self, work: Callable[..., Result], *args: Any) -> Result:
         return await asyncio.get_running_loop().run_in_executor(
@@ -125,6 +128,8 @@ class QuoteTraceServicer:
     async def _verify_one(self, request: Any, context: Context) -> pb.VerifyResponse:
         reject_undecodable(request)
         query = validation.verify_query(request, self.limits)
+        if (why := self._verify_refusal()) is not None:
+            raise errors.Unavailable(why)
         check_deadline(context)
         if self._verify_pool is None:
             response = convert.verify_response(self.engine.verify(query))

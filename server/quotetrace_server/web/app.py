@@ -2,10 +2,12 @@
 
 Routes, all GET (HEAD too; anything else is 405):
 
-- ``/?q=QUOTE&speaker=NAME``: the form, and with a quote the answer: verdict, confidence,
-  explanation, speakers, each wording with its diff against the query and its printings,
-  the outlets with their printings' links and dates, a link to the ClaimReview.
-- ``/claimreview.jsonld?q=QUOTE&speaker=NAME``: schema.org ClaimReview JSON-LD for the
+- ``/?q=QUOTE&speaker=NAME&outlet=OUTLET&from=YYYY-MM-DD&to=YYYY-MM-DD``: the form, and
+  with a quote the answer: verdict, confidence, explanation, speakers, each wording with
+  its diff against the query and its printings, the outlets with their printings' links
+  and dates, how many printings the filters hide, a link to the ClaimReview. Only ``q`` is
+  required; the filters are Verify's (outlet, date range).
+- ``/claimreview.jsonld?…`` (the same parameters): schema.org ClaimReview JSON-LD for the
   same claim, built by the client's builder (quotetrace_client.claimreview), as a download.
 - ``/static/...``: the style sheet.
 
@@ -30,10 +32,9 @@ from starlette.staticfiles import StaticFiles
 
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client.claimreview import Reviewer, claimreview
-from quotetrace_client.client import claim_request
 from quotetrace_client.results import VerifyResult
 from quotetrace_server import errors
-from quotetrace_server.web.page import claimreview_href, outlet_rows, wordings
+from quotetrace_server.web.page import Claim, claimreview_href, outlet_rows, wordings
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +78,15 @@ def reviewer_from_env() -> Reviewer:
     )
 
 
-def claim_from(request: Request) -> tuple[str, str]:
-    """(quote, speaker) from the query string, as typed (the service validates them)."""
-    return request.query_params.get("q", ""), request.query_params.get("speaker", "").strip()
+def claim_from(request: Request) -> Claim:
+    """The claim and its filters from the query string, as typed (the service validates
+    them: a malformed date is its one-line 400)."""
+    params = request.query_params
+
+    def field(name: str) -> str:
+        return params.get(name, "").strip()
+
+    return Claim(params.get("q", ""), field("speaker"), field("outlet"), field("from"), field("to"))
 
 
 def error_status(error: errors.QuoteTraceError) -> int:
@@ -91,43 +98,39 @@ def web_app(verify: VerifyCall) -> Starlette:
     env = templates()
     page_template = env.get_template("page.html")
 
-    def page(status: int = 200, **values: object) -> HTMLResponse:
-        defaults: dict[str, object] = {"quote": "", "speaker": "", "result": None, "error": None}
-        html = page_template.render(**(defaults | values))
+    def page(claim: Claim, status: int = 200, **values: object) -> HTMLResponse:
+        defaults: dict[str, object] = {"result": None, "error": None}
+        html = page_template.render(claim=claim, **(defaults | values))
         return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
-    async def answer(quote: str, speaker: str) -> pb.VerifyResponse:
-        return await verify(claim_request(quote, speaker or None))
-
     async def index(request: Request) -> Response:
-        quote, speaker = claim_from(request)
-        if not quote.strip():
-            return page(quote=quote, speaker=speaker)
+        claim = claim_from(request)
+        if not claim.quote.strip():
+            return page(claim)
         try:
-            response = await answer(quote, speaker)
+            response = await verify(claim.request())
         except errors.QuoteTraceError as error:
             if error_status(error) >= 500:
                 log.error("web page: %s", error.message)
-            return page(error_status(error), quote=quote, speaker=speaker, error=error.message)
+            return page(claim, error_status(error), error=error.message)
         result = VerifyResult.from_proto(response)
         return page(
-            quote=quote,
-            speaker=speaker,
+            claim,
             result=result,
             wordings=wordings(result),
             outlets=outlet_rows(result),
-            claimreview_href=claimreview_href(quote, speaker),
+            claimreview_href=claimreview_href(claim),
         )
 
     async def download(request: Request) -> Response:
-        quote, speaker = claim_from(request)
+        claim = claim_from(request)
         headers = {
             **SECURITY_HEADERS,
             "Content-Disposition": 'attachment; filename="claimreview.jsonld"',
         }
-        if not quote.strip():
+        if not claim.quote.strip():
             return error_json(400, "q (the quote) is required", headers)
-        verify_request = claim_request(quote, speaker or None)
+        verify_request = claim.request()
         try:
             response = await verify(verify_request)
         except errors.QuoteTraceError as error:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
+from quotetrace.v1 import quotetrace_pb2 as pb
+from quotetrace_client.client import claim_request
 from quotetrace_client.results import DiffOp, DiffSegment, Occurrence, Variant, VerifyResult
 from quotetrace_server.index.model import outlet_label
 
@@ -78,9 +80,44 @@ def wordings(result: VerifyResult) -> list[Wording]:
     ]
 
 
-def claimreview_href(quote: str, speaker: str) -> str:
-    query = {"q": quote, **({"speaker": speaker} if speaker else {})}
-    return "claimreview.jsonld?" + urlencode(query)
+@dataclass(frozen=True)
+class Claim:
+    """What the form asks: the quote, the claimed speaker, and the printing filters (an
+    outlet, a first and a last date), each as typed; empty means not given."""
+
+    quote: str = ""
+    speaker: str = ""
+    outlet: str = ""
+    date_from: str = ""
+    date_to: str = ""
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.outlet or self.date_from or self.date_to)
+
+    def query(self) -> dict[str, str]:
+        """The query string that asks this claim again (only the fields given)."""
+        fields = {
+            "q": self.quote,
+            "speaker": self.speaker,
+            "outlet": self.outlet,
+            "from": self.date_from,
+            "to": self.date_to,
+        }
+        return {k: v for k, v in fields.items() if v}
+
+    def request(self) -> pb.VerifyRequest:
+        return claim_request(
+            self.quote,
+            self.speaker or None,
+            outlet=self.outlet or None,
+            date_from=self.date_from or None,
+            date_to=self.date_to or None,
+        )
+
+
+def claimreview_href(claim: Claim) -> str:
+    return "claimreview.jsonld?" + urlencode(claim.query())
 
 
 @dataclass(frozen=True)
