@@ -6,11 +6,13 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +37,7 @@ from quotetrace_server.ingest.reader import IngestError
 if TYPE_CHECKING:  # imported when used: the CLI starts without the index code
     from quotetrace_server.api.server import RunningServer
     from quotetrace_server.engine.engine import Engine
+    from quotetrace_server.engine.workers import NlpWorkers
     from quotetrace_server.index.sqlite_store import SqliteStore
 
 log = logging.getLogger("quotetrace_server")
@@ -137,9 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-article-bytes", type=int, default=None)
 
     index = commands.add_parser(
-        "index", help="ingest files, folders, WARC archives and JSONL into the db"
+        "index",
+        aliases=["ingest"],
+        help="ingest files, folders, WARC archives and JSONL into the db",
     )
-    index.add_argument("paths", nargs="+", type=Path)
+    # "*", not "+": `--dask PATH` takes the path as its address, and run_index gives it back.
+    index.add_argument("paths", nargs="*", type=Path, metavar="PATHS")
     _db_option(index)
     index.add_argument("--no-progress", action="store_true")
     _lexical_only_option(index)
@@ -148,6 +154,21 @@ def build_parser() -> argparse.ArgumentParser:
         type=positive_int,
         default=None,
         help="processes running the NLP and attribution (default: the cores); one writer",
+    )
+    index.add_argument(
+        "--dask",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="SCHEDULER_ADDRESS",
+        help="run the NLP and attribution on a Dask cluster: the scheduler at this address"
+        " (tcp://host:port), or a local cluster when none is given; this process writes",
+    )
+    index.add_argument(
+        "--dask-workers",
+        type=positive_int,
+        default=None,
+        help="worker processes of the local Dask cluster (default: the cores)",
     )
 
     delete = commands.add_parser(
@@ -370,12 +391,11 @@ def seed_index(engine: Engine, running: RunningServer, seed_dir: Path, workers: 
 def run_index(args: argparse.Namespace) -> int:
     """Ingest every input (see ingest.reader.read_inputs); an input that cannot be read is
     one line on stderr naming it, the others still go in, and the exit status is then 1."""
-    from tqdm import tqdm
-
     from quotetrace_server.engine.engine import Engine
     from quotetrace_server.engine.workers import default_workers, one_thread_each
     from quotetrace_server.index.model import IngestStatus
 
+    _check_index_args(args)
     for path in args.paths:
         if not path.exists():
             raise CliError(f"{path}: no such file or directory")
@@ -388,17 +408,10 @@ def run_index(args: argparse.Namespace) -> int:
     quotes = 0
     try:
         _start_semantic(engine)
-        quiet = args.no_progress or not sys.stderr.isatty()
-        progress = tqdm(unit="article", disable=quiet, file=sys.stderr)
-        for result in engine.ingest_paths(args.paths, workers):
-            if result.outcome is None:
-                counts["rejected"] += 1
-                progress.write(f"quotetrace-server: {result.source}: {result.reason}", sys.stderr)
-                continue
-            counts[result.outcome.status] += 1
-            quotes += result.outcome.quotes_added
-            progress.update()
-        progress.close()
+        with _dask_workers(args, engine) as (pool, where):
+            started = time.perf_counter()
+            quotes = _ingest_counting(engine, args, workers, pool, counts)
+            seconds = time.perf_counter() - started
         replaced = counts[IngestStatus.REPLACED]
         print(
             f"{counts[IngestStatus.ADDED]} articles added, "
@@ -409,9 +422,96 @@ def run_index(args: argparse.Namespace) -> int:
             + f" → {args.db} (processors: {','.join(engine.processors())})"
         )
         print(_embedding_line(engine))
+        attributed = counts[IngestStatus.ADDED] + counts[IngestStatus.REPLACED]
+        where = where or (f"{workers} worker processes" if workers > 1 else "in this process")
+        print(
+            f"ingest: {attributed} articles attributed in {seconds:.1f} s"
+            f" ({attributed / max(seconds, 1e-9):.2f} articles/s), NLP {where}"
+        )
     finally:
         engine.close()
     return 1 if counts["rejected"] else 0
+
+
+# What a Dask scheduler address looks like: a URL ("tcp://10.0.0.5:8786") or host:port.
+_SCHEDULER_ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*://\S+|[\w.-]+:\d+|\[[0-9a-fA-F:]+\]:\d+)$")
+
+
+def looks_like_address(text: str) -> bool:
+    """Whether `text` is a scheduler address rather than a path to ingest: `--dask
+    [ADDRESS] PATHS…` cannot otherwise tell `--dask corpus/` from `--dask host:8786`."""
+    return bool(_SCHEDULER_ADDRESS.match(text)) and not Path(text).exists()
+
+
+def _check_index_args(args: argparse.Namespace) -> None:
+    """`--dask PATH`: the path was taken as the scheduler's address; it goes back."""
+    if args.dask and not looks_like_address(args.dask):
+        args.paths.insert(0, Path(args.dask))
+        args.dask = ""
+    if not args.paths:
+        raise CliError(f"{args.command}: give the files or folders to ingest")
+    if args.dask is not None and args.workers:
+        raise CliError("--workers is for worker processes here; with --dask, --dask-workers")
+    if args.dask is None and args.dask_workers:
+        raise CliError("--dask-workers sizes a local Dask cluster: give --dask too")
+    if args.dask and args.dask_workers:
+        raise CliError("--dask-workers sizes a local Dask cluster, not the one at --dask ADDRESS")
+
+
+def _ingest_counting(
+    engine: Engine,
+    args: argparse.Namespace,
+    workers: int,
+    pool: NlpWorkers | None,
+    counts: Counter[str],
+) -> int:
+    """Ingest `args.paths` (a progress bar on a terminal, each rejected input one line on
+    stderr), counting outcomes in `counts`; the quotations added."""
+    from tqdm import tqdm
+
+    quotes = 0
+    quiet = args.no_progress or not sys.stderr.isatty()
+    progress = tqdm(unit="article", disable=quiet, file=sys.stderr)
+    for result in engine.ingest_paths(args.paths, workers, pool):
+        if result.outcome is None:
+            counts["rejected"] += 1
+            progress.write(f"quotetrace-server: {result.source}: {result.reason}", sys.stderr)
+            continue
+        counts[result.outcome.status] += 1
+        quotes += result.outcome.quotes_added
+        progress.update()
+    progress.close()
+    return quotes
+
+
+@contextmanager
+def _dask_workers(
+    args: argparse.Namespace, engine: Engine
+) -> Iterator[tuple[NlpWorkers | None, str | None]]:
+    """With --dask, the Dask cluster's workers (their models loaded) and a phrase saying
+    where the NLP runs; else (None, None): the engine's own worker processes."""
+    if args.dask is None:
+        yield None, None
+        return
+    from quotetrace_server.engine.dask_ingest import DaskAttributionPool, dask_client
+    from quotetrace_server.engine.workers import default_workers
+
+    if not log.isEnabledFor(logging.DEBUG):  # Dask logs each worker's start and stop at INFO
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+    started = time.perf_counter()
+    local = not args.dask
+    # A remote cluster's workers find the models by their own STANZA_RESOURCES_DIR.
+    stanza_dir = os.environ.get("STANZA_RESOURCES_DIR") if local else None
+    with dask_client(args.dask or None, args.dask_workers or default_workers()) as client:
+        pool = DaskAttributionPool(client, stanza_dir, semantic=engine.semantic is not None)
+        pool.load_models()
+        cluster = "a local Dask cluster" if local else f"the Dask cluster at {args.dask}"
+        where = f"on {cluster} ({pool.size} worker threads)"
+        print(
+            f"dask: {cluster}, {pool.size} worker threads, models loaded in"
+            f" {time.perf_counter() - started:.1f} s (not counted in the ingest time)"
+        )
+        yield pool, where
 
 
 def run_delete(args: argparse.Namespace) -> int:
@@ -566,6 +666,7 @@ def _speakers_command(store: SqliteStore, args: argparse.Namespace) -> int:
 COMMANDS = {
     "serve": run_serve,
     "index": run_index,
+    "ingest": run_index,
     "delete": run_delete,
     "extract": run_extract,
     "eval": run_eval,

@@ -13,7 +13,13 @@ from pathlib import Path
 
 from quotetrace_server.attribution.attributor import Attributor, attribute_parsed
 from quotetrace_server.attribution.model import ArticleQuotes
-from quotetrace_server.engine.workers import Attributed, AttributionPool
+from quotetrace_server.engine.workers import (
+    Attributed,
+    AttributionLost,
+    AttributionPool,
+    NlpWorkers,
+    Pending,
+)
 from quotetrace_server.index.integrity import IndexFile, check_index_file, mark_index
 from quotetrace_server.index.model import (
     ArticleRecord,
@@ -45,6 +51,10 @@ NLP_SECONDS_PER_ARTICLE = 300.0
 # During ingest the wording vectors are written out at most this often (the file is
 # rewritten whole; Verify workers re-map it); always at the end of a batch and on close.
 VECTORS_SAVE_SECONDS = 30.0
+# Articles begun per worker ahead of the one being written. The writes are in input
+# order, so a long article at the head of the queue holds up the writes behind it; the
+# workers go on with the articles queued meanwhile, and sit idle once those are done.
+QUEUED_PER_WORKER = 2
 
 
 @dataclass(frozen=True)
@@ -220,24 +230,25 @@ class Engine:
         self,
         items: Iterable[Article | Rejected],
         workers: int = 1,
-        pool: AttributionPool | None = None,
+        pool: NlpWorkers | None = None,
     ) -> Iterator[ItemResult]:
         """Each item's result, in the items' order. With `workers` above 1 the NLP and
         attribution of the next articles run in that many worker processes meanwhile (the
-        engine's own pool, or `pool`); this thread alone writes, in order, so the index is
-        what one process builds."""
+        engine's own pool, or `pool`: a process pool or a Dask cluster); this thread alone
+        writes, in order, so the index is what one process builds."""
         items = iter(items)
         ahead = list(itertools.islice(items, 2 * workers))
-        if workers <= 1 or (pool is None and self._too_few_for_workers(ahead, workers)):
+        if pool is None and (workers <= 1 or self._too_few_for_workers(ahead, workers)):
             yield from (self._ingest_item(item) for item in itertools.chain(ahead, items))
             return
         items = itertools.chain(ahead, items)
         pool = pool or self.attribution_pool(workers)
-        window: deque[tuple[Article | Rejected, Future[Attributed] | IngestOutcome | None]]
+        queued = QUEUED_PER_WORKER * pool.size
+        window: deque[tuple[Article | Rejected, Pending | IngestOutcome | None]]
         window = deque()
         for item in items:
             window.append((item, self._started(item, pool)))
-            while len(window) > 2 * workers:  # enough queued to keep every worker busy
+            while len(window) > queued:  # enough queued to keep every worker busy
                 yield self._finished(*window.popleft())
         while window:
             yield self._finished(*window.popleft())
@@ -277,8 +288,8 @@ class Engine:
             return ItemResult(source_of(item), None, str(error))
 
     def _started(
-        self, item: Article | Rejected, pool: AttributionPool
-    ) -> Future[Attributed] | IngestOutcome | None:
+        self, item: Article | Rejected, pool: NlpWorkers
+    ) -> Pending | IngestOutcome | None:
         if isinstance(item, Rejected):
             return None
         unchanged = self.store.unchanged(item)
@@ -287,7 +298,7 @@ class Engine:
     def _finished(
         self,
         item: Article | Rejected,
-        work: Future[Attributed] | IngestOutcome | None,
+        work: Pending | IngestOutcome | None,
     ) -> ItemResult:
         self._check_stopping()
         if isinstance(item, Rejected):
@@ -297,7 +308,7 @@ class Engine:
         assert work is not None
         try:
             done = work.result()
-        except NlpBudgetExceeded as error:
+        except (NlpBudgetExceeded, AttributionLost) as error:
             return ItemResult(source_of(item), None, str(error))
         return ItemResult(source_of(item), self._write(item, done.quotes, done.vectors))
 
@@ -316,9 +327,11 @@ class Engine:
             )
         return self._pool
 
-    def ingest_paths(self, paths: Iterable[Path], workers: int = 1) -> Iterator[ItemResult]:
+    def ingest_paths(
+        self, paths: Iterable[Path], workers: int = 1, pool: NlpWorkers | None = None
+    ) -> Iterator[ItemResult]:
         """Every input in `paths` (see ingest.reader.read_inputs), each one's result."""
-        yield from self.ingest_items(read_inputs(paths), workers)
+        yield from self.ingest_items(read_inputs(paths), workers, pool)
         self.save_vectors()
 
     def delete_article(self, article_id: str) -> DeletedArticle | None:

@@ -16,10 +16,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from quotetrace_server import errors
 from quotetrace_server.attribution.model import ArticleQuotes, QuoteKind
 from quotetrace_server.semantic.encoder import SentenceEncoder, Vectors
 from quotetrace_server.verify.normalize import normalize
@@ -60,24 +63,53 @@ class Attributed:
 
 _ATTRIBUTOR: Callable[[str, float | None], ArticleQuotes] | None = None
 _ENCODER: SentenceEncoder | None = None
+# A Dask worker may be asked to load the models by its plugin and by a task at once.
+_START_LOCK = threading.Lock()
 
 
-def _start_worker(stanza_dir: str | None, semantic: bool = False) -> None:
+class AttributionLost(errors.Unavailable):
+    """An article's NLP was lost with the worker processes that ran it (each killed or
+    dead while it ran), as often as the cluster allows; nothing was stored."""
+
+
+class Pending(Protocol):
+    """An attribution under way in a worker: concurrent.futures' or Dask's future."""
+
+    def result(self) -> Attributed: ...
+
+
+class NlpWorkers(Protocol):
+    """Worker processes that attribute texts: `size` at once (AttributionPool,
+    engine.dask_ingest.DaskAttributionPool)."""
+
+    @property
+    def size(self) -> int: ...
+
+    def submit(self, text: str, seconds: float | None) -> Pending: ...
+
+
+def start_worker(stanza_dir: str | None, semantic: bool = False) -> None:
+    """Load this process's stanza pipeline (and the embedding model with `semantic`)
+    once: a process pool's initializer, a Dask worker's plugin, or its first task."""
     global _ATTRIBUTOR, _ENCODER
-    one_thread_each()
-    _ENCODER = SentenceEncoder() if semantic else None
-    from quotetrace_server.attribution.attributor import attribute_parsed
-    from quotetrace_server.nlp.pipeline import NlpPipeline
+    with _START_LOCK:
+        if _ATTRIBUTOR is not None:
+            return
+        one_thread_each()
+        _ENCODER = SentenceEncoder() if semantic else None
+        from quotetrace_server.attribution.attributor import attribute_parsed
+        from quotetrace_server.nlp.pipeline import NlpPipeline
 
-    nlp = NlpPipeline.shared(stanza_dir)
+        nlp = NlpPipeline.shared(stanza_dir)
 
-    def attribute(text: str, seconds: float | None) -> ArticleQuotes:
-        return attribute_parsed(nlp.parse(text, seconds=seconds))
+        def attribute(text: str, seconds: float | None) -> ArticleQuotes:
+            return attribute_parsed(nlp.parse(text, seconds=seconds))
 
-    _ATTRIBUTOR = attribute
+        _ATTRIBUTOR = attribute
 
 
-def _attribute(text: str, seconds: float | None) -> Attributed:
+def attribute_text(text: str, seconds: float | None) -> Attributed:
+    """The text's attributed quotations (and wording vectors), by this worker's models."""
     assert _ATTRIBUTOR is not None, "worker not initialised"
     quotes = _ATTRIBUTOR(text, seconds)
     if _ENCODER is None:
@@ -87,6 +119,15 @@ def _attribute(text: str, seconds: float | None) -> Attributed:
         return Attributed(quotes)
     embedded = _ENCODER.encode(list(texts.values()))
     return Attributed(quotes, {key: embedded[i] for i, key in enumerate(texts)})
+
+
+def attribute_anywhere(
+    text: str, seconds: float | None, stanza_dir: str | None, semantic: bool
+) -> Attributed:
+    """attribute_text in a process that may not have loaded its models yet (a Dask
+    worker started, or restarted, after the models were asked for)."""
+    start_worker(stanza_dir, semantic)
+    return attribute_text(text, seconds)
 
 
 class AttributionPool:
@@ -101,14 +142,14 @@ class AttributionPool:
         self._executor = ProcessPoolExecutor(
             max_workers=size,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
+            initializer=start_worker,
             initargs=(stanza_dir, semantic),
         )
 
     def submit(self, text: str, seconds: float | None) -> Future[Attributed]:
         """The text's attributed quotations (and their vectors), worked out in a worker;
         NlpBudgetExceeded when its NLP runs past `seconds`."""
-        return self._executor.submit(_attribute, text, seconds)
+        return self._executor.submit(attribute_text, text, seconds)
 
     def warm(self) -> None:
         """Start every worker and load its models now (the executor starts them lazily)."""
