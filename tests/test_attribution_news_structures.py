@@ -206,3 +206,33 @@ def test_a_quotation_after_a_sentence_about_two_people_stays_unattributed(
 ) -> None:
     text = "Greta Lindahl met Jonas Wik at the quay. “Move the boats now.”"
     assert quote(attributor, text, "Move").speaker is None
+
+
+# --- round three of the probe: appositions, agents, "quoted as saying" ------------------
+
+
+def test_a_name_in_apposition_after_an_inverted_description_speaks(
+    attributor: Attributor,
+) -> None:
+    text = "“We ran out of ideas,” said Kellbrook Rovers’ coach, Ibrahim Sesay."
+    assert quote(attributor, text, "We ran").speaker == "Ibrahim Sesay"
+    text = "“The tour is off,” said the band’s drummer, Kofi Mensah-Larbi."
+    assert quote(attributor, text, "The tour").speaker == "Kofi Mensah-Larbi"
+
+
+def test_a_spokesman_for_a_named_person_is_not_that_person(attributor: Attributor) -> None:
+    text = "“She will not attend,” an aide to Governor Lucinda Farrow said."
+    assert quote(attributor, text, "She will").speaker is None
+    text = "A lawyer for Dmitri Sokolov said the charges were “politically motivated.”"
+    assert quote(attributor, text, "politically").speaker is None
+
+
+def test_quoted_as_saying_names_the_person_quoted_not_the_outlet(
+    attributor: Attributor,
+) -> None:
+    text = "The Morning Ledger quoted chef Paulo Araújo as saying the menu was “finished.”"
+    assert quote(attributor, text, "finished").speaker == "Paulo Araújo"
+    text = "Admiral Greta Solvang was quoted as saying the fleet would “stay in port.”"
+    assert quote(attributor, text, "stay in").speaker == "Greta Solvang"
+    text = "Residents were quoted as saying the water was “brown for weeks.”"
+    assert quote(attributor, text, "brown").speaker is None

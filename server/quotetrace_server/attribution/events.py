@@ -163,6 +163,12 @@ def _verb_subject(
     ):
         # "X has revealed he will go, saying he is “…”": the main clause's subject speaks.
         return "participle_subject", phrases.clause_subject(frame, position - 1, nearest=False)
+    if (
+        word.lower.endswith("ing")
+        and position >= 2
+        and _word_is(frame, position - 1, "as", phrases)
+    ):
+        return "clause_subject", _quoted_as_saying(frame, position - 2, phrases)
     ref = phrases.subject_before(frame, position)
     if ref is not None and ref.kind == RefKind.CLAUSE_SUBJECT:
         return "clause_subject", phrases.clause_subject(frame, position)
@@ -175,6 +181,35 @@ def _verb_subject(
     if word.lower.endswith("ing"):
         return "participle_subject", phrases.first_mention_after(frame, position)
     return "cue_subject", None
+
+
+# Passive verbs of reporting before "as saying": "was quoted as saying", "was cited as
+# saying" — the clause's subject is the speaker.
+REPORTED_AS = frozenset({"quoted", "cited", "reported", "described", "heard", "recorded"})
+OBJECT_PRONOUNS: dict[str, str] = {"him": "male", "her": "female"}
+
+
+def _word_is(frame: Frame, position: int, lower: str, phrases: NounPhrases) -> bool:
+    item = frame.items[position]
+    return not item.is_quote and phrases.words[item.word].lower == lower
+
+
+def _quoted_as_saying(frame: Frame, before_as: int, phrases: NounPhrases) -> SpeakerRef | None:
+    """ "The Lantern quoted trainer Ana Ruiz as saying", "quoted her as saying": the person
+    right before "as"; "Ana Ruiz was quoted as saying": the clause's subject. Anyone else
+    (an unnamed group, a document) leaves the speaker unknown."""
+    item = frame.items[before_as]
+    if item.is_quote:
+        return None
+    word = phrases.words[item.word]
+    if word.lower in REPORTED_AS:
+        return phrases.clause_subject(frame, before_as, nearest=False)
+    if word.lower in OBJECT_PRONOUNS:
+        return SpeakerRef(
+            RefKind.PRONOUN, word.text, word.start, gender=OBJECT_PRONOUNS[word.lower]
+        )
+    ref = phrases.subject_before(frame, before_as + 1)
+    return ref if ref is not None and ref.kind == RefKind.NAMED else None
 
 
 def _resolve(

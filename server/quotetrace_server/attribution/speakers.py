@@ -35,6 +35,8 @@ SKIPPABLE_BEFORE_VERB = word_set(
     """
 )
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+# "a spokesman for …", "one aide to …": a person left unnamed.
+INDEFINITE_OPENERS = frozenset({"a", "an", "one", "another"})
 POSSESSIVE_PRONOUNS: dict[str, str | None] = {"his": "male", "her": "female"}
 # "a statement from the ministry", "a letter by Ana Ruiz": the document's author.
 AUTHOR_PREPOSITIONS = frozenset({"from", "by"})
@@ -156,8 +158,9 @@ class NounPhrases:
         if last == first:
             return None
         ref = self._analyse(frame, first, last - 1)
-        if ref is not None and ref.kind == RefKind.UNNAMED:
-            # "said one resident, Olga Petrenko, 62": the name in apposition is the speaker.
+        if ref is None or ref.kind in (RefKind.UNNAMED, RefKind.NOMINAL):
+            # "said one resident, Olga Petrenko, 62", "said the band’s drummer, Kofi Mensah":
+            # the name in apposition is the speaker.
             named = self._apposed_name(frame, last)
             if named is not None:
                 return named
@@ -467,7 +470,7 @@ class NounPhrases:
 
     def _person_ending_phrase(self, frame: Frame, first: int, last: int) -> SpeakerRef | None:
         item = frame.items[last]
-        if item.is_quote:
+        if item.is_quote or self._agent_of_someone(frame, first, last):
             return None
         name = self.name_at(item.word)
         if name is None or name.entity < 0 or name.possessive or name.last_word != item.word:
@@ -475,6 +478,20 @@ class NounPhrases:
         if self.names.entities.entities[name.entity].kind != EntityKind.PERSON:
             return None
         return self._last_name_in(frame, first, last)
+
+    def _agent_of_someone(self, frame: Frame, first: int, last: int) -> bool:
+        """ "a spokesman for Senator Ruiz", "an aide to the mayor": an unnamed person who
+        speaks for the one named after the preposition."""
+        words = [w for p in range(first, last + 1) if (w := self._word(frame, p))]
+        for index, word in enumerate(words[2:], start=2):
+            if word.lower in PREPOSITIONS:
+                head, opener = words[index - 1], words[index - 2]
+                return (
+                    not head.capitalised
+                    and (head.lower in UNNAMED_PERSON_HEADS or head.lower in TITLES)
+                    and opener.lower in INDEFINITE_OPENERS
+                )
+        return False
 
     def _of_complement_end(self, frame: Frame, head_last: int, last: int) -> int | None:
         """End offset of "of <words>" right after an organisation head ("ministry of health")."""

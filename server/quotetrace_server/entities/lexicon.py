@@ -49,7 +49,7 @@ TITLES = word_set(
     curator novelist playwright filmmaker historian goalkeeper striker midfielder defender
     campaigner organiser organizer fisherman fishermen policeman policewoman councilman
     councilwoman alderman assemblyman assemblywoman footballer cricketer interviewer
-    moderator presenter narrator
+    moderator presenter narrator forecaster meteorologist jockey
     """
 )
 
