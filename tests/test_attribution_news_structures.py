@@ -236,3 +236,31 @@ def test_quoted_as_saying_names_the_person_quoted_not_the_outlet(
     assert quote(attributor, text, "stay in").speaker == "Greta Solvang"
     text = "Residents were quoted as saying the water was “brown for weeks.”"
     assert quote(attributor, text, "brown").speaker is None
+
+
+# --- round four of the probe: whole articles; titles of works -----------------------------
+
+
+def test_a_word_for_an_unnamed_person_before_a_name_is_a_title(attributor: Attributor) -> None:
+    text = "Witness Tamsin Roberge, 29, said the lorry “did not even slow down.”"
+    assert quote(attributor, text, "did not").speaker == "Tamsin Roberge"
+
+
+def test_a_title_case_work_title_after_its_noun_is_a_term_not_a_quotation(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Lars Odegaard’s third album, “Salt and Iron,” sold out in a day. "
+        "“I wrote it at sea,” he said."
+    )
+    result = attributor.attribute(text)
+    assert [(q.text, q.kind.value, q.speaker) for q in result.quotes] == [
+        ("Salt and Iron,", "term", None),
+        ("I wrote it at sea,", "direct", "Lars Odegaard"),
+    ]
+
+
+def test_a_sentence_after_a_work_noun_is_still_a_quotation(attributor: Attributor) -> None:
+    text = "Of her novel, Ines Marten said: “It is about my mother, and nobody else.”"
+    q = quote(attributor, text, "It is about")
+    assert (q.kind.value, q.speaker) == ("direct", "Ines Marten")

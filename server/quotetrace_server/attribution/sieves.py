@@ -29,6 +29,7 @@ from quotetrace_server.entities.lexicon import (
     FUNCTION_WORDS,
     NAMING_VERBS,
     PREPOSITIONS,
+    WORK_NOUNS,
 )
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.quotes.model import QuoteSpan
@@ -269,11 +270,28 @@ def marked_term(s: QuoteSituation) -> Decision | None:
     left = [w.lower() for w in s.left_words()]
     if left and left[-1] in TITLE_MARKERS:
         return _term(s, "marked_term")
+    if _names_a_work(s, left):
+        return _term(s, "marked_term")
     if not left or s.word_count > HEADING_MAX_WORDS:
         return None
     if left[-1] in TERM_MARKERS or (len(left) >= 2 and tuple(left[-2:]) in TERM_PHRASES):
         return _term(s, "marked_term")
     return None
+
+
+# A work's title in quotation marks is at most this long.
+WORK_TITLE_MAX_WORDS = 8
+
+
+def _names_a_work(s: QuoteSituation, left: list[str]) -> bool:
+    """ "her new book, “The Quiet Harbour,” …", "the film “Salt and Iron”": words in title
+    case right after a noun for a work (or it and a comma) are the work's title."""
+    noun = left[-2] if left[-1:] == [","] and len(left) >= 2 else (left[-1] if left else "")
+    if noun not in WORK_NOUNS or s.word_count > WORK_TITLE_MAX_WORDS:
+        return False
+    words = re.findall(r"[^\W\d_][\w’'\-]*", s.text)
+    content = [w for w in words if w.lower() not in FUNCTION_WORDS]
+    return bool(content) and all(w[0].isupper() for w in content)
 
 
 def scare_term(s: QuoteSituation) -> Decision | None:

@@ -31,6 +31,7 @@ from quotetrace_server.entities.lexicon import (
     PLACE_HEADS,
     TITLE_SUFFIXES,
     TITLES,
+    UNNAMED_PERSON_HEADS,
 )
 from quotetrace_server.entities.model import ArticleEntities, Entity, EntityKind, Mention
 from quotetrace_server.entities.words import Word, words_of
@@ -263,8 +264,15 @@ def _mark_adjectival_persons(names: list[NameMention], words: list[Word]) -> Non
 
 
 def _is_title(word: Word) -> bool:
+    """A title, an honorific, or a word for an unnamed person ("Resident Hanna Vogt",
+    "witness Ana Ruiz"): all say what the person is, not who."""
     lower = word.lower
-    return lower in TITLES or lower in HONORIFICS or lower.endswith(TITLE_SUFFIXES)
+    return (
+        lower in TITLES
+        or lower in HONORIFICS
+        or lower.endswith(TITLE_SUFFIXES)
+        or (lower in UNNAMED_PERSON_HEADS and lower not in FUNCTION_WORDS)
+    )
 
 
 def _names_in_run(words: list[Word], run: tuple[int, int], use_ner: bool) -> list[NameMention]:

@@ -199,6 +199,14 @@ DOCUMENT_NOUNS = word_set(
     """
 )
 
+# Works whose titles the writer puts in quotation marks ("her book, “The Quiet Harbour,”").
+WORK_NOUNS = word_set(
+    """
+    book novel memoir biography film movie documentary song album single play musical opera
+    series show podcast painting exhibition poem essay column episode programme program
+    """
+)
+
 PERSON_PRONOUNS: dict[str, str | None] = {
     "he": "male",
     "she": "female",
