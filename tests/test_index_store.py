@@ -269,3 +269,50 @@ def test_sigkill_mid_ingest_leaves_only_whole_articles(tmp_path: Path) -> None:
     assert store.stats().quote_count == len(corpus[0][1].quotes)
     assert store.add_article(*corpus[1]).added
     store.close()
+
+
+def _bulk_invariants(db: Path) -> None:
+    """What the bulk path must leave as add_article would: counts kept, one utterance per
+    normalised wording, postings counted, and every index of the schema in place."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert {"quotes_article", "quotes_utterance", "quotes_candidate"} <= names
+        counted = dict(conn.execute("SELECT speaker, COUNT(*) FROM quotes GROUP BY speaker"))
+        for speaker, kept in conn.execute("SELECT id, quote_count FROM speakers"):
+            assert kept == counted.get(speaker, 0)
+        per_wording = conn.execute(
+            "SELECT norm, COUNT(DISTINCT utterance) FROM quotes WHERE kind != 'term' GROUP BY norm"
+        ).fetchall()
+        assert per_wording and all(n == 1 for _, n in per_wording)
+        assert not conn.execute(
+            "SELECT 1 FROM quotes WHERE kind != 'term' AND utterance IS NULL"
+        ).fetchone()
+        for term, df in conn.execute("SELECT term, df FROM term_df ORDER BY term LIMIT 200"):
+            phrase = '"' + term.replace('"', '""') + '"'
+            (found,) = conn.execute(
+                "SELECT COUNT(*) FROM quote_terms WHERE quote_terms MATCH ?", (phrase,)
+            ).fetchone()
+            assert found == df, term
+
+
+def test_bulk_load_into_an_empty_index_keeps_counts_and_builds_every_index(
+    tmp_path: Path,
+) -> None:
+    corpus = gold_corpus()
+    store = SqliteStore(tmp_path / "bulk.db")
+    assert store.bulk_add(corpus + corpus) == len(corpus)  # the second copy is skipped
+    store.close()
+    _bulk_invariants(tmp_path / "bulk.db")
+
+
+def test_bulk_load_into_a_filled_index_keeps_its_indexes(tmp_path: Path) -> None:
+    corpus = gold_corpus()
+    store = SqliteStore(tmp_path / "bulk.db")
+    store.add_article(*corpus[0])
+    assert store.bulk_add(corpus[1:]) == len(corpus) - 1
+    stored, total = store.list_quotes(limit=500)
+    assert total == len(stored) > 0
+    store.close()
+    _bulk_invariants(tmp_path / "bulk.db")

@@ -130,6 +130,7 @@ def _ascii_fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=65_536)  # speakers recur: ingest keys the same names over and over
 def name_tokens(name: str) -> tuple[str, ...]:
     """Case-, hyphen- and accent-folded tokens of a name, with leading titles/roles dropped.
 
@@ -266,6 +267,7 @@ def parse_name(name: str) -> NameForm | None:
     return NameForm(text=name, given=given, surname=surname, proper=" ".join(raw))
 
 
+@functools.lru_cache(maxsize=65_536)
 def translit_key(word: str) -> str:
     """Key under which transliterations of one name agree: doubled letters collapsed,
     German umlaut spellings folded ("ue" → "u"), a final run of i/y/j as one "y"

@@ -10,6 +10,7 @@ still decide exactness for verification.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
@@ -287,9 +288,14 @@ def lemma_key(words: Sequence[str]) -> tuple[str, ...]:
     """Normalised words → contraction-expanded, lemmatised words for fuzzy comparison."""
     out: list[str] = []
     for word in words:
-        for part in _expand(word):
-            out.append(_lemma(part.strip("'")))
-    return tuple(w for w in out if w)
+        out.extend(_word_lemmas(word))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 16)  # news vocabulary is Zipfian: most words recur constantly
+def _word_lemmas(word: str) -> tuple[str, ...]:
+    """The non-empty lemmas of one word (a contraction gives several)."""
+    return tuple(w for w in (_lemma(part.strip("'")) for part in _expand(word)) if w)
 
 
 def sequence_similarity(a: Sequence[str], b: Sequence[str]) -> float:

@@ -21,7 +21,7 @@ import re
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -150,12 +150,21 @@ CREATE TABLE IF NOT EXISTS quotes(
     context TEXT NOT NULL,
     utterance INTEGER REFERENCES utterances(id)
 );
-CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article, seq);
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker, article, seq);
-CREATE INDEX IF NOT EXISTS quotes_utterance ON quotes(utterance);
 CREATE INDEX IF NOT EXISTS quotes_norm_hash ON quotes(norm_hash);
+"""
+# Indexes of quotes that the bulk path never reads: a bulk load into an empty index
+# drops them and builds each once at the end (sorted, pages packed full) instead of
+# updating them row by row. Opening the store creates any that are missing.
+_DEFERRED_INDEXES = """
+CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article, seq);
+CREATE INDEX IF NOT EXISTS quotes_utterance ON quotes(utterance);
 -- What Verify reads of each retrieved candidate, packed narrow (covering).
 CREATE INDEX IF NOT EXISTS quotes_candidate ON quotes(id, utterance, article, norm);
+"""
+_SCHEMA += (
+    _DEFERRED_INDEXES
+    + """
 -- Contentless postings of speech quotations: surface terms and lemma terms.
 -- Terms are surface words, their lemmas, and adjacent-word pairs ("why_we"): a pair of
 -- common words is far more selective than either word, which keeps retrieval bounded
@@ -167,6 +176,16 @@ CREATE VIRTUAL TABLE IF NOT EXISTS quote_terms USING fts5(
 -- term's whole posting list, far too slow for common words at query time.
 CREATE TABLE IF NOT EXISTS term_df(term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
+)
+
+# Page cache per connection; the bulk path's writer gets more while it loads (KiB).
+_CACHE_KIB = 65_536
+_BULK_CACHE_KIB = 262_144
+
+
+def _deferred_index_names() -> list[str]:
+    return re.findall(r"CREATE INDEX IF NOT EXISTS (\w+)", _DEFERRED_INDEXES)
+
 
 # Retrieval reads the postings of the query's rarest terms only, up to this many
 # postings in all (at least the single rarest term): bounded work at any corpus size.
@@ -239,8 +258,8 @@ def query_terms(norm: str, lemmas: Sequence[str]) -> list[str]:
     surface = [t.replace("_", "") for t in index_terms(norm)]
     surface = [t for t in surface if t]
     terms = dict.fromkeys(surface)
-    for lemma in lemmas:
-        terms.update(dict.fromkeys(t.replace("_", "") for t in index_terms(lemma)))
+    # One pass over the lemmas joined by spaces: the same runs as lemma by lemma.
+    terms.update(dict.fromkeys(t.replace("_", "") for t in index_terms(" ".join(lemmas))))
     terms.update(dict.fromkeys(f"{a}_{b}" for a, b in itertools.pairwise(surface)))
     terms.pop("", None)
     return list(terms)
@@ -299,7 +318,7 @@ class SqliteStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=30000")
-        conn.execute("PRAGMA cache_size=-65536")
+        conn.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
         with self._lock:
             self._connections.append(conn)
         return conn
@@ -359,7 +378,7 @@ class SqliteStore:
             versions = self._versions(conn, article.identity)
             article_id = versions[-1][1] if versions else article.article_id
             removed = sum(self._delete_rows(conn, v[0], v[1]).quotes_removed for v in versions)
-            self._insert_article_with_quotes(conn, article, quotes, self._cluster, article_id)
+            self._insert_article_with_quotes(conn, article, quotes, article_id)
             self._apply_edits(conn)
         status = IngestStatus.REPLACED if versions else IngestStatus.ADDED
         return IngestOutcome(article_id, status, len(quotes.quotes), removed)
@@ -476,31 +495,45 @@ class SqliteStore:
         *identical* normalised quotations (a hash lookup), not near-identical or contained
         ones, so that loading a million quotations does not run a fuzzy search per quote.
         Commits every ``batch`` articles; articles already indexed (same identity) are
-        skipped, not replaced.
+        skipped, not replaced. Loading into an empty index builds three of the quotations'
+        indexes at the end (``_DEFERRED_INDEXES``), so it is for an index nothing reads yet.
         """
         added = 0
         pending = 0
+        # Document frequencies are summed over a batch and written once per term at
+        # commit: nothing on the bulk path reads them meanwhile.
+        df: Counter[str] = Counter()
         with self._writing() as conn:
+            deferred = conn.execute("SELECT 1 FROM quotes LIMIT 1").fetchone() is None
+            if deferred:
+                for name in _deferred_index_names():
+                    conn.execute(f"DROP INDEX IF EXISTS {name}")
+            conn.execute(f"PRAGMA cache_size=-{_BULK_CACHE_KIB}")
             conn.execute("BEGIN IMMEDIATE")
             try:
                 for article, quotes in items:
                     if self._versions(conn, article.identity):
                         continue
                     self._insert_article_with_quotes(
-                        conn, article, quotes, self._cluster_identical, article.article_id
+                        conn, article, quotes, article.article_id, bulk_df=df
                     )
                     added += 1
                     pending += 1
                     if pending >= batch:
+                        _add_term_df(conn, df)
                         conn.execute("COMMIT")
                         conn.execute("BEGIN IMMEDIATE")
                         pending = 0
+                _add_term_df(conn, df)
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             self._apply_edits(conn)
             conn.execute("COMMIT")
             conn.execute("INSERT INTO quote_terms(quote_terms) VALUES('optimize')")
+            if deferred:
+                conn.executescript(_DEFERRED_INDEXES)
+            conn.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
         return added
 
     def _insert_article_with_quotes(
@@ -508,17 +541,40 @@ class SqliteStore:
         conn: sqlite3.Connection,
         article: Article,
         quotes: ArticleQuotes,
-        cluster: Callable[[sqlite3.Connection, int, _QuoteRow], None],
         article_id: str,
+        bulk_df: Counter[str] | None = None,
     ) -> None:
-        """Insert one article and its quotations, clustering speech with `cluster`."""
+        """Insert one article and its quotations, each speech quotation in its utterance.
+
+        With `bulk_df` (the bulk path), an utterance is only joined by an identical
+        normalised text, and the document frequencies of the terms are added to `bulk_df`
+        (written later); else they go to term_df at once and ``_cluster`` places each
+        quotation."""
         article_rowid = self._insert_article(conn, article, article_id, quotes.processors)
         speakers = self._resolve_article_speakers(conn, quotes.quotes, article_id)
+        per_speaker: Counter[int] = Counter()
         for seq, quote in enumerate(quotes.quotes):
             row = self._prepare(article.text, quote, speakers)
-            quote_rowid = self._insert_quote(conn, article_rowid, seq, row)
-            if quote.kind is not QuoteKind.TERM:
-                cluster(conn, quote_rowid, row)
+            speech = quote.kind is not QuoteKind.TERM
+            utterance = None
+            if bulk_df is not None and speech:
+                # The utterance is known before the row exists, so it is written with the
+                # row rather than updated into it (two indexes hold it).
+                utterance = self._identical_utterance(conn, row)
+                if utterance is None:
+                    utterance = int(
+                        conn.execute("INSERT INTO utterances DEFAULT VALUES").lastrowid or 0
+                    )
+            quote_rowid = self._insert_quote(conn, article_rowid, seq, row, bulk_df, utterance)
+            if row.speaker is not None:
+                per_speaker[row.speaker] += 1
+            if bulk_df is None and speech:
+                self._cluster(conn, quote_rowid, row)
+        # Counted once per article: nothing reads the counts while its quotations go in.
+        conn.executemany(
+            "UPDATE speakers SET quote_count = quote_count + ? WHERE id = ?",
+            [(n, s) for s, n in per_speaker.items()],
+        )
 
     def _article_rowid(self, conn: sqlite3.Connection, article_id: str) -> int | None:
         row = conn.execute("SELECT id FROM articles WHERE article_id = ?", (article_id,)).fetchone()
@@ -556,23 +612,31 @@ class SqliteStore:
 
     def _prepare(self, text: str, quote: AttributedQuote, speakers: dict[str, int]) -> _QuoteRow:
         norm = normalize(quote.text)
+        context = bounded_context(text, quote.start, quote.end, quote.context)
         return _QuoteRow(
             quote=quote,
             norm=norm,
             lemmas=lemma_key(words(norm)),
             lead=lead_words(text, quote.start),
             speaker=None if quote.speaker is None else speakers.get(quote.speaker),
-            context=bounded_context(text, quote.start, quote.end, quote.context),
+            context=context,
         )
 
     def _insert_quote(
-        self, conn: sqlite3.Connection, article_rowid: int, seq: int, row: _QuoteRow
+        self,
+        conn: sqlite3.Connection,
+        article_rowid: int,
+        seq: int,
+        row: _QuoteRow,
+        df: Counter[str] | None = None,
+        utterance: int | None = None,
     ) -> int:
         q = row.quote
         cur = conn.execute(
             'INSERT INTO quotes(article, seq, text, norm, norm_hash, lemmas, lead, start, "end",'
             " kind, speaker, article_speaker, speaker_mention, cue, sieve, confidence, context,"
-            " resolution) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " resolution, utterance)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article_rowid,
                 seq,
@@ -592,23 +656,19 @@ class SqliteStore:
                 float(q.confidence),
                 row.context,
                 q.resolution,
+                utterance,
             ),
         )
         quote_rowid = int(cur.lastrowid or 0)
-        if row.speaker is not None:
-            conn.execute(
-                "UPDATE speakers SET quote_count = quote_count + 1 WHERE id = ?", (row.speaker,)
-            )
         if q.kind is not QuoteKind.TERM:
             terms = _fts_terms(row.norm, row.lemmas)
             conn.execute(
                 "INSERT INTO quote_terms(rowid, terms) VALUES (?, ?)", (quote_rowid, terms)
             )
-            conn.executemany(
-                "INSERT INTO term_df(term, df) VALUES (?, 1)"
-                " ON CONFLICT(term) DO UPDATE SET df = df + 1",
-                [(t,) for t in terms.split()],
-            )
+            if df is None:
+                _add_term_df(conn, Counter(terms.split()))
+            else:
+                df.update(terms.split())
         return quote_rowid
 
     # --- speakers -----------------------------------------------------------------------
@@ -976,13 +1036,15 @@ class SqliteStore:
         return int(cur.lastrowid or 0)
 
     def _add_aliases(self, conn: sqlite3.Connection, speaker: int, surface: set[str]) -> None:
+        added = 0
         for alias in sorted(surface):
             key = name_key(alias) if _is_proper_name(alias) else ""
-            conn.execute(
+            added += conn.execute(
                 "INSERT OR IGNORE INTO speaker_aliases(speaker, alias, alias_key) VALUES (?, ?, ?)",
                 (speaker, alias, key),
-            )
-        self._refresh_speaker(conn, speaker)
+            ).rowcount
+        if added:  # the same forms give the same keys and name: nothing to refresh
+            self._refresh_speaker(conn, speaker)
 
     def _refresh_speaker(self, conn: sqlite3.Connection, speaker: int) -> None:
         """Lookup keys and the shown name, from the speaker's forms (an operator's rename
@@ -1146,15 +1208,14 @@ class SqliteStore:
         ).fetchone()
         return _sketch(*row) if row else QuoteSketch((), (), (), None)
 
-    def _cluster_identical(
-        self, conn: sqlite3.Connection, quote_rowid: int, row: _QuoteRow
-    ) -> None:
+    def _identical_utterance(self, conn: sqlite3.Connection, row: _QuoteRow) -> int | None:
+        """The utterance of an indexed speech quotation with the same normalised text."""
         found = conn.execute(
-            "SELECT utterance FROM quotes WHERE norm_hash = ? AND norm = ? AND id != ?"
+            "SELECT utterance FROM quotes WHERE norm_hash = ? AND norm = ?"
             " AND utterance IS NOT NULL LIMIT 1",
-            (_norm_hash(row.norm), row.norm, quote_rowid),
+            (_norm_hash(row.norm), row.norm),
         ).fetchone()
-        self._assign_utterance(conn, quote_rowid, set() if found is None else {int(found[0])})
+        return None if found is None else int(found[0])
 
     def _assign_utterance(
         self, conn: sqlite3.Connection, quote_rowid: int, linked: set[int]
@@ -1717,6 +1778,15 @@ def read_edits(path: Path) -> list[tuple[str, str, str]]:
         except (ValueError, KeyError, TypeError) as error:
             raise SpeakerEditError(f"{path}:{number}: not a correction ({error})") from None
     return edits
+
+
+def _add_term_df(conn: sqlite3.Connection, df: Counter[str]) -> None:
+    """Add `df` to the stored document frequencies, and empty it."""
+    conn.executemany(
+        "INSERT INTO term_df(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + ?",
+        [(t, n, n) for t, n in df.items()],
+    )
+    df.clear()
 
 
 def _add_article_identity(conn: sqlite3.Connection) -> None:
