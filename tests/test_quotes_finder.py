@@ -163,3 +163,32 @@ def test_spans_are_nested_or_disjoint(text: str) -> None:
                 b.start <= a.start and a.end <= b.end
             )
             assert disjoint or nested
+
+
+def test_a_low_opening_mark_pairs_with_either_high_closing_mark() -> None:
+    assert quoted("Sie sagte: „Wir bleiben“, und „nicht hier”.") == ["Wir bleiben", "nicht hier"]
+
+
+def test_a_quotation_broken_over_lines_closes_on_a_later_line() -> None:
+    text = 'The notice read "Keep out,\nno exceptions.\nBy order." and nothing more.'
+    assert quoted(text) == ["Keep out,\nno exceptions.\nBy order."]
+    text = "She wrote 'Back soon,\nwait for me.' on the door."
+    assert quoted(text) == ["Back soon,\nwait for me."]
+
+
+def test_a_line_that_opens_a_new_quotation_starts_a_new_paragraph() -> None:
+    text = "“The roads are shut.\n“Stay home,” the mayor said."
+    assert [(q.closed, text[q.start : q.end]) for q in find_quotes(text)] == [
+        (False, "The roads are shut."),
+        (True, "Stay home,"),
+    ]
+
+
+def test_a_blank_line_ends_a_quotation_left_open() -> None:
+    text = "“The roads are shut.\n\nIt is over,” she said."
+    assert quoted(text)[0] == "The roads are shut."
+
+
+def test_a_plural_possessive_on_the_next_line_does_not_close_a_single_quotation() -> None:
+    text = "'We go at dawn.\nThe players’ bus leaves first.\nThen the fans.' he said."
+    assert all("\n" not in span for span in quoted(text))

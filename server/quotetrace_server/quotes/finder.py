@@ -209,12 +209,67 @@ def _joined_wraps(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[in
     ("… not acquainted with him\n myself; how …"). News paragraphs never start in lower
     case, so this only mends wrapped text."""
     joined: list[tuple[int, int]] = []
-    for start, end in paragraphs:
-        if joined and _wrapped_inside_quotation(text, *joined[-1], start):
+    join_through = -1
+    for number, (start, end) in enumerate(paragraphs):
+        if joined and (
+            number <= join_through or _wrapped_inside_quotation(text, *joined[-1], start)
+        ):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))
+        if number > join_through:
+            join_through = _closing_line(text, paragraphs, number, joined[-1])
     return joined
+
+
+# How many following lines may hold the closing mark of a quotation wrapped over lines.
+WRAP_LOOKAHEAD_LINES = 4
+
+
+def _closing_line(
+    text: str, paragraphs: list[tuple[int, int]], number: int, current: tuple[int, int]
+) -> int:
+    """The index of the line that closes a quotation left open at the end of `current`,
+    when the lines in between are single line breaks and none of them opens a quotation of
+    the same family first ("Words "Hello,\nI am the second line.\nI am the last." more"):
+    a line break inside a quotation, not a paragraph of a multi-paragraph one (those open
+    each paragraph with a mark). -1 when there is none."""
+    unclosed = [q for q in _quotes_in_paragraph(text, *current, True) if not q.closed]
+    if not unclosed:
+        return -1
+    family = _family_of(unclosed[0].open_mark)
+    for following in range(number + 1, min(number + 1 + WRAP_LOOKAHEAD_LINES, len(paragraphs))):
+        start, end = paragraphs[following]
+        if text[paragraphs[following - 1][1] : start].count("\n") != 1:
+            return -1  # a blank line: a new paragraph
+        role = _first_role_in_line(text, start, end, family)
+        if role in ("open", "unsure"):
+            return -1
+        if role == "close":
+            return following
+    return -1
+
+
+def _first_role_in_line(text: str, start: int, end: int, family: str) -> str | None:
+    """ "open" or "close" for the first mark of `family` in the line (as if one of that
+    family were open), None when it has none. A single mark closes only after sentence
+    punctuation: after a letter it may be a plural possessive (the players’ union), and
+    the line is "unsure"."""
+    stack = _OpenMarks()
+    stack.push(_Open(family, -1, ""))
+    for index in range(start, end):
+        char = text[index]
+        if char not in ALL_MARKS or _family_of(char) != family:
+            continue
+        before = text[index - 1] if index > start else ""
+        after = text[index + 1] if index + 1 < end else ""
+        role = _role_of_mark(char, before, after, stack)
+        if role == "ignore":
+            continue
+        if role == "close" and family == SINGLE and before not in SENTENCE_FINAL | {","}:
+            return "unsure"
+        return role
+    return None
 
 
 def _wrapped_inside_quotation(text: str, start: int, end: int, next_start: int) -> bool:
