@@ -264,3 +264,20 @@ def test_a_sentence_after_a_work_noun_is_still_a_quotation(attributor: Attributo
     text = "Of her novel, Ines Marten said: “It is about my mother, and nobody else.”"
     q = quote(attributor, text, "It is about")
     assert (q.kind.value, q.speaker) == ("direct", "Ines Marten")
+
+
+# --- round five of the probe: people next to the speaker --------------------------------
+
+
+def test_a_relative_or_friend_of_a_named_person_is_not_that_person(
+    attributor: Attributor,
+) -> None:
+    text = "A cousin of Bettina Laurentz said the family was “still waiting for answers.”"
+    assert quote(attributor, text, "still waiting").speaker is None
+    text = "“She never missed a day,” Joaquim Serra’s daughter said."
+    assert quote(attributor, text, "She never").speaker is None
+
+
+def test_an_office_owned_by_a_person_is_not_an_organisation_name(attributor: Attributor) -> None:
+    text = "“The minister is on leave,” Minister Ove Lindahl’s office said on Friday."
+    assert quote(attributor, text, "The minister").speaker is None

@@ -238,15 +238,21 @@ def resolve_ref(
         return resolve_pronoun(ref, frame_index, earlier, layout, phrases, facts)
     if ref.kind == RefKind.NOMINAL:
         return resolve_nominal(ref, frame_index, earlier, layout, phrases, facts)
-    if ref.kind == RefKind.NOMINAL_ORG and ref.name and len(ref.name.split()) == 1:
-        # "the agency said": a bare organisation noun is a name only when the article has
-        # that organisation; otherwise nobody is named.
+    if ref.kind == RefKind.NOMINAL_ORG and ref.name and _not_a_proper_name(ref.name):
+        # "the agency said", "Senator Hoyt’s office said": a bare organisation noun is a
+        # name only when the article has that organisation; otherwise nobody is named.
         return resolve_nominal(ref, frame_index, earlier, layout, phrases, facts)
     if ref.kind == RefKind.UNNAMED:
         speaker = resolve_description(ref, phrases)
         return Resolution(speaker, "nominal_role") if speaker else None
     speaker = speaker_from_ref(phrases.names, ref)
     return Resolution(speaker, "name") if speaker else None
+
+
+def _not_a_proper_name(name: str) -> bool:
+    """One word, or a phrase owned by someone ("Senator Hoyt’s office"): not the name of an
+    organisation."""
+    return len(name.split()) == 1 or any(w[-2:] in ("’s", "'s") for w in name.split())
 
 
 def resolve_description(ref: SpeakerRef, phrases: NounPhrases) -> Speaker | None:

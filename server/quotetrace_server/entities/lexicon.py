@@ -134,7 +134,9 @@ UNNAMED_PERSON_HEADS = word_set(
     journalist journalists man woman men women someone somebody one rebels protesters
     demonstrators militants soldiers troops fighters villagers farmers students teachers
     doctors nurses voters fans victims survivors families parents relatives neighbours
-    neighbors locals residents citizens
+    neighbors locals residents citizens friend friends relative neighbour neighbor colleague
+    colleagues cousin brother sister son daughter mother father wife husband partner
+    supporter supporters ally allies associate associates classmate employee employees
     """
 )
 
