@@ -423,7 +423,11 @@ def run_index(args: argparse.Namespace) -> int:
         )
         print(_embedding_line(engine))
         attributed = counts[IngestStatus.ADDED] + counts[IngestStatus.REPLACED]
-        where = where or (f"{workers} worker processes" if workers > 1 else "in this process")
+        where = where or (
+            f"in {workers} worker processes (their start counted)"
+            if workers > 1
+            else "in this process (its model load counted)"
+        )
         print(
             f"ingest: {attributed} articles attributed in {seconds:.1f} s"
             f" ({attributed / max(seconds, 1e-9):.2f} articles/s), NLP {where}"
@@ -506,7 +510,7 @@ def _dask_workers(
         pool = DaskAttributionPool(client, stanza_dir, semantic=engine.semantic is not None)
         pool.load_models()
         cluster = "a local Dask cluster" if local else f"the Dask cluster at {args.dask}"
-        where = f"on {cluster} ({pool.size} worker threads)"
+        where = f"on {cluster} ({pool.size} worker threads; their start not counted)"
         print(
             f"dask: {cluster}, {pool.size} worker threads, models loaded in"
             f" {time.perf_counter() - started:.1f} s (not counted in the ingest time)"

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import dask.config
 from distributed import Client, Future, KilledWorker, LocalCluster, Worker, WorkerPlugin
 
 from quotetrace_server.engine.workers import (
@@ -107,7 +108,10 @@ def dask_client(address: str | None, workers: int) -> Iterator[Client]:
         with Client(address) as client:
             yield client
         return
+    # Nobody reads the workers' statistical profiles (no dashboard), and sampling every
+    # worker's stack every 10 ms takes the GIL from the NLP.
     with (
+        dask.config.set({"distributed.worker.profile.enabled": False}),
         LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
