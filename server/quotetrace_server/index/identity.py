@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import jellyfish
 
+from quotetrace_server.entities.lexicon import TITLE_ABBREVIATIONS, TITLES
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index.names import (
     NameForm,
@@ -37,6 +38,12 @@ from quotetrace_server.index.names import (
 # a claim naming one of them is not called a misattribution of the other.
 NEAR_NAME_SIMILARITY = 0.88
 
+
+# Words that open the complement of a role ("chief executive of Velora", "attorney for the
+# district").
+_COMPLEMENT_OPENERS = frozenset(["of", "for", "at", "from", "with", "in", "to"])
+# Words a description may add that a printed form leaves out ("CEO of Velora" / "Velora CEO").
+_DESCRIPTION_LINKS = _COMPLEMENT_OPENERS | frozenset(["and", "&"])
 
 # Words that open a description of a speaker rather than a name ("the mayor", "his lawyer").
 _DETERMINERS = frozenset(
@@ -197,9 +204,67 @@ def claim_link(claim: str, names: Sequence[str], kind: EntityKind | None = None)
 
 def is_name(claim: str) -> bool:
     """The claim names someone ("Ilsa Marovic", "NGO"), rather than describing them ("the
-    mayor", "his lawyer"): a description may fit the printed speaker."""
+    mayor", "his lawyer", "Judge", "chief executive of Velora", "energy billionaire"): a
+    description may fit the printed speaker."""
     words = claim.split()
-    return bool(words) and fold(words[0]) not in _DETERMINERS
+    if not words or fold(words[0]) in _DETERMINERS:
+        return False
+    return not _is_role(_head_words(words))
+
+
+def description_fits(claim: str, names: Sequence[str]) -> str | None:
+    """The speaker's printed form that a description of them is part of ("Tampa Mayor" of
+    "Tampa Mayor Jane Castor", "the judge" of "Judge Lewis Kaplan", "CEO of Velora" of
+    "Velora CEO Ana Ruiz"), or None. Every content word counts, the complement's too:
+    "CEO of another firm" does not fit "Velora CEO Ana Ruiz"."""
+    if is_name(claim):
+        return None
+    wanted = _description_words(claim)
+    if not wanted:
+        return None
+    for name in names:
+        if wanted <= _description_words(name):
+            return name
+    return None
+
+
+def _description_words(text: str) -> set[str]:
+    words = {fold(w).strip(".,;:'’\"") for w in text.split()}
+    return {w for w in words if w and w not in _DETERMINERS and w not in _DESCRIPTION_LINKS}
+
+
+def _head_words(words: Sequence[str]) -> list[str]:
+    """The words before an "of/for/at ..." complement ("chief executive" of "chief
+    executive of Velora"): the complement names where the role is held, not who holds it."""
+    for i, word in enumerate(words):
+        if i > 0 and fold(word) in _COMPLEMENT_OPENERS:
+            return list(words[:i])
+    return list(words)
+
+
+def _is_role(head: Sequence[str]) -> bool:
+    """A head that ends in a title or role word ("Judge", "AI billionaire", "Harbour Town
+    mayor", "CEO and founder"). A surname that is also a title ("Julie Bishop") reads as
+    a description too: it only ever turns a MISATTRIBUTED into a doubt, never a match."""
+    return bool(head) and _role_word(fold(head[-1]).strip(".,"))
+
+
+def _role_word(key: str) -> bool:
+    return key in TITLES or key in TITLE_ABBREVIATIONS or key.removesuffix(".") in TITLES
+
+
+def initials_of(claim: str, names: Sequence[str]) -> str | None:
+    """The speaker's name whose initials the claim is ("SBF" for "Sam Bankman-Fried", the
+    parts of a hyphenated surname counted apart), or None. Only doubt: initials are too
+    short to name a person with confidence, and too close to be called someone else."""
+    if not is_acronym(claim):
+        return None
+    letters = claim.strip().replace(".", "").upper()
+    for name in _proper(names):
+        parts = [p for p in name.replace("-", " ").split() if p[:1].isalpha()]
+        if len(parts) >= 2 and "".join(p[0] for p in parts).upper() == letters:
+            return name
+    return None
 
 
 def as_printed(claim: str) -> str:

@@ -483,6 +483,7 @@ class Verifier:
                 s
                 for s in speakers
                 if identity.claim_link(claimed, (s.name, *s.aliases), s.kind) is not None
+                or identity.description_fits(claimed, (s.name, *s.aliases)) is not None
             ]
             claimed_support = sum(s.probability for s in answering)
             shown = answering[0].name if answering else shown
@@ -655,6 +656,9 @@ def misattribution_doubt(
     near = identity.near_name(claimed, (top.name, *top.aliases))
     if near is not None:
         return f"the printings name {near}, a name close to the claimed one"
+    initials = identity.initials_of(claimed, (top.name, *top.aliases))
+    if initials is not None:
+        return f"the claimed {claimed} may be the initials of {initials}"
     return None
 
 
