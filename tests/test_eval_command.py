@@ -33,6 +33,18 @@ def test_extraction_and_attribution_meet_the_bars_on_the_dev_set(
     assert extraction["terms_attributed"] == 0
 
 
+def test_no_form_of_the_right_speaker_is_called_a_misattribution(
+    dev_report: dict[str, object],
+) -> None:
+    forms = dev_report["speaker_forms"]
+    assert isinstance(forms, dict)
+    assert forms["right_form_claims"] >= 100 and forms["wrong_speaker_claims"] >= 20
+    assert forms["right_form_misattributed"] == 0
+    assert forms["wrong_speaker_accepted"] == 0
+    # Another person's name is mostly caught (measured 25/31; the rest is doubt).
+    assert forms["wrong_speaker_verdicts"]["MISATTRIBUTED"] >= 0.7 * forms["wrong_speaker_claims"]
+
+
 def test_clustering_recovers_the_gold_variant_clusters(dev_report: dict[str, object]) -> None:
     clustering = dev_report["clustering"]
     assert isinstance(clustering, dict)
@@ -93,3 +105,6 @@ def test_reworded_news_claims_are_found_by_meaning_and_opposites_are_not(
     assert semantic["unsupported_altered"] <= 0.06
     assert report["verification"]["false_verified"] == 0
     assert report["verification"]["verdict_accuracy"] >= 0.95
+    # Every gold form of the right speaker (566 claims): never MISATTRIBUTED.
+    assert report["speaker_forms"]["right_form_misattributed"] == 0
+    assert report["speaker_forms"]["wrong_speaker_accepted"] == 0

@@ -15,6 +15,10 @@ from quotetrace_server.evaluation.paraphrase import (
     format_paraphrase_report,
     load_paraphrases,
 )
+from quotetrace_server.evaluation.speaker_forms import (
+    evaluate_speaker_forms,
+    format_speaker_form_report,
+)
 from quotetrace_server.evaluation.verification import (
     ClusteringReport,
     VerificationReport,
@@ -75,6 +79,12 @@ def run_evaluation(
                 f"== Verification ({queries})\n{format_verification_report(verification)}"
             )
             result["verification"] = verification_dict(verification)
+        forms = evaluate_speaker_forms(Verifier(store, meaning), gold_dir)
+        if forms is not None:
+            sections.append(
+                f"== Claimed speakers in every gold form\n{format_speaker_form_report(forms)}"
+            )
+            result["speaker_forms"] = forms.to_dict()
         paraphrases = default_queries(gold_dir, "paraphrases")
         if paraphrases is not None:
             ids = {Path(a.meta.source_name or "").name: a.article_id for a in articles}
