@@ -99,6 +99,18 @@ class DaskAttributionPool:
         return _DaskPending(future)
 
 
+# Dask's monitoring, tuned for a local cluster that runs one long batch and has no
+# dashboard: its defaults (a stack sample every 10 ms, memory checks every 100 ms, system
+# metrics every 500 ms, a 20 ms tick) cost 3.1 CPU seconds per 20 s of an idle 2-worker
+# cluster on the 2-core machine; these, 0.46 (docs/scaling.md).
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,  # nobody reads the profiles
+    "distributed.worker.memory.monitor-interval": "1s",  # still stops a runaway worker
+    "distributed.admin.system-monitor.interval": "5s",  # dashboard metrics only
+    "distributed.admin.tick.interval": "1s",  # only detects a blocked event loop
+}
+
+
 @contextmanager
 def dask_client(address: str | None, workers: int) -> Iterator[Client]:
     """A client of the scheduler at `address`, or of a local cluster of `workers`
@@ -108,10 +120,8 @@ def dask_client(address: str | None, workers: int) -> Iterator[Client]:
         with Client(address) as client:
             yield client
         return
-    # Nobody reads the workers' statistical profiles (no dashboard), and sampling every
-    # worker's stack every 10 ms takes the GIL from the NLP.
     with (
-        dask.config.set({"distributed.worker.profile.enabled": False}),
+        dask.config.set(LOCAL_CLUSTER_CONFIG),
         LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
