@@ -8,7 +8,7 @@ from pathlib import Path
 
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.index.context import CONTEXT_BOUND, ELLIPSIS, bounded_context
-from quotetrace_server.index.sqlite_store import SqliteStore
+from quotetrace_server.index.sqlite_store import SqliteStore, context_span
 from quotetrace_server.ingest.model import Article, ArticleMeta
 
 
@@ -81,3 +81,75 @@ def test_the_window_stops_at_a_paragraph_break_and_cuts_a_huge_quotation() -> No
     assert len(shown) <= CONTEXT_BOUND
     assert shown.startswith('Novak said "x x') and shown.endswith("on Monday.")
     assert ELLIPSIS in shown
+
+
+def _said(text: str, quote: str, context: str) -> ArticleQuotes:
+    start = text.index(quote)
+    made = AttributedQuote(
+        text=quote,
+        start=start,
+        end=start + len(quote),
+        kind=QuoteKind.DIRECT,
+        speaker="Ana Novak",
+        speaker_kind=None,
+        speaker_aliases=("Ana Novak",),
+        speaker_mention="Novak",
+        cue="said",
+        sieve="test",
+        confidence=0.9,
+        context=context,
+    )
+    return ArticleQuotes((made,), ("tokenize",))
+
+
+def _stored_and_read(store: SqliteStore, db: Path) -> tuple[list[tuple[str, object]], list[str]]:
+    with sqlite3.connect(db) as conn:
+        stored = [
+            (str(r[0]), r[1]) for r in conn.execute("SELECT context, context_start FROM quotes")
+        ]
+    quotes, _ = store.list_quotes()
+    read = [d.context for q in quotes for d in store.utterance_details(q.utterance_id or "")]
+    return stored, read
+
+
+def test_a_context_that_is_a_piece_of_the_article_is_stored_as_its_span(tmp_path: Path) -> None:
+    """The article text is stored anyway: a context cut from it is kept as offsets, read
+    back as the same text; a context that is not a piece of it (a window with ellipses)
+    is kept as text."""
+    text = "It rained. Novak said: “We will win.” Then she left."
+    context = "Novak said: “We will win.”"
+    db = tmp_path / "spans.db"
+    store = SqliteStore(db)
+    store.add_article(Article(text, ArticleMeta()), _said(text, "We will win.", context))
+    other = "Novak said: “We shall see.” Then she left for the harbour."
+    store.add_article(Article(other, ArticleMeta()), _said(other, "We shall see.", "… said: “We"))
+    stored, read = _stored_and_read(store, db)
+    assert stored == [("", text.index(context)), ("… said: “We", None)]
+    assert read == [context, "… said: “We"]
+
+
+def test_context_span_needs_the_quotation_inside_it() -> None:
+    text = "Novak said: “Yes.” Later Novak said: “Yes.”"
+    second = text.rindex("Yes.")
+    assert context_span(text, second, second + 4, "Novak said: “Yes.”") == (25, 43)
+    assert context_span(text, second, second + 4, "Later") is None
+    assert context_span("a\x00b “Yes.”", 5, 9, "“Yes.”") is None  # substr stops at NUL
+
+
+def test_an_index_from_before_context_spans_keeps_its_stored_contexts(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    text = "It rained. Novak said: “We will win.” Then she left."
+    context = "Novak said: “We will win.”"
+    store = SqliteStore(db)
+    store.add_article(Article(text, ArticleMeta()), _said(text, "We will win.", context))
+    store.close()
+    with sqlite3.connect(db) as conn:  # the layout before spans: every context as text
+        conn.execute("UPDATE quotes SET context = ?", (context,))
+        conn.execute("ALTER TABLE quotes DROP COLUMN context_start")
+        conn.execute("ALTER TABLE quotes DROP COLUMN context_end")
+    store = SqliteStore(db)
+    later = "Novak said: “We shall see.” Then she left."
+    store.add_article(Article(later, ArticleMeta()), _said(later, "We shall see.", later[:27]))
+    stored, read = _stored_and_read(store, db)
+    assert stored == [(context, None), ("", 0)]
+    assert read == [context, later[:27]]

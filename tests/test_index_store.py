@@ -316,3 +316,28 @@ def test_bulk_load_into_a_filled_index_keeps_its_indexes(tmp_path: Path) -> None
     assert total == len(stored) > 0
     store.close()
     _bulk_invariants(tmp_path / "bulk.db")
+
+
+def test_speaker_links_are_kept_once_and_pass_sqlites_checks(tmp_path: Path) -> None:
+    """speaker_links holds about a row per article: a WITHOUT ROWID table keeps its key
+    once (a rowid table kept it again in its unique index), and the file stays sound
+    for SQLite's integrity_check and the store's own file check."""
+    import sqlite3
+
+    from quotetrace_server.index.integrity import IndexFile, check_index_file
+
+    db = tmp_path / "links.db"
+    store = SqliteStore(db)
+    for article, quotes in gold_corpus():
+        store.add_article(article, quotes)
+    history = store.speaker_history(store.list_speakers()[0].speaker_id)
+    store.close()
+    with sqlite3.connect(db) as conn:
+        (links,) = conn.execute("SELECT COUNT(*) FROM speaker_links").fetchone()
+        autoindexes = conn.execute(
+            "SELECT name FROM sqlite_master WHERE tbl_name = 'speaker_links' AND type = 'index'"
+        ).fetchall()
+        integrity = conn.execute("PRAGMA integrity_check").fetchall()
+    assert links > 0 and autoindexes == [] and integrity == [("ok",)]
+    assert all(evidence for _, evidence, _ in history)
+    assert check_index_file(db) is IndexFile.INDEX

@@ -112,14 +112,18 @@ CREATE TABLE IF NOT EXISTS speaker_merges(
     source TEXT NOT NULL
 );
 -- Why an article's speaker name was linked to an existing speaker.
+-- One row per article and linked name (about one per article at scale): WITHOUT ROWID,
+-- so the key is stored once, not again in a separate unique index. `evidence` is not
+-- declared NOT NULL (it never is NULL): SQLite 3.40's integrity_check misreads NOT NULL
+-- columns outside the key of WITHOUT ROWID tables as NULL. Indexes made before keep
+-- their rowid table, which reads and writes the same.
 CREATE TABLE IF NOT EXISTS speaker_links(
     speaker INTEGER NOT NULL,
     name TEXT NOT NULL,
-    evidence TEXT NOT NULL,
+    evidence TEXT,
     source TEXT NOT NULL,
     PRIMARY KEY(speaker, name, source)
-);  -- a rowid table: SQLite 3.40's integrity_check misreads NOT NULL columns outside the
-    -- key of WITHOUT ROWID tables as NULL
+) WITHOUT ROWID;
 -- Operator corrections, replayed on every rebuild: merge, split, rename (by written names).
 CREATE TABLE IF NOT EXISTS speaker_edits(
     id INTEGER PRIMARY KEY,
@@ -137,7 +141,8 @@ CREATE TABLE IF NOT EXISTS quotes(
     text TEXT NOT NULL,
     norm TEXT NOT NULL,
     norm_hash INTEGER NOT NULL,
-    lemmas TEXT NOT NULL,
+    lemmas TEXT NOT NULL,  -- '': lemma_key(words(norm)) is computed on read (older files
+                           -- hold it here, the same value)
     lead TEXT NOT NULL,
     start INTEGER NOT NULL,
     "end" INTEGER NOT NULL,
@@ -147,8 +152,9 @@ CREATE TABLE IF NOT EXISTS quotes(
     speaker_mention TEXT, cue TEXT, sieve TEXT,
     resolution TEXT,
     confidence REAL NOT NULL,
-    context TEXT NOT NULL,
-    utterance INTEGER REFERENCES utterances(id)
+    context TEXT NOT NULL,  -- '' when context_start/context_end locate it in the article
+    utterance INTEGER REFERENCES utterances(id),
+    context_start INTEGER, context_end INTEGER
 );
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker, article, seq);
 CREATE INDEX IF NOT EXISTS quotes_norm_hash ON quotes(norm_hash);
@@ -222,6 +228,22 @@ class _QuoteRow:
     lead: tuple[str, ...]
     speaker: int | None
     context: str  # bounded (index.context): a frame may be the whole article
+    # Where the context stands in the article text, when it is a piece of it: then only
+    # the span is stored (the article text is stored anyway), not a second copy.
+    context_span: tuple[int, int] | None = None
+
+
+def context_span(text: str, start: int, end: int, context: str) -> tuple[int, int] | None:
+    """[a, b) with text[a:b] == context and the quotation [start, end) inside it, or None
+    (a context cut with ellipses, or one that is not a piece of the text)."""
+    if not context:
+        return None
+    at = text.find(context, max(0, end - len(context)), start + len(context))
+    if at < 0 or not (at <= start and end <= at + len(context)):
+        return None
+    if "\x00" in text[: at + len(context)]:
+        return None  # SQLite's substr stops at a NUL character
+    return at, at + len(context)
 
 
 def _norm_hash(norm: str) -> int:
@@ -286,6 +308,7 @@ class SqliteStore:
             conn.executescript(_SCHEMA)
             _add_speaker_quote_count(conn)
             _add_article_identity(conn)
+            _add_context_span(conn)
             has_edits = conn.execute("SELECT 1 FROM speaker_edits LIMIT 1").fetchone()
         # Operator corrections also live beside the index file, so that an index rebuilt
         # from scratch (the file deleted) gets them back.
@@ -438,13 +461,13 @@ class SqliteStore:
 
     def _delete_rows(self, conn: sqlite3.Connection, rowid: int, article_id: str) -> DeletedArticle:
         quotes = conn.execute(
-            "SELECT id, norm, lemmas, kind, speaker, utterance FROM quotes WHERE article = ?",
+            "SELECT id, norm, kind, speaker, utterance FROM quotes WHERE article = ?",
             (rowid,),
         ).fetchall()
         df: Counter[str] = Counter()
-        for quote_rowid, norm, lemmas, kind, _, _ in quotes:
+        for quote_rowid, norm, kind, _, _ in quotes:
             if kind != QuoteKind.TERM.value:
-                terms = _fts_terms(norm, lemmas.split())
+                terms = _fts_terms(norm, lemma_key(words(norm)))
                 # Contentless FTS5 forgets a row only when told the values it indexed.
                 conn.execute(
                     "INSERT INTO quote_terms(quote_terms, rowid, terms) VALUES('delete', ?, ?)",
@@ -455,13 +478,13 @@ class SqliteStore:
             "UPDATE term_df SET df = df - ? WHERE term = ?", [(n, t) for t, n in df.items()]
         )
         conn.execute("DELETE FROM term_df WHERE df <= 0")
-        per_speaker = Counter(int(q[4]) for q in quotes if q[4] is not None)
+        per_speaker = Counter(int(q[3]) for q in quotes if q[3] is not None)
         conn.executemany(
             "UPDATE speakers SET quote_count = max(0, quote_count - ?) WHERE id = ?",
             [(n, s) for s, n in per_speaker.items()],
         )
         conn.execute("DELETE FROM quotes WHERE article = ?", (rowid,))
-        utterances = {int(q[5]) for q in quotes if q[5] is not None}
+        utterances = {int(q[4]) for q in quotes if q[4] is not None}
         gone_utterances = [
             u
             for u in sorted(utterances)
@@ -620,6 +643,7 @@ class SqliteStore:
             lead=lead_words(text, quote.start),
             speaker=None if quote.speaker is None else speakers.get(quote.speaker),
             context=context,
+            context_span=context_span(text, quote.start, quote.end, context),
         )
 
     def _insert_quote(
@@ -635,15 +659,15 @@ class SqliteStore:
         cur = conn.execute(
             'INSERT INTO quotes(article, seq, text, norm, norm_hash, lemmas, lead, start, "end",'
             " kind, speaker, article_speaker, speaker_mention, cue, sieve, confidence, context,"
-            " resolution, utterance)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " resolution, utterance, context_start, context_end)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article_rowid,
                 seq,
                 q.text,
                 row.norm,
                 _norm_hash(row.norm),
-                " ".join(row.lemmas),
+                "",  # lemmas: derived from norm on read
                 " ".join(row.lead),
                 q.start,
                 q.end,
@@ -654,9 +678,10 @@ class SqliteStore:
                 q.cue,
                 q.sieve,
                 float(q.confidence),
-                row.context,
+                "" if row.context_span else row.context,
                 q.resolution,
                 utterance,
+                *(row.context_span or (None, None)),
             ),
         )
         quote_rowid = int(cur.lastrowid or 0)
@@ -1126,15 +1151,15 @@ class SqliteStore:
         marks = ",".join("?" * len(rowids))
         candidates = (
             conn.execute(
-                "SELECT norm, lemmas, lead, speaker, utterance FROM quotes"
+                "SELECT norm, lead, speaker, utterance FROM quotes"
                 f" WHERE id IN ({marks}) AND utterance IS NOT NULL",
                 rowids,
             ).fetchall()
             if rowids
             else []
         )
-        for norm, lemmas, lead, speaker, utterance in candidates:
-            reason = link_reason(sketch, _sketch(norm, lemmas, lead, speaker))
+        for norm, lead, speaker, utterance in candidates:
+            reason = link_reason(sketch, _sketch(norm, lead, speaker))
             if reason in STRONG_LINKS:
                 strong.add(int(utterance))
             elif reason is not None:
@@ -1202,7 +1227,7 @@ class SqliteStore:
 
     def _longest_member(self, conn: sqlite3.Connection, utterance: int) -> QuoteSketch:
         row = conn.execute(
-            "SELECT norm, lemmas, lead, speaker FROM quotes WHERE utterance = ?"
+            "SELECT norm, lead, speaker FROM quotes WHERE utterance = ?"
             " ORDER BY length(norm) DESC, id LIMIT 1",
             (utterance,),
         ).fetchone()
@@ -1533,7 +1558,7 @@ class SqliteStore:
     def utterance_details(self, utterance_id: str) -> list[QuoteDetail]:
         with self._reading() as conn:
             rows = conn.execute(
-                f"SELECT {self._QUOTE_COLUMNS}, q.norm, q.context, a.title, a.wire_credits,"
+                f"SELECT {self._QUOTE_COLUMNS}, q.norm, {_CONTEXT}, a.title, a.wire_credits,"
                 " a.date, a.url, a.source_name, a.processors FROM quotes q"
                 " JOIN articles a ON a.id = q.article"
                 " LEFT JOIN speakers s ON s.id = q.speaker WHERE q.utterance = ?"
@@ -1753,10 +1778,10 @@ class SqliteStore:
             )
 
 
-def _sketch(norm: str, lemmas: str, lead: str, speaker: int | None) -> QuoteSketch:
+def _sketch(norm: str, lead: str, speaker: int | None) -> QuoteSketch:
     return QuoteSketch(
         words(norm),
-        tuple(lemmas.split()),
+        lemma_key(words(norm)),
         tuple(lead.split()),
         None if speaker is None else int(speaker),
     )
@@ -1787,6 +1812,22 @@ def _add_term_df(conn: sqlite3.Connection, df: Counter[str]) -> None:
         [(t, n, n) for t, n in df.items()],
     )
     df.clear()
+
+
+# A quotation's context: stored, or read from the article text by its span.
+_CONTEXT = (
+    "CASE WHEN q.context_end IS NULL THEN q.context"
+    " ELSE substr(a.text, q.context_start + 1, q.context_end - q.context_start) END"
+)
+
+
+def _add_context_span(conn: sqlite3.Connection) -> None:
+    """Bring an index made when every context was stored as text up to date: its rows
+    keep their text (no span); new rows store a span where they can."""
+    columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(quotes)")}
+    if "context_start" not in columns:
+        conn.execute("ALTER TABLE quotes ADD COLUMN context_start INTEGER")
+        conn.execute("ALTER TABLE quotes ADD COLUMN context_end INTEGER")
 
 
 def _add_article_identity(conn: sqlite3.Connection) -> None:
