@@ -241,8 +241,6 @@ def context_span(text: str, start: int, end: int, context: str) -> tuple[int, in
     at = text.find(context, max(0, end - len(context)), start + len(context))
     if at < 0 or not (at <= start and end <= at + len(context)):
         return None
-    if "\x00" in text[: at + len(context)]:
-        return None  # SQLite's substr stops at a NUL character
     return at, at + len(context)
 
 
@@ -576,8 +574,9 @@ class SqliteStore:
         article_rowid = self._insert_article(conn, article, article_id, quotes.processors)
         speakers = self._resolve_article_speakers(conn, quotes.quotes, article_id)
         per_speaker: Counter[int] = Counter()
+        spans = "\x00" not in article.text
         for seq, quote in enumerate(quotes.quotes):
-            row = self._prepare(article.text, quote, speakers)
+            row = self._prepare(article.text, quote, speakers, spans)
             speech = quote.kind is not QuoteKind.TERM
             utterance = None
             if bulk_df is not None and speech:
@@ -633,7 +632,9 @@ class SqliteStore:
         )
         return int(cur.lastrowid or 0)
 
-    def _prepare(self, text: str, quote: AttributedQuote, speakers: dict[str, int]) -> _QuoteRow:
+    def _prepare(
+        self, text: str, quote: AttributedQuote, speakers: dict[str, int], spans: bool = True
+    ) -> _QuoteRow:
         norm = normalize(quote.text)
         context = bounded_context(text, quote.start, quote.end, quote.context)
         return _QuoteRow(
@@ -643,7 +644,9 @@ class SqliteStore:
             lead=lead_words(text, quote.start),
             speaker=None if quote.speaker is None else speakers.get(quote.speaker),
             context=context,
-            context_span=context_span(text, quote.start, quote.end, context),
+            # SQLite's substr is not to be trusted past a NUL character (checked once per
+            # article by the caller: a check per quotation would scan the text each time).
+            context_span=context_span(text, quote.start, quote.end, context) if spans else None,
         )
 
     def _insert_quote(
