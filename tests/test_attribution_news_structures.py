@@ -281,3 +281,26 @@ def test_a_relative_or_friend_of_a_named_person_is_not_that_person(
 def test_an_office_owned_by_a_person_is_not_an_organisation_name(attributor: Attributor) -> None:
     text = "“The minister is on leave,” Minister Ove Lindahl’s office said on Friday."
     assert quote(attributor, text, "The minister").speaker is None
+
+
+# --- scare quotes and the cues around them -----------------------------------------------
+
+
+def test_a_quoted_label_far_before_a_cue_is_a_term(attributor: Attributor) -> None:
+    text = (
+        "Harbour Action publishes a free “route guide” for cyclists who commute along the "
+        "coast and urges councils to “paint wider lanes before the summer.”"
+    )
+    result = attributor.attribute(text)
+    assert [(q.text, q.kind.value) for q in result.quotes] == [
+        ("route guide", "term"),
+        ("paint wider lanes before the summer.", "partial"),
+    ]
+
+
+def test_a_quoted_label_just_before_a_persons_cue_is_that_persons(
+    attributor: Attributor,
+) -> None:
+    text = "The city needs a “road map” for housing, Nina Alves said."
+    q = quote(attributor, text, "road map")
+    assert (q.kind.value, q.speaker) == ("partial", "Nina Alves")

@@ -241,9 +241,19 @@ class QuoteSituation:
 
     @property
     def person_speaks_in_frame(self) -> bool:
+        """A person's cue before the quotation in its sentence, or close after it: the
+        quoted words are that person's. A cue far after, beyond the writer's own words
+        (“an online “road map” for employers … and suggests”), is about other words."""
         return any(
-            e.speaker is not None and e.speaker.kind == EntityKind.PERSON for e in self.events
+            e.speaker is not None
+            and e.speaker.kind == EntityKind.PERSON
+            and (e.position < self.position or self._near_after(e.position))
+            for e in self.events
         )
+
+    def _near_after(self, position: int) -> bool:
+        between = self.frame.items[self.position + 1 : position]
+        return sum(1 for item in between if not item.is_quote) <= NEAR_WORDS
 
     @property
     def frame_has_cue(self) -> bool:
