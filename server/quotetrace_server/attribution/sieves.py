@@ -29,6 +29,7 @@ from quotetrace_server.entities.lexicon import (
     FUNCTION_WORDS,
     NAMING_VERBS,
     PREPOSITIONS,
+    TITLES,
     WORK_NOUNS,
 )
 from quotetrace_server.entities.model import EntityKind
@@ -252,8 +253,19 @@ class QuoteSituation:
         )
 
     def _near_after(self, position: int) -> bool:
+        """At most NEAR_WORDS of the writer's words between the quotation and the cue; the
+        speaker's own name and titles do not count (“a “warning”, Harbour Council for
+        Trade CEO Lina Moss told us” is close: only "to others" stands between)."""
+        words = self.phrases.words
         between = self.frame.items[self.position + 1 : position]
-        return sum(1 for item in between if not item.is_quote) <= NEAR_WORDS
+        return (
+            sum(
+                1
+                for item in between
+                if not item.is_quote and not _name_or_title(words[item.word].text)
+            )
+            <= NEAR_WORDS
+        )
 
     @property
     def frame_has_cue(self) -> bool:
@@ -595,3 +607,8 @@ def decide(situation: QuoteSituation) -> Decision:
         if decision is not None:
             return decision
     return Decision(situation.structural_kind, None, "none", CONFIDENCE["none"])
+
+
+def _name_or_title(word: str) -> bool:
+    """A capitalised word (part of a name) or a title; punctuation counts as neither."""
+    return word[:1].isupper() or word.lower() in TITLES
