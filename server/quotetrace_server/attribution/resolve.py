@@ -11,7 +11,7 @@ module resolves it, one rule at a time, and says which rule decided:
 - `pronoun_recent`: he/she -> the latest compatible person: the speakers, then the persons
   in subject position, then any person of this and the previous sentences, nearest first.
 - `pronoun_salient`: he/she with nobody compatible nearby -> the article's dominant person.
-- `nominal_role`: the judge / Tampa mayor / the minister -> the person the article gave that
+- `nominal_role`: the judge / Portvale mayor / the minister -> the person the article gave that
   title or role (in front of the name, abbreviated or not, or in apposition).
 - `nominal_org`: the agency / the ministry -> the latest organisation with that word in its
   name, else the latest organisation mentioned.
@@ -311,7 +311,7 @@ def resolve_nominal(
     phrases: NounPhrases,
     facts: ArticleFacts,
 ) -> Resolution | None:
-    """ "the judge", "Tampa mayor", "the agency", "the 56-year-old German"."""
+    """ "the judge", "Portvale mayor", "the agency", "the 61-year-old Dane"."""
     head = _head_word(ref.mention)
     if head in ORG_NOMINAL_HEADS:
         return _latest_organisation(ref, head, facts, earlier)

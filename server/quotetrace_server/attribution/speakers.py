@@ -447,7 +447,7 @@ class NounPhrases:
     @staticmethod
     def _is_description(head_words: list[Word], before_cue: bool) -> bool:
         """A definite description of one person, to be resolved against the article's
-        entities: "the judge", "Tampa mayor", "the 56 year-old German", "the clown"."""
+        entities: "the judge", "Portvale mayor", "the 61 year-old Dane", "the clown"."""
         head = head_words[-1].lower
         opener = head_words[0]
         definite = opener.lower == "the" or (opener.capitalised and opener.lower not in DETERMINERS)

@@ -281,7 +281,7 @@ def _names_in_run(words: list[Word], run: tuple[int, int], use_ner: bool) -> lis
         (words[first].initial and _is_common_opener(words[first], words[last]))
         or words[first].lower.rstrip(".") in MONTHS_AND_DAYS
     ):
-        first += 1  # "On Thursday Kaplan said": the weekday is not part of the name
+        first += 1  # "On Thursday Oyelaran said": the weekday is not part of the name
     if first > last:
         return []
     if first == last and words[first].lower in ORG_NOMINAL_HEADS:

@@ -213,8 +213,8 @@ def is_name(claim: str) -> bool:
 
 
 def description_fits(claim: str, names: Sequence[str]) -> str | None:
-    """The speaker's printed form that a description of them is part of ("Tampa Mayor" of
-    "Tampa Mayor Jane Castor", "the judge" of "Judge Lewis Kaplan", "CEO of Velora" of
+    """The speaker's printed form that a description of them is part of ("Portvale Mayor" of
+    "Portvale Mayor Ines Halloran", "the judge" of "Judge Marta Oyelaran", "CEO of Velora" of
     "Velora CEO Ana Ruiz"), or None. Every content word counts, the complement's too:
     "CEO of another firm" does not fit "Velora CEO Ana Ruiz"."""
     if is_name(claim):
@@ -243,7 +243,7 @@ def _head_words(words: Sequence[str]) -> list[str]:
 
 
 def _is_role(head: Sequence[str]) -> bool:
-    """A head that ends in a title or role word ("Judge", "AI billionaire", "Harbour Town
+    """A head that ends in a title or role word ("Judge", "shipping billionaire", "Harbour Town
     mayor", "CEO and founder"). A surname that is also a title ("Julie Bishop") reads as
     a description too: it only ever turns a MISATTRIBUTED into a doubt, never a match."""
     return bool(head) and _role_word(fold(head[-1]).strip(".,"))
@@ -254,7 +254,7 @@ def _role_word(key: str) -> bool:
 
 
 def initials_of(claim: str, names: Sequence[str]) -> str | None:
-    """The speaker's name whose initials the claim is ("SBF" for "Sam Bankman-Fried", the
+    """The speaker's name whose initials the claim is ("TVO" for "Tomas Vendrell-Okafor", the
     parts of a hyphenated surname counted apart), or None. Only doubt: initials are too
     short to name a person with confidence, and too close to be called someone else."""
     if not is_acronym(claim):
