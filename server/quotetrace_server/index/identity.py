@@ -259,10 +259,9 @@ def initials_of(claim: str, names: Sequence[str]) -> str | None:
     short to name a person with confidence, and too close to be called someone else."""
     if not is_acronym(claim):
         return None
-    letters = claim.strip().replace(".", "").upper()
+    letters = org_key(claim)
     for name in _proper(names):
-        parts = [p for p in name.replace("-", " ").split() if p[:1].isalpha()]
-        if len(parts) >= 2 and "".join(p[0] for p in parts).upper() == letters:
+        if acronym_of(name.replace("-", " ")) == letters:
             return name
     return None
 

@@ -228,15 +228,23 @@ def negation_conflict(claim: Sequence[str], printed: Sequence[str]) -> bool:
     return bool((negated_words(claim) - negated_words(printed)) & asserted_words(printed))
 
 
+def word_turn(claim_words: Sequence[str], printed_words: Sequence[str]) -> str | None:
+    """ "antonym" or "comparison" when a word the claim puts in the printing's place says
+    the opposite; shared by `contradiction` and `turns_around`, which order it the same."""
+    if pole_swap(claim_words, printed_words) is not None:
+        return "antonym"
+    if comparison_shift(claim_words, printed_words):
+        return "comparison"
+    return None
+
+
 def contradiction(claim_words: Sequence[str], printed_words: Sequence[str]) -> str | None:
     """Why a claim found by meaning cannot be a re-wording of the printing, or None."""
     claim, printed = lemma_key(claim_words), lemma_key(printed_words)
     if negation_conflict(claim, printed):
         return "negation"
-    if pole_swap(claim_words, printed_words) is not None:
-        return "antonym"
-    if comparison_shift(claim_words, printed_words):
-        return "comparison"
+    if (turned := word_turn(claim_words, printed_words)) is not None:
+        return turned
     if not numbers(claim_words) <= numbers(printed_words, one=True):
         return "numbers"
     if len(claim_words) > ADDED_WORDS_RATIO * len(printed_words) + ADDED_WORDS_SLACK:
@@ -257,10 +265,8 @@ def turns_around(claim_words: Sequence[str], printed_words: Sequence[str]) -> st
         claim
     ) & asserted_words(printed):
         return "negation"
-    if pole_swap(claim_words, printed_words) is not None:
-        return "antonym"
-    if comparison_shift(claim_words, printed_words):
-        return "comparison"
+    if (turned := word_turn(claim_words, printed_words)) is not None:
+        return turned
     if len(printed_words) <= 2 * len(claim_words) and opposite_sentiment(
         " ".join(claim_words), " ".join(printed_words)
     ):
