@@ -1,0 +1,211 @@
+"""Candidate search: the speech quotations sharing a query's most selective terms, best
+first, read through the engine's postings (terms.TermIndex), whichever the engine.
+
+Retrieval reads the postings of the query's rarest terms only, up to a budget of postings
+in all: bounded work at any corpus size. Document frequencies come from term_df, kept
+beside the postings: counting a common word's postings at query time is far too slow.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from quotetrace_server.index.model import PrintingFilter, SearchHit
+from quotetrace_server.index.similarity import lemma_key
+from quotetrace_server.index.sql.database import Connection
+from quotetrace_server.index.sql.reads import Reads
+from quotetrace_server.index.sql.records import utterance_id_for
+from quotetrace_server.index.sql.terms import query_terms
+from quotetrace_server.verify.normalize import words
+
+# Retrieval reads the postings of the query's rarest terms only, up to this many
+# postings in all (at least the single rarest term): bounded work at any corpus size.
+_POSTINGS_BUDGET = 2_000
+# Retrieved candidates are read and handed to the verifier this many at a time.
+_HIT_BATCH = 20
+_MAX_QUERY_TERMS = 6
+# When every term is over budget: quotations containing all of this many rarest terms.
+_ALL_OF_TERMS = 4
+# Terms with more postings than this are too costly to intersect (and say little).
+_INTERSECT_MAX_DF = 50_000
+
+
+class CandidateSearch(Reads):
+    def _term_counts(self, conn: Connection, terms: Sequence[str]) -> list[tuple[int, str]]:
+        """(document frequency, term) of the indexed terms among ``terms``, rarest first."""
+        unique = list(dict.fromkeys(terms))
+        counted: list[tuple[int, str]] = []
+        for start in range(0, len(unique), 200):  # under SQLite's bound-parameter limit
+            batch = unique[start : start + 200]
+            marks = ",".join("?" * len(batch))
+            counted.extend(
+                (int(df), str(term))
+                for term, df in conn.execute(
+                    f"SELECT term, df FROM term_df WHERE term IN ({marks}) AND df > 0", batch
+                )
+            )
+        counted.sort()
+        return counted
+
+    @staticmethod
+    def _selective_terms(
+        counted: Sequence[tuple[int, str]], max_terms: int
+    ) -> tuple[list[tuple[int, str]], int]:
+        """The rarest of the (document frequency, term) pairs within the postings budget,
+        and their postings in all.
+
+        The rarest term is always taken, even over budget.
+        """
+        chosen: list[tuple[int, str]] = []
+        total = 0
+        for doc_count, term in counted:
+            if chosen and (total + doc_count > _POSTINGS_BUDGET or len(chosen) >= max_terms):
+                break
+            chosen.append((doc_count, term))
+            total += doc_count
+        return chosen, total
+
+    def _search_rowids(
+        self,
+        conn: Connection,
+        terms: Sequence[str],
+        limit: int,
+        max_terms: int = _MAX_QUERY_TERMS,
+        *,
+        favour_short: bool = False,
+    ) -> list[int]:
+        """Quotations sharing the query's most selective terms, best first.
+
+        ``favour_short`` ranks by bm25, whose length normalisation puts short quotations
+        first (clustering looks for fragments of a long quotation); otherwise by the
+        summed rarity of the shared terms alone, which is cheaper (bm25 reads every
+        candidate's length) and does not push back the long printing a truncated query
+        was cut from.
+        """
+        # Unknown terms are skipped: a term no quotation has is most often a typo.
+        counted = self._term_counts(conn, terms)
+        chosen, total = self._selective_terms(counted, max_terms)
+        if not chosen:
+            return []
+        if total <= _POSTINGS_BUDGET:
+            if favour_short:
+                return self._terms.any_of_ranked(conn, [term for _, term in chosen], limit)
+            return self._rarest_terms_first(conn, chosen, limit)
+        # Even the rarest term is common: take the quotations holding all of the rarest
+        # few terms (an intersection) instead of scoring a huge posting list. Terms in a
+        # large share of all quotations are left out of it (walking them is the cost); a
+        # single remaining term is read unranked, first postings first.
+        common = [term for df, term in counted if df <= _INTERSECT_MAX_DF]
+        common = common[:_ALL_OF_TERMS]
+        if not common:
+            return []
+        if favour_short and len(common) > 1:
+            # A bounded rank: ranking the whole match reads every posting of it, once per
+            # quotation clustered, so an article reprinting one saying with a changing
+            # word (thousands of near-copies) would cost the square of its length.
+            return self._terms.newest_all_of_ranked(conn, common, _POSTINGS_BUDGET, limit)
+        return self._terms.all_of(conn, common, limit, ranked=len(common) > 1)
+
+    def _rarest_terms_first(
+        self, conn: Connection, chosen: Sequence[tuple[int, str]], limit: int
+    ) -> list[int]:
+        """Rowids holding any chosen (document frequency, term), by the summed idf of those
+        they hold; ties in postings order."""
+        corpus = max(int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM quotes").fetchone()[0]), 1)
+        postings = self._terms.postings(conn, [term for _, term in chosen])
+        scores: dict[int, float] = {}
+        for doc_count, term in chosen:
+            idf = math.log(1.0 + (corpus - doc_count + 0.5) / (doc_count + 0.5))
+            for rowid in postings[term]:
+                scores[rowid] = scores.get(rowid, 0.0) + idf
+        return heapq.nlargest(limit, scores, key=scores.__getitem__)
+
+    def search(
+        self, normalized_query: str, limit: int, printed: PrintingFilter | None = None
+    ) -> Iterator[SearchHit]:
+        terms = query_terms(normalized_query, lemma_key(words(normalized_query)))
+        with self._reading() as conn:
+            rowids = self._search_rowids(conn, terms, limit)
+        # Rows are read a batch at a time, best first: a caller that has found a perfect
+        # match stops early and reads no more. No lock is held between batches.
+        for start in range(0, len(rowids), _HIT_BATCH):
+            with self._reading() as conn:
+                rows = self._candidate_rows(conn, rowids[start : start + _HIT_BATCH], printed)
+            yield from (SearchHit(utterance_id_for(int(r[1])), r[2]) for r in rows)
+
+    def wording_hits(
+        self, wording_hashes: Sequence[int], printed: PrintingFilter | None = None
+    ) -> list[tuple[int, SearchHit]]:
+        """(wording hash, hit) for each speech quotation printing one of the wordings, in
+        the order of `wording_hashes`, of the articles `printed` admits (semantic search)."""
+        if not wording_hashes:
+            return []
+        marks = ",".join("?" * len(wording_hashes))
+        with self._reading() as conn:
+            rows = conn.execute(
+                "SELECT id, utterance, norm, article, norm_hash FROM quotes"
+                + self._dialect.indexed_by("quotes_norm_hash")
+                + f" WHERE norm_hash IN ({marks}) AND utterance IS NOT NULL",
+                list(wording_hashes),
+            ).fetchall()
+            if printed is not None and not printed.admits_all:
+                admitted = self._articles_admitted(conn, {int(r[3]) for r in rows}, printed)
+                rows = [r for r in rows if int(r[3]) in admitted]
+        order = {h: i for i, h in enumerate(wording_hashes)}
+        rows.sort(key=lambda r: (order[int(r[4])], int(r[0])))
+        return [(int(r[4]), SearchHit(utterance_id_for(int(r[1])), r[2])) for r in rows]
+
+    def speech_wordings(self, article_id: str | None = None) -> list[tuple[int, str]]:
+        """(wording hash, printed text) of each distinct wording of speech quotations, of
+        one article or of the whole index: what semantic search embeds."""
+        with self._reading() as conn:
+            if article_id is None:
+                rows = conn.execute(
+                    "SELECT norm_hash, min(text) FROM quotes WHERE utterance IS NOT NULL"
+                    " GROUP BY norm_hash"
+                ).fetchall()
+            else:
+                rows = conn.execute(
+                    "SELECT q.norm_hash, min(q.text) FROM quotes q JOIN articles a"
+                    " ON a.id = q.article WHERE a.article_id = ? AND q.utterance IS NOT NULL"
+                    " GROUP BY q.norm_hash",
+                    (article_id,),
+                ).fetchall()
+        return [(int(h), str(t)) for h, t in rows]
+
+    def _candidate_rows(
+        self, conn: Connection, rowids: Sequence[int], printed: PrintingFilter | None
+    ) -> list[tuple[Any, ...]]:
+        """(id, utterance, norm, article) of the quotations with utterances, in rowids order."""
+        # SQLite's narrow covering index holds ~30 candidates a page, the table ~5.
+        rows: list[tuple[Any, ...]] = conn.execute(
+            "SELECT id, utterance, norm, article FROM quotes"
+            + self._dialect.indexed_by("quotes_candidate")
+            + f" WHERE id IN ({','.join('?' * len(rowids))}) AND utterance IS NOT NULL",
+            list(rowids),
+        ).fetchall()
+        if printed is not None and not printed.admits_all:
+            admitted = self._articles_admitted(conn, {int(r[3]) for r in rows}, printed)
+            rows = [r for r in rows if int(r[3]) in admitted]
+        order = {rowid: i for i, rowid in enumerate(rowids)}
+        rows.sort(key=lambda r: order[int(r[0])])
+        return rows
+
+    def _articles_admitted(
+        self, conn: Connection, articles: set[int], printed: PrintingFilter
+    ) -> set[int]:
+        if not articles:
+            return set()
+        marks = ",".join("?" * len(articles))
+        return {
+            int(r[0])
+            for r in conn.execute(
+                f"SELECT id, outlet, wire_credits, date FROM articles WHERE id IN ({marks})",
+                list(articles),
+            )
+            if printed.admits(r[1], json.loads(r[2]), r[3])
+        }

@@ -1,0 +1,231 @@
+"""Postings: which speech quotations hold a term. The candidate search (search.py) asks
+the same questions of either engine's text search; each engine answers from its own.
+
+A quotation's terms are its surface words, their lemmas and adjacent-word pairs
+("why_we"): a pair of common words is far more selective than either word, which keeps
+retrieval bounded for quotations made of everyday words.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from collections import Counter
+from collections.abc import Sequence
+from typing import Protocol
+
+from quotetrace_server.index.sql.database import Connection
+from quotetrace_server.verify.normalize import index_terms
+
+
+def query_terms(norm: str, lemmas: Sequence[str]) -> list[str]:
+    """Postings terms of a normalised text: words, lemma words and adjacent word pairs."""
+    surface = [t.replace("_", "") for t in index_terms(norm)]
+    surface = [t for t in surface if t]
+    terms = dict.fromkeys(surface)
+    # One pass over the lemmas joined by spaces: the same runs as lemma by lemma.
+    terms.update(dict.fromkeys(t.replace("_", "") for t in index_terms(" ".join(lemmas))))
+    terms.update(dict.fromkeys(f"{a}_{b}" for a, b in itertools.pairwise(surface)))
+    terms.pop("", None)
+    return list(terms)
+
+
+class TermIndex(Protocol):
+    """An engine's postings of speech quotations (quote ids are the quotes table's)."""
+
+    def add(self, conn: Connection, quote: int, terms: Sequence[str]) -> None: ...
+
+    def remove(self, conn: Connection, quote: int, terms: Sequence[str]) -> None:
+        """Forget a quotation's postings; ``terms`` are those it was added with."""
+        ...
+
+    def postings(self, conn: Connection, terms: Sequence[str]) -> dict[str, list[int]]:
+        """Every quotation holding each term, in id order."""
+        ...
+
+    def any_of_ranked(self, conn: Connection, terms: Sequence[str], limit: int) -> list[int]:
+        """Quotations holding any of the terms, best bm25 first (short ones favoured)."""
+        ...
+
+    def all_of(
+        self, conn: Connection, terms: Sequence[str], limit: int, *, ranked: bool
+    ) -> list[int]:
+        """Quotations holding every term: best bm25 first, or in id order."""
+        ...
+
+    def newest_all_of_ranked(
+        self, conn: Connection, terms: Sequence[str], window: int, limit: int
+    ) -> list[int]:
+        """The best bm25 ranked of the newest ``window`` quotations holding every term."""
+        ...
+
+    def optimize(self, conn: Connection) -> None:
+        """Compact the postings after a bulk load."""
+        ...
+
+
+def _phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+class Fts5Terms:
+    """SQLite: a contentless FTS5 table, quote_terms, whose rowid is the quote's id."""
+
+    def add(self, conn: Connection, quote: int, terms: Sequence[str]) -> None:
+        conn.execute(
+            "INSERT INTO quote_terms(rowid, terms) VALUES (?, ?)", (quote, " ".join(terms))
+        )
+
+    def remove(self, conn: Connection, quote: int, terms: Sequence[str]) -> None:
+        # Contentless FTS5 forgets a row only when told the values it indexed.
+        conn.execute(
+            "INSERT INTO quote_terms(quote_terms, rowid, terms) VALUES('delete', ?, ?)",
+            (quote, " ".join(terms)),
+        )
+
+    def postings(self, conn: Connection, terms: Sequence[str]) -> dict[str, list[int]]:
+        return {
+            term: [
+                int(r[0])
+                for r in conn.execute(
+                    "SELECT rowid FROM quote_terms WHERE quote_terms MATCH ?", (_phrase(term),)
+                )
+            ]
+            for term in terms
+        }
+
+    def any_of_ranked(self, conn: Connection, terms: Sequence[str], limit: int) -> list[int]:
+        return self._matching(conn, " OR ".join(map(_phrase, terms)), limit, ranked=True)
+
+    def all_of(
+        self, conn: Connection, terms: Sequence[str], limit: int, *, ranked: bool
+    ) -> list[int]:
+        return self._matching(conn, " AND ".join(map(_phrase, terms)), limit, ranked=ranked)
+
+    def newest_all_of_ranked(
+        self, conn: Connection, terms: Sequence[str], window: int, limit: int
+    ) -> list[int]:
+        rows = conn.execute(
+            "SELECT rowid, rank FROM quote_terms WHERE quote_terms MATCH ?"
+            " ORDER BY rowid DESC LIMIT ?",
+            (" AND ".join(map(_phrase, terms)), window),
+        ).fetchall()
+        return [int(r[0]) for r in heapq.nsmallest(limit, rows, key=lambda r: (r[1], r[0]))]
+
+    def optimize(self, conn: Connection) -> None:
+        conn.execute("INSERT INTO quote_terms(quote_terms) VALUES('optimize')")
+
+    @staticmethod
+    def _matching(conn: Connection, match: str, limit: int, *, ranked: bool) -> list[int]:
+        order = " ORDER BY rank" if ranked else ""
+        return [
+            int(r[0])
+            for r in conn.execute(
+                f"SELECT rowid FROM quote_terms WHERE quote_terms MATCH ?{order} LIMIT ?",
+                (match, limit),
+            )
+        ]
+
+
+# bm25's parameters, FTS5's defaults.
+_K1 = 1.2
+_B = 0.75
+
+
+class PostgresPostings:
+    """PostgreSQL: quote_postings(term, quote, terms), a btree on (term, quote) holding
+    each posting list in quote order, and postings_totals for bm25's average length.
+
+    bm25 is FTS5's: every term occurs once in a quotation's terms, so a quotation's score
+    is the sum, over the query terms it holds, of idf(term) · (k1 + 1) / (1 + k1 · (1 − b
+    + b · length / average length)); the quotations are ranked in this process."""
+
+    def add(self, conn: Connection, quote: int, terms: Sequence[str]) -> None:
+        conn.executemany(
+            "INSERT INTO quote_postings(term, quote, terms) VALUES (?, ?, ?)",
+            [(term, quote, len(terms)) for term in terms],
+        )
+        conn.execute("UPDATE postings_totals SET docs = docs + 1, terms = terms + ?", (len(terms),))
+
+    def remove(self, conn: Connection, quote: int, terms: Sequence[str]) -> None:
+        conn.execute(
+            "DELETE FROM quote_postings WHERE term = ANY(?) AND quote = ?", (list(terms), quote)
+        )
+        conn.execute("UPDATE postings_totals SET docs = docs - 1, terms = terms - ?", (len(terms),))
+
+    def postings(self, conn: Connection, terms: Sequence[str]) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {term: [] for term in terms}
+        for term, quote in conn.execute(
+            "SELECT term, quote FROM quote_postings WHERE term = ANY(?) ORDER BY term, quote",
+            (list(terms),),
+        ):
+            found[str(term)].append(int(quote))
+        return found
+
+    def any_of_ranked(self, conn: Connection, terms: Sequence[str], limit: int) -> list[int]:
+        rows = conn.execute(
+            "SELECT term, quote, terms FROM quote_postings WHERE term = ANY(?)", (list(terms),)
+        ).fetchall()
+        docs, average = self._totals(conn)
+        df = Counter(str(r[0]) for r in rows)
+        scores: dict[int, float] = {}
+        for term, quote, length in rows:
+            weight = _bm25(_idf(docs, df[str(term)]), int(length), average)
+            scores[int(quote)] = scores.get(int(quote), 0.0) + weight
+        return heapq.nsmallest(limit, scores, key=lambda q: (-scores[q], q))
+
+    def all_of(
+        self, conn: Connection, terms: Sequence[str], limit: int, *, ranked: bool
+    ) -> list[int]:
+        unique = list(dict.fromkeys(terms))
+        holding = (
+            "SELECT quote, min(terms) FROM quote_postings WHERE term = ANY(?)"
+            " GROUP BY quote HAVING count(*) = ? ORDER BY quote"
+        )
+        if not ranked:
+            return [
+                int(r[0]) for r in conn.execute(holding + " LIMIT ?", (unique, len(unique), limit))
+            ]
+        rows = conn.execute(holding, (unique, len(unique))).fetchall()
+        return self._ranked(conn, unique, rows, limit)
+
+    def newest_all_of_ranked(
+        self, conn: Connection, terms: Sequence[str], window: int, limit: int
+    ) -> list[int]:
+        unique = list(dict.fromkeys(terms))
+        rows = conn.execute(
+            "SELECT quote, min(terms) FROM quote_postings WHERE term = ANY(?)"
+            " GROUP BY quote HAVING count(*) = ? ORDER BY quote DESC LIMIT ?",
+            (unique, len(unique), window),
+        ).fetchall()
+        return self._ranked(conn, unique, rows, limit)
+
+    def optimize(self, conn: Connection) -> None:
+        conn.execute("ANALYZE quote_postings")
+
+    def _ranked(
+        self, conn: Connection, terms: Sequence[str], rows: Sequence[Sequence[object]], limit: int
+    ) -> list[int]:
+        """Quotations each holding every term, (quote, length) rows, best bm25 first."""
+        docs, average = self._totals(conn)
+        counted = dict(
+            conn.execute("SELECT term, df FROM term_df WHERE term = ANY(?)", (list(terms),))
+        )
+        idf = sum(_idf(docs, int(counted.get(t, 0))) for t in terms)
+        scores = {int(str(q)): idf * _bm25(1.0, int(str(n)), average) for q, n in rows}
+        return heapq.nsmallest(limit, scores, key=lambda q: (-scores[q], q))
+
+    @staticmethod
+    def _totals(conn: Connection) -> tuple[int, float]:
+        docs, terms = conn.execute("SELECT docs, terms FROM postings_totals").fetchone()
+        return max(int(docs), 1), max(float(terms) / max(int(docs), 1), 1.0)
+
+
+def _idf(docs: int, holding: int) -> float:
+    idf = math.log((docs - holding + 0.5) / (holding + 0.5))
+    return idf if idf > 0 else 1e-6  # FTS5's floor: a very common term still counts a little
+
+
+def _bm25(idf: float, length: int, average: float) -> float:
+    return idf * (_K1 + 1) / (1 + _K1 * (1 - _B + _B * length / average))

@@ -1,0 +1,155 @@
+"""Utterances, the writer's side: each new speech quotation joins the cluster of the
+printings of one saying that it links to (index.clustering decides what links), merging
+clusters it links together, or starts its own."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from quotetrace_server.index.clustering import (
+    STRONG_LINKS,
+    QuoteSketch,
+    link_reason,
+    links_nothing,
+)
+from quotetrace_server.index.sql.database import Connection
+from quotetrace_server.index.sql.records import QuoteRow, norm_hash, sketch
+from quotetrace_server.index.sql.speakers import SpeakerLinking
+from quotetrace_server.index.sql.terms import query_terms
+from quotetrace_server.verify.normalize import words
+
+# Clustering looks wider than a query: a long quotation must find the short fragments
+# printed from it, and a fragment's only term may not be among the long one's rarest.
+_CLUSTER_MAX_TERMS = 48
+_CLUSTER_CANDIDATES = 60
+# Rows of a wording's hash looked at for an indexed copy of a new quotation.
+_COPY_PROBE = 64
+# A cluster whose longest printing is shorter than this is a fragment cluster: it may be
+# merged into any cluster it links to.
+_FRAGMENT_MAX_WORDS = 8
+
+
+class UtteranceClustering(SpeakerLinking):
+    def _cluster(self, conn: Connection, quote_rowid: int, row: QuoteRow) -> None:
+        new = QuoteSketch(words(row.norm), row.lemmas, row.lead, row.speaker)
+        if links_nothing(new):
+            self._assign_utterance(conn, quote_rowid, set())
+            return
+        copy = self._copy_utterance(conn, quote_rowid, row, new)
+        if copy is not None:
+            self._assign_utterance(conn, quote_rowid, {copy})
+            return
+        strong: set[int] = set()
+        weak: Counter[int] = Counter()
+        terms = query_terms(row.norm, row.lemmas)
+        rowids = [
+            r
+            for r in self._search_rowids(
+                conn, terms, _CLUSTER_CANDIDATES, _CLUSTER_MAX_TERMS, favour_short=True
+            )
+            if r != quote_rowid
+        ]
+        marks = ",".join("?" * len(rowids))
+        candidates = (
+            conn.execute(
+                "SELECT norm, lead, speaker, utterance FROM quotes"
+                f" WHERE id IN ({marks}) AND utterance IS NOT NULL",
+                rowids,
+            ).fetchall()
+            if rowids
+            else []
+        )
+        for norm, lead, speaker, utterance in candidates:
+            reason = link_reason(new, sketch(norm, lead, speaker))
+            if reason in STRONG_LINKS:
+                strong.add(int(utterance))
+            elif reason is not None:
+                weak[int(utterance)] += 1
+        self._assign_utterance(conn, quote_rowid, self._clusters_to_join(conn, strong, weak))
+
+    def _copy_utterance(
+        self, conn: Connection, quote_rowid: int, row: QuoteRow, new: QuoteSketch
+    ) -> int | None:
+        """The utterance of an indexed copy of this quotation (the same words, speaker and
+        lead-in), when identical printings link: None sends it to the full search.
+
+        A copy links to whatever this quotation would, so joining its utterance skips the
+        candidate search; an article repeating one quotation thousands of times would
+        otherwise search and rank every earlier printing once per printing. Only the first
+        _COPY_PROBE rows of the wording's hash are looked at, so a wording printed many
+        times under other speakers costs a bounded probe, then the full search.
+        """
+        if link_reason(new, new) not in STRONG_LINKS:
+            return None
+        found = conn.execute(
+            "SELECT utterance FROM (SELECT norm, speaker, lead, utterance FROM quotes"
+            + self._dialect.indexed_by("quotes_norm_hash")
+            + " WHERE norm_hash = ? AND id != ? LIMIT ?) AS probe WHERE norm = ? AND "
+            + self._dialect.same("speaker")
+            + " AND lead = ? AND utterance IS NOT NULL LIMIT 1",
+            (
+                norm_hash(row.norm),
+                quote_rowid,
+                _COPY_PROBE,
+                row.norm,
+                row.speaker,
+                " ".join(row.lead),
+            ),
+        ).fetchone()
+        return None if found is None else int(found[0])
+
+    def _clusters_to_join(self, conn: Connection, strong: set[int], weak: Counter[int]) -> set[int]:
+        """The clusters a new quotation joins (and so merges).
+
+        Strong links (identical, near-identical) always merge. A weak link (a fragment,
+        a re-translation) would otherwise chain different sayings together: a fragment
+        like "a fair deal" can sit inside two different long quotations by one speaker.
+        So a weakly linked cluster is merged only when its longest printing or the
+        target's is short, or the two longest printings themselves link.
+        """
+        if not strong and not weak:
+            return set()
+        ordered_weak = sorted(weak, key=lambda u: (-weak[u], u))
+        joined = set(strong) if strong else {ordered_weak[0]}
+        anchor = self._longest_member(conn, min(joined))
+        for utterance in ordered_weak:
+            if utterance in joined:
+                continue
+            other = self._longest_member(conn, utterance)
+            if (
+                len(anchor.words) < _FRAGMENT_MAX_WORDS
+                or len(other.words) < _FRAGMENT_MAX_WORDS
+                or link_reason(anchor, other) is not None
+            ):
+                joined.add(utterance)
+                if len(other.words) > len(anchor.words):
+                    anchor = other
+        return joined
+
+    def _longest_member(self, conn: Connection, utterance: int) -> QuoteSketch:
+        row = conn.execute(
+            "SELECT norm, lead, speaker FROM quotes WHERE utterance = ?"
+            " ORDER BY length(norm) DESC, id LIMIT 1",
+            (utterance,),
+        ).fetchone()
+        return sketch(*row) if row else QuoteSketch((), (), (), None)
+
+    def _identical_utterance(self, conn: Connection, row: QuoteRow) -> int | None:
+        """The utterance of an indexed speech quotation with the same normalised text."""
+        found = conn.execute(
+            "SELECT utterance FROM quotes WHERE norm_hash = ? AND norm = ?"
+            " AND utterance IS NOT NULL LIMIT 1",
+            (norm_hash(row.norm), row.norm),
+        ).fetchone()
+        return None if found is None else int(found[0])
+
+    def _assign_utterance(self, conn: Connection, quote_rowid: int, linked: set[int]) -> None:
+        if not linked:
+            target = conn.insert("INSERT INTO utterances DEFAULT VALUES")
+        else:
+            # Single linkage: a quotation that links two clusters merges them.
+            target = min(linked)
+            for other in sorted(linked - {target}):
+                conn.execute("UPDATE quotes SET utterance = ? WHERE utterance = ?", (target, other))
+                conn.execute("DELETE FROM utterances WHERE id = ?", (other,))
+        conn.execute("UPDATE quotes SET utterance = ? WHERE id = ?", (target, quote_rowid))

@@ -1,0 +1,342 @@
+"""The writer: articles in (added, replaced, unchanged), articles out, and the bulk path.
+
+Crash safety: each article is written in one transaction, so a process killed mid-ingest
+leaves the article either fully indexed or absent. Replacing an article (a new text at
+its URL or path) deletes the old version and writes the new one in that transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
+from quotetrace_server.index.context import bounded_context
+from quotetrace_server.index.model import DeletedArticle, IngestOutcome, IngestStatus
+from quotetrace_server.index.similarity import lemma_key
+from quotetrace_server.index.sql.database import Connection
+from quotetrace_server.index.sql.records import (
+    QuoteRow,
+    context_span,
+    lead_words,
+    norm_hash,
+)
+from quotetrace_server.index.sql.terms import query_terms
+from quotetrace_server.index.sql.utterances import UtteranceClustering
+from quotetrace_server.ingest.model import Article
+from quotetrace_server.verify.normalize import normalize, words
+
+
+class Writer(UtteranceClustering):
+    def add_article(self, article: Article, quotes: ArticleQuotes) -> IngestOutcome:
+        """Index one article atomically, by its identity (its URL, path or text): a new
+        identity is added, the same text again changes nothing, a new text replaces the
+        earlier version (its quotations, clusters and speakers follow)."""
+        with self._transaction() as conn:
+            outcome = self._unchanged(conn, article)
+            if outcome is not None:
+                return outcome
+            versions = self._versions(conn, article.identity)
+            article_id = versions[-1][1] if versions else article.article_id
+            removed = sum(self._delete_rows(conn, v[0], v[1]).quotes_removed for v in versions)
+            self._insert_article_with_quotes(conn, article, quotes, article_id)
+            self._apply_edits(conn)
+        status = IngestStatus.REPLACED if versions else IngestStatus.ADDED
+        return IngestOutcome(article_id, status, len(quotes.quotes), removed)
+
+    def unchanged(self, article: Article) -> IngestOutcome | None:
+        """The outcome when ingesting the article would change nothing (so its NLP can be
+        skipped), else None. Claims a row indexed by text before identities existed."""
+        with self._transaction() as conn:
+            return self._unchanged(conn, article)
+
+    def _unchanged(self, conn: Connection, article: Article) -> IngestOutcome | None:
+        versions = self._versions(conn, article.identity)
+        same = [v for v in versions if v[2] == article.text_hash]
+        if same:
+            kept = same[-1]
+            # Other versions of the identity are left from before identities existed:
+            # this text is the one kept, and they go.
+            removed = [
+                self._delete_rows(conn, rowid, article_id).quotes_removed
+                for rowid, article_id, _ in versions
+                if rowid != kept[0]
+            ]
+            status = IngestStatus.REPLACED if removed else IngestStatus.UNCHANGED
+            return IngestOutcome(kept[1], status, 0, sum(removed))
+        if versions:
+            return None
+        # The same text, indexed before identities existed (or with no URL or path):
+        # a file ingested again is that article, not another printing of it.
+        row = conn.execute(
+            "SELECT id, article_id FROM articles WHERE article_id = ? AND"
+            " (identity = ? OR (identity = 'text:' || article_id AND ? LIKE 'path:%'))",
+            (article.text_hash, "text:" + article.text_hash, article.identity),
+        ).fetchone()
+        if row is None:
+            return None
+        conn.execute("UPDATE articles SET identity = ? WHERE id = ?", (article.identity, row[0]))
+        return IngestOutcome(str(row[1]), IngestStatus.UNCHANGED, 0)
+
+    def _versions(self, conn: Connection, identity: str) -> list[tuple[int, str, str]]:
+        """(rowid, article_id, text_hash) of the articles with this identity, oldest first."""
+        return [
+            (int(r[0]), str(r[1]), str(r[2]))
+            for r in conn.execute(
+                "SELECT id, article_id, text_hash FROM articles WHERE identity = ? ORDER BY id",
+                (identity,),
+            )
+        ]
+
+    def delete_article(self, article_id: str) -> DeletedArticle | None:
+        """Remove the article and everything derived from it: its quotations and their
+        postings, clusters left empty, speakers left with no quotation. None: no such id."""
+        with self._transaction() as conn:
+            rowid = self._article_rowid(conn, article_id)
+            if rowid is None:
+                return None
+            return self._delete_rows(conn, rowid, article_id)
+
+    def _delete_rows(self, conn: Connection, rowid: int, article_id: str) -> DeletedArticle:
+        quotes = conn.execute(
+            "SELECT id, norm, kind, speaker, utterance FROM quotes WHERE article = ?",
+            (rowid,),
+        ).fetchall()
+        df: Counter[str] = Counter()
+        for quote_rowid, norm, kind, _, _ in quotes:
+            if kind != QuoteKind.TERM.value:
+                terms = query_terms(norm, lemma_key(words(norm)))
+                self._terms.remove(conn, int(quote_rowid), terms)
+                df.update(terms)
+        conn.executemany(
+            "UPDATE term_df SET df = df - ? WHERE term = ?", [(n, t) for t, n in df.items()]
+        )
+        conn.execute("DELETE FROM term_df WHERE df <= 0")
+        per_speaker = Counter(int(q[3]) for q in quotes if q[3] is not None)
+        conn.executemany(
+            "UPDATE speakers SET quote_count ="
+            " CASE WHEN quote_count > ? THEN quote_count - ? ELSE 0 END WHERE id = ?",
+            [(n, n, s) for s, n in per_speaker.items()],
+        )
+        conn.execute("DELETE FROM quotes WHERE article = ?", (rowid,))
+        utterances = {int(q[4]) for q in quotes if q[4] is not None}
+        gone_utterances = [
+            u
+            for u in sorted(utterances)
+            if conn.execute("SELECT 1 FROM quotes WHERE utterance = ? LIMIT 1", (u,)).fetchone()
+            is None
+        ]
+        conn.executemany("DELETE FROM utterances WHERE id = ?", [(u,) for u in gone_utterances])
+        gone_speakers = [
+            s
+            for s in sorted(per_speaker)
+            if conn.execute("SELECT 1 FROM quotes WHERE speaker = ? LIMIT 1", (s,)).fetchone()
+            is None
+        ]
+        for speaker in gone_speakers:
+            self._delete_speaker(conn, speaker)
+        conn.execute("DELETE FROM speaker_links WHERE source = ?", (f"article {article_id}",))
+        conn.execute("DELETE FROM articles WHERE id = ?", (rowid,))
+        return DeletedArticle(article_id, len(quotes), len(gone_speakers), len(gone_utterances))
+
+    def _delete_speaker(self, conn: Connection, speaker: int) -> None:
+        """A speaker left with no quotation: gone, with its forms, keys and links."""
+        for table in ("speaker_aliases", "speaker_keys", "speaker_name_parts", "speaker_links"):
+            conn.execute(f"DELETE FROM {table} WHERE speaker = ?", (speaker,))
+        conn.execute("DELETE FROM speaker_merges WHERE into_speaker = ?", (speaker,))
+        conn.execute("DELETE FROM speakers WHERE id = ?", (speaker,))
+
+    def bulk_add(self, items: Iterable[tuple[Article, ArticleQuotes]], batch: int = 2000) -> int:
+        """Bulk path for large loads (benchmarks, re-indexing); returns articles added.
+
+        Same rows as ``add_article`` with one difference: utterance clustering only joins
+        *identical* normalised quotations (a hash lookup), not near-identical or contained
+        ones, so that loading a million quotations does not run a fuzzy search per quote.
+        Commits every ``batch`` articles; articles already indexed (same identity) are
+        skipped, not replaced. Loading into an empty index builds three of the quotations'
+        indexes at the end (SQLite: ``sqlite_schema.DEFERRED_INDEXES``), so it is for an
+        index nothing reads yet.
+        """
+        added = 0
+        pending = 0
+        # Document frequencies are summed over a batch and written once per term at
+        # commit: nothing on the bulk path reads them meanwhile.
+        df: Counter[str] = Counter()
+        with self._writing() as conn:
+            deferred = self._bulk_started(conn)
+            self._begin(conn)
+            try:
+                for article, quotes in items:
+                    if self._versions(conn, article.identity):
+                        continue
+                    self._insert_article_with_quotes(
+                        conn, article, quotes, article.article_id, bulk_df=df
+                    )
+                    added += 1
+                    pending += 1
+                    if pending >= batch:
+                        add_term_df(conn, df)
+                        conn.execute("COMMIT")
+                        self._begin(conn)
+                        pending = 0
+                add_term_df(conn, df)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            self._apply_edits(conn)
+            conn.execute("COMMIT")
+            self._bulk_finished(conn, deferred)
+        return added
+
+    def _insert_article_with_quotes(
+        self,
+        conn: Connection,
+        article: Article,
+        quotes: ArticleQuotes,
+        article_id: str,
+        bulk_df: Counter[str] | None = None,
+    ) -> None:
+        """Insert one article and its quotations, each speech quotation in its utterance.
+
+        With `bulk_df` (the bulk path), an utterance is only joined by an identical
+        normalised text, and the document frequencies of the terms are added to `bulk_df`
+        (written later); else they go to term_df at once and ``_cluster`` places each
+        quotation."""
+        article_rowid = self._insert_article(conn, article, article_id, quotes.processors)
+        speakers = self._resolve_article_speakers(conn, quotes.quotes, article_id)
+        per_speaker: Counter[int] = Counter()
+        spans = "\x00" not in article.text
+        for seq, quote in enumerate(quotes.quotes):
+            row = self._prepare(article.text, quote, speakers, spans)
+            speech = quote.kind is not QuoteKind.TERM
+            utterance = None
+            if bulk_df is not None and speech:
+                # The utterance is known before the row exists, so it is written with the
+                # row rather than updated into it (two indexes hold it).
+                utterance = self._identical_utterance(conn, row)
+                if utterance is None:
+                    utterance = conn.insert("INSERT INTO utterances DEFAULT VALUES")
+            quote_rowid = self._insert_quote(conn, article_rowid, seq, row, bulk_df, utterance)
+            if row.speaker is not None:
+                per_speaker[row.speaker] += 1
+            if bulk_df is None and speech:
+                self._cluster(conn, quote_rowid, row)
+        # Counted once per article: nothing reads the counts while its quotations go in.
+        conn.executemany(
+            "UPDATE speakers SET quote_count = quote_count + ? WHERE id = ?",
+            [(n, s) for s, n in per_speaker.items()],
+        )
+
+    def _insert_article(
+        self,
+        conn: Connection,
+        article: Article,
+        article_id: str,
+        processors: Sequence[str],
+    ) -> int:
+        meta = article.meta
+        return conn.insert(
+            "INSERT INTO articles(article_id, text, title, outlet, wire_credits, byline, date,"
+            " url, source_name, processors, identity, text_hash, derived)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_id,
+                article.text,
+                meta.title,
+                meta.outlet,
+                json.dumps(list(meta.wire_credits)),
+                meta.byline,
+                meta.date,
+                meta.url,
+                meta.source_name,
+                json.dumps(list(processors)),
+                article.identity,
+                article.text_hash,
+                json.dumps([list(pair) for pair in meta.derived]),
+            ),
+        )
+
+    def _prepare(
+        self, text: str, quote: AttributedQuote, speakers: dict[str, int], spans: bool = True
+    ) -> QuoteRow:
+        norm = normalize(quote.text)
+        context = bounded_context(text, quote.start, quote.end, quote.context)
+        return QuoteRow(
+            quote=quote,
+            norm=norm,
+            lemmas=lemma_key(words(norm)),
+            lead=lead_words(text, quote.start),
+            speaker=None if quote.speaker is None else speakers.get(quote.speaker),
+            context=context,
+            # SQLite's substr is not to be trusted past a NUL character (checked once per
+            # article by the caller: a check per quotation would scan the text each time).
+            context_span=context_span(text, quote.start, quote.end, context) if spans else None,
+        )
+
+    def _insert_quote(
+        self,
+        conn: Connection,
+        article_rowid: int,
+        seq: int,
+        row: QuoteRow,
+        df: Counter[str] | None = None,
+        utterance: int | None = None,
+    ) -> int:
+        q = row.quote
+        quote_rowid = conn.insert(
+            'INSERT INTO quotes(article, seq, text, norm, norm_hash, lemmas, lead, start, "end",'
+            " kind, speaker, article_speaker, speaker_mention, cue, sieve, confidence, context,"
+            " resolution, utterance, context_start, context_end)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_rowid,
+                seq,
+                q.text,
+                row.norm,
+                norm_hash(row.norm),
+                "",  # lemmas: derived from norm on read
+                " ".join(row.lead),
+                q.start,
+                q.end,
+                q.kind.value,
+                row.speaker,
+                q.speaker,
+                q.speaker_mention,
+                q.cue,
+                q.sieve,
+                float(q.confidence),
+                "" if row.context_span else row.context,
+                q.resolution,
+                utterance,
+                *(row.context_span or (None, None)),
+            ),
+        )
+        if q.kind is not QuoteKind.TERM:
+            terms = query_terms(row.norm, row.lemmas)
+            self._terms.add(conn, quote_rowid, terms)
+            if df is None:
+                add_term_df(conn, Counter(terms))
+            else:
+                df.update(terms)
+        return quote_rowid
+
+    # Hooks of the bulk path, for what one engine does around a large load.
+
+    def _bulk_started(self, conn: Connection) -> bool:
+        """Prepare a bulk load; True when indexes were dropped, to build at the end."""
+        return False
+
+    def _bulk_finished(self, conn: Connection, deferred: bool) -> None:
+        """After a bulk load's last commit: compact, build what was deferred."""
+        self._terms.optimize(conn)
+
+
+def add_term_df(conn: Connection, df: Counter[str]) -> None:
+    """Add `df` to the stored document frequencies, and empty it."""
+    conn.executemany(
+        "INSERT INTO term_df(term, df) VALUES (?, ?)"
+        " ON CONFLICT(term) DO UPDATE SET df = term_df.df + excluded.df",
+        list(df.items()),
+    )
+    df.clear()
