@@ -80,6 +80,80 @@ def test_different_sayings_of_one_speaker_stay_apart() -> None:
     assert link_reason(sketch("very glad", PUTIN), sketch("I am glad to see you,", PUTIN)) is None
 
 
+def test_a_printing_with_a_sentence_dropped_is_condensed() -> None:
+    long = sketch(
+        "We checked the dam every morning for a month, and nobody expected what we saw."
+        " We wrote down every figure and sent them all to the ministry in the capital."
+        " The cracks are not growing evenly; they open after heavy rain, and each one is"
+        " wider than the last.",
+        PUTIN,
+    )
+    text = (
+        "We checked the dam every morning for a month … the cracks are not growing evenly,"
+        " and each one is wider than the last."
+    )
+    assert link_reason(sketch(text, PUTIN), long) == "condensed"
+    assert link_reason(long, sketch(text, PUTIN)) == "condensed"
+    assert link_reason(sketch(text, KIM), long) is None
+    assert link_reason(sketch(text, None), long) is None
+
+
+def test_another_remark_sharing_words_is_not_condensed() -> None:
+    a = sketch(
+        "We checked the dam every morning for a month, and nobody expected what we saw.",
+        PUTIN,
+    )
+    b = sketch(
+        "We need another year of checks on the dam before anyone can say what it will do.",
+        PUTIN,
+    )
+    assert link_reason(a, b) is None
+
+
+def test_a_short_fragment_with_another_content_word_is_not_fuzzy_contained() -> None:
+    long = sketch("We will build a new bridge and a new school before the election,", PUTIN)
+    assert link_reason(sketch("a new hospital", PUTIN), long) is None
+    assert link_reason(sketch("a new bridge", PUTIN), long) == "contained"
+    # A longer fragment may still differ in one word (another transcription).
+    long = sketch("I am tired, and a tired coach is no use to anybody.", PUTIN)
+    assert link_reason(sketch("a tired coach is no use to anyone", PUTIN), long) == (
+        "fuzzy-contained"
+    )
+
+
+def test_a_long_printing_arriving_last_joins_the_clusters_of_its_fragments() -> None:
+    """Two fragments of one remark, each of 8 words or more, printed first; the whole
+    remark printed last holds both, so all three are one utterance."""
+    store = SqliteStore(":memory:")
+    first = "The harbour wall will be rebuilt before the winter storms,"
+    second = "and every family that lost a boat will be paid in full."
+    whole = f"{first} {second}"
+    for quote in (first, second, whole):
+        body = f"“{quote}” Mayor Lena Strand said."
+        store.add_article(Article(body), ArticleQuotes((_said(body, quote, "Lena Strand"),), ()))
+    quotes, _ = store.list_quotes()
+    assert len(quotes) == 3
+    assert len({q.utterance_id for q in quotes}) == 1
+
+
+def _said(body: str, quote: str, speaker: str) -> AttributedQuote:
+    start = body.index(quote)
+    return AttributedQuote(
+        quote,
+        start,
+        start + len(quote),
+        QuoteKind.DIRECT,
+        speaker,
+        EntityKind.PERSON,
+        (speaker,),
+        speaker,
+        "said",
+        "test",
+        0.9,
+        body,
+    )
+
+
 def test_lead_words_stop_at_the_sentence_start() -> None:
     text = "It rained. They would discuss “all issues,” he said."
     assert lead_words(text, text.index("all issues")) == ("they", "will", "discuss")

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from quotetrace_server.index.similarity import (
+    FUNCTION_WORDS,
     best_window_similarity,
+    condensed_coverage,
     has_content_word,
     is_contiguous_run,
     sequence_similarity,
@@ -27,6 +29,15 @@ NEAR_IDENTICAL_MIN_WORDS = 3
 CONTAINED_ANY_SPEAKER_MIN_WORDS = 4
 # Fragment aligned with a window of a longer quotation by the same named speaker.
 FUZZY_CONTAINED_MIN = 0.8
+# A fuzzy fragment shorter than this keeps every content word of its own.
+FUZZY_KEY_WORDS_MAX = 5
+# A condensed printing of a remark by the same named speaker: words, clauses or whole
+# sentences dropped, the rest kept in order. The shorter must keep this share of its words
+# in order within a stretch of the longer at most CONDENSED_SPREAD times its length, and
+# be long enough that such agreement is no accident (short ones have fuzzy-contained).
+CONDENSED_MIN = 0.8
+CONDENSED_MIN_WORDS = 8
+CONDENSED_SPREAD = 2.5
 # Quotation plus the reporter's lead-in words ("they would discuss"), same named speaker.
 FRAMED_MIN = 0.8
 # Links between whole texts; the others attach a fragment or a re-translation.
@@ -78,10 +89,14 @@ def link_reason(a: QuoteSketch, b: QuoteSketch) -> str | None:
         return "near-identical"
     if not _same_named_speaker(a, b):
         return None
-    if len(short.lemmas) >= 2 and best_window_similarity(short.lemmas, long.lemmas) >= (
-        FUZZY_CONTAINED_MIN
+    if (
+        len(short.lemmas) >= 2
+        and _keeps_key_words(short.lemmas, long.lemmas)
+        and best_window_similarity(short.lemmas, long.lemmas) >= FUZZY_CONTAINED_MIN
     ):
         return "fuzzy-contained"
+    if _condensed(short.lemmas, long.lemmas):
+        return "condensed"
     if _framed_match(a, b):
         return "same-frame"
     return None
@@ -111,6 +126,22 @@ def _near_identical(a: QuoteSketch, b: QuoteSketch) -> str | None:
     ):
         return "near-identical"
     return None
+
+
+def _keeps_key_words(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    # In a fragment of a few words every content word is the point: "a new hospital" is
+    # not "a new bridge" with one word changed. Longer fragments may differ in a content
+    # word (a re-transcribed "anyone" for "anybody").
+    if len(short) >= FUZZY_KEY_WORDS_MAX:
+        return True
+    held = set(long)
+    return all(w in held for w in short if w not in FUNCTION_WORDS)
+
+
+def _condensed(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    return len(short) >= CONDENSED_MIN_WORDS and (
+        condensed_coverage(short, long, CONDENSED_SPREAD, at_least=CONDENSED_MIN) >= CONDENSED_MIN
+    )
 
 
 def _framed_match(a: QuoteSketch, b: QuoteSketch) -> bool:

@@ -9,10 +9,11 @@ still decide exactness for verification.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, LCSseq
 
 _CONTRACTION_SUFFIXES = (
     ("n't", ("not",)),
@@ -333,3 +334,29 @@ def best_window_similarity(short: Sequence[str], long: Sequence[str], slack: int
             score = float(Indel.normalized_similarity(short_list, list(window)))
             best = max(best, score)
     return best
+
+
+def common_words(a: Sequence[str], b: Sequence[str]) -> int:
+    """Length of the longest common subsequence of two word sequences."""
+    return int(LCSseq.similarity(list(a), list(b)))
+
+
+def condensed_coverage(
+    short: Sequence[str], long: Sequence[str], spread: float, at_least: float = 0.0
+) -> float:
+    """Share of ``short``'s words found in order within some stretch of ``long`` at most
+    ``spread`` times as long as ``short`` (words or whole sentences dropped between).
+
+    Below ``at_least`` the answer is only an upper bound (the share in all of ``long``):
+    the stretches are then not searched.
+    """
+    if not short or not long:
+        return 0.0
+    width = math.ceil(spread * len(short))
+    # The whole of ``long`` bounds every stretch of it: most pairs stop here.
+    best = common_words(short, long)
+    if len(long) > width and best >= at_least * len(short):
+        step = max(1, len(short) // 4)
+        starts = [*range(0, len(long) - width + 1, step), len(long) - width]
+        best = max(common_words(short, long[s : s + width]) for s in starts)
+    return best / len(short)

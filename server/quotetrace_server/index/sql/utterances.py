@@ -65,7 +65,8 @@ class UtteranceClustering(SpeakerLinking):
                 strong.add(int(utterance))
             elif reason is not None:
                 weak[int(utterance)] += 1
-        self._assign_utterance(conn, quote_rowid, self._clusters_to_join(conn, strong, weak))
+        joined = self._clusters_to_join(conn, new, strong, weak)
+        self._assign_utterance(conn, quote_rowid, joined)
 
     def _copy_utterance(
         self, conn: Connection, quote_rowid: int, row: QuoteRow, new: QuoteSketch
@@ -98,20 +99,26 @@ class UtteranceClustering(SpeakerLinking):
         ).fetchone()
         return None if found is None else int(found[0])
 
-    def _clusters_to_join(self, conn: Connection, strong: set[int], weak: Counter[int]) -> set[int]:
+    def _clusters_to_join(
+        self, conn: Connection, new: QuoteSketch, strong: set[int], weak: Counter[int]
+    ) -> set[int]:
         """The clusters a new quotation joins (and so merges).
 
         Strong links (identical, near-identical) always merge. A weak link (a fragment,
         a re-translation) would otherwise chain different sayings together: a fragment
         like "a fair deal" can sit inside two different long quotations by one speaker.
         So a weakly linked cluster is merged only when its longest printing or the
-        target's is short, or the two longest printings themselves link.
+        target's is short, or the two longest printings themselves link. The new
+        quotation is the target's longest printing when it is longer than them: a long
+        printing holding two fragments is what they were cut from.
         """
         if not strong and not weak:
             return set()
         ordered_weak = sorted(weak, key=lambda u: (-weak[u], u))
         joined = set(strong) if strong else {ordered_weak[0]}
         anchor = self._longest_member(conn, min(joined))
+        if len(new.words) > len(anchor.words):
+            anchor = new
         for utterance in ordered_weak:
             if utterance in joined:
                 continue
