@@ -3,10 +3,11 @@
     STANZA_RESOURCES_DIR=../shared/models/stanza_resources python bench/bench_growth.py
     python bench/bench_growth.py --sizes 10000 100000 --timeout 60
 
-Two adversarial patterns, each repeated to 10 KB, 100 KB and 1 MB (characters):
+Three adversarial patterns, each repeated to 10 KB, 100 KB and 1 MB (characters):
 B1 ``“We will win this fight,” Ana Novak said on Monday. The minister added: “There is
-no workaround for this.”\\n\\n`` (two attributed quotations a paragraph) and B2
-``'"a" ' * n`` (one-word quotations, no sentence break). Each article is parsed (stanza),
+no workaround for this.”\\n\\n`` (two attributed quotations a paragraph), B2
+``'"a" ' * n`` (one-word quotations, no sentence break); B3 ``"x" * n`` (one token, no
+space: stanza on it alone was ~quadratic). Each article is parsed (stanza),
 attributed (the sieves) and indexed into a fresh SQLite file, in a child process with a
 time limit (--timeout): a run that does not finish is reported as such. Printed per run:
 NLP, attribution and indexing seconds, quotations, index bytes; then, between successive
@@ -39,7 +40,8 @@ B1_UNIT = (
     "“There is no workaround for this.”\n\n"
 )
 B2_UNIT = '"a" '
-PATTERNS = {"B1": B1_UNIT, "B2": B2_UNIT}
+B3_UNIT = "x"
+PATTERNS = {"B1": B1_UNIT, "B2": B2_UNIT, "B3": B3_UNIT}
 
 
 def article(unit: str, size: int) -> str:

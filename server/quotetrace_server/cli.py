@@ -320,7 +320,12 @@ def run_serve(args: argparse.Namespace) -> int:
 
     config = config_from_args(args)
     one_thread_each()  # ingest NLP in this process must not fight the Verify workers
-    engine = Engine.open(config.db, config.stanza_dir, semantic=config.semantic)
+    engine = Engine.open(
+        config.db,
+        config.stanza_dir,
+        semantic=config.semantic,
+        max_article_bytes=config.limits.max_article_bytes,
+    )
     seeding = None
     try:
         _start_semantic(engine)

@@ -18,7 +18,15 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s"
 @dataclass(frozen=True)
 class Limits:
     max_quote_chars: int = 5_000
-    max_article_bytes: int = 2 * MIB
+    # An article's text (UTF-8), what its NLP is given. A news article is 5-50 KB; this
+    # is 2.5x the longest. Sized by measurement (bench/bench_growth.py --largest, issue 15):
+    # the costliest text measured, one-word quotations ('"a" "a" ...', 32,768 quotations
+    # at this limit), takes 24 s of CPU on one core for NLP, attribution and indexing
+    # (the bar: 60 s); one-word paragraphs ("a\n\na\n\n...") 24 s, the issue's B1 7 s.
+    max_article_bytes: int = 128 * 1024
+    # An HTML page as sent (content_type "text/html"): markup and scripts included, it is
+    # much larger than the text extracted from it, which max_article_bytes then bounds.
+    max_page_bytes: int = 2 * MIB
     max_variants: int = 100
     default_variants: int = 10
     max_page_size: int = 500
@@ -28,7 +36,7 @@ class Limits:
     max_credit_chars: int = 200  # characters per credit
     # A stream (VerifyStream, IngestArticles) that sends nothing for this long is closed.
     stream_idle_seconds: float = 30.0
-    # gRPC message cap: the largest article plus its metadata, with headroom.
+    # gRPC message cap: the largest HTML page plus its metadata, with headroom.
     max_message_bytes: int = 4 * MIB
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_server.config import Limits
 from quotetrace_server.errors import InvalidArgument
+from quotetrace_server.ingest.html import HTML_CONTENT_TYPE
 from quotetrace_server.ingest.metadata import normalized_date
 from quotetrace_server.verify.model import VerifyQuery
 
@@ -104,15 +105,22 @@ def verify_query(request: pb.VerifyRequest, limits: Limits) -> VerifyQuery:
 
 
 # What Article.text may hold: article text ("" = text/plain) or an HTML page.
-ARTICLE_CONTENT_TYPES = ("", "text/plain", "text/html")
+ARTICLE_CONTENT_TYPES = ("", "text/plain", HTML_CONTENT_TYPE)
 
 
 def check_article(message: pb.Article, limits: Limits) -> None:
     """Raise unless the article is within limits and its text and metadata are clean."""
     size = len(message.text.encode("utf-8", "surrogatepass"))
-    if size > limits.max_article_bytes:
-        raise invalid(f"article text is {size} bytes; the limit is {limits.max_article_bytes}")
-    checked_text("article.text", message.text, limits.max_article_bytes)
+    if message.content_type == HTML_CONTENT_TYPE:
+        limit, name = limits.max_page_bytes, "an HTML page's limit"
+    else:
+        limit, name = limits.max_article_bytes, "the limit"
+    if size > limit:
+        raise invalid(
+            f"article text is {size} bytes of UTF-8; {name} is {limit}: split it into"
+            " shorter articles"
+        )
+    checked_text("article.text", message.text, limit)
     for field in ("title", "outlet", "byline", "url", "source_name"):
         checked_text(f"article.{field}", getattr(message, field), 1_000, required=False)
     check_wire_credits(message.wire_credits, limits)

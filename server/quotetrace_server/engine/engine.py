@@ -13,6 +13,7 @@ from pathlib import Path
 
 from quotetrace_server.attribution.attributor import Attributor, attribute_parsed
 from quotetrace_server.attribution.model import ArticleQuotes
+from quotetrace_server.config import Limits
 from quotetrace_server.engine.workers import (
     Attributed,
     AttributionLost,
@@ -20,6 +21,7 @@ from quotetrace_server.engine.workers import (
     NlpWorkers,
     Pending,
 )
+from quotetrace_server.errors import InvalidArgument
 from quotetrace_server.index.integrity import IndexFile, check_index_file, mark_index
 from quotetrace_server.index.model import (
     ArticleRecord,
@@ -45,9 +47,11 @@ from quotetrace_server.verify.verifier import Verifier
 log = logging.getLogger(__name__)
 
 # An article's NLP (stanza) stops after this long and the article is refused with the
-# reason (issue 15, B3): with the text handed to stanza a bounded piece at a time its
-# cost grows with the text's length, and 2 MiB of prose takes about 150 s on one core.
-NLP_SECONDS_PER_ARTICLE = 300.0
+# reason (issue 15, B3). Its cost grows with the text's length (stanza is handed a bounded
+# piece at a time): 30-120 s of CPU a megabyte on every text measured (one-word
+# quotations, contractions, one-word paragraphs, news), so at max_article_bytes (128 KiB)
+# at most ~15 s; this bounds the texts not measured, and a machine too busy to finish.
+NLP_SECONDS_PER_ARTICLE = 60.0
 # During ingest the wording vectors are written out at most this often (the file is
 # rewritten whole; Verify workers re-map it); always at the end of a batch and on close.
 VECTORS_SAVE_SECONDS = 30.0
@@ -58,6 +62,10 @@ VECTORS_SAVE_SECONDS = 30.0
 # articles: 2 per worker reaches 99% of the ideal time with 2 workers, 96% with 4, 81%
 # with 8; 4 per worker 99%, 98%, 89% (docs/scaling.md). Queued articles cost their text.
 QUEUED_PER_WORKER = 4
+
+
+class ArticleTooLarge(InvalidArgument):
+    """An article's text (an HTML page's: its extracted text) is over max_article_bytes."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,7 @@ class Engine:
         attributor: Callable[[], Attributor],
         *,
         nlp_seconds: float = NLP_SECONDS_PER_ARTICLE,
+        max_article_bytes: int = Limits.max_article_bytes,
         semantic: SemanticSearch | None = None,
         stanza_dir: str | None = None,
     ) -> None:
@@ -104,6 +113,7 @@ class Engine:
         self._attributor_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._nlp_seconds = nlp_seconds
+        self.max_article_bytes = max_article_bytes
         self._stopping = threading.Event()
         self._index_processors: tuple[str, ...] | None = None  # cached: stats() counts rows
         self._stanza_dir = stanza_dir  # for the worker processes' pipelines
@@ -120,6 +130,7 @@ class Engine:
         check: bool = True,
         semantic: bool = True,
         writer: bool = True,
+        max_article_bytes: int = Limits.max_article_bytes,
     ) -> Engine:
         """Open the index file `db`, creating it (with a log line saying so) if there is none.
 
@@ -139,6 +150,7 @@ class Engine:
                 make_attributor,
                 semantic=SemanticSearch(vectors) if semantic else None,
                 stanza_dir=stanza_dir,
+                max_article_bytes=max_article_bytes,
             )
         path = Path(db)
         if check and check_index_file(path) is IndexFile.NEW:
@@ -156,7 +168,13 @@ class Engine:
             if semantic
             else None
         )
-        return cls(store, make_attributor, semantic=meaning, stanza_dir=stanza_dir)
+        return cls(
+            store,
+            make_attributor,
+            semantic=meaning,
+            stanza_dir=stanza_dir,
+            max_article_bytes=max_article_bytes,
+        )
 
     def require_semantic(self) -> None:
         """Load the embedding model now (start-up): SemanticUnavailable says what is missing."""
@@ -201,12 +219,14 @@ class Engine:
         """Add one article by its identity (see SqliteStore.add_article): added, replaced,
         or unchanged (the same text at the same URL or path: no NLP is run).
 
-        Raises NlpBudgetExceeded (INVALID_ARGUMENT) when the article's NLP runs past its
-        budget, NlpStopped (UNAVAILABLE) once `stop_ingest` was called; nothing is stored.
+        Raises ArticleTooLarge or NlpBudgetExceeded (INVALID_ARGUMENT) when its text is
+        over max_article_bytes or its NLP runs past its budget, NlpStopped (UNAVAILABLE)
+        once `stop_ingest` was called; nothing is stored.
         """
         unchanged = self.store.unchanged(article)
         if unchanged is not None:
             return unchanged
+        self._check_size(article)
         self._check_stopping()
         parsed = self.attributor().nlp.parse(
             article.text, seconds=self._nlp_seconds, stopping=self._stopping.is_set
@@ -239,7 +259,7 @@ class Engine:
         attribution of the next articles run in that many worker processes meanwhile (the
         engine's own pool, or `pool`: a process pool or a Dask cluster); this thread alone
         writes, in order, so the index is what one process builds."""
-        items = iter(items)
+        items = (self._within_size(item) for item in items)
         ahead = list(itertools.islice(items, 2 * workers))
         if pool is None and (workers <= 1 or self._too_few_for_workers(ahead, workers)):
             yield from (self._ingest_item(item) for item in itertools.chain(ahead, items))
@@ -263,6 +283,7 @@ class Engine:
         unchanged = self.store.unchanged(article)
         if unchanged is not None or self.ingest_workers <= 1:
             return unchanged
+        self._check_size(article)
         self._check_stopping()
         return self.attribution_pool(self.ingest_workers).submit(article.text, self._nlp_seconds)
 
@@ -314,6 +335,25 @@ class Engine:
         except (NlpBudgetExceeded, AttributionLost) as error:
             return ItemResult(source_of(item), None, str(error))
         return ItemResult(source_of(item), self._write(item, done.quotes, done.vectors))
+
+    def _check_size(self, article: Article) -> None:
+        """Refuse, before any NLP, a text whose NLP could run past its budget: the
+        largest article of each pattern measured then finishes in well under 60 s."""
+        size = len(article.text.encode("utf-8", "surrogatepass"))
+        if size > self.max_article_bytes:
+            raise ArticleTooLarge(
+                f"article text is {size} bytes of UTF-8; the limit is"
+                f" {self.max_article_bytes} (max_article_bytes): split it into shorter articles"
+            )
+
+    def _within_size(self, item: Article | Rejected) -> Article | Rejected:
+        """The item, or its refusal when its text is over max_article_bytes."""
+        if isinstance(item, Article):
+            try:
+                self._check_size(item)
+            except ArticleTooLarge as error:
+                return Rejected(source_of(item), error.message)
+        return item
 
     def _check_stopping(self) -> None:
         if self._stopping.is_set():

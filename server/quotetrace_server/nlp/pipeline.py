@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from quotetrace_server import errors
 from quotetrace_server.nlp.model import ParsedText, Sentence, Token
+from quotetrace_server.nlp.mwt import expand_once_per_form
 
 LOG = logging.getLogger(__name__)
 
@@ -225,6 +226,7 @@ def _load_with_fallback(
             LOG.warning("stanza pipeline %s failed to load: %s", processors, error)
             last_error = error
             continue
+        expand_once_per_form(pipeline)
         return pipeline, processors
     raise NlpUnavailableError(f"stanza could not load from {resources_dir}: {last_error}")
 
