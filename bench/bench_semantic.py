@@ -13,13 +13,16 @@ Phases, one process and one run so the figures compare:
     machine, so the rest get a real sample vector plus noise (unit length). The HNSW
     build, its time, the process's extra RSS and the file on disk are measured on those;
     search cost depends on the count and dimension, not on what the vectors say;
-(4) Verify p50/p99 on the same query mix (bench_verify.make_queries) lexical-only and
-    with semantic search on, and how many queries took the semantic path.
+(4) Verify p50/p99 on the same query mix (bench_verify.make_queries) lexical-only, with
+    semantic search on embedding the claim only after its words found nothing (inline), and
+    on as served (the claim embedded ahead, while its words are searched), interleaved in
+    rounds of 50; and how many queries took the semantic path.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sqlite3
 import statistics
@@ -124,7 +127,7 @@ def _ms(seconds: float) -> str:
 
 def _latency_line(name: str, latencies: Sequence[float]) -> str:
     return (
-        f"  verify {name:13s} p50 {_ms(percentile(latencies, 50))},"
+        f"  verify {name:16s} p50 {_ms(percentile(latencies, 50))},"
         f" p99 {_ms(percentile(latencies, 99))}, mean {_ms(statistics.fmean(latencies))}"
     )
 
@@ -174,24 +177,44 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     queries = make_queries(db, args.queries, args.seed)
     lexical = Verifier(store)
-    reader = SemanticSearch(WordingVectors(path, writable=False), lambda: encoder)
-    semantic = Verifier(store, reader)
-    measure_latencies(lexical.verify, queries[:20])
-    measure_latencies(semantic.verify, queries[:20])
+    vectors = WordingVectors(path, writable=False)
+    inline = Verifier(store, SemanticSearch(vectors, lambda: encoder, embed_ahead=False))
+    ahead_search = SemanticSearch(vectors, lambda: encoder)
+    ahead = Verifier(store, ahead_search)
+    for verifier in (lexical, inline, ahead):
+        measure_latencies(verifier.verify, queries[:20])
     before_reader = rss_mib()
-    off, _ = measure_latencies(lexical.verify, queries)
-    on, answers = measure_latencies(semantic.verify, queries)
+    # Interleaved rounds, so a neighbour's burst of load falls on each configuration alike.
+    off: list[float] = []
+    on_inline: list[float] = []
+    on: list[float] = []
+    answers: list[object] = []
+    for start in range(0, len(queries), 50):
+        chunk = queries[start : start + 50]
+        off += measure_latencies(lexical.verify, chunk)[0]
+        on_inline += measure_latencies(inline.verify, chunk)[0]
+        latencies, got = measure_latencies(ahead.verify, chunk)
+        on += latencies
+        answers += got
     reader_rss = rss_mib() - before_reader
     by_meaning = sum(
         isinstance(a, VerifyResult) and a.match_signal is MatchSignal.SEMANTIC for a in answers
     )
-    print(f"  verify, {len(queries)} queries (the bench_verify mix), same run:")
+    counts = ahead_search.ahead_counts
+    print(f"  verify, {len(queries)} queries (the bench_verify mix), same run, interleaved:")
     print(_latency_line("lexical-only", off))
+    print(_latency_line("semantic, inline", on_inline))
     print(_latency_line("semantic on", on))
     print(
         f"    p99 ratio on/off {percentile(on, 99) / percentile(off, 99):.2f};"
         f" {by_meaning} answers found by meaning; reader's RSS grew {reader_rss:.0f} MiB"
         " (the vectors file is memory-mapped)"
+    )
+    print(
+        f"    embedding ahead: {counts.started} started, {counts.used} used by the meaning"
+        f" path, {counts.stopped} stopped unused (found by words), {counts.busy} not started"
+        f" (spare thread busy), {counts.no_spare_core} not started (no core spare: load"
+        f" {os.getloadavg()[0]:.1f}); 'inline' embeds only after the words found nothing"
     )
     store.close()
     tmp.cleanup()

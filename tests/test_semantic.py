@@ -5,6 +5,8 @@ embedded once, saved beside the index and shared with readers. Sentences are inv
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +15,12 @@ import pytest
 
 from quotetrace_server.engine.engine import Engine
 from quotetrace_server.index.sqlite_store import SqliteStore
-from quotetrace_server.semantic.encoder import DIMENSIONS, SentenceEncoder
+from quotetrace_server.semantic.encoder import (
+    DIMENSIONS,
+    EmbeddingStopped,
+    SentenceEncoder,
+    Stop,
+)
 from quotetrace_server.semantic.search import SemanticSearch
 from quotetrace_server.semantic.vectors import WordingVectors, vectors_path
 from quotetrace_server.verify.model import MatchSignal, SemanticState, Verdict, VerifyQuery
@@ -359,3 +366,96 @@ def test_index_reports_the_embedding_it_did_and_lexical_only_embeds_nothing(
     assert main(["index", str(article), "--db", str(off), "--no-progress", "--lexical-only"]) == 0
     assert "semantic search: off (--lexical-only)" in capsys.readouterr().out
     assert not vectors_path(off).exists()
+
+
+# --- embedding ahead (the claim is embedded while its words are searched) ---------------
+
+
+def _always() -> bool:
+    """A machine with a core spare, whatever the test machine's load (the rule's own
+    test is test_no_embedding_ahead_when_no_core_is_spare)."""
+    return True
+
+
+def _counts(search: SemanticSearch) -> tuple[int, int, int]:
+    counts = search.ahead_counts
+    return counts.started, counts.used, counts.stopped
+
+
+def test_a_claim_found_by_meaning_uses_the_embedding_made_ahead(
+    store: SqliteStore, encoder: SentenceEncoder
+) -> None:
+    vectors = WordingVectors(None, writable=True)
+    ahead = SemanticSearch(vectors, lambda: encoder, core_spare=_always)
+    inline = SemanticSearch(vectors, lambda: encoder, embed_ahead=False)
+    ahead.add_wordings(store.speech_wordings())
+    with_ahead = Verifier(store, ahead).verify(VerifyQuery(REWORDED, "Marta Oyelaran"))
+    without = Verifier(store, inline).verify(VerifyQuery(REWORDED, "Marta Oyelaran"))
+    assert _counts(ahead) == (1, 1, 0)
+    assert _counts(inline) == (0, 0, 0)
+    assert with_ahead.match_signal is MatchSignal.SEMANTIC
+    assert with_ahead == without
+
+
+def test_a_claim_found_by_words_leaves_the_embedding_ahead_unused_and_the_thread_free(
+    store: SqliteStore, encoder: SentenceEncoder
+) -> None:
+    search = SemanticSearch(
+        WordingVectors(None, writable=True), lambda: encoder, core_spare=_always
+    )
+    search.add_wordings(store.speech_wordings())
+    verifier = Verifier(store, search)
+    for claim in (HARBOUR, CLINIC, BUDGET):
+        assert verifier.verify(VerifyQuery(claim)).verdict is Verdict.VERIFIED
+    counts = search.ahead_counts
+    # Each query started an embedding ahead or (on a busy machine, the last one's stop
+    # not yet through) found the thread busy; none was used.
+    assert counts.used == 0 and counts.started >= 1
+    assert counts.started + counts.busy == 3
+    # The stopped embeddings free the spare thread: a later claim starts one again.
+    started = counts.started
+    deadline = time.monotonic() + 20
+    while counts.started == started and time.monotonic() < deadline:
+        time.sleep(0.01)
+        with search.ahead("a later claim, embedded ahead only to see the thread free"):
+            pass
+    assert counts.started == started + 1
+
+
+def test_no_embedding_ahead_when_no_core_is_spare(
+    store: SqliteStore, encoder: SentenceEncoder
+) -> None:
+    search = SemanticSearch(
+        WordingVectors(None, writable=True), lambda: encoder, core_spare=lambda: False
+    )
+    search.add_wordings(store.speech_wordings())
+    result = Verifier(store, search).verify(VerifyQuery(REWORDED))
+    assert result.match_signal is MatchSignal.SEMANTIC  # embedded inline instead
+    assert _counts(search) == (0, 0, 0)
+    assert search.ahead_counts.no_spare_core == 1
+
+
+def test_a_stop_abandons_an_embedding_in_progress_and_the_encoder_still_works(
+    encoder: SentenceEncoder,
+) -> None:
+    long_texts = [f"{HARBOUR} and {CLINIC} and {BUDGET} number {i}" for i in range(256)]
+    stop = Stop()
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            encoder.encode(long_texts, stop)
+        except EmbeddingStopped as exc:
+            failed.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(0.05)
+    stop.set()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert len(failed) == 1
+    before = encoder.encode([HARBOUR])
+    assert np.allclose(encoder.encode([HARBOUR]), before)
+    with pytest.raises(EmbeddingStopped):
+        encoder.encode([HARBOUR], stop)  # a set stop stops before the run starts

@@ -37,6 +37,28 @@ class SemanticUnavailable(RuntimeError):
     """The embedding model cannot be loaded (a package missing, a file damaged)."""
 
 
+class EmbeddingStopped(RuntimeError):
+    """An embedding its caller stopped (Stop.set) before it finished."""
+
+
+class Stop:
+    """A flag another thread sets to abandon an embedding in progress: onnxruntime checks
+    it between graph nodes, so a started run ends within a fraction of a millisecond."""
+
+    def __init__(self) -> None:
+        import onnxruntime
+
+        self.run_options = onnxruntime.RunOptions()
+        self._set = threading.Event()
+
+    def set(self) -> None:
+        self._set.set()
+        self.run_options.terminate = True
+
+    def is_set(self) -> bool:
+        return self._set.is_set()
+
+
 @dataclass(frozen=True)
 class ModelFiles:
     model: Path
@@ -109,16 +131,17 @@ class SentenceEncoder:
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()  # one run at a time: the session has one thread
 
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        """One unit vector per text, in the order given."""
+    def encode(self, texts: Sequence[str], stop: Stop | None = None) -> Vectors:
+        """One unit vector per text, in the order given; EmbeddingStopped when `stop` is
+        set before the last batch ends."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for start in range(0, len(order), BATCH):
             batch = order[start : start + BATCH]
-            out[batch] = self._encode_batch([texts[i] for i in batch])
+            out[batch] = self._encode_batch([texts[i] for i in batch], stop)
         return out
 
-    def _encode_batch(self, texts: list[str]) -> Vectors:
+    def _encode_batch(self, texts: list[str], stop: Stop | None = None) -> Vectors:
         encodings = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
@@ -126,7 +149,15 @@ class SentenceEncoder:
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
         with self._lock:
-            hidden = np.asarray(self._session.run(None, feeds)[0], dtype=np.float32)
+            if stop is not None and stop.is_set():
+                raise EmbeddingStopped("stopped before it started")
+            try:
+                ran = self._session.run(None, feeds, stop.run_options if stop else None)
+            except Exception as exc:  # onnxruntime's own error type when terminated
+                if stop is not None and stop.is_set():
+                    raise EmbeddingStopped("stopped while running") from None
+                raise exc
+            hidden = np.asarray(ran[0], dtype=np.float32)
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)

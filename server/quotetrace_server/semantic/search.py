@@ -4,18 +4,37 @@ The encoder is loaded on first use (a Verify worker that never needs it never lo
 or at start-up by `require()`, so a missing model package is a clear error before the
 server takes traffic. Which model ran, or why none did, is `status` and goes into every
 answer that depends on it.
+
+Embedding ahead: a query is embedded only when its words find nothing, so on that path
+the embedding (about 10-30 ms on one core) came after the whole lexical search. Inside
+`ahead(text)` the query is embedded on a spare thread while the words are searched, and
+`nearest(text)` takes the vector from there; when the words find the quotation, leaving
+the block stops the embedding (onnxruntime's terminate flag). The cost: CPU on a second
+core for at most one lexical search per query found by words. So it is done only when a
+core is spare (the 1-minute load average below the cores less one half: with every core
+busy, a second thread would slow the lexical search it races), and on one spare thread per
+process: a query that finds it busy, or no core spare, is embedded inline as before.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from quotetrace_server.semantic.encoder import MODEL_ID, SentenceEncoder, Vectors
+from quotetrace_server.semantic.encoder import (
+    MODEL_ID,
+    EmbeddingStopped,
+    SentenceEncoder,
+    Stop,
+    Vectors,
+)
 from quotetrace_server.semantic.vectors import WordingVectors
 
 
@@ -39,11 +58,47 @@ class EmbedReport:
         return self.embedded / self.seconds if self.seconds > 0 else 0.0
 
 
+# How long leaving `ahead` waits for a stopped embedding to end (it takes well under 1 ms).
+STOP_WAIT_SECONDS = 0.01
+
+
+@dataclass
+class _Ahead:
+    """One query text being embedded on the spare thread, and the callers waiting on it."""
+
+    stop: Stop
+    vector: Future[Vectors] = field(default_factory=Future)
+    users: int = 1
+
+
+@dataclass
+class AheadCounts:
+    """How embedding ahead went: started, used by nearest(), stopped unused, not started
+    because the spare thread was busy or no core was spare."""
+
+    started: int = 0
+    used: int = 0
+    stopped: int = 0
+    busy: int = 0
+    no_spare_core: int = 0
+
+
+def core_spare() -> bool:
+    """Whether the machine has a core nobody is using (1-minute load average)."""
+    cores = os.cpu_count() or 1
+    return cores > 1 and os.getloadavg()[0] < cores - 0.5
+
+
 class SemanticSearch:
     """Wording vectors plus the encoder that makes them. Thread-safe."""
 
     def __init__(
-        self, vectors: WordingVectors, encoder: Callable[[], SentenceEncoder] = SentenceEncoder
+        self,
+        vectors: WordingVectors,
+        encoder: Callable[[], SentenceEncoder] = SentenceEncoder,
+        *,
+        embed_ahead: bool = True,
+        core_spare: Callable[[], bool] = core_spare,
     ) -> None:
         self.vectors = vectors
         self._make_encoder = encoder
@@ -53,6 +108,13 @@ class SemanticSearch:
         self.spent = EmbedReport()  # every add_wordings pass so far, in all
         self._dirty = False
         self._saved_at = time.monotonic()
+        self._embed_ahead = embed_ahead
+        self._core_spare = core_spare
+        self._spare = threading.Semaphore(1)  # one embedding ahead at a time
+        self._pool: ThreadPoolExecutor | None = None
+        self._ahead: dict[str, _Ahead] = {}
+        self._ahead_lock = threading.Lock()
+        self.ahead_counts = AheadCounts()
 
     @property
     def model_id(self) -> str:
@@ -98,7 +160,88 @@ class SemanticSearch:
 
     def nearest(self, text: str, k: int) -> list[tuple[int, float]]:
         """(wording hash, cosine) of the `k` wordings nearest `text` in meaning."""
-        return self.vectors.nearest(self.embed([text])[0], k)
+        return self.vectors.nearest(self._vector_of(text), k)
+
+    @contextmanager
+    def ahead(self, text: str) -> Iterator[None]:
+        """Within this block, `text` is being embedded on the spare thread (when it is
+        free), for a `nearest(text, …)` call to use; leaving the block stops it unused."""
+        entry = self._start_ahead(text) if self._embed_ahead and len(self.vectors) else None
+        try:
+            yield
+        finally:
+            if entry is not None:
+                self._leave_ahead(text, entry)
+
+    def _start_ahead(self, text: str) -> _Ahead | None:
+        with self._ahead_lock:
+            entry = self._ahead.get(text)
+            if entry is not None:  # the same text from another caller: share its run
+                entry.users += 1
+                return entry
+            if not self._core_spare():
+                self.ahead_counts.no_spare_core += 1
+                return None
+            if not self._spare.acquire(blocking=False):
+                self.ahead_counts.busy += 1
+                return None
+            entry = self._ahead[text] = _Ahead(Stop())
+            self.ahead_counts.started += 1
+        try:
+            self._spare_thread().submit(self._embed_ahead_now, text, entry)
+        except RuntimeError:  # the pool is shut down: closing
+            self._spare.release()
+            entry.vector.set_exception(EmbeddingStopped("closed"))
+        return entry
+
+    def _spare_thread(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="embed-ahead")
+            return self._pool
+
+    def _embed_ahead_now(self, text: str, entry: _Ahead) -> None:
+        # The spare thread is released before the vector is handed over, so whoever waits
+        # on the vector finds the thread free.
+        try:
+            vector = self._encoder_now().encode([text], entry.stop)[0]
+        except BaseException as exc:  # stopped, or the model failed: nearest() embeds inline
+            self._spare.release()
+            entry.vector.set_exception(exc)
+        else:
+            self._spare.release()
+            entry.vector.set_result(vector)
+
+    def _leave_ahead(self, text: str, entry: _Ahead) -> None:
+        with self._ahead_lock:
+            entry.users -= 1
+            if entry.users > 0:
+                return
+            self._ahead.pop(text, None)
+            if entry.vector.done():
+                return
+            entry.stop.set()
+            self.ahead_counts.stopped += 1
+        # onnxruntime ends a stopped run at its next graph node: waiting that long frees
+        # the spare thread for the caller's next query (a query right after would else
+        # find it busy and embed inline).
+        wait([entry.vector], timeout=STOP_WAIT_SECONDS)
+
+    def _vector_of(self, text: str) -> Vectors:
+        """The text's vector: from the embedding ahead when one runs for it, else now."""
+        with self._ahead_lock:
+            entry = self._ahead.get(text)
+        if entry is not None:
+            try:
+                vector = entry.vector.result()
+            except Exception:  # stopped or failed ahead: embed here, with the error if any
+                pass
+            else:
+                with self._ahead_lock:
+                    self.ahead_counts.used += 1
+                return vector
+        fresh: Vectors = self.embed([text])[0]
+        return fresh
 
     def save(self, *, if_older_than: float = 0.0) -> bool:
         """Write the vectors file when something was added (and the last save is at least

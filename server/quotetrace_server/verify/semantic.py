@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -75,6 +76,10 @@ class MeaningIndex(Protocol):
     def model_id(self) -> str: ...
 
     def nearest(self, text: str, k: int) -> list[tuple[int, float]]: ...
+
+    def ahead(self, text: str) -> AbstractContextManager[None]:
+        """A block within which `text` may be embedded early, for `nearest(text, …)`."""
+        ...
 
 
 class WordingSource(Protocol):

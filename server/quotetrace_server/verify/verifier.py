@@ -41,6 +41,7 @@ from quotetrace_server.verify.normalize import normalize, words
 from quotetrace_server.verify.provenance import chronological, first_dated, printing
 from quotetrace_server.verify.semantic import (
     MIN_COSINE,
+    SEMANTIC_MIN_WORDS,
     MeaningIndex,
     MeaningMatch,
     best_meaning_match,
@@ -234,6 +235,17 @@ class Verifier:
                 ),
                 normalized_query=normalized,
             )
+        if self._meaning is None or len(query_words) < SEMANTIC_MIN_WORDS:
+            return self._verify_words(query, normalized, query_words)
+        # The claim is embedded while its words are searched: if they find nothing, the
+        # look-up by meaning need not wait for the embedding (semantic.search.ahead).
+        with self._meaning.ahead(normalized):
+            return self._verify_words(query, normalized, query_words)
+
+    def _verify_words(
+        self, query: VerifyQuery, normalized: str, query_words: tuple[str, ...]
+    ) -> VerifyResult:
+        """The verdict once the query has words to look up: by words, else by meaning."""
         match, details = self._match_with_details(normalized, query)
         if (
             match is not None
