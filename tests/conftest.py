@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
 
 from quotetrace_client import QuoteTraceClient
 from quotetrace_server.config import ServerConfig
@@ -20,6 +21,11 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 SHARED = REPO.parent / "shared"
 GOLD = SHARED / "eval" / "seeds"
+
+# Property tests check answers, not speed (speed is bench/'s): no per-example deadline,
+# which a loaded CI machine would turn into failures of correct code.
+settings.register_profile("quotetrace", deadline=None)
+settings.load_profile("quotetrace")
 
 
 def stanza_dir() -> str | None:
