@@ -30,12 +30,25 @@ def sketch(text: str, speaker: int | None, lead: str = "") -> QuoteSketch:
 
 
 def test_identical_long_quotes_meet_whoever_was_named() -> None:
-    text = "The glory to Russia will be immortal."
+    text = "The new bridge will carry its first trains before the spring."
     assert link_reason(sketch(text, PUTIN), sketch(text, KIM)) == "identical"
 
 
 def test_identical_short_quotes_of_different_speakers_stay_apart() -> None:
     assert link_reason(sketch("sacred fight", PUTIN), sketch("sacred fight", KIM)) is None
+    # A stock phrase under 8 words is said by many people: two named speakers, two sayings.
+    stock = "We will get through this together."
+    assert link_reason(sketch(stock, PUTIN), sketch(stock, KIM)) is None
+    assert link_reason(sketch(stock, PUTIN), sketch(stock, None)) == "identical"
+
+
+def test_a_long_sentence_inside_another_speakers_quotation_is_contained() -> None:
+    """Eight words or more printed verbatim are the same words whoever was named (as for
+    identical printings): a sentence pinned on the wrong person still meets its remark."""
+    sentence = "The harbour wall will be rebuilt before the winter storms"
+    whole = f"{sentence}, and every family that lost a boat will be paid in full."
+    assert link_reason(sketch(sentence, KIM), sketch(whole, PUTIN)) == "contained"
+    assert link_reason(sketch("before the winter storms", KIM), sketch(whole, PUTIN)) is None
 
 
 def test_inserted_word_is_near_identical() -> None:

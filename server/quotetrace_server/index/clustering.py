@@ -18,9 +18,11 @@ from quotetrace_server.index.similarity import (
     sequence_similarity,
 )
 
-# A quotation this long printed identically elsewhere is the same utterance whoever
-# the attributor named: the disagreement is then an attribution question, not two sayings.
-IDENTICAL_ANY_SPEAKER_MIN_WORDS = 4
+# A quotation this long printed identically elsewhere (or verbatim inside a longer one)
+# is the same utterance whoever the attributor named: the disagreement is then an
+# attribution question, not two sayings. Shorter wordings are stock phrases ("We will get
+# through this together") that many people say: two named speakers, two sayings.
+IDENTICAL_ANY_SPEAKER_MIN_WORDS = 8
 # Lemma-level Indel similarity above which two full quotations are one (edited) text.
 NEAR_IDENTICAL_MIN = 0.75
 NEAR_IDENTICAL_MIN_WORDS = 3
@@ -75,9 +77,15 @@ def link_reason(a: QuoteSketch, b: QuoteSketch) -> str | None:
         ):
             return "identical"
         return None
+    short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
+    if (
+        len(short.words) >= IDENTICAL_ANY_SPEAKER_MIN_WORDS
+        and has_content_word(short.lemmas)
+        and is_contiguous_run(short.words, long.words)
+    ):
+        return "contained"
     if not _speakers_compatible(a, b):
         return None
-    short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
     if len(short.words) < CONTAINED_ANY_SPEAKER_MIN_WORDS and not has_content_word(short.lemmas):
         # "of the", "is": a fragment of function words fits inside anything.
         return _near_identical(a, b)
@@ -105,12 +113,13 @@ def link_reason(a: QuoteSketch, b: QuoteSketch) -> str | None:
 def links_nothing(sketch: QuoteSketch) -> bool:
     """Whether ``link_reason(sketch, other)`` is None for every other quotation.
 
-    True of a single function word ("a", "is"): "identical" needs four words or a content
-    word; any other text has at least as many words, so every other rule takes ``sketch``
-    (the first argument) as the shorter side, and a short side without a content word is only ever
-    near-identical, which needs NEAR_IDENTICAL_MIN_WORDS lemmas. Such a quotation gets an
-    utterance of its own without a search for candidates (an article of thousands of
-    "a" in quotation marks would otherwise search once per mark).
+    True of a single function word ("a", "is"): "identical" needs
+    IDENTICAL_ANY_SPEAKER_MIN_WORDS words or a content word; any other text has at least
+    as many words, so every other rule takes ``sketch`` (the first argument) as the
+    shorter side, and a short side without a content word is only ever near-identical,
+    which needs NEAR_IDENTICAL_MIN_WORDS lemmas. Such a quotation gets an utterance of
+    its own without a search for candidates (an article of thousands of "a" in quotation
+    marks would otherwise search once per mark).
     """
     return (
         len(sketch.words) <= 1
