@@ -304,3 +304,71 @@ def test_a_quoted_label_just_before_a_persons_cue_is_that_persons(
     text = "The city needs a “road map” for housing, Nina Alves said."
     q = quote(attributor, text, "road map")
     assert (q.kind.value, q.speaker) == ("partial", "Nina Alves")
+
+
+# --- probe round 8: roles, collective speakers, leading clauses, gender from openers ------
+
+
+def test_an_occupation_opening_a_three_word_name_is_a_role(attributor: Attributor) -> None:
+    text = "“The kiln cracked twice this winter,” Potter Rhiannon Ellery-Vance said."
+    assert quote(attributor, text, "The kiln").speaker == "Rhiannon Ellery-Vance"
+    text = "Photographer Teodor Baranek said the light was “gone by four o’clock.”"
+    assert quote(attributor, text, "gone by").speaker == "Teodor Baranek"
+
+
+def test_an_occupation_word_in_a_two_word_name_stays_in_the_name(nlp: NlpPipeline) -> None:
+    """Only a run of three or more words loses its first word to a role."""
+    names = find_entities(nlp.parse("Painter Street was closed after Ilse Brandauer complained."))
+    assert "Ilse Brandauer" in [e.name for e in names.entities.entities]
+    assert "Street" not in [e.name for e in names.entities.entities]
+
+
+def test_a_collective_noun_for_people_names_no_single_speaker(attributor: Attributor) -> None:
+    text = (
+        "Sunniva and Arvid Tollefsen bought the ferry in 2019.\n\n"
+        "“We sold the house to pay for the engine,” the pair said."
+    )
+    assert quote(attributor, text, "We sold").speaker is None
+
+
+def test_a_specific_title_answers_a_later_general_role(attributor: Attributor) -> None:
+    text = (
+        "Magistrate Cordelia Ashworth-Pike fined the landlord on Wednesday.\n\n"
+        "“Tenants were left without heating for a month,” the judge said."
+    )
+    assert quote(attributor, text, "Tenants were").speaker == "Cordelia Ashworth-Pike"
+
+
+def test_a_pronoun_in_a_leading_clause_does_not_hide_the_introduced_speaker(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "The sprinter Odalys Ferreira-Kant retired on Sunday.\n\n"
+        "When asked what she would miss, Ferreira-Kant smiled. “The noise before the gun.”"
+    )
+    assert quote(attributor, text, "The noise").speaker == "Odalys Ferreira-Kant"
+
+
+def test_a_sentence_opening_on_her_gives_the_person_before_it_a_gender(
+    attributor: Attributor,
+) -> None:
+    """ "Her" opening the next sentence tells that the one person before it is a woman, so
+    a later "he" is not her, and the previous speaker is not carried on to it."""
+    text = (
+        "Maelle Drummond runs the night shelter. Her brother drives the van.\n\n"
+        "“We turn nobody away,” Drummond said.\n\n"
+        "“It gets cold after midnight,” he said."
+    )
+    assert quote(attributor, text, "We turn").speaker == "Maelle Drummond"
+    assert quote(attributor, text, "It gets cold").speaker is None
+
+
+def test_openers_of_both_genders_give_no_gender(attributor: Attributor) -> None:
+    """Evidence that disagrees ("He …" about someone else, then "Her son …") decides
+    nothing: the first opener alone would have made her a man."""
+    text = (
+        "Idunn Marsh testified on Monday. He was not called.\n\n"
+        "Idunn Marsh spoke again on Tuesday. Her son was in the car.\n\n"
+        "“I saw the lorry first,” she said."
+    )
+    assert quote(attributor, text, "I saw").speaker == "Idunn Marsh"

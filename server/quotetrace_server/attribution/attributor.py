@@ -14,7 +14,7 @@ from typing import Any
 from quotetrace_server.attribution.events import SpeechEvent, find_events
 from quotetrace_server.attribution.frames import Layout, build_layout
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
-from quotetrace_server.attribution.resolve import ArticleFacts
+from quotetrace_server.attribution.resolve import ArticleFacts, learn_genders_from_openers
 from quotetrace_server.attribution.sieves import (
     CONFIDENCE,
     Decision,
@@ -65,6 +65,7 @@ def analyse(parsed: ParsedText) -> ArticleAnalysis:
     layout = build_layout(text, names.words, quotes)
     phrases = NounPhrases(text, names)
     facts = ArticleFacts.of(names, text, quotes)
+    learn_genders_from_openers(layout, names.words, facts)
     events = find_events(parsed, layout, phrases, facts)
     return ArticleAnalysis(parsed, names, quotes, layout, phrases, facts, events)
 

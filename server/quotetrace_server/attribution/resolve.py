@@ -36,6 +36,7 @@ from quotetrace_server.entities.finder import ArticleNames, NameMention
 from quotetrace_server.entities.lexicon import (
     DEMONYMS,
     DETERMINERS,
+    GENERAL_ROLES,
     GENERIC_ORG_HEADS,
     ORG_NOMINAL_HEADS,
     PREPOSITIONS,
@@ -44,6 +45,7 @@ from quotetrace_server.entities.lexicon import (
     word_set,
 )
 from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.entities.words import Word
 from quotetrace_server.quotes.model import QuoteSpan
 
 if TYPE_CHECKING:
@@ -167,7 +169,37 @@ def _content_words(text: str) -> set[str]:
     words = {w.strip(",'’").lower() for w in text.split()}
     words |= {TITLE_ABBREVIATIONS[w] for w in words if w in TITLE_ABBREVIATIONS}
     words = {w.strip(".") for w in words}
+    words |= {GENERAL_ROLES[w] for w in words if w in GENERAL_ROLES}
     return {w for w in words if w and w not in DETERMINERS and w not in PREPOSITIONS}
+
+
+# Pronouns that open a sentence about the person of the sentence before ("Her assistant,
+# …", "He has …"), with the gender they give that person.
+OPENING_PRONOUNS: dict[str, str] = {"he": "male", "his": "male", "she": "female", "her": "female"}
+
+
+def learn_genders_from_openers(layout: Layout, words: list[Word], facts: ArticleFacts) -> None:
+    """ "Ana Ruiz coaches the side. Her assistant, Bo Lin, …": a sentence opening on a
+    pronoun right after a sentence of the same paragraph that names one person alone tells
+    that person's gender, when every such sentence agrees (given names carry no gender
+    here). Honorifics already seen win."""
+    votes: dict[int, set[str]] = {}
+    for before, frame in zip(layout.frames, layout.frames[1:], strict=False):
+        if before.paragraph != frame.paragraph or not frame.items or frame.items[0].is_quote:
+            continue
+        gender = OPENING_PRONOUNS.get(words[frame.items[0].word].lower)
+        if gender is None:
+            continue
+        people = {
+            n.entity
+            for n in facts.mentions_between(before.start, before.end)
+            if facts.kind(n.entity) == EntityKind.PERSON
+        }
+        if len(people) == 1:
+            votes.setdefault(people.pop(), set()).add(gender)
+    for entity, genders in votes.items():
+        if len(genders) == 1:
+            facts.learn_gender(entity, genders.pop())
 
 
 def _gender_fits(known: str | None, wanted: str | None) -> bool:

@@ -381,6 +381,8 @@ def cue_event(s: QuoteSituation) -> Decision | None:
         return _from_event(s, kind, event, "unnamed_speaker", named=False)
     speaker = event.speaker
     if speaker is None:
+        if ref.kind == RefKind.PRONOUN and _previous_speaker_of_other_gender(s, ref.gender):
+            return _from_event(s, kind, event, "pronoun", named=False)
         return None
     sieve = _sieve_name(event, side)
     if ref.kind == RefKind.PRONOUN:
@@ -388,6 +390,17 @@ def cue_event(s: QuoteSituation) -> Decision | None:
     elif speaker.kind.value == "organization":
         sieve = "organisation"
     return _from_event(s, kind, event, sieve)
+
+
+def _previous_speaker_of_other_gender(s: QuoteSituation, gender: str | None) -> bool:
+    """ "“…,” he said." with no one to be "he" nearby: the previous quotation's speaker may
+    not be carried on when the article showed that speaker to be of the other gender."""
+    previous = s.previous_decided()
+    if gender is None or previous is None or previous[1].speaker is None:
+        return False
+    entity = previous[1].speaker.entity
+    known = s.analysis.facts.gender(entity) if entity >= 0 else None
+    return known is not None and known != gender
 
 
 def _from_event(
@@ -548,7 +561,9 @@ def introduced_speaker(s: QuoteSituation) -> Decision | None:
     frame = s.analysis.layout.frames[s.frame_index - 1]
     if frame.paragraph != s.paragraph or any(item.is_quote for item in frame.items):
         return None
-    ref = s.phrases.clause_subject(frame, len(frame.items), nearest=False)
+    # A pronoun in a leading clause ("Asked whether she would return, Ines Ruiz laughed.")
+    # is not the sentence's subject; the one person named below is checked instead.
+    ref = s.phrases.clause_subject(frame, len(frame.items), nearest=False, skip_pronouns=True)
     if ref is None or ref.kind != RefKind.NAMED:
         return None
     facts = s.analysis.facts

@@ -10,6 +10,7 @@ from quotetrace_server.attribution.cues import is_speech_noun, speech_verb_base
 from quotetrace_server.attribution.frames import Frame
 from quotetrace_server.entities.finder import ORG, OTHER, ArticleNames, NameMention
 from quotetrace_server.entities.lexicon import (
+    COLLECTIVE_PERSON_HEADS,
     DEMONYMS,
     DETERMINERS,
     DOCUMENT_NOUNS,
@@ -202,10 +203,14 @@ class NounPhrases:
         ref = self._last_name_in(frame, comma + 1, end - 1)
         return ref if ref is not None and ref.kind == RefKind.NAMED else None
 
-    def clause_subject(self, frame: Frame, before: int, nearest: bool = True) -> SpeakerRef | None:
+    def clause_subject(
+        self, frame: Frame, before: int, nearest: bool = True, skip_pronouns: bool = False
+    ) -> SpeakerRef | None:
         """A subject-like mention before item `before`: one that opens a clause (after the
         frame start, a comma, a quotation or a clause word), is not after a preposition and
-        is not possessive. The nearest one, or the first when `nearest` is False.
+        is not possessive. The nearest one, or the first when `nearest` is False; with
+        `skip_pronouns`, pronouns are passed over ("Asked whether she would return, Ruiz
+        laughed" -> Ruiz).
 
         "Ahead of his meeting with Holm, Berg signed ..." -> Berg; "..., where Mr. Berg
         proposed a toast ... and said" -> Mr. Berg."""
@@ -213,6 +218,8 @@ class NounPhrases:
         for position in range(0, before):
             ref = self._mention_starting_at(frame, position)
             if ref is None or not self._opens_clause(frame, ref):
+                continue
+            if skip_pronouns and ref.kind == RefKind.PRONOUN:
                 continue
             if found is not None and _inside_group(ref, found):
                 continue  # "Holm" inside the group "Berg and Holm" is not a new subject
@@ -417,7 +424,7 @@ class NounPhrases:
             return SpeakerRef(RefKind.NOMINAL_ORG, mention, head_words[0].start, name=name)
         if self._is_description(head_words, before_cue):
             return SpeakerRef(RefKind.NOMINAL, mention, head_words[0].start)
-        if head.lower in UNNAMED_PERSON_HEADS:
+        if head.lower in UNNAMED_PERSON_HEADS or head.lower in COLLECTIVE_PERSON_HEADS:
             return SpeakerRef(RefKind.UNNAMED, mention, head_words[0].start)
         return None
 
@@ -466,6 +473,7 @@ class NounPhrases:
             and head.islower()
             and not plural
             and head not in UNNAMED_PERSON_HEADS
+            and head not in COLLECTIVE_PERSON_HEADS
         )
 
     def _person_ending_phrase(self, frame: Frame, first: int, last: int) -> SpeakerRef | None:

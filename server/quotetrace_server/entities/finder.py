@@ -24,6 +24,7 @@ from quotetrace_server.entities.lexicon import (
     HYPHENATED_PARTICLES,
     MONTHS_AND_DAYS,
     NAME_PARTICLES,
+    OCCUPATIONS,
     ORG_HEADS,
     ORG_NAMES,
     ORG_NOMINAL_HEADS,
@@ -287,6 +288,8 @@ def _names_in_run(words: list[Word], run: tuple[int, int], use_ner: bool) -> lis
     if first == last and words[first].lower in ORG_NOMINAL_HEADS:
         return []  # "Police said": a kind of organisation, capitalised, names none
     title_end = max((i for i in range(first, last + 1) if _is_title(words[i])), default=first - 1)
+    if title_end < first and _leads_as_occupation(words, first, last):
+        title_end = first
     name_first = title_end + 1
     if name_first > last:
         return []
@@ -321,6 +324,13 @@ def _names_in_run(words: list[Word], run: tuple[int, int], use_ner: bool) -> lis
             last_word=last,
         )
     ]
+
+
+def _leads_as_occupation(words: list[Word], first: int, last: int) -> bool:
+    """An occupation opening a run of three or more words is the person's role, not part of
+    the name ("Sculptor Ingeborg Halvorsen"); in a shorter run it may be the name itself
+    ("Singer Street")."""
+    return last - first >= 2 and words[first].lower in OCCUPATIONS
 
 
 def _is_common_opener(word: Word, run_end: Word | None = None) -> bool:

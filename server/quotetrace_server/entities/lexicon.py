@@ -6,6 +6,8 @@ article. All entries are lower case.
 
 from __future__ import annotations
 
+from nameparser.config import CONSTANTS as _NAMEPARSER
+
 
 def word_set(words: str) -> frozenset[str]:
     """The whitespace-separated words of `words` (keeps long lists readable)."""
@@ -49,9 +51,47 @@ TITLES = word_set(
     curator novelist playwright filmmaker historian goalkeeper striker midfielder defender
     campaigner organiser organizer fisherman fishermen policeman policewoman councilman
     councilwoman alderman assemblyman assemblywoman footballer cricketer interviewer
-    moderator presenter narrator forecaster meteorologist jockey
+    moderator presenter narrator forecaster meteorologist jockey recorder
     """
 )
+
+# Titles that name a kind of a more general role, so a later "the judge" or "the officer"
+# can point back to the person first given the specific title ("Recorder Ana Ruiz").
+GENERAL_ROLES: dict[str, str] = {
+    "justice": "judge",
+    "recorder": "judge",
+    "magistrate": "judge",
+    "detective": "officer",
+    "constable": "officer",
+    "sergeant": "officer",
+    "inspector": "officer",
+    "superintendent": "officer",
+    "surgeon": "doctor",
+    "physician": "doctor",
+    "senator": "lawmaker",
+    "congressman": "lawmaker",
+    "congresswoman": "lawmaker",
+    "legislator": "lawmaker",
+    "assemblyman": "lawmaker",
+    "assemblywoman": "lawmaker",
+}
+
+# Occupations that lead a name as a role ("Chef Ottavio Russo", "Industrialist Ana Ruiz"):
+# nameparser's public title list holds ranks, occupations and modifiers ("National",
+# "Royal"); its agent nouns are the occupations. The modifiers and surnames that end like
+# agent nouns are left out, and a few common occupations it lacks are added.
+_AGENT_ENDINGS = ("ist", "er", "or", "ian", "ess", "eer", "ant", "ent")
+_NOT_OCCUPATIONS = word_set(
+    """
+    business computer excellent soccer theater banner prior ritter marcher warrant superior
+    senior highness holiness edler meneer
+    """
+)
+OCCUPATIONS = frozenset(
+    t
+    for t in _NAMEPARSER.titles
+    if t.isalpha() and len(t) > 4 and t.endswith(_AGENT_ENDINGS) and t not in _NOT_OCCUPATIONS
+) | word_set("chef sculptor potter florist vintner")
 
 # Lower-case particles inside a person's name ("Willem van der Berg", "María de la Cruz"):
 # they do not break a run of capitalised name words.
@@ -139,6 +179,10 @@ UNNAMED_PERSON_HEADS = word_set(
     supporter supporters ally allies associate associates classmate employee employees
     """
 )
+
+# Singular nouns for several people at once ("the couple said"): they speak for no one
+# person, so the quotation's speaker is unknown rather than one of the people named before.
+COLLECTIVE_PERSON_HEADS = word_set("couple pair duo trio family household crew panel jury")
 
 # First words that make a capitalised run a place or direction, not a person.
 PLACE_FIRST_WORDS = word_set(
