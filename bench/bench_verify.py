@@ -4,6 +4,11 @@
     python bench/bench_verify.py --scale 100k
     python bench/bench_verify.py --scale 1M --naive-queries 10
     python bench/bench_verify.py --ingest add         # the per-article API instead of bulk
+    python bench/bench_verify.py --scale 20000 --postgres temp   # and the same on PostgreSQL
+
+With --postgres (a postgresql:// URL of an empty database, or ``temp`` for a throwaway
+server started from Debian's binaries, as the tests do), the same corpus is built into
+PostgreSQL too and the same queries are timed on it, in the same run.
 
 Phases: (1) a child process generates the seeded synthetic corpus (bench/synth.py) and
 indexes it through the store (``bulk_add`` by default, ``add_article`` with --ingest add);
@@ -40,7 +45,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synth import SynthConfig, SyntheticCorpus  # type: ignore[import-not-found, unused-ignore]
 
+from quotetrace_server.index.sql.store import SqlStore
 from quotetrace_server.index.sqlite_store import SqliteStore
+from quotetrace_server.index.stores import open_store
 from quotetrace_server.verify.model import VerifyQuery, VerifyResult
 from quotetrace_server.verify.normalize import normalize
 from quotetrace_server.verify.verifier import Verifier
@@ -65,7 +72,7 @@ class BenchQuery:
 
 def _build(db: str, quotes: int, seed: int, ingest: str) -> None:
     corpus = SyntheticCorpus(SynthConfig(quotes=quotes, seed=seed))
-    store = SqliteStore(db)
+    store = open_store(db)
     if ingest == "bulk":
         store.bulk_add(corpus.articles())
     else:
@@ -74,11 +81,13 @@ def _build(db: str, quotes: int, seed: int, ingest: str) -> None:
     store.close()
 
 
-def build_index(db: Path, quotes: int, seed: int, ingest: str) -> tuple[float, float]:
+def build_index(db: Path | str, quotes: int, seed: int, ingest: str) -> tuple[float, float]:
     """Index the synthetic corpus in a child process: (seconds, child peak RSS in MiB)."""
     ctx = multiprocessing.get_context("fork")
     started = time.perf_counter()
-    child = ctx.Process(target=_build, args=(str(db), quotes, seed, ingest))
+    child = ctx.Process(
+        target=_build, args=(db if isinstance(db, str) else str(db), quotes, seed, ingest)
+    )
     child.start()
     child.join()
     if child.exitcode != 0:
@@ -198,6 +207,66 @@ def clustering_check(quotes: int, seed: int) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
+def time_verify(store: SqlStore, queries: Sequence[BenchQuery], concurrency: int) -> list[float]:
+    """Time Verify on the store and print p50/p99, recall and the figures by query kind."""
+    verifier = Verifier(store)
+    measure_latencies(verifier.verify, queries[:20])  # warm the page cache
+    latencies, answers = measure_latencies(verifier.verify, queries, concurrency)
+    print(
+        f"  verify ({len(queries)} queries, concurrency {concurrency}):"
+        f" p50 {_ms(percentile(latencies, 50))}, p99 {_ms(percentile(latencies, 99))},"
+        f" mean {_ms(statistics.fmean(latencies))}"
+    )
+    print(f"  verify found the source utterance: {_recall(queries, answers):.3f}")
+    by_kind: dict[str, list[float]] = {}
+    for q, seconds in zip(queries, latencies, strict=True):
+        by_kind.setdefault(q.kind, []).append(seconds)
+    for kind, values in sorted(by_kind.items()):
+        print(
+            f"    {kind:14s} n={len(values):4d} p50 {_ms(percentile(values, 50))}"
+            f" p99 {_ms(percentile(values, 99))}"
+        )
+    return latencies
+
+
+def on_postgres(
+    where: str, quotes: int, args: argparse.Namespace, queries: Sequence[BenchQuery]
+) -> None:
+    """Build the same corpus into PostgreSQL and time the same queries on it. The ids
+    match SQLite's (a fresh database, the same insertion order), so recall compares."""
+    server = None
+    if where == "temp":
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from tests.postgres import ThrowawayPostgres, postgres_bin
+
+        bindir = postgres_bin()
+        if bindir is None:
+            raise SystemExit("--postgres temp: no PostgreSQL binaries (initdb)")
+        server = ThrowawayPostgres(bindir)
+        server.start()
+        where = server.new_database()
+    try:
+        build_s, build_rss = build_index(where, quotes, args.seed, args.ingest)
+        store = open_store(where)
+        print(f"postgresql, the same {quotes:,} quotations and queries")
+        print(
+            f"  build: {build_s:.1f} s ({quotes / build_s:,.0f} quotes/s),"
+            f" peak RSS {build_rss:.0f} MiB (the client; the server's own work not counted)"
+        )
+        with store._reading() as conn:
+            (size,) = conn.execute(
+                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n"
+                " ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
+                " AND c.relkind = 'r'"
+            ).fetchone()
+        print(f"  tables with their indexes: {int(size) / 2**20:.0f} MiB")
+        time_verify(store, queries, args.concurrency)
+        store.close()
+    finally:
+        if server is not None:
+            server.stop()
+
+
 def _recall(queries: Sequence[BenchQuery], answers: Sequence[object]) -> float:
     hits = [
         isinstance(a, VerifyResult) and a.utterance_id == q.source_utterance
@@ -221,6 +290,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help="index file (default: a temporary one)")
     parser.add_argument("--reuse", action="store_true", help="use --db as already built")
     parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also build and time the same on PostgreSQL: an empty database's URL, or 'temp'",
+    )
     parser.add_argument(
         "--cluster-check",
         type=int,
@@ -263,26 +337,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     queries = make_queries(db, args.queries, args.seed)
     store = SqliteStore(db)
-    verifier = Verifier(store)
-    measure_latencies(verifier.verify, queries[:20])  # warm the page cache
-    latencies, answers = measure_latencies(verifier.verify, queries, args.concurrency)
+    latencies = time_verify(store, queries, args.concurrency)
     serve_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        f"  verify ({len(queries)} queries, concurrency {args.concurrency}):"
-        f" p50 {_ms(percentile(latencies, 50))}, p99 {_ms(percentile(latencies, 99))},"
-        f" mean {_ms(statistics.fmean(latencies))}"
-    )
-    print(f"  verify found the source utterance: {_recall(queries, answers):.3f}")
-    by_kind: dict[str, list[float]] = {}
-    for q, seconds in zip(queries, latencies, strict=True):
-        by_kind.setdefault(q.kind, []).append(seconds)
-    for kind, values in sorted(by_kind.items()):
-        print(
-            f"    {kind:14s} n={len(values):4d} p50 {_ms(percentile(values, 50))}"
-            f" p99 {_ms(percentile(values, 99))}"
-        )
     print(f"  serving peak RSS: {serve_rss:.0f} MiB")
     store.close()
+    if args.postgres:
+        on_postgres(args.postgres, quotes, args, queries)
 
     if args.naive_queries > 0:
         subset = queries[: args.naive_queries]

@@ -47,6 +47,24 @@ ensure_chromium() {
   $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver </dev/null >/dev/null
 }
 
+# The PostgreSQL store's tests start a throwaway server from Debian's binaries
+# (tests/postgres.py): initdb and pg_ctl under /usr/lib/postgresql/*/bin.
+ensure_postgresql() {
+  if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null; then
+    return
+  fi
+  if ! command -v apt-get >/dev/null; then
+    echo "dev.sh: no apt-get: the PostgreSQL store's tests will be skipped (install postgresql)" >&2
+    return
+  fi
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  echo "== apt-get install postgresql"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq </dev/null
+  $sudo apt-get install -y -qq --no-install-recommends postgresql </dev/null >/dev/null
+}
+
 cmd=${1:-}
 shift || true
 case "$cmd" in
@@ -57,6 +75,7 @@ case "$cmd" in
   test)
     ensure_venv
     ensure_chromium
+    ensure_postgresql
     export PATH="$VENV/bin:$PATH"
     echo "== ruff"; ruff check . && ruff format --check .
     echo "== mypy"; mypy

@@ -12,6 +12,10 @@ from hypothesis import settings
 
 from quotetrace_client import QuoteTraceClient
 from quotetrace_server.config import ServerConfig
+from quotetrace_server.index.sql.store import SqlStore
+from quotetrace_server.index.sqlite_store import SqliteStore
+from tests.factories import StoreFactory
+from tests.postgres import ThrowawayPostgres, postgres_bin
 
 if TYPE_CHECKING:  # imported lazily: they load the NLP stack
     from quotetrace_server.api.server import RunningServer
@@ -34,6 +38,53 @@ def stanza_dir() -> str | None:
         return env
     shared = SHARED / "models" / "stanza_resources"
     return str(shared) if shared.is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[ThrowawayPostgres]:
+    """A PostgreSQL server of this test session's own (scripts/dev.sh test installs
+    Debian's postgresql where it is missing)."""
+    bindir = postgres_bin()
+    if bindir is None:
+        pytest.skip("no PostgreSQL binaries (initdb): install Debian's postgresql")
+    server = ThrowawayPostgres(bindir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _store_factory(request: pytest.FixtureRequest) -> Iterator[StoreFactory]:
+    made: list[SqlStore] = []
+
+    def make() -> SqlStore:
+        store: SqlStore
+        if request.param == "sqlite":
+            store = SqliteStore(":memory:")
+        else:
+            from quotetrace_server.index.postgres_store import PostgresStore
+
+            server: ThrowawayPostgres = request.getfixturevalue("postgres")
+            store = PostgresStore(server.new_database(), max_connections=4)
+        made.append(store)
+        return store
+
+    yield make
+    for store in made:
+        store.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_store(request: pytest.FixtureRequest) -> Iterator[StoreFactory]:
+    """Makes empty stores of one engine: a test taking it runs once on each engine."""
+    yield from _store_factory(request)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_store(request: pytest.FixtureRequest) -> Iterator[StoreFactory]:
+    """new_store for a module's shared fixtures: the module runs once on each engine."""
+    yield from _store_factory(request)
 
 
 @pytest.fixture(scope="session")

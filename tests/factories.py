@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
-from quotetrace_server.index.sqlite_store import SqliteStore
+from quotetrace_server.index.sql.store import SqlStore
 from quotetrace_server.ingest.model import Article, ArticleMeta
+
+# Makes an empty store of the engine a test is run against (conftest's new_store).
+StoreFactory = Callable[[], SqlStore]
 
 
 def add_said(
-    store: SqliteStore,
+    store: SqlStore,
     quote: str,
     speaker: str,
     aliases: tuple[str, ...] = (),

@@ -9,9 +9,11 @@ from pathlib import Path
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index.model import IngestStatus
+from quotetrace_server.index.sql.store import SqlStore
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.model import Article, ArticleMeta, Origin
 from quotetrace_server.verify.normalize import normalize
+from tests.factories import StoreFactory
 
 MAY = "The bridge opens in May"
 JUNE = "The ferry stops in June"
@@ -39,7 +41,7 @@ def said(quote: str, speaker: str, place: str = "at the pier") -> tuple[str, Art
 
 
 def add(
-    store: SqliteStore,
+    store: SqlStore,
     quote: str,
     speaker: str,
     *,
@@ -54,12 +56,12 @@ def add(
     return article, outcome.status, outcome.article_id
 
 
-def printed(store: SqliteStore, quote: str) -> bool:
+def printed(store: SqlStore, quote: str) -> bool:
     """Whether the index finds a printing of exactly this quotation."""
     return any(hit.normalized == normalize(quote) for hit in store.search(normalize(quote), 10))
 
 
-def printings(store: SqliteStore, quote: str) -> list[str | None]:
+def printings(store: SqlStore, quote: str) -> list[str | None]:
     """The outlets of every printing of the utterance the quotation belongs to."""
     hits = [h for h in store.search(normalize(quote), 10) if h.normalized == normalize(quote)]
     if not hits:
@@ -70,13 +72,15 @@ def printings(store: SqliteStore, quote: str) -> list[str | None]:
     )
 
 
-def table(store: SqliteStore, sql: str) -> list[tuple[object, ...]]:
+def table(store: SqlStore, sql: str) -> list[tuple[object, ...]]:
     with store._reading() as conn:
         return sorted(conn.execute(sql).fetchall())
 
 
-def test_the_same_text_at_another_url_is_another_printing_of_its_quotations() -> None:
-    store = SqliteStore(":memory:")
+def test_the_same_text_at_another_url_is_another_printing_of_its_quotations(
+    new_store: StoreFactory,
+) -> None:
+    store = new_store()
     _, first, a = add(store, MAY, "Ana Novak", url="https://a.example/1", outlet="A")
     _, second, b = add(store, MAY, "Ana Novak", url="https://b.example/9", outlet="B")
     assert (first, second) == (IngestStatus.ADDED, IngestStatus.ADDED)
@@ -85,8 +89,8 @@ def test_the_same_text_at_another_url_is_another_printing_of_its_quotations() ->
     assert store.stats().article_count == 2
 
 
-def test_the_same_text_at_the_same_url_is_unchanged() -> None:
-    store = SqliteStore(":memory:")
+def test_the_same_text_at_the_same_url_is_unchanged(new_store: StoreFactory) -> None:
+    store = new_store()
     _, _, first = add(store, MAY, "Ana Novak", url="https://a.example/1", outlet="A")
     before = store.stats()
     _, status, again = add(store, MAY, "Ana Novak", url="https://a.example/1", outlet="A")
@@ -94,8 +98,10 @@ def test_the_same_text_at_the_same_url_is_unchanged() -> None:
     assert store.stats() == before
 
 
-def test_a_new_text_at_the_same_url_replaces_the_old_one_and_its_quotations() -> None:
-    store = SqliteStore(":memory:")
+def test_a_new_text_at_the_same_url_replaces_the_old_one_and_its_quotations(
+    new_store: StoreFactory,
+) -> None:
+    store = new_store()
     add(store, "Taxes will not rise this year", "Ana Novak", url="https://b.example/2")
     _, _, old_id = add(store, MAY, "Lars Berg", url="https://a.example/1", outlet="A")
     text, quotes = said(JUNE, "Ana Novak")
@@ -114,8 +120,8 @@ def test_a_new_text_at_the_same_url_replaces_the_old_one_and_its_quotations() ->
     assert article is not None and article.text == text
 
 
-def test_without_a_url_the_file_path_is_the_identity() -> None:
-    store = SqliteStore(":memory:")
+def test_without_a_url_the_file_path_is_the_identity(new_store: StoreFactory) -> None:
+    store = new_store()
     _, _, first = add(store, MAY, "Ana Novak", path="/corpus/a.txt")
     _, copy, other = add(store, MAY, "Ana Novak", path="/corpus/b.txt")
     _, changed, same = add(store, JUNE, "Ana Novak", path="/corpus/a.txt")
@@ -124,19 +130,21 @@ def test_without_a_url_the_file_path_is_the_identity() -> None:
     assert store.stats().article_count == 2
 
 
-def test_without_url_or_path_the_text_is_the_identity() -> None:
-    store = SqliteStore(":memory:")
+def test_without_url_or_path_the_text_is_the_identity(new_store: StoreFactory) -> None:
+    store = new_store()
     article, _, first = add(store, MAY, "Ana Novak")
     assert first == article.text_hash  # as every id was before identities existed
     _, status, again = add(store, MAY, "Ana Novak")
     assert (status, again) == (IngestStatus.UNCHANGED, first)
 
 
-def test_delete_leaves_the_index_as_if_the_article_had_never_been_ingested() -> None:
-    kept = SqliteStore(":memory:")
+def test_delete_leaves_the_index_as_if_the_article_had_never_been_ingested(
+    new_store: StoreFactory,
+) -> None:
+    kept = new_store()
     add(kept, MAY, "Ana Novak", url="https://a.example/1")
     add(kept, JUNE, "Ana Novak", url="https://a.example/2")
-    store = SqliteStore(":memory:")
+    store = new_store()
     add(store, MAY, "Ana Novak", url="https://a.example/1")
     _, _, gone = add(store, "Taxes will not rise this year", "Lars Berg", url="https://c.example")
     add(store, JUNE, "Ana Novak", url="https://a.example/2")
@@ -163,8 +171,10 @@ def test_delete_leaves_the_index_as_if_the_article_had_never_been_ingested() -> 
     assert printings(store, MAY) == [None]
 
 
-def test_article_records_carry_metadata_counts_and_where_derived_values_came_from() -> None:
-    store = SqliteStore(":memory:")
+def test_article_records_carry_metadata_counts_and_where_derived_values_came_from(
+    new_store: StoreFactory,
+) -> None:
+    store = new_store()
     text, quotes = said(MAY, "Ana Novak")
     meta = ArticleMeta(
         title="Bridge to open",
@@ -187,8 +197,10 @@ def test_article_records_carry_metadata_counts_and_where_derived_values_came_fro
     assert store.article_record("0" * 16) is None
 
 
-def test_list_articles_pages_in_indexing_order_and_filters_by_outlet() -> None:
-    store = SqliteStore(":memory:")
+def test_list_articles_pages_in_indexing_order_and_filters_by_outlet(
+    new_store: StoreFactory,
+) -> None:
+    store = new_store()
     ids = [
         add(store, f"{MAY} number {n}", "Ana Novak", url=f"https://a.example/{n}", outlet=o)[2]
         for n, o in enumerate(["A", "B", "a", "C", "A"])

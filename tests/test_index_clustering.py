@@ -12,9 +12,10 @@ from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.evaluation.verification import evaluate_clustering
 from quotetrace_server.index.clustering import QuoteSketch, link_reason, links_nothing
 from quotetrace_server.index.similarity import lemma_key
-from quotetrace_server.index.sqlite_store import SqliteStore, lead_words
+from quotetrace_server.index.sqlite_store import lead_words
 from quotetrace_server.ingest.model import Article
 from quotetrace_server.verify.normalize import normalize, words
+from tests.factories import StoreFactory
 
 try:  # tests/ as a package or as a plain folder on sys.path
     from .test_index_gold import GOLD, gold_corpus  # type: ignore[import-not-found, unused-ignore]
@@ -193,8 +194,8 @@ def test_same_attribution_words_do_not_frame_different_quotes() -> None:
     assert link_reason(a, b) is None
 
 
-def test_gold_variant_clusters_are_recovered() -> None:
-    store = SqliteStore(":memory:")
+def test_gold_variant_clusters_are_recovered(new_store: StoreFactory) -> None:
+    store = new_store()
     corpus = gold_corpus()
     for article, quotes in corpus:
         store.add_article(article, quotes)
@@ -203,8 +204,10 @@ def test_gold_variant_clusters_are_recovered() -> None:
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(range(5)))[::17])
-def test_clusters_do_not_depend_on_ingest_order(order: tuple[int, ...]) -> None:
-    store = SqliteStore(":memory:")
+def test_clusters_do_not_depend_on_ingest_order(
+    new_store: StoreFactory, order: tuple[int, ...]
+) -> None:
+    store = new_store()
     corpus = gold_corpus()
     for i in order:
         store.add_article(*corpus[i])
@@ -212,8 +215,8 @@ def test_clusters_do_not_depend_on_ingest_order(order: tuple[int, ...]) -> None:
     assert report.f1 >= 0.95, report
 
 
-def test_a_shared_fragment_does_not_chain_two_different_sayings() -> None:
-    store = SqliteStore(":memory:")
+def test_a_shared_fragment_does_not_chain_two_different_sayings(new_store: StoreFactory) -> None:
+    store = new_store()
     a = "Our people will never stop the sacred fight against the enemies of the nation."
     b = "The sacred fight is what our grandfathers started on the frozen river in winter."
     c = "He called it a “sacred fight”."
@@ -290,12 +293,13 @@ def test_a_single_function_word_links_to_nothing() -> None:
 
 
 def test_reprinting_one_quotation_many_times_searches_once(
+    new_store: StoreFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """An article repeating two quotations: one utterance each, and each copy joins its
     wording's utterance without a candidate search (a search per copy ranks every earlier
     copy: quadratic in the article's length)."""
-    store = SqliteStore(":memory:")
+    store = new_store()
     searches: list[int] = []
     search = store._search_rowids
 
@@ -315,10 +319,12 @@ def test_reprinting_one_quotation_many_times_searches_once(
     assert len(searches) == 2
 
 
-def test_a_short_copy_under_another_speaker_is_not_taken_for_the_same_saying() -> None:
+def test_a_short_copy_under_another_speaker_is_not_taken_for_the_same_saying(
+    new_store: StoreFactory,
+) -> None:
     """The copy shortcut asks for the same speaker: two words pinned on two people are two
     sayings (identical needs four words to ignore the speaker)."""
-    store = SqliteStore(":memory:")
+    store = new_store()
     for speaker in ("Ana Novak", "Boris Kell"):
         unit = f"{speaker} called it a “sacred fight”.\n\n"
         store.add_article(*_repeated_article(unit, [("sacred fight", speaker)], 3))
@@ -329,9 +335,10 @@ def test_a_short_copy_under_another_speaker_is_not_taken_for_the_same_saying() -
 
 
 def test_an_article_of_one_word_quotations_searches_nothing(
+    new_store: StoreFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    store = SqliteStore(":memory:")
+    store = new_store()
     monkeypatch.setattr(store, "_search_rowids", None)  # any search would fail
     article, quotes = _repeated_article('"a" ', [("a", None)], 200)
     store.add_article(article, quotes)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from quotetrace_server.index.sql.store import SqlStore
 from quotetrace_server.index.sqlite_store import SpeakerEditError, SqliteStore
-from tests.factories import add_said
+from tests.factories import StoreFactory, add_said
 
 ARTICLES = [
     ("the ferry runs again on Monday", "Ilsa Marovic"),
@@ -18,11 +19,11 @@ ARTICLES = [
 ]
 
 
-def _speaker_of(store: SqliteStore, quote: str) -> str | None:
+def _speaker_of(store: SqlStore, quote: str) -> str | None:
     return next(q.speaker for q in store.list_quotes(limit=100)[0] if q.text == quote)
 
 
-def _build(path: Path, articles: list[tuple[str, str]] = ARTICLES) -> SqliteStore:
+def _build(path: Path, articles: list[tuple[str, str]] = ARTICLES) -> SqlStore:
     store = SqliteStore(path)
     for quote, speaker in articles:
         add_said(store, quote, speaker)
@@ -69,8 +70,8 @@ def test_a_split_form_is_not_merged_back_by_a_later_article(tmp_path: Path) -> N
     assert _speaker_of(store, "the harbour fees stay as they are") == "Tomas Velland"
 
 
-def test_ambiguous_or_unknown_names_are_refused() -> None:
-    store = SqliteStore(":memory:")
+def test_ambiguous_or_unknown_names_are_refused(new_store: StoreFactory) -> None:
+    store = new_store()
     for quote, speaker in [
         ("the ferry runs again on Monday", "Ilsa Marovic"),
         ("the bank will lend to the port", "Ivo Marovic"),

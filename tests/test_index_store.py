@@ -15,8 +15,10 @@ import pytest
 
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.index.sql.store import SqlStore
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.model import Article, ArticleMeta
+from tests.factories import StoreFactory
 
 try:  # tests/ as a package or as a plain folder on sys.path
     from .test_index_gold import gold_corpus  # type: ignore[import-not-found, unused-ignore]
@@ -57,14 +59,14 @@ def _article(
 
 
 @pytest.fixture()
-def gold_store() -> SqliteStore:
-    store = SqliteStore(":memory:")
+def gold_store(new_store: StoreFactory) -> SqlStore:
+    store = new_store()
     for article, quotes in gold_corpus():
         store.add_article(article, quotes)
     return store
 
 
-def test_the_same_text_twice_changes_nothing(gold_store: SqliteStore) -> None:
+def test_the_same_text_twice_changes_nothing(gold_store: SqlStore) -> None:
     before = gold_store.stats()
     article, quotes = gold_corpus()[1]
     outcome = gold_store.add_article(article, quotes)
@@ -72,8 +74,8 @@ def test_the_same_text_twice_changes_nothing(gold_store: SqliteStore) -> None:
     assert gold_store.stats() == before
 
 
-def test_ingest_reports_quotes_added_and_article_is_retrievable() -> None:
-    store = SqliteStore(":memory:")
+def test_ingest_reports_quotes_added_and_article_is_retrievable(new_store: StoreFactory) -> None:
+    store = new_store()
     article, quotes = gold_corpus()[0]
     outcome = store.add_article(article, quotes)
     assert outcome.added and outcome.quotes_added == len(quotes.quotes)
@@ -82,8 +84,10 @@ def test_ingest_reports_quotes_added_and_article_is_retrievable() -> None:
     assert store.get_article("0" * 16) is None
 
 
-def test_failure_mid_article_leaves_no_half_article(monkeypatch: pytest.MonkeyPatch) -> None:
-    store = SqliteStore(":memory:")
+def test_failure_mid_article_leaves_no_half_article(
+    new_store: StoreFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = new_store()
     article, quotes = gold_corpus()[0]
     calls = 0
 
@@ -101,8 +105,8 @@ def test_failure_mid_article_leaves_no_half_article(monkeypatch: pytest.MonkeyPa
     assert (stats.article_count, stats.quote_count, stats.speaker_count) == (0, 0, 0)
 
 
-def test_hyphenated_and_spaced_names_are_one_speaker() -> None:
-    store = SqliteStore(":memory:")
+def test_hyphenated_and_spaced_names_are_one_speaker(new_store: StoreFactory) -> None:
+    store = new_store()
     body1 = 'Kim Jong Un said "we will win the sacred fight" at dinner.'
     body2 = 'Kim Jong-un said "the glory is immortal" on Tuesday.'
     store.add_article(*_article(body1, [("we will win the sacred fight", "Kim Jong Un", ())]))
@@ -112,8 +116,8 @@ def test_hyphenated_and_spaced_names_are_one_speaker() -> None:
     assert record is not None and record.quote_count == 2
 
 
-def test_bare_surname_links_only_when_unambiguous() -> None:
-    store = SqliteStore(":memory:")
+def test_bare_surname_links_only_when_unambiguous(new_store: StoreFactory) -> None:
+    store = new_store()
     a1 = 'Vladimir Putin said "we came here to talk" today.'
     a2 = 'Putin said "there is time for everything" later.'
     store.add_article(*_article(a1, [("we came here to talk", "Vladimir Putin", ())]))
@@ -132,8 +136,8 @@ def test_bare_surname_links_only_when_unambiguous() -> None:
     assert names == {"Vladimir Putin", "Jack Kim", "Kim Myong-sik", "Kim"}
 
 
-def test_a_bare_name_speaker_takes_the_full_name_when_it_appears() -> None:
-    store = SqliteStore(":memory:")
+def test_a_bare_name_speaker_takes_the_full_name_when_it_appears(new_store: StoreFactory) -> None:
+    store = new_store()
     a1 = 'Putin said "there is time for everything" later.'
     a2 = 'Vladimir Putin said "we came here to talk" today.'
     store.add_article(*_article(a1, [("there is time for everything", "Putin", ())]))
@@ -146,14 +150,14 @@ def test_a_bare_name_speaker_takes_the_full_name_when_it_appears() -> None:
 @pytest.mark.parametrize(
     "name", ["Putin", "President Putin", "Mr. Putin", "Vladimir Putin", "President Vladimir Putin"]
 )
-def test_find_speaker_resolves_every_form_of_a_name(gold_store: SqliteStore, name: str) -> None:
+def test_find_speaker_resolves_every_form_of_a_name(gold_store: SqlStore, name: str) -> None:
     record = gold_store.find_speaker(name)
     assert record is not None and record.name == "Vladimir Putin"
     assert len(record.article_ids) == 5
 
 
 def test_find_speaker_prefers_the_best_supported_of_an_ambiguous_name(
-    gold_store: SqliteStore,
+    gold_store: SqlStore,
 ) -> None:
     record = gold_store.find_speaker("Kim")
     assert record is not None and record.name == "Kim Jong Un"
@@ -161,14 +165,14 @@ def test_find_speaker_prefers_the_best_supported_of_an_ambiguous_name(
 
 
 def test_speakers_named_returns_every_candidate_of_an_ambiguous_name(
-    gold_store: SqliteStore,
+    gold_store: SqlStore,
 ) -> None:
     putin = gold_store.find_speaker("Putin")
     assert putin is not None
     assert gold_store.speakers_named("Mr. Putin") == {putin.speaker_id}
 
 
-def test_list_quotes_pages_in_article_order_with_total(gold_store: SqliteStore) -> None:
+def test_list_quotes_pages_in_article_order_with_total(gold_store: SqlStore) -> None:
     first, total = gold_store.list_quotes(limit=5)
     second, _ = gold_store.list_quotes(offset=5, limit=5)
     everything, _ = gold_store.list_quotes(limit=1000)
@@ -180,7 +184,7 @@ def test_list_quotes_pages_in_article_order_with_total(gold_store: SqliteStore) 
     assert [q.start for q in in_article] == sorted(q.start for q in in_article)
 
 
-def test_list_quotes_by_speaker_spans_articles(gold_store: SqliteStore) -> None:
+def test_list_quotes_by_speaker_spans_articles(gold_store: SqlStore) -> None:
     kim = gold_store.find_speaker("Kim Jong-un")
     assert kim is not None
     quotes, total = gold_store.list_quotes(speaker_id=kim.speaker_id, limit=100)
@@ -189,14 +193,14 @@ def test_list_quotes_by_speaker_spans_articles(gold_store: SqliteStore) -> None:
     assert len({q.article_id for q in quotes}) == 5
 
 
-def test_terms_get_no_utterance_and_are_not_searchable(gold_store: SqliteStore) -> None:
+def test_terms_get_no_utterance_and_are_not_searchable(gold_store: SqlStore) -> None:
     quotes, _ = gold_store.list_quotes(limit=1000)
     terms = [q for q in quotes if q.kind is QuoteKind.TERM]
     assert terms and all(q.utterance_id is None for q in terms)
     assert list(gold_store.search("pelmeni", 10)) == []
 
 
-def test_stats_count_corpus(gold_store: SqliteStore) -> None:
+def test_stats_count_corpus(gold_store: SqlStore) -> None:
     stats = gold_store.stats()
     assert stats.article_count == 5
     assert stats.quote_count == 62

@@ -8,10 +8,11 @@ import pytest
 
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
-from quotetrace_server.index.sqlite_store import SqliteStore
+from quotetrace_server.index.sql.store import SqlStore
 from quotetrace_server.ingest.model import Article, ArticleMeta
 from quotetrace_server.verify.model import Verdict, VerifyQuery
 from quotetrace_server.verify.verifier import Verifier
+from tests.factories import StoreFactory
 
 FERRY = "The ferry will run again before the winter storms arrive"
 BRIDGE = "We will not rebuild the old bridge with borrowed money"
@@ -19,7 +20,7 @@ TIDE = "The tide tables were printed with the wrong year on them"
 
 
 def _printing(
-    store: SqliteStore,
+    store: SqlStore,
     body: str,
     quote: str,
     speaker: str | None,
@@ -46,8 +47,8 @@ def _printing(
 
 
 @pytest.fixture(scope="module")
-def verifier() -> Verifier:
-    store = SqliteStore(":memory:")
+def verifier(module_store: StoreFactory) -> Verifier:
+    store = module_store()
     # Named in the sentence, by two outlets, in two spellings.
     _printing(
         store,
@@ -159,8 +160,10 @@ def test_a_name_typed_in_lower_case_is_still_a_name(verifier: Verifier) -> None:
     assert verifier.verify(VerifyQuery(FERRY, "dragan zelenkoi")).verdict is Verdict.VERIFIED
 
 
-def test_a_near_printing_by_the_claimed_speaker_in_another_utterance_is_doubt() -> None:
-    store = SqliteStore(":memory:")
+def test_a_near_printing_by_the_claimed_speaker_in_another_utterance_is_doubt(
+    new_store: StoreFactory,
+) -> None:
+    store = new_store()
     said = "The night ferry to the islands stops running in October"
     reworded = "The night ferry to the islands stops running in early October"
     _printing(

@@ -21,6 +21,7 @@ from quotetrace_server.verify.verifier import (
     match_score,
     verdict_confidence,
 )
+from tests.factories import StoreFactory
 
 try:  # tests/ as a package or as a plain folder on sys.path
     from .test_index_gold import gold_corpus  # type: ignore[import-not-found, unused-ignore]
@@ -29,8 +30,8 @@ except ImportError:
 
 
 @pytest.fixture(scope="module")
-def verifier() -> Verifier:
-    store = SqliteStore(":memory:")
+def verifier(module_store: StoreFactory) -> Verifier:
+    store = module_store()
     for article, quotes in gold_corpus():
         store.add_article(article, quotes)
     return Verifier(store)

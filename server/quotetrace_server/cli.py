@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # imported when used: the CLI starts without the index code
     from quotetrace_server.api.server import RunningServer
     from quotetrace_server.engine.engine import Engine
     from quotetrace_server.engine.workers import NlpWorkers
-    from quotetrace_server.index.sqlite_store import SqliteStore
+    from quotetrace_server.index.sql.store import SqlStore
 
 log = logging.getLogger("quotetrace_server")
 
@@ -213,10 +213,27 @@ def positive_int(text: str) -> int:
 def _db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
-        type=Path,
-        default=Path(os.environ.get("QUOTETRACE_DB", DEFAULT_DB)),
-        help=f"SQLite index file (default {DEFAULT_DB}, env QUOTETRACE_DB)",
+        type=_db_location,
+        default=_db_location(os.environ.get("QUOTETRACE_DB", DEFAULT_DB)),
+        help=f"SQLite index file, or a PostgreSQL database as postgresql://USER@HOST/NAME"
+        f" (default {DEFAULT_DB}, env QUOTETRACE_DB)",
     )
+
+
+def _db_location(text: str) -> Path | str:
+    """A PostgreSQL URL stays as written (a Path would fold its '//'); else a file path."""
+    from quotetrace_server.index.sql.postgres_database import is_postgres_url
+
+    return text if is_postgres_url(text) else Path(text)
+
+
+def _require_index(db: Path | str) -> None:
+    """A command that reads an index refuses a file that holds none (a database server's
+    index is created on first use)."""
+    from quotetrace_server.index.integrity import IndexFile, check_index_file
+
+    if isinstance(db, Path) and check_index_file(db) is IndexFile.NEW:
+        raise CliError(f"{db}: no index there (build one with `quotetrace-server index`)")
 
 
 def _lexical_only_option(parser: argparse.ArgumentParser) -> None:
@@ -526,10 +543,8 @@ def _dask_workers(
 def run_delete(args: argparse.Namespace) -> int:
     """Delete each article named; an unknown id is one line on stderr and exit status 1."""
     from quotetrace_server.engine.engine import Engine
-    from quotetrace_server.index.integrity import IndexFile, check_index_file
 
-    if check_index_file(args.db) is IndexFile.NEW:
-        raise CliError(f"{args.db}: no index there (build one with `quotetrace-server index`)")
+    _require_index(args.db)
     # Wording vectors of deleted quotations stay in the vector file: a vector is found
     # through the quotations printing its wording, and those are gone.
     engine = Engine.open(args.db, semantic=False)
@@ -616,12 +631,11 @@ def _speakers_parser(commands: Any) -> None:
 
 
 def run_speakers(args: argparse.Namespace) -> int:
-    from quotetrace_server.index.integrity import IndexFile, check_index_file
-    from quotetrace_server.index.sqlite_store import SpeakerEditError, SqliteStore
+    from quotetrace_server.index.sql.speakers import SpeakerEditError
+    from quotetrace_server.index.stores import open_store
 
-    if check_index_file(args.db) is IndexFile.NEW:
-        raise CliError(f"{args.db}: no index there (build one with `quotetrace-server index`)")
-    store = SqliteStore(args.db)
+    _require_index(args.db)
+    store = open_store(args.db)
     try:
         return _speakers_command(store, args)
     except SpeakerEditError as error:
@@ -630,7 +644,7 @@ def run_speakers(args: argparse.Namespace) -> int:
         store.close()
 
 
-def _speakers_command(store: SqliteStore, args: argparse.Namespace) -> int:
+def _speakers_command(store: SqlStore, args: argparse.Namespace) -> int:
     from quotetrace_server.index.sqlite_store import read_edits
 
     command = args.speakers_command

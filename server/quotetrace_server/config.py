@@ -42,7 +42,7 @@ class Limits:
 
 @dataclass(frozen=True)
 class ServerConfig:
-    db: Path = Path(DEFAULT_DB)
+    db: Path | str = Path(DEFAULT_DB)  # a file, or a postgresql:// URL
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     # The desk's web page (server/quotetrace_server/web), on --host too; None: not served.

@@ -228,7 +228,7 @@ class VerifyPool:
 
     def __init__(
         self,
-        db: Path,
+        db: Path | str,
         size: int,
         log_level: str = "INFO",
         *,

@@ -32,6 +32,8 @@ from quotetrace_server.index.model import (
     SpeakerRecord,
     StoredQuote,
 )
+from quotetrace_server.index.postgres_store import PostgresStore
+from quotetrace_server.index.sql.postgres_database import is_postgres_url
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.ingest.model import Article
@@ -134,6 +136,10 @@ class Engine:
     ) -> Engine:
         """Open the index file `db`, creating it (with a log line saying so) if there is none.
 
+        A postgresql:// URL opens that database instead (its tables created on first use),
+        without semantic search: the wording vectors are a file beside a SQLite index, and
+        a copy in each server's memory would go stale when another server writes.
+
         With `check` (the default) the file is checked first and refused, untouched, with
         IndexFileError when it is another application's file or damaged (see
         index.integrity). Verify workers skip the check: the front process has made it.
@@ -143,6 +149,10 @@ class Engine:
         worker) memory-maps the saved file.
         """
         make_attributor = lambda: Attributor(NlpPipeline.shared(stanza_dir))  # noqa: E731
+        if is_postgres_url(str(db)):
+            return cls(
+                PostgresStore(str(db)), make_attributor, semantic=None, stanza_dir=stanza_dir
+            )
         if str(db) == ":memory:":
             vectors = WordingVectors(None, writable=True)
             return cls(

@@ -1,4 +1,5 @@
-"""The narrow storage interface the API and the verifier use; SQLite implements it today."""
+"""The narrow storage interface the API and the verifier use; index.sql implements it on
+SQLite (index.sqlite_store) and on PostgreSQL (index.postgres_store)."""
 
 from __future__ import annotations
 

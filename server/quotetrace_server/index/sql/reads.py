@@ -361,14 +361,18 @@ class Reads(StoreBase):
         return None if row is None else int(row[0])
 
     def _speaker_names(self, conn: Connection, speaker: int) -> list[str]:
-        names = [
-            str(r[0])
-            for r in conn.execute("SELECT alias FROM speaker_aliases WHERE speaker = ?", (speaker,))
-        ]
-        row = conn.execute("SELECT name FROM speakers WHERE id = ?", (speaker,)).fetchone()
-        if row is not None:
-            names.append(str(row[0]))
-        return sorted(set(names))
+        """The speaker's written forms and shown name (one statement: a round trip each
+        on a database server)."""
+        return sorted(
+            {
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT alias FROM speaker_aliases WHERE speaker = ?"
+                    " UNION ALL SELECT name FROM speakers WHERE id = ?",
+                    (speaker, speaker),
+                )
+            }
+        )
 
     def _kind(self, conn: Connection, speaker: int) -> EntityKind | None:
         row = conn.execute("SELECT kind FROM speakers WHERE id = ?", (speaker,)).fetchone()

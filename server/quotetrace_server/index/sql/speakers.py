@@ -349,13 +349,14 @@ class SpeakerLinking(CandidateSearch):
 
     def _candidates(self, conn: Connection, keys: set[str], kind: EntityKind) -> set[int]:
         found: set[int] = set()
-        for key in sorted(keys):
+        # One statement for many keys: on a database server each statement is a round trip.
+        for batch in _batches(sorted(keys)):
             found.update(
                 int(r[0])
                 for r in conn.execute(
                     "SELECT k.speaker FROM speaker_keys k JOIN speakers s ON s.id = k.speaker"
-                    " WHERE k.key = ? AND s.kind = ?",
-                    (key, kind.value),
+                    f" WHERE k.key IN ({','.join('?' * len(batch))}) AND s.kind = ?",
+                    (*batch, kind.value),
                 )
             )
         return found
@@ -364,13 +365,14 @@ class SpeakerLinking(CandidateSearch):
         self, conn: Connection, surface: set[str], kind: EntityKind
     ) -> set[int]:
         found: set[int] = set()
-        for alias in surface:
+        for batch in _batches(sorted(surface)):
+            equal = " OR ".join([self._dialect.ci_equals("a.alias")] * len(batch))
             found.update(
                 int(r[0])
                 for r in conn.execute(
                     "SELECT a.speaker FROM speaker_aliases a JOIN speakers s ON s.id = a.speaker"
-                    " WHERE " + self._dialect.ci_equals("a.alias") + " AND s.kind = ?",
-                    (alias, kind.value),
+                    f" WHERE ({equal}) AND s.kind = ?",
+                    (*batch, kind.value),
                 )
             )
         return found
@@ -383,13 +385,15 @@ class SpeakerLinking(CandidateSearch):
 
     def _add_aliases(self, conn: Connection, speaker: int, surface: set[str]) -> None:
         added = 0
-        for alias in sorted(surface):
-            key = name_key(alias) if is_proper_name(alias) else ""
+        # One multi-row statement per batch: its count is of the rows actually added.
+        for batch in _batches(sorted(surface)):
+            rows = [(speaker, a, name_key(a) if is_proper_name(a) else "") for a in batch]
             added += conn.execute(
                 self._dialect.insert_ignore(
-                    "speaker_aliases(speaker, alias, alias_key)", "VALUES (?, ?, ?)"
+                    "speaker_aliases(speaker, alias, alias_key)",
+                    "VALUES " + ",".join(["(?, ?, ?)"] * len(rows)),
                 ),
-                (speaker, alias, key),
+                [value for row in rows for value in row],
             ).rowcount
         if added:  # the same forms give the same keys and name: nothing to refresh
             self._refresh_speaker(conn, speaker)
@@ -458,3 +462,8 @@ class SpeakerLinking(CandidateSearch):
             (gone, keep, evidence, source),
         )
         self._refresh_speaker(conn, keep)
+
+
+def _batches(values: list[str], size: int = 200) -> list[list[str]]:
+    """``values`` in runs of at most ``size``: under SQLite's bound-parameter limit."""
+    return [values[i : i + size] for i in range(0, len(values), size)]

@@ -1,0 +1,129 @@
+"""PostgreSQL as the shared index: stores of several servers on one database see each
+other's writes, hand out ids from one sequence, and take turns writing. A real server
+(conftest's throwaway PostgreSQL), nothing mocked."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from quotetrace_server.cli import _db_location
+from quotetrace_server.index.postgres_store import PostgresStore
+from quotetrace_server.index.sql.postgres_schema import MIGRATIONS
+from quotetrace_server.verify.model import Verdict, VerifyQuery
+from quotetrace_server.verify.normalize import normalize
+from quotetrace_server.verify.verifier import Verifier
+from tests.factories import add_said
+from tests.postgres import ThrowawayPostgres
+
+HARBOUR = "The new harbour wall will be finished before the spring storms"
+FERRIES = "Night ferries return to the island next month"
+
+
+@pytest.fixture()
+def two_servers(postgres: ThrowawayPostgres) -> Iterator[tuple[PostgresStore, PostgresStore]]:
+    """The stores of two servers, each with its own connection pool, on one database."""
+    url = postgres.new_database()
+    first, second = PostgresStore(url), PostgresStore(url)
+    yield first, second
+    first.close()
+    second.close()
+
+
+def test_a_write_through_one_server_is_read_through_the_other(
+    two_servers: tuple[PostgresStore, PostgresStore],
+) -> None:
+    writer, reader = two_servers
+    assert reader.stats().quote_count == 0
+    add_said(writer, HARBOUR, "Ines Harlow")
+    result = Verifier(reader).verify(VerifyQuery(HARBOUR, "Ines Harlow"))
+    assert result.verdict is Verdict.VERIFIED
+    assert reader.find_speaker("Harlow") is not None
+    (record,), total = reader.list_articles()
+    assert total == 1
+    assert reader.delete_article(record.article_id) is not None
+    assert not list(writer.search(normalize(HARBOUR), 10))
+    assert Verifier(writer).verify(VerifyQuery(HARBOUR)).verdict is Verdict.NOT_FOUND
+
+
+def test_ids_are_global_to_the_database_not_to_a_server(
+    two_servers: tuple[PostgresStore, PostgresStore],
+) -> None:
+    first, second = two_servers
+    add_said(first, HARBOUR, "Ines Harlow")
+    add_said(second, FERRIES, "Tomas Reyne")
+    quotes, _ = first.list_quotes()
+    assert len({q.speaker_id for q in quotes}) == 2
+    assert len({q.utterance_id for q in quotes}) == 2
+    # A later printing through the other server joins the first server's utterance.
+    add_said(second, HARBOUR, "Ines Harlow", place="on the radio")
+    by_text = {q.text: q.utterance_id for q in second.list_quotes()[0]}
+    assert len(second.list_quotes()[0]) == 3 and len(set(by_text.values())) == 2
+
+
+def test_writers_on_two_servers_take_turns_and_lose_nothing(
+    two_servers: tuple[PostgresStore, PostgresStore],
+) -> None:
+    errors: list[BaseException] = []
+
+    def write(store: PostgresStore, who: str) -> None:
+        try:
+            for n in range(8):
+                add_said(store, f"{FERRIES} and the pier reopens in week {n}", who)
+        except BaseException as error:  # reported below, with the thread's name
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=write, args=(store, who))
+        for store, who in zip(two_servers, ("Tomas Reyne", "Ines Harlow"), strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    stats = two_servers[1].stats()
+    assert (stats.article_count, stats.quote_count, stats.speaker_count) == (16, 16, 2)
+    counts = {r.name: r.quote_count for r in two_servers[0].list_speakers()}
+    assert counts == {"Tomas Reyne": 8, "Ines Harlow": 8}
+
+
+def test_a_second_server_finds_the_schema_made_and_versioned(postgres: ThrowawayPostgres) -> None:
+    url = postgres.new_database()
+    first = PostgresStore(url)
+    add_said(first, HARBOUR, "Ines Harlow")
+    second = PostgresStore(url)  # creates nothing again, loses nothing
+    assert second.stats().quote_count == 1
+    with second._reading() as conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(len(MIGRATIONS),)]
+    first.close()
+    second.close()
+
+
+def test_db_option_keeps_a_postgres_url_whole_and_a_file_as_a_path() -> None:
+    url = "postgresql://quotes@db.internal:5432/index"
+    assert _db_location(url) == url
+    assert _db_location("postgres://quotes@db/index") == "postgres://quotes@db/index"
+    assert _db_location("data/quotetrace.db") == Path("data/quotetrace.db")
+
+
+def test_an_engine_on_a_postgres_url_uses_the_database_without_semantic_search(
+    postgres: ThrowawayPostgres,
+) -> None:
+    from quotetrace_server.engine.engine import Engine
+
+    url = postgres.new_database()
+    writer = PostgresStore(url)
+    add_said(writer, HARBOUR, "Ines Harlow")
+    engine = Engine.open(url)
+    try:
+        assert isinstance(engine.store, PostgresStore)
+        assert engine.semantic is None  # each server's vectors would go stale: off
+        assert engine.stats().quote_count == 1
+        assert engine.verify(VerifyQuery(HARBOUR)).verdict is Verdict.VERIFIED
+    finally:
+        engine.close()
+        writer.close()
