@@ -21,6 +21,7 @@ def add_said(
     kind: EntityKind = EntityKind.PERSON,
     place: str = "at the pier",
     meta: ArticleMeta | None = None,
+    processors: tuple[str, ...] = ("tokenize",),
 ) -> None:
     """Store a one-sentence article `<speaker> said "<quote>" <place>.` attributed to the
     speaker (plus `aliases` as other surface forms), with `meta` (outlet, date, ...) if
@@ -41,4 +42,4 @@ def add_said(
         confidence=0.9,
         context=body,
     )
-    store.add_article(Article(body, meta or ArticleMeta()), ArticleQuotes((made,), ("tokenize",)))
+    store.add_article(Article(body, meta or ArticleMeta()), ArticleQuotes((made,), processors))

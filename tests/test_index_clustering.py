@@ -135,10 +135,12 @@ def test_a_short_fragment_with_another_content_word_is_not_fuzzy_contained() -> 
     )
 
 
-def test_a_long_printing_arriving_last_joins_the_clusters_of_its_fragments() -> None:
+def test_a_long_printing_arriving_last_joins_the_clusters_of_its_fragments(
+    new_store: StoreFactory,
+) -> None:
     """Two fragments of one remark, each of 8 words or more, printed first; the whole
     remark printed last holds both, so all three are one utterance."""
-    store = SqliteStore(":memory:")
+    store = new_store()
     first = "The harbour wall will be rebuilt before the winter storms,"
     second = "and every family that lost a boat will be paid in full."
     whole = f"{first} {second}"

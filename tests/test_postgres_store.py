@@ -127,3 +127,20 @@ def test_an_engine_on_a_postgres_url_uses_the_database_without_semantic_search(
     finally:
         engine.close()
         writer.close()
+
+
+def test_an_engine_reads_the_processors_another_server_indexed_with(
+    two_servers: tuple[PostgresStore, PostgresStore],
+) -> None:
+    from quotetrace_server.attribution.attributor import Attributor
+    from quotetrace_server.engine.engine import Engine
+
+    def no_nlp() -> Attributor:
+        raise AssertionError("this test runs no NLP")
+
+    first, second = two_servers
+    engine = Engine(first, no_nlp)
+    add_said(first, HARBOUR, "Ines Harlow")
+    assert engine.processors() == ("tokenize",)
+    add_said(second, FERRIES, "Tomas Reyne", processors=("tokenize", "mwt"))
+    assert engine.processors() == ("tokenize", "mwt")  # not the first answer, cached

@@ -118,6 +118,7 @@ class Engine:
         self.max_article_bytes = max_article_bytes
         self._stopping = threading.Event()
         self._index_processors: tuple[str, ...] | None = None  # cached: stats() counts rows
+        self._shared_index = isinstance(store, PostgresStore)
         self._stanza_dir = stanza_dir  # for the worker processes' pipelines
         # Worker processes for a stream's NLP (IngestArticlesStream); 1: in this process.
         self.ingest_workers = 1
@@ -151,7 +152,11 @@ class Engine:
         make_attributor = lambda: Attributor(NlpPipeline.shared(stanza_dir))  # noqa: E731
         if is_postgres_url(str(db)):
             return cls(
-                PostgresStore(str(db)), make_attributor, semantic=None, stanza_dir=stanza_dir
+                PostgresStore(str(db)),
+                make_attributor,
+                semantic=None,
+                stanza_dir=stanza_dir,
+                max_article_bytes=max_article_bytes,
             )
         if str(db) == ":memory:":
             vectors = WordingVectors(None, writable=True)
@@ -402,8 +407,10 @@ class Engine:
         return self.store.list_articles(offset=offset, limit=limit, outlet=outlet)
 
     def processors(self) -> tuple[str, ...]:
-        """The stanza processors that built the index."""
-        if self._index_processors is None:
+        """The stanza processors that built the index. Cached between this engine's own
+        writes, except on a database other servers write to too (PostgreSQL), where
+        another server's ingest would leave the cache stale: read every time there."""
+        if self._index_processors is None or self._shared_index:
             self._index_processors = self.store.stats().processors
         return self._index_processors
 
