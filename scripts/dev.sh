@@ -30,21 +30,33 @@ ensure_venv() {
   fi
 }
 
+# Debian packages some tests drive, installed as root (or with sudo -n); apt's package
+# lists are fetched once per run, however many packages are missing.
+APT_UPDATED=""
+apt_install() {
+  local purpose=$1
+  shift
+  if ! command -v apt-get >/dev/null; then
+    echo "dev.sh: no apt-get: $purpose will be skipped (install $*)" >&2
+    return
+  fi
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  echo "== apt-get install $*"
+  export DEBIAN_FRONTEND=noninteractive
+  if [ -z "$APT_UPDATED" ]; then
+    $sudo apt-get update -qq </dev/null
+    APT_UPDATED=1
+  fi
+  $sudo apt-get install -y -qq --no-install-recommends "$@" </dev/null >/dev/null
+}
+
 # The web page's browser tests drive Debian's Chromium (tests/test_web_browser.py).
 ensure_chromium() {
   if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
     return
   fi
-  if ! command -v apt-get >/dev/null; then
-    echo "dev.sh: no apt-get: the browser tests will be skipped (install chromium, chromedriver)" >&2
-    return
-  fi
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
-  echo "== apt-get install chromium chromium-driver"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq </dev/null
-  $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver </dev/null >/dev/null
+  apt_install "the browser tests" chromium chromium-driver
 }
 
 # The PostgreSQL store's tests start a throwaway server from Debian's binaries
@@ -53,16 +65,7 @@ ensure_postgresql() {
   if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null; then
     return
   fi
-  if ! command -v apt-get >/dev/null; then
-    echo "dev.sh: no apt-get: the PostgreSQL store's tests will be skipped (install postgresql)" >&2
-    return
-  fi
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
-  echo "== apt-get install postgresql"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq </dev/null
-  $sudo apt-get install -y -qq --no-install-recommends postgresql </dev/null >/dev/null
+  apt_install "the PostgreSQL store's tests" postgresql
 }
 
 cmd=${1:-}
