@@ -80,3 +80,27 @@ def test_async_errors_are_grpc_statuses(seeded_server: RunningServer) -> None:
     with pytest.raises(grpc.RpcError) as error:
         asyncio.run(empty_quote())
     assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_async_all_articles_pages_through_every_article_like_the_blocking_client(
+    seeded_server: RunningServer, client: QuoteTraceClient
+) -> None:
+    async def articles() -> list[str]:
+        async with AsyncQuoteTraceClient(target(seeded_server)) as aclient:
+            return [a.article_id async for a in aclient.all_articles()]
+
+    listed = asyncio.run(articles())
+    assert len(listed) == 5
+    assert listed == [a.article_id for a in client.all_articles()]
+
+
+def test_async_verify_filters_reach_the_server_like_the_blocking_client(
+    seeded_server: RunningServer, client: QuoteTraceClient
+) -> None:
+    async def filtered() -> int:
+        async with AsyncQuoteTraceClient(target(seeded_server)) as aclient:
+            response = await aclient.verify(WHY_WE_CAME, outlet="no such outlet anywhere")
+            return response.verdict
+
+    blocking = client.verify(WHY_WE_CAME, outlet="no such outlet anywhere").verdict
+    assert asyncio.run(filtered()) == blocking == pb.VERDICT_NOT_FOUND

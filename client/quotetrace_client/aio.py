@@ -21,7 +21,13 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace.v1 import quotetrace_pb2_grpc as pb_grpc
-from quotetrace_client.client import DEFAULT_TARGET, auth_metadata, channel_options, claim_request
+from quotetrace_client.client import (
+    DEFAULT_TARGET,
+    auth_metadata,
+    channel_options,
+    claim_request,
+    tls_credentials,
+)
 from quotetrace_client.results import QuoteRecord, SpeakerResult, Stats, VerifyResult
 
 Claims = Iterable[tuple[str, pb.VerifyRequest]] | AsyncIterable[tuple[str, pb.VerifyRequest]]
@@ -53,8 +59,8 @@ class AsyncQuoteTraceClient:
         timeout: float | None = 30.0,
     ) -> None:
         options = channel_options(tls_server_name)
-        if tls_ca is not None:
-            credentials = grpc.ssl_channel_credentials(root_certificates=tls_ca.read_bytes())
+        credentials = tls_credentials(tls_ca)
+        if credentials is not None:
             self._channel = grpc.aio.secure_channel(target, credentials, options=options)
         else:
             self._channel = grpc.aio.insecure_channel(target, options=options)
@@ -78,9 +84,23 @@ class AsyncQuoteTraceClient:
         await self._channel.close(None)
 
     async def verify(
-        self, quote: str, speaker: str | None = None, **filters: object
+        self,
+        quote: str,
+        speaker: str | None = None,
+        *,
+        max_variants: int = 0,
+        outlet: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
     ) -> pb.VerifyResponse:
-        request = claim_request(quote, speaker, **filters)  # type: ignore[arg-type]
+        request = claim_request(
+            quote,
+            speaker,
+            max_variants=max_variants,
+            outlet=outlet,
+            date_from=date_from,
+            date_to=date_to,
+        )
         return await self.verify_request(request)
 
     async def verify_result(
@@ -94,7 +114,7 @@ class AsyncQuoteTraceClient:
         date_to: str | None = None,
     ) -> VerifyResult:
         """Like verify(), as a typed VerifyResult: enum names, tuples, and `raw`."""
-        request = claim_request(
+        response = await self.verify(
             quote,
             speaker,
             max_variants=max_variants,
@@ -102,7 +122,7 @@ class AsyncQuoteTraceClient:
             date_from=date_from,
             date_to=date_to,
         )
-        return VerifyResult.from_proto(await self.verify_request(request))
+        return VerifyResult.from_proto(response)
 
     async def verify_request(self, request: pb.VerifyRequest) -> pb.VerifyResponse:
         response: pb.VerifyResponse = await self._stub.Verify(
@@ -165,6 +185,16 @@ class AsyncQuoteTraceClient:
             request, timeout=self.timeout, metadata=self._metadata
         )
         return response
+
+    async def all_articles(self, *, outlet: str = "") -> AsyncIterator[pb.ArticleInfo]:
+        token = ""
+        while True:
+            page = await self.list_articles(page_size=500, page_token=token, outlet=outlet)
+            for article in page.articles:
+                yield article
+            token = page.next_page_token
+            if not token:
+                return
 
     async def list_quotes(
         self,

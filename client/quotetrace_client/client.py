@@ -75,6 +75,13 @@ def channel_options(tls_server_name: str | None = None) -> list[tuple[str, int |
     return options
 
 
+def tls_credentials(tls_ca: Path | None) -> grpc.ChannelCredentials | None:
+    """TLS credentials trusting the CA certificate at `tls_ca`; None: a plaintext channel."""
+    if tls_ca is None:
+        return None
+    return grpc.ssl_channel_credentials(root_certificates=tls_ca.read_bytes())
+
+
 def auth_metadata(api_key: str | None) -> tuple[tuple[str, str], ...]:
     return (("authorization", f"Bearer {api_key}"),) if api_key else ()
 
@@ -110,8 +117,8 @@ class QuoteTraceClient:
         timeout: float | None = 30.0,
     ) -> None:
         options = channel_options(tls_server_name)
-        if tls_ca is not None:
-            credentials = grpc.ssl_channel_credentials(root_certificates=tls_ca.read_bytes())
+        credentials = tls_credentials(tls_ca)
+        if credentials is not None:
             self._channel = grpc.secure_channel(target, credentials, options=options)
         else:
             self._channel = grpc.insecure_channel(target, options=options)
@@ -135,9 +142,23 @@ class QuoteTraceClient:
         self._channel.close()
 
     def verify(
-        self, quote: str, speaker: str | None = None, **filters: object
+        self,
+        quote: str,
+        speaker: str | None = None,
+        *,
+        max_variants: int = 0,
+        outlet: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
     ) -> pb.VerifyResponse:
-        request = claim_request(quote, speaker, **filters)  # type: ignore[arg-type]
+        request = claim_request(
+            quote,
+            speaker,
+            max_variants=max_variants,
+            outlet=outlet,
+            date_from=date_from,
+            date_to=date_to,
+        )
         return self.verify_request(request)
 
     def verify_result(
@@ -151,7 +172,7 @@ class QuoteTraceClient:
         date_to: str | None = None,
     ) -> VerifyResult:
         """Like verify(), as a typed VerifyResult: enum names, tuples, and `raw`."""
-        request = claim_request(
+        response = self.verify(
             quote,
             speaker,
             max_variants=max_variants,
@@ -159,7 +180,7 @@ class QuoteTraceClient:
             date_from=date_from,
             date_to=date_to,
         )
-        return VerifyResult.from_proto(self.verify_request(request))
+        return VerifyResult.from_proto(response)
 
     def verify_request(self, request: pb.VerifyRequest) -> pb.VerifyResponse:
         response: pb.VerifyResponse = self._stub.Verify(
