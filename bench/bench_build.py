@@ -1,0 +1,223 @@
+"""The SQLite build bars in one run: this checkout's bulk build against an older
+revision's (the baseline) and against PostgreSQL pg_trgm, on the same synthetic corpus.
+
+    python bench/bench_build.py --scale 1M --baseline 930c888 --work /tmp/bb
+    python bench/bench_build.py --scale 100k --baseline 930c888 --phases old,new
+    python bench/bench_build.py --work /tmp/bb --phases summary   # figures already measured
+
+Phases (each writes WORK/PHASE.json, so a long run can be done in parts in one sitting):
+``old`` unpacks the baseline revision (``git archive``) into WORK/old-src and runs its own
+bench/bench_verify.py there, building WORK/old.db; ``new`` runs this checkout's
+bench_verify.py, building WORK/new.db (or --new-db); both print build seconds, file size,
+Verify p50/p99 and recall@1 on the same seeded queries (the two files hold the same
+quotations under the same ids, so the queries are the same). ``pg`` loads the same
+quotations (normalised text) into a throwaway PostgreSQL with a pg_trgm GIN index and
+reports the load time (corpus generation included, as in the SQLite builds) and the
+table's size with its indexes. ``summary`` prints the ratios the bars are stated in:
+old build s / new build s (bar: >= 3) and new MiB / pg_trgm MiB (bar: <= 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+SCALES = {"10k": 10_000, "20k": 20_000, "100k": 100_000, "1M": 1_000_000}
+# What bench_verify.py prints, and the figure each line gives.
+_PATTERNS = {
+    "build_s": r"build: ([\d.]+) s",
+    "peak_rss_mib": r"peak RSS (\d+) MiB",
+    "file_mib": r"index file: (\d+) MiB",
+    "p50_ms": r"p50 ([\d.]+) ms, p99",
+    "p99_ms": r"p99 ([\d.]+) ms, mean",
+    "recall": r"found the source utterance: ([\d.]+)",
+}
+
+
+def parse_verify_output(text: str) -> dict[str, float]:
+    """The figures of one bench_verify.py run, by name (a missing line is left out)."""
+    found: dict[str, float] = {}
+    for name, pattern in _PATTERNS.items():
+        match = re.search(pattern, text)
+        if match is not None:
+            found[name] = float(match.group(1))
+    return found
+
+
+def run_bench_verify(source: Path, db: Path, args: argparse.Namespace) -> dict[str, float]:
+    """Build ``db`` with the bench_verify.py of the checkout at ``source``, in its own
+    process with that checkout's packages first on the path."""
+    if db.exists():
+        for leftover in db.parent.glob(db.name + "*"):
+            leftover.unlink()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(source / "server"), str(source / "client")])
+    command = [
+        sys.executable,
+        str(source / "bench" / "bench_verify.py"),
+        "--scale",
+        str(args.quotes),
+        "--db",
+        str(db),
+        "--queries",
+        str(args.queries),
+        "--seed",
+        str(args.seed),
+        "--naive-queries",
+        "0",
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    sys.stdout.write(done.stdout)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"bench_verify in {source} failed (exit {done.returncode})")
+    figures = parse_verify_output(done.stdout)
+    figures["file_mib"] = db.stat().st_size / 2**20  # exact, not rounded as printed
+    return figures
+
+
+def unpack_revision(revision: str, into: Path) -> str:
+    """The files of ``revision`` of this repository under ``into``; its full commit id."""
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", revision],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not (into / ".commit").exists() or (into / ".commit").read_text() != commit:
+        into.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile() as archive:
+            subprocess.run(["git", "-C", str(ROOT), "archive", commit], stdout=archive, check=True)
+            archive.seek(0)
+            with tarfile.open(fileobj=archive) as tar:
+                tar.extractall(into, filter="data")
+        (into / ".commit").write_text(commit)
+    return commit
+
+
+def synthetic_quotations(quotes: int, seed: int) -> Iterator[tuple[int, str]]:
+    """(id, normalised text) of the speech quotations bench_verify indexes, in its order."""
+    from synth import SynthConfig, SyntheticCorpus  # type: ignore[import-not-found, unused-ignore]
+
+    from quotetrace_server.verify.normalize import normalize
+
+    corpus = SyntheticCorpus(SynthConfig(quotes=quotes, seed=seed))
+    number = 0
+    for _, found in corpus.articles():
+        for quote in found.quotes:
+            number += 1
+            yield number, normalize(quote.text)
+
+
+def pg_trgm_build(quotes: int, seed: int) -> dict[str, float]:
+    """Load the quotations into PostgreSQL with a pg_trgm GIN index: seconds and MiB."""
+    import psycopg
+
+    from tests.postgres import ThrowawayPostgres, postgres_bin
+
+    bindir = postgres_bin()
+    if bindir is None:
+        raise SystemExit("pg phase: no PostgreSQL binaries (initdb)")
+    server = ThrowawayPostgres(bindir)
+    server.start()
+    try:
+        with psycopg.connect(server.url("quotetrace"), autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            conn.execute("CREATE TABLE quotations(id bigint PRIMARY KEY, norm text NOT NULL)")
+            started = time.perf_counter()
+            with conn.cursor() as cur, cur.copy("COPY quotations(id, norm) FROM STDIN") as copy:
+                for row in synthetic_quotations(quotes, seed):
+                    copy.write_row(row)
+            loaded = time.perf_counter() - started
+            conn.execute("CREATE INDEX quotations_trgm ON quotations USING gin (norm gin_trgm_ops)")
+            conn.execute("VACUUM ANALYZE quotations")
+            seconds = time.perf_counter() - started
+            size = conn.execute("SELECT pg_total_relation_size('quotations')").fetchone()
+            assert size is not None
+        return {"build_s": seconds, "load_s": loaded, "size_mib": int(size[0]) / 2**20}
+    finally:
+        server.stop()
+
+
+def summary(work: Path) -> None:
+    figures = {
+        phase: json.loads((work / f"{phase}.json").read_text())
+        for phase in ("old", "new", "pg")
+        if (work / f"{phase}.json").exists()
+    }
+    for phase, values in figures.items():
+        shown = ", ".join(
+            f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in values.items()
+        )
+        print(f"{phase}: {shown}")
+    old, new, pg = figures.get("old"), figures.get("new"), figures.get("pg")
+    if old and new:
+        speedup = old["build_s"] / new["build_s"]
+        print(f"build speed-up, old / new: {speedup:.2f}x (bar >= 3)")
+        print(f"file size, new / old: {new['file_mib'] / old['file_mib']:.2f}")
+        print(
+            f"Verify p50 {old['p50_ms']:.2f} -> {new['p50_ms']:.2f} ms,"
+            f" p99 {old['p99_ms']:.2f} -> {new['p99_ms']:.2f} ms,"
+            f" recall@1 {old['recall']:.3f} -> {new['recall']:.3f}"
+        )
+    if new and pg:
+        ratio = new["file_mib"] / pg["size_mib"]
+        print(f"size, new SQLite / pg_trgm: {ratio:.2f}x (bar <= 2)")
+        print(f"build, new SQLite / pg_trgm: {new['build_s'] / pg['build_s']:.2f}x")
+    if old and pg:
+        print(f"size, old SQLite / pg_trgm: {old['file_mib'] / pg['size_mib']:.2f}x")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--scale", default="20k", help="10k, 20k, 100k, 1M or a number")
+    parser.add_argument("--baseline", default="930c888", help="the revision built as 'old'")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "qt-bb")
+    parser.add_argument("--phases", default="old,new,pg,summary")
+    parser.add_argument("--new-db", type=Path, help="where the new build goes (WORK/new.db)")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    args.quotes = SCALES.get(args.scale) or int(args.scale)
+    args.work.mkdir(parents=True, exist_ok=True)
+    phases = args.phases.split(",")
+    meta = {"quotes": args.quotes, "load": os.getloadavg()[0]}
+    if "old" in phases:
+        commit = unpack_revision(args.baseline, args.work / "old-src")
+        print(f"== old: {commit[:12]}, {args.quotes:,} quotations", flush=True)
+        figures = run_bench_verify(args.work / "old-src", args.work / "old.db", args)
+        _save(args.work / "old.json", {**meta, **figures, "commit": commit})
+    if "new" in phases:
+        print(f"== new: this checkout, {args.quotes:,} quotations", flush=True)
+        figures = run_bench_verify(ROOT, args.new_db or args.work / "new.db", args)
+        _save(args.work / "new.json", {**meta, **figures})
+    if "pg" in phases:
+        print(f"== pg_trgm: {args.quotes:,} quotations", flush=True)
+        figures = pg_trgm_build(args.quotes, args.seed)
+        print(f"  build {figures['build_s']:.1f} s, {figures['size_mib']:.0f} MiB")
+        _save(args.work / "pg.json", {**meta, **figures})
+    if "summary" in phases:
+        summary(args.work)
+    return 0
+
+
+def _save(path: Path, figures: dict[str, object]) -> None:
+    figures["load_after"] = os.getloadavg()[0]
+    path.write_text(json.dumps(figures, indent=1))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
