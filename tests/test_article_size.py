@@ -16,9 +16,9 @@ from quotetrace_server.api.server import start_server
 from quotetrace_server.cli import main as server_main
 from quotetrace_server.config import Limits, ServerConfig
 from quotetrace_server.engine.engine import ArticleTooLarge, Engine
-from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.model import Article, ArticleMeta
 from quotetrace_server.nlp.model import ParsedText
+from tests.factories import engine_over_nlp
 
 KEY = "s" * 32
 LIMIT = 2_000  # bytes: small, so that the tests stay fast
@@ -45,17 +45,8 @@ class _CountingNlp:
         return ParsedText(text=text, sentences=(), processors=self.processors)
 
 
-class _Attributor:
-    def __init__(self, nlp: _CountingNlp) -> None:
-        self.nlp = nlp
-
-
 def _engine(nlp: _CountingNlp) -> Engine:
-    return Engine(
-        SqliteStore(":memory:"),
-        lambda: _Attributor(nlp),  # type: ignore[arg-type,return-value]
-        max_article_bytes=LIMIT,
-    )
+    return engine_over_nlp(nlp, max_article_bytes=LIMIT)
 
 
 def test_the_engine_refuses_an_article_over_the_limit_before_its_nlp() -> None:

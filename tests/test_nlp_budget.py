@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from quotetrace_server.engine.engine import Engine
-from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.model import Article, ArticleMeta
 from quotetrace_server.nlp.model import ParsedText
 from quotetrace_server.nlp.pipeline import (
@@ -23,6 +22,7 @@ from quotetrace_server.nlp.pipeline import (
     NlpStopped,
     pieces,
 )
+from tests.factories import engine_over_nlp
 
 PARAGRAPH = (
     "“We will win this fight,” Ana Novak said on Monday. The minister added: "
@@ -96,13 +96,8 @@ class _BlockingNlp:
         return ParsedText(text=text, sentences=(), processors=self.processors)
 
 
-class _Attributor:
-    def __init__(self, nlp: _BlockingNlp) -> None:
-        self.nlp = nlp
-
-
 def _engine(nlp: _BlockingNlp) -> Engine:
-    return Engine(SqliteStore(":memory:"), lambda: _Attributor(nlp))  # type: ignore[arg-type,return-value]
+    return engine_over_nlp(nlp)
 
 
 def test_a_slow_article_holds_up_no_other_writer_and_stops_with_the_server() -> None:
