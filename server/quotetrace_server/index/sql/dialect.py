@@ -9,6 +9,7 @@ equality, on a string's tail, on index hints, and on how a write transaction sta
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 
@@ -19,6 +20,9 @@ class Dialect:
     # Whether the new row's id comes back through the cursor (sqlite3's lastrowid) rather
     # than through RETURNING.
     lastrowid = True
+    # Candidate rows read per statement in a search (None: search.py's default, a few at
+    # a time, as a caller that found its match early stops reading).
+    hit_batch: int | None = None
 
     def sql(self, statement: str) -> str:
         """The statement as this engine's driver takes it (placeholders)."""
@@ -48,6 +52,11 @@ class Dialect:
         """Statements that open a write transaction, writers queued one at a time."""
         return ["BEGIN IMMEDIATE"]
 
+    def in_list(self, column: str, values: Sequence[object]) -> tuple[str, list[object]]:
+        """``column`` is one of ``values`` (at most a few hundred on SQLite, whose bound
+        parameters are limited): the condition and its parameters."""
+        return f"{column} IN ({','.join('?' * len(values))})", list(values)
+
 
 # The key of the advisory lock that makes PostgreSQL writers (any server, any process)
 # take turns, as SQLite's single writer does: speaker linking and clustering read what
@@ -58,6 +67,9 @@ WRITER_LOCK_KEY = 0x71756F7465  # "quote"
 class PostgresDialect(Dialect):
     name = "postgresql"
     lastrowid = False
+    # Every candidate's row in one statement: a round trip to the server costs more than
+    # reading the rows a caller may not need.
+    hit_batch = 100
 
     def sql(self, statement: str) -> str:
         return _pyformat(statement)
@@ -79,6 +91,12 @@ class PostgresDialect(Dialect):
 
     def begin(self) -> list[str]:
         return ["BEGIN", f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})"]
+
+    def in_list(self, column: str, values: Sequence[object]) -> tuple[str, list[object]]:
+        # One array parameter: the statement's text is the same for any number of values,
+        # so the driver prepares it once (a list of placeholders is a new statement for
+        # each length).
+        return f"{column} = ANY(?)", [list(values)]
 
 
 @lru_cache(maxsize=1024)

@@ -17,6 +17,7 @@ from quotetrace_server.index.sql.database import Connection
 from quotetrace_server.index.sql.dialect import PostgresDialect
 
 URL_SCHEMES = ("postgresql://", "postgres://")
+PREPARE_THRESHOLD = 1
 
 
 def is_postgres_url(db: object) -> bool:
@@ -43,7 +44,9 @@ class PostgresDatabase:
             url,
             min_size=1,
             max_size=max_connections,
-            kwargs={"autocommit": True},
+            # Statements are prepared from their second use on each connection (psycopg's
+            # default is the sixth): a Verify's few statements recur on every query.
+            kwargs={"autocommit": True, "prepare_threshold": PREPARE_THRESHOLD},
             open=True,
             name="quotetrace",
         )

@@ -137,7 +137,7 @@ def create_schema(conn: Connection) -> None:
             conn.execute("INSERT INTO schema_version VALUES (0)")
         version = 0 if row is None else int(row[0])
         for step in MIGRATIONS[version:]:
-            conn.raw.execute(step)
+            conn.raw.execute(step, prepare=False)  # several statements: not preparable
         conn.execute("UPDATE schema_version SET version = ?", (len(MIGRATIONS),))
     except BaseException:
         conn.execute("ROLLBACK")

@@ -297,23 +297,25 @@ class Reads(StoreBase):
         """The speaker's record; ``with_articles=False`` leaves ``article_ids`` empty (cheap).
 
         The id of a speaker merged into another gives the merged speaker's record."""
-        resolved = self._resolvespeaker_id_for(speaker_id)
-        if resolved is None:
+        rowid = speaker_rowid_of(speaker_id)
+        if rowid < 0:
             return None
-        rowid = resolved
-        speaker_id = speaker_id_for(rowid)
         with self._reading() as conn:
-            row = conn.execute(
-                "SELECT name, kind, quote_count FROM speakers WHERE id = ?", (rowid,)
-            ).fetchone()
+            # The speaker (resolved through a merge), then its aliases: one statement, as
+            # on a database server each is a round trip.
+            rows = conn.execute(
+                "WITH r(id) AS (SELECT COALESCE((SELECT id FROM speakers WHERE id = ?),"
+                " (SELECT into_speaker FROM speaker_merges WHERE gone = ?)))"
+                " SELECT 0, s.id, s.name, s.kind, s.quote_count FROM speakers s"
+                " JOIN r ON s.id = r.id"
+                " UNION ALL SELECT 1, a.speaker, a.alias, NULL, NULL FROM speaker_aliases a"
+                " JOIN r ON a.speaker = r.id",
+                (rowid, rowid),
+            ).fetchall()
+            row = next((r for r in rows if int(r[0]) == 0), None)
             if row is None:
                 return None
-            aliases = tuple(
-                r[0]
-                for r in conn.execute(
-                    "SELECT alias FROM speaker_aliases WHERE speaker = ? ORDER BY alias", (rowid,)
-                )
-            )
+            rowid = int(row[1])
             articles: tuple[str, ...] = ()
             if with_articles:
                 articles = tuple(
@@ -325,11 +327,12 @@ class Reads(StoreBase):
                     )
                 )
         return SpeakerRecord(
-            speaker_id=speaker_id,
-            name=row[0],
-            kind=EntityKind(row[1]),
-            aliases=aliases,
-            quote_count=int(row[2]),
+            speaker_id=speaker_id_for(rowid),
+            name=row[2],
+            kind=EntityKind(row[3]),
+            # Sorted here, by code point on either engine (a server's collation may not be).
+            aliases=tuple(sorted(str(r[2]) for r in rows if int(r[0]) == 1)),
+            quote_count=int(row[4]),
             article_ids=articles,
         )
 

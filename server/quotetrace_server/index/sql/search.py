@@ -8,7 +8,6 @@ beside the postings: counting a common word's postings at query time is far too 
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
 from collections.abc import Iterator, Sequence
@@ -35,21 +34,28 @@ _INTERSECT_MAX_DF = 50_000
 
 
 class CandidateSearch(Reads):
-    def _term_counts(self, conn: Connection, terms: Sequence[str]) -> list[tuple[int, str]]:
-        """(document frequency, term) of the indexed terms among ``terms``, rarest first."""
+    def _term_counts(
+        self, conn: Connection, terms: Sequence[str]
+    ) -> tuple[list[tuple[int, str]], int]:
+        """(document frequency, term) of the indexed terms among ``terms``, rarest first,
+        and the corpus size for idf (the largest quotation id), in one statement per 200
+        terms: on a database server each statement is a round trip."""
         unique = list(dict.fromkeys(terms))
         counted: list[tuple[int, str]] = []
-        for start in range(0, len(unique), 200):  # under SQLite's bound-parameter limit
-            batch = unique[start : start + 200]
-            marks = ",".join("?" * len(batch))
-            counted.extend(
-                (int(df), str(term))
-                for term, df in conn.execute(
-                    f"SELECT term, df FROM term_df WHERE term IN ({marks}) AND df > 0", batch
-                )
-            )
+        corpus = 0
+        for start in range(0, max(len(unique), 1), 200):  # under SQLite's parameter limit
+            among, params = self._dialect.in_list("term", unique[start : start + 200])
+            for term, df in conn.execute(
+                f"SELECT term, df FROM term_df WHERE {among} AND df > 0"
+                " UNION ALL SELECT NULL, COALESCE(MAX(id), 0) FROM quotes",
+                params,
+            ):
+                if term is None:
+                    corpus = int(df)
+                else:
+                    counted.append((int(df), str(term)))
         counted.sort()
-        return counted
+        return counted, corpus
 
     @staticmethod
     def _selective_terms(
@@ -87,14 +93,14 @@ class CandidateSearch(Reads):
         was cut from.
         """
         # Unknown terms are skipped: a term no quotation has is most often a typo.
-        counted = self._term_counts(conn, terms)
+        counted, corpus = self._term_counts(conn, terms)
         chosen, total = self._selective_terms(counted, max_terms)
         if not chosen:
             return []
         if total <= _POSTINGS_BUDGET:
             if favour_short:
                 return self._terms.any_of_ranked(conn, [term for _, term in chosen], limit)
-            return self._rarest_terms_first(conn, chosen, limit)
+            return self._terms.rarest_first(conn, _weighted(chosen, corpus), limit)
         # Even the rarest term is common: take the quotations holding all of the rarest
         # few terms (an intersection) instead of scoring a huge posting list. Terms in a
         # large share of all quotations are left out of it (walking them is the cost); a
@@ -110,20 +116,6 @@ class CandidateSearch(Reads):
             return self._terms.newest_all_of_ranked(conn, common, _POSTINGS_BUDGET, limit)
         return self._terms.all_of(conn, common, limit, ranked=len(common) > 1)
 
-    def _rarest_terms_first(
-        self, conn: Connection, chosen: Sequence[tuple[int, str]], limit: int
-    ) -> list[int]:
-        """Rowids holding any chosen (document frequency, term), by the summed idf of those
-        they hold; ties in postings order."""
-        corpus = max(int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM quotes").fetchone()[0]), 1)
-        postings = self._terms.postings(conn, [term for _, term in chosen])
-        scores: dict[int, float] = {}
-        for doc_count, term in chosen:
-            idf = math.log(1.0 + (corpus - doc_count + 0.5) / (doc_count + 0.5))
-            for rowid in postings[term]:
-                scores[rowid] = scores.get(rowid, 0.0) + idf
-        return heapq.nlargest(limit, scores, key=scores.__getitem__)
-
     def search(
         self, normalized_query: str, limit: int, printed: PrintingFilter | None = None
     ) -> Iterator[SearchHit]:
@@ -132,9 +124,10 @@ class CandidateSearch(Reads):
             rowids = self._search_rowids(conn, terms, limit)
         # Rows are read a batch at a time, best first: a caller that has found a perfect
         # match stops early and reads no more. No lock is held between batches.
-        for start in range(0, len(rowids), _HIT_BATCH):
+        batch = self._dialect.hit_batch or _HIT_BATCH
+        for start in range(0, len(rowids), batch):
             with self._reading() as conn:
-                rows = self._candidate_rows(conn, rowids[start : start + _HIT_BATCH], printed)
+                rows = self._candidate_rows(conn, rowids[start : start + batch], printed)
             yield from (SearchHit(utterance_id_for(int(r[1])), r[2]) for r in rows)
 
     def wording_hits(
@@ -182,11 +175,12 @@ class CandidateSearch(Reads):
     ) -> list[tuple[Any, ...]]:
         """(id, utterance, norm, article) of the quotations with utterances, in rowids order."""
         # SQLite's narrow covering index holds ~30 candidates a page, the table ~5.
+        among, params = self._dialect.in_list("id", rowids)
         rows: list[tuple[Any, ...]] = conn.execute(
             "SELECT id, utterance, norm, article FROM quotes"
             + self._dialect.indexed_by("quotes_candidate")
-            + f" WHERE id IN ({','.join('?' * len(rowids))}) AND utterance IS NOT NULL",
-            list(rowids),
+            + f" WHERE {among} AND utterance IS NOT NULL",
+            params,
         ).fetchall()
         if printed is not None and not printed.admits_all:
             admitted = self._articles_admitted(conn, {int(r[3]) for r in rows}, printed)
@@ -200,12 +194,20 @@ class CandidateSearch(Reads):
     ) -> set[int]:
         if not articles:
             return set()
-        marks = ",".join("?" * len(articles))
+        among, params = self._dialect.in_list("id", sorted(articles))
         return {
             int(r[0])
             for r in conn.execute(
-                f"SELECT id, outlet, wire_credits, date FROM articles WHERE id IN ({marks})",
-                list(articles),
+                f"SELECT id, outlet, wire_credits, date FROM articles WHERE {among}", params
             )
             if printed.admits(r[1], json.loads(r[2]), r[3])
         }
+
+
+def _weighted(chosen: Sequence[tuple[int, str]], corpus: int) -> list[tuple[str, float]]:
+    """(term, idf) of the chosen (document frequency, term), in their order."""
+    corpus = max(corpus, 1)
+    return [
+        (term, math.log(1.0 + (corpus - doc_count + 0.5) / (doc_count + 0.5)))
+        for doc_count, term in chosen
+    ]

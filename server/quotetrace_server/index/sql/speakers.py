@@ -354,8 +354,12 @@ class SpeakerLinking(CandidateSearch):
             found.update(
                 int(r[0])
                 for r in conn.execute(
-                    "SELECT k.speaker FROM speaker_keys k JOIN speakers s ON s.id = k.speaker"
-                    f" WHERE k.key IN ({','.join('?' * len(batch))}) AND s.kind = ?",
+                    # The kind is read per key found (by the speakers' key), not by a
+                    # join PostgreSQL may plan as a scan of speakers, whose rows a bulk
+                    # load updates many times in one transaction.
+                    "SELECT k.speaker FROM speaker_keys k"
+                    f" WHERE k.key IN ({','.join('?' * len(batch))})"
+                    " AND (SELECT s.kind FROM speakers s WHERE s.id = k.speaker) = ?",
                     (*batch, kind.value),
                 )
             )

@@ -36,6 +36,10 @@ class TermIndex(Protocol):
 
     def add(self, conn: Connection, quote: int, terms: Sequence[str]) -> None: ...
 
+    def add_many(self, conn: Connection, postings: Sequence[tuple[int, Sequence[str]]]) -> None:
+        """``add`` for each (quote, terms): the bulk path's postings, written at once."""
+        ...
+
     def remove(self, conn: Connection, quote: int, terms: Sequence[str]) -> None:
         """Forget a quotation's postings; ``terms`` are those it was added with."""
         ...
@@ -46,6 +50,13 @@ class TermIndex(Protocol):
 
     def any_of_ranked(self, conn: Connection, terms: Sequence[str], limit: int) -> list[int]:
         """Quotations holding any of the terms, best bm25 first (short ones favoured)."""
+        ...
+
+    def rarest_first(
+        self, conn: Connection, weighted: Sequence[tuple[str, float]], limit: int
+    ) -> list[int]:
+        """Quotations holding any of the (term, idf), by the summed idf of those they hold;
+        ties in postings order (by the first term they hold, then by id)."""
         ...
 
     def all_of(
@@ -77,6 +88,12 @@ class Fts5Terms:
             "INSERT INTO quote_terms(rowid, terms) VALUES (?, ?)", (quote, " ".join(terms))
         )
 
+    def add_many(self, conn: Connection, postings: Sequence[tuple[int, Sequence[str]]]) -> None:
+        conn.executemany(
+            "INSERT INTO quote_terms(rowid, terms) VALUES (?, ?)",
+            [(quote, " ".join(terms)) for quote, terms in postings],
+        )
+
     def remove(self, conn: Connection, quote: int, terms: Sequence[str]) -> None:
         # Contentless FTS5 forgets a row only when told the values it indexed.
         conn.execute(
@@ -97,6 +114,16 @@ class Fts5Terms:
 
     def any_of_ranked(self, conn: Connection, terms: Sequence[str], limit: int) -> list[int]:
         return self._matching(conn, " OR ".join(map(_phrase, terms)), limit, ranked=True)
+
+    def rarest_first(
+        self, conn: Connection, weighted: Sequence[tuple[str, float]], limit: int
+    ) -> list[int]:
+        postings = self.postings(conn, [term for term, _ in weighted])
+        scores: dict[int, float] = {}
+        for term, idf in weighted:
+            for rowid in postings[term]:
+                scores[rowid] = scores.get(rowid, 0.0) + idf
+        return heapq.nlargest(limit, scores, key=scores.__getitem__)
 
     def all_of(
         self, conn: Connection, terms: Sequence[str], limit: int, *, ranked: bool
@@ -148,6 +175,24 @@ class PostgresPostings:
         )
         conn.execute("UPDATE postings_totals SET docs = docs + 1, terms = terms + ?", (len(terms),))
 
+    def add_many(self, conn: Connection, postings: Sequence[tuple[int, Sequence[str]]]) -> None:
+        # One COPY and one update of the totals, not a row statement per posting: the
+        # totals row updated once per quotation would leave a version of it per quotation
+        # in the transaction, each read by the next update.
+        if not postings:
+            return
+        with (
+            conn.raw.cursor() as cursor,
+            cursor.copy("COPY quote_postings(term, quote, terms) FROM STDIN") as copy,
+        ):
+            for quote, terms in postings:
+                for term in terms:
+                    copy.write_row((term, quote, len(terms)))
+        conn.execute(
+            "UPDATE postings_totals SET docs = docs + ?, terms = terms + ?",
+            (len(postings), sum(len(terms) for _, terms in postings)),
+        )
+
     def remove(self, conn: Connection, quote: int, terms: Sequence[str]) -> None:
         conn.execute(
             "DELETE FROM quote_postings WHERE term = ANY(?) AND quote = ?", (list(terms), quote)
@@ -174,6 +219,23 @@ class PostgresPostings:
             weight = _bm25(_idf(docs, df[str(term)]), int(length), average)
             scores[int(quote)] = scores.get(int(quote), 0.0) + weight
         return heapq.nsmallest(limit, scores, key=lambda q: (-scores[q], q))
+
+    def rarest_first(
+        self, conn: Connection, weighted: Sequence[tuple[str, float]], limit: int
+    ) -> list[int]:
+        # Scored on the server: only the best ``limit`` ids come back, not every posting.
+        # The sums are rounded so that the order of their terms cannot break a tie that
+        # the same terms make (ties go to the first term held, then to the lower id).
+        return [
+            int(r[0])
+            for r in conn.execute(
+                "SELECT p.quote FROM unnest(?::text[], ?::float8[]) WITH ORDINALITY"
+                " AS c(term, idf, pos) JOIN quote_postings p ON p.term = c.term"
+                " GROUP BY p.quote ORDER BY round(sum(c.idf)::numeric, 9) DESC, min(c.pos),"
+                " p.quote LIMIT ?",
+                ([t for t, _ in weighted], [idf for _, idf in weighted], limit),
+            )
+        ]
 
     def all_of(
         self, conn: Connection, terms: Sequence[str], limit: int, *, ranked: bool
@@ -202,7 +264,9 @@ class PostgresPostings:
         return self._ranked(conn, unique, rows, limit)
 
     def optimize(self, conn: Connection) -> None:
-        conn.execute("ANALYZE quote_postings")
+        # VACUUM marks the loaded pages all-visible, so that postings are read from the
+        # index alone (an index-only scan), not from the table too.
+        conn.execute("VACUUM (ANALYZE) quote_postings, term_df, quotes")
 
     def _ranked(
         self, conn: Connection, terms: Sequence[str], rows: Sequence[Sequence[object]], limit: int

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.index.context import bounded_context
@@ -147,22 +148,29 @@ class Writer(UtteranceClustering):
         conn.execute("DELETE FROM speaker_merges WHERE into_speaker = ?", (speaker,))
         conn.execute("DELETE FROM speakers WHERE id = ?", (speaker,))
 
-    def bulk_add(self, items: Iterable[tuple[Article, ArticleQuotes]], batch: int = 2000) -> int:
+    # Articles per commit of the bulk path (PostgresStore commits more often: see there).
+    _BULK_BATCH = 2000
+
+    def bulk_add(
+        self, items: Iterable[tuple[Article, ArticleQuotes]], batch: int | None = None
+    ) -> int:
         """Bulk path for large loads (benchmarks, re-indexing); returns articles added.
 
         Same rows as ``add_article`` with one difference: utterance clustering only joins
         *identical* normalised quotations (a hash lookup), not near-identical or contained
         ones, so that loading a million quotations does not run a fuzzy search per quote.
-        Commits every ``batch`` articles; articles already indexed (same identity) are
-        skipped, not replaced. Loading into an empty index builds three of the quotations'
-        indexes at the end (SQLite: ``sqlite_schema.DEFERRED_INDEXES``), so it is for an
-        index nothing reads yet.
+        Commits every ``batch`` articles (default: the engine's); articles already indexed
+        (same identity) are skipped, not replaced. Loading into an empty index builds three
+        of the quotations' indexes at the end (SQLite: ``sqlite_schema.DEFERRED_INDEXES``),
+        so it is for an index nothing reads yet.
         """
+        batch = batch or self._BULK_BATCH
         added = 0
         pending = 0
-        # Document frequencies are summed over a batch and written once per term at
-        # commit: nothing on the bulk path reads them meanwhile.
-        df: Counter[str] = Counter()
+        # Postings and document frequencies are gathered over a batch and written at
+        # commit (one COPY on PostgreSQL, one upsert per term): nothing on the bulk path
+        # reads them meanwhile.
+        gathered = BulkBatch()
         with self._writing() as conn:
             deferred = self._bulk_started(conn)
             self._begin(conn)
@@ -171,16 +179,17 @@ class Writer(UtteranceClustering):
                     if self._versions(conn, article.identity):
                         continue
                     self._insert_article_with_quotes(
-                        conn, article, quotes, article.article_id, bulk_df=df
+                        conn, article, quotes, article.article_id, bulk=gathered
                     )
                     added += 1
                     pending += 1
                     if pending >= batch:
-                        add_term_df(conn, df)
+                        self._write_gathered(conn, gathered)
                         conn.execute("COMMIT")
+                        self._bulk_committed(conn)
                         self._begin(conn)
                         pending = 0
-                add_term_df(conn, df)
+                self._write_gathered(conn, gathered)
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -189,20 +198,25 @@ class Writer(UtteranceClustering):
             self._bulk_finished(conn, deferred)
         return added
 
+    def _write_gathered(self, conn: Connection, gathered: BulkBatch) -> None:
+        self._terms.add_many(conn, gathered.postings)
+        gathered.postings.clear()
+        add_term_df(conn, gathered.df)
+
     def _insert_article_with_quotes(
         self,
         conn: Connection,
         article: Article,
         quotes: ArticleQuotes,
         article_id: str,
-        bulk_df: Counter[str] | None = None,
+        bulk: BulkBatch | None = None,
     ) -> None:
         """Insert one article and its quotations, each speech quotation in its utterance.
 
-        With `bulk_df` (the bulk path), an utterance is only joined by an identical
-        normalised text, and the document frequencies of the terms are added to `bulk_df`
-        (written later); else they go to term_df at once and ``_cluster`` places each
-        quotation."""
+        With `bulk` (the bulk path), an utterance is only joined by an identical
+        normalised text, and the postings and document frequencies of the terms are
+        gathered in `bulk` (written later); else they go to the index at once and
+        ``_cluster`` places each quotation."""
         article_rowid = self._insert_article(conn, article, article_id, quotes.processors)
         speakers = self._resolve_article_speakers(conn, quotes.quotes, article_id)
         per_speaker: Counter[int] = Counter()
@@ -211,16 +225,16 @@ class Writer(UtteranceClustering):
             row = self._prepare(article.text, quote, speakers, spans)
             speech = quote.kind is not QuoteKind.TERM
             utterance = None
-            if bulk_df is not None and speech:
+            if bulk is not None and speech:
                 # The utterance is known before the row exists, so it is written with the
                 # row rather than updated into it (two indexes hold it).
                 utterance = self._identical_utterance(conn, row)
                 if utterance is None:
                     utterance = conn.insert("INSERT INTO utterances DEFAULT VALUES")
-            quote_rowid = self._insert_quote(conn, article_rowid, seq, row, bulk_df, utterance)
+            quote_rowid = self._insert_quote(conn, article_rowid, seq, row, bulk, utterance)
             if row.speaker is not None:
                 per_speaker[row.speaker] += 1
-            if bulk_df is None and speech:
+            if bulk is None and speech:
                 self._cluster(conn, quote_rowid, row)
         # Counted once per article: nothing reads the counts while its quotations go in.
         conn.executemany(
@@ -280,7 +294,7 @@ class Writer(UtteranceClustering):
         article_rowid: int,
         seq: int,
         row: QuoteRow,
-        df: Counter[str] | None = None,
+        bulk: BulkBatch | None = None,
         utterance: int | None = None,
     ) -> int:
         q = row.quote
@@ -314,11 +328,12 @@ class Writer(UtteranceClustering):
         )
         if q.kind is not QuoteKind.TERM:
             terms = query_terms(row.norm, row.lemmas)
-            self._terms.add(conn, quote_rowid, terms)
-            if df is None:
+            if bulk is None:
+                self._terms.add(conn, quote_rowid, terms)
                 add_term_df(conn, Counter(terms))
             else:
-                df.update(terms)
+                bulk.postings.append((quote_rowid, terms))
+                bulk.df.update(terms)
         return quote_rowid
 
     # Hooks of the bulk path, for what one engine does around a large load.
@@ -327,9 +342,20 @@ class Writer(UtteranceClustering):
         """Prepare a bulk load; True when indexes were dropped, to build at the end."""
         return False
 
+    def _bulk_committed(self, conn: Connection) -> None:
+        """After each commit of a bulk load but the last."""
+
     def _bulk_finished(self, conn: Connection, deferred: bool) -> None:
         """After a bulk load's last commit: compact, build what was deferred."""
         self._terms.optimize(conn)
+
+
+@dataclass
+class BulkBatch:
+    """What the bulk path writes once per commit: postings, document frequencies."""
+
+    postings: list[tuple[int, list[str]]] = field(default_factory=list)
+    df: Counter[str] = field(default_factory=Counter)
 
 
 def add_term_df(conn: Connection, df: Counter[str]) -> None:
