@@ -18,7 +18,7 @@ from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.index.sql.database import Connection
 from quotetrace_server.index.sql.reads import Reads
 from quotetrace_server.index.sql.records import utterance_id_for
-from quotetrace_server.index.sql.terms import query_terms
+from quotetrace_server.index.sql.terms import TermChoice, query_terms
 from quotetrace_server.verify.normalize import words
 
 # Retrieval reads the postings of the query's rarest terms only, up to this many
@@ -120,15 +120,31 @@ class CandidateSearch(Reads):
         self, normalized_query: str, limit: int, printed: PrintingFilter | None = None
     ) -> Iterator[SearchHit]:
         terms = query_terms(normalized_query, lemma_key(words(normalized_query)))
+        rowids: list[int] = []
         with self._reading() as conn:
-            rowids = self._search_rowids(conn, terms, limit)
+            # One statement where the engine has it (a database server: each statement is
+            # a round trip); else, or when its rarest terms are too common, the steps.
+            found = self._terms.rarest_first_rows(
+                conn, terms, TermChoice(_POSTINGS_BUDGET, _MAX_QUERY_TERMS), limit
+            )
+            if found is not None:
+                found = self._admitted_rows(conn, found, printed)
+            else:
+                rowids = self._search_rowids(conn, terms, limit)
+        if found is not None:
+            yield from self._hits(found)
+            return
         # Rows are read a batch at a time, best first: a caller that has found a perfect
         # match stops early and reads no more. No lock is held between batches.
         batch = self._dialect.hit_batch or _HIT_BATCH
         for start in range(0, len(rowids), batch):
             with self._reading() as conn:
                 rows = self._candidate_rows(conn, rowids[start : start + batch], printed)
-            yield from (SearchHit(utterance_id_for(int(r[1])), r[2]) for r in rows)
+            yield from self._hits(rows)
+
+    @staticmethod
+    def _hits(rows: Sequence[tuple[Any, ...]]) -> Iterator[SearchHit]:
+        return (SearchHit(utterance_id_for(int(r[1])), r[2]) for r in rows)
 
     def wording_hits(
         self, wording_hashes: Sequence[int], printed: PrintingFilter | None = None
@@ -182,12 +198,19 @@ class CandidateSearch(Reads):
             + f" WHERE {among} AND utterance IS NOT NULL",
             params,
         ).fetchall()
-        if printed is not None and not printed.admits_all:
-            admitted = self._articles_admitted(conn, {int(r[3]) for r in rows}, printed)
-            rows = [r for r in rows if int(r[3]) in admitted]
+        rows = self._admitted_rows(conn, rows, printed)
         order = {rowid: i for i, rowid in enumerate(rowids)}
         rows.sort(key=lambda r: order[int(r[0])])
         return rows
+
+    def _admitted_rows(
+        self, conn: Connection, rows: list[tuple[Any, ...]], printed: PrintingFilter | None
+    ) -> list[tuple[Any, ...]]:
+        """The (id, utterance, norm, article) rows of articles ``printed`` admits."""
+        if printed is None or printed.admits_all:
+            return rows
+        admitted = self._articles_admitted(conn, {int(r[3]) for r in rows}, printed)
+        return [r for r in rows if int(r[3]) in admitted]
 
     def _articles_admitted(
         self, conn: Connection, articles: set[int], printed: PrintingFilter

@@ -13,7 +13,8 @@ import itertools
 import math
 from collections import Counter
 from collections.abc import Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from quotetrace_server.index.sql.database import Connection
 from quotetrace_server.verify.normalize import index_terms
@@ -65,6 +66,16 @@ class TermIndex(Protocol):
         """Quotations holding every term: best bm25 first, or in id order."""
         ...
 
+    def rarest_first_rows(
+        self, conn: Connection, terms: Sequence[str], choice: TermChoice, limit: int
+    ) -> list[tuple[Any, ...]] | None:
+        """The whole common case of a search in one statement, where the engine has one:
+        the rarest of ``terms`` chosen as ``choice`` says (search._selective_terms), ranked
+        as ``rarest_first`` ranks them, and the (id, utterance, norm, article) rows of the
+        best ``limit`` speech quotations, best first. None when the rarest term alone is
+        over the postings budget, or the engine answers in steps (the caller takes them)."""
+        ...
+
     def newest_all_of_ranked(
         self, conn: Connection, terms: Sequence[str], window: int, limit: int
     ) -> list[int]:
@@ -74,6 +85,15 @@ class TermIndex(Protocol):
     def optimize(self, conn: Connection) -> None:
         """Compact the postings after a bulk load."""
         ...
+
+
+@dataclass(frozen=True)
+class TermChoice:
+    """How a search picks its terms: the rarest first, up to ``max_terms`` of them and up
+    to ``budget`` postings in all, the rarest one always."""
+
+    budget: int
+    max_terms: int
 
 
 def _phrase(term: str) -> str:
@@ -124,6 +144,11 @@ class Fts5Terms:
             for rowid in postings[term]:
                 scores[rowid] = scores.get(rowid, 0.0) + idf
         return heapq.nlargest(limit, scores, key=scores.__getitem__)
+
+    def rarest_first_rows(
+        self, conn: Connection, terms: Sequence[str], choice: TermChoice, limit: int
+    ) -> list[tuple[Any, ...]] | None:
+        return None  # in-process: the steps cost no round trips
 
     def all_of(
         self, conn: Connection, terms: Sequence[str], limit: int, *, ranked: bool
@@ -231,11 +256,25 @@ class PostgresPostings:
             for r in conn.execute(
                 "SELECT p.quote FROM unnest(?::text[], ?::float8[]) WITH ORDINALITY"
                 " AS c(term, idf, pos) JOIN quote_postings p ON p.term = c.term"
-                " GROUP BY p.quote ORDER BY round(sum(c.idf)::numeric, 9) DESC, min(c.pos),"
+                " GROUP BY p.quote ORDER BY round(sum(c.idf) * 1e9::float8) DESC, min(c.pos),"
                 " p.quote LIMIT ?",
                 ([t for t, _ in weighted], [idf for _, idf in weighted], limit),
             )
         ]
+
+    def rarest_first_rows(
+        self, conn: Connection, terms: Sequence[str], choice: TermChoice, limit: int
+    ) -> list[tuple[Any, ...]] | None:
+        rows = conn.execute(
+            _RAREST_FIRST_ROWS,
+            (list(dict.fromkeys(terms)), choice.budget, choice.max_terms, choice.budget, limit),
+        ).fetchall()
+        within = rows[0][4]  # the status row comes first
+        if within is None:
+            return []  # no term of the query is indexed
+        if not within:
+            return None
+        return [tuple(r[:4]) for r in rows[1:]]
 
     def all_of(
         self, conn: Connection, terms: Sequence[str], limit: int, *, ranked: bool
@@ -284,6 +323,41 @@ class PostgresPostings:
     def _totals(conn: Connection) -> tuple[int, float]:
         docs, terms = conn.execute("SELECT docs, terms FROM postings_totals").fetchone()
         return max(int(docs), 1), max(float(terms) / max(int(docs), 1), 1.0)
+
+
+# search._selective_terms, _weighted and rarest_first in one statement: the indexed
+# terms by (document frequency, term by code point), the rarest within the budget
+# (running sums: all frequencies are positive, so the first over budget ends the run),
+# their postings scored by summed idf (computed as search._weighted does, rounded as
+# rarest_first rounds: to 1e-9), and the best quotations' rows. A status row comes first:
+# whether the chosen terms are within budget (NULL: no term indexed).
+_RAREST_FIRST_ROWS = """
+WITH counted AS (
+    SELECT d.term, d.df, row_number() OVER w AS pos, sum(d.df) OVER w AS running
+    FROM term_df d WHERE d.term = ANY(?) AND d.df > 0
+    WINDOW w AS (ORDER BY d.df, d.term COLLATE "C")
+), chosen AS (
+    SELECT term, df, pos FROM counted
+    WHERE pos = 1 OR (running <= ? AND pos <= ?)
+), status AS (
+    SELECT sum(df) <= (SELECT ?::bigint) AS within FROM chosen
+), weighted AS (
+    SELECT c.term, c.pos, ln(1.0::float8 + (corpus.n - c.df::float8 + 0.5::float8)
+        / (c.df::float8 + 0.5::float8)) AS idf
+    FROM chosen c, (SELECT greatest(COALESCE(max(id), 0), 1)::float8 AS n FROM quotes) corpus
+), scored AS (
+    SELECT p.quote, min(w.pos) AS first, round(sum(w.idf) * 1e9::float8) AS score
+    FROM weighted w JOIN quote_postings p ON p.term = w.term
+    WHERE (SELECT within FROM status)
+    GROUP BY p.quote ORDER BY score DESC, first, p.quote LIMIT ?
+)
+SELECT NULL::bigint, NULL::bigint, NULL::text, NULL::bigint, (SELECT within FROM status),
+    NULL::float8, 0::bigint, 0::bigint
+UNION ALL
+SELECT q.id, q.utterance, q.norm, q.article, NULL, s.score, s.first, s.quote
+FROM scored s JOIN quotes q ON q.id = s.quote WHERE q.utterance IS NOT NULL
+ORDER BY 5 NULLS LAST, 6 DESC NULLS FIRST, 7, 8
+"""
 
 
 def _idf(docs: int, holding: int) -> float:
