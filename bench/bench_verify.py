@@ -38,6 +38,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -45,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synth import SynthConfig, SyntheticCorpus  # type: ignore[import-not-found, unused-ignore]
 
+from quotetrace_server.index.sql.postgres_database import is_postgres_url
 from quotetrace_server.index.sql.store import SqlStore
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.index.stores import open_store
@@ -97,11 +99,12 @@ def build_index(db: Path | str, quotes: int, seed: int, ingest: str) -> tuple[fl
     return seconds, peak_kib / 1024
 
 
-def make_queries(db: Path, n: int, seed: int) -> list[BenchQuery]:
-    """A seeded query mix drawn from the indexed quotations (read straight from the file)."""
+def make_queries(db: Path | str, n: int, seed: int) -> list[BenchQuery]:
+    """A seeded query mix drawn from the indexed quotations (read straight from the file,
+    or from the PostgreSQL database a URL names)."""
     rng = random.Random(seed)
     synth = SyntheticCorpus(SynthConfig(quotes=0, seed=seed + 1))
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn = _read_only(db)
     (max_id,) = conn.execute("SELECT MAX(id) FROM quotes").fetchone()
     speakers = [r[0] for r in conn.execute("SELECT name FROM speakers LIMIT 2000")]
     kinds = [k for k, _ in QUERY_MIX]
@@ -136,6 +139,31 @@ def make_queries(db: Path, n: int, seed: int) -> list[BenchQuery]:
         queries.append(BenchQuery(kind, VerifyQuery(text, claimed), utterance))
     conn.close()
     return queries
+
+
+class _PostgresReader:
+    """A PostgreSQL connection read with SQLite's ``?`` placeholders."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        from quotetrace_server.index.sql.database import Connection
+        from quotetrace_server.index.sql.dialect import PostgresDialect
+
+        self._raw = psycopg.connect(url, autocommit=True)
+        self._conn = Connection(self._raw, PostgresDialect())
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> Any:
+        return self._conn.execute(sql, params)
+
+    def close(self) -> None:
+        self._raw.close()
+
+
+def _read_only(db: Path | str) -> Any:
+    if isinstance(db, str) and is_postgres_url(db):
+        return _PostgresReader(db)
+    return sqlite3.connect(f"file:{db}?mode=ro", uri=True)
 
 
 def measure_latencies(

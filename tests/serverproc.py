@@ -27,14 +27,15 @@ def free_port() -> int:
 class ServerProcess:
     def __init__(
         self,
-        db: Path,
+        db: Path | str,
         *extra_args: str,
         env: dict[str, str] | None = None,
         log: Path | None = None,
         open_writes: bool = True,
     ) -> None:
         """`open_writes`: pass --insecure-open-writes (tests ingest without a key) unless
-        the arguments give an API key."""
+        the arguments give an API key. ``db`` is an index file, or a PostgreSQL URL (then
+        give ``log``)."""
         self.db = db
         self.port = free_port()
         if open_writes and "--api-key-file" not in extra_args:
@@ -54,7 +55,9 @@ class ServerProcess:
             *extra_args,
         ]
         self.env = {**os.environ, **(env or {})}
-        self.log = log or db.with_suffix(f".{self.port}.log")
+        if log is None and not isinstance(db, Path):
+            raise ValueError("a server on a database URL needs a log path")
+        self.log = log or Path(db).with_suffix(f".{self.port}.log")
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
