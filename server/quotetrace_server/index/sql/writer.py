@@ -224,13 +224,11 @@ class Writer(UtteranceClustering):
         for seq, quote in enumerate(quotes.quotes):
             row = self._prepare(article.text, quote, speakers, spans)
             speech = quote.kind is not QuoteKind.TERM
-            utterance = None
+            utterance = Utterance()
             if bulk is not None and speech:
                 # The utterance is known before the row exists, so it is written with the
                 # row rather than updated into it (two indexes hold it).
-                utterance = self._identical_utterance(conn, row)
-                if utterance is None:
-                    utterance = conn.insert("INSERT INTO utterances DEFAULT VALUES")
+                utterance = self._identical_or_new_utterance(conn, row)
             quote_rowid = self._insert_quote(conn, article_rowid, seq, row, bulk, utterance)
             if row.speaker is not None:
                 per_speaker[row.speaker] += 1
@@ -295,15 +293,19 @@ class Writer(UtteranceClustering):
         seq: int,
         row: QuoteRow,
         bulk: BulkBatch | None = None,
-        utterance: int | None = None,
+        utterance: Utterance | None = None,
     ) -> int:
         q = row.quote
+        utterance = utterance or Utterance()
         quote_rowid = conn.insert(
-            'INSERT INTO quotes(article, seq, text, norm, norm_hash, lemmas, lead, start, "end",'
+            utterance.with_clause
+            + 'INSERT INTO quotes(article, seq, text, norm, norm_hash, lemmas, lead, start, "end",'
             " kind, speaker, article_speaker, speaker_mention, cue, sieve, confidence, context,"
             " resolution, utterance, context_start, context_end)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            f" {utterance.value}, ?, ?)",
             (
+                *utterance.with_params,
                 article_rowid,
                 seq,
                 q.text,
@@ -322,7 +324,7 @@ class Writer(UtteranceClustering):
                 float(q.confidence),
                 "" if row.context_span else row.context,
                 q.resolution,
-                utterance,
+                *utterance.value_params,
                 *(row.context_span or (None, None)),
             ),
         )
@@ -342,12 +344,32 @@ class Writer(UtteranceClustering):
         """Prepare a bulk load; True when indexes were dropped, to build at the end."""
         return False
 
+    def _identical_or_new_utterance(self, conn: Connection, row: QuoteRow) -> Utterance:
+        """The bulk path's utterance of a speech quotation: an identical one's, else a
+        new one."""
+        found = self._identical_utterance(conn, row)
+        if found is None:
+            found = conn.insert("INSERT INTO utterances DEFAULT VALUES")
+        return Utterance(value_params=(found,))
+
     def _bulk_committed(self, conn: Connection) -> None:
         """After each commit of a bulk load but the last."""
 
     def _bulk_finished(self, conn: Connection, deferred: bool) -> None:
         """After a bulk load's last commit: compact, build what was deferred."""
         self._terms.optimize(conn)
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """How a quotation's row gets its utterance: ``value`` is its SQL in the row's
+    VALUES, after ``with_clause`` (which a database server may use to find or make the
+    utterance in the INSERT itself: one round trip)."""
+
+    value: str = "?"
+    value_params: tuple[object, ...] = (None,)
+    with_clause: str = ""
+    with_params: tuple[object, ...] = ()
 
 
 @dataclass
