@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from quotetrace_server.index.sql.database import Connection
 from quotetrace_server.index.sql.dialect import PostgresDialect
@@ -28,6 +29,13 @@ def is_postgres_url(db: object) -> bool:
 def without_password(url: str) -> str:
     """The URL as shown in logs and errors."""
     return re.sub(r"^(\w+://[^:@/]*):[^@/]*@", r"\1:***@", url)
+
+
+def _configure(raw: Any) -> None:
+    """Session settings of each pooled connection. JIT compilation off: it is for long
+    analytical queries; the store's are short look-ups, and a plan whose estimate passed
+    jit_above_cost would spend longer compiling than running."""
+    raw.execute("SET jit = off")
 
 
 class PostgresDatabase:
@@ -49,6 +57,7 @@ class PostgresDatabase:
             kwargs={"autocommit": True, "prepare_threshold": PREPARE_THRESHOLD},
             open=True,
             name="quotetrace",
+            configure=_configure,
         )
         self._pool.wait(timeout=30)
 
