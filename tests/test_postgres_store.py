@@ -12,7 +12,10 @@ import pytest
 
 from quotetrace_server.cli import _db_location
 from quotetrace_server.index.postgres_store import PostgresStore
+from quotetrace_server.index.sql import search
 from quotetrace_server.index.sql.postgres_schema import MIGRATIONS
+from quotetrace_server.index.sql.store import SqlStore
+from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.verify.model import Verdict, VerifyQuery
 from quotetrace_server.verify.normalize import normalize
 from quotetrace_server.verify.verifier import Verifier
@@ -144,3 +147,62 @@ def test_an_engine_reads_the_processors_another_server_indexed_with(
     assert engine.processors() == ("tokenize",)
     add_said(second, FERRIES, "Tomas Reyne", processors=("tokenize", "mwt"))
     assert engine.processors() == ("tokenize", "mwt")  # not the first answer, cached
+
+
+# Quotations sharing words in different combinations: several hold the same set of a
+# query's terms (equal scores, broken by the first term held, then the id).
+_RANKED = [
+    "The lighthouse keeper counted the gulls at dawn",
+    "Gulls nest on the lighthouse every spring",
+    "The keeper mends nets at dawn",
+    "Every spring the gulls return to the cliffs",
+    "The lighthouse keeper counted the gulls at dawn again",
+    "Dawn light on the cliffs brings the gulls back",
+    "The keeper and the gulls share the lighthouse",
+    "Nets and gulls at the harbour at dawn",
+]
+_QUERIES = [
+    "the lighthouse keeper counted the gulls",
+    "gulls at dawn",
+    "the keeper mends the nets",
+    "every spring the gulls nest",
+    "cliffs and gulls",
+    "a quotation nobody printed",
+]
+
+
+@pytest.fixture()
+def ranked_pair(postgres: ThrowawayPostgres) -> Iterator[tuple[SqliteStore, PostgresStore]]:
+    """The same articles, in the same order (so the same ids), on each engine."""
+    lite, pg = SqliteStore(":memory:"), PostgresStore(postgres.new_database())
+    for i, quote in enumerate(_RANKED):
+        for store in (lite, pg):
+            add_said(store, quote, f"Speaker {chr(65 + i)} Vell", place=f"on day {i}")
+    yield lite, pg
+    lite.close()
+    pg.close()
+
+
+def _hits(store: SqlStore, query: str) -> list[tuple[str, str]]:
+    return [(h.utterance_id, h.normalized) for h in store.search(normalize(query), 100)]
+
+
+def test_the_one_statement_search_ranks_candidates_as_sqlites_steps_do(
+    ranked_pair: tuple[SqliteStore, PostgresStore],
+) -> None:
+    lite, pg = ranked_pair
+    for query in _QUERIES:
+        assert _hits(pg, query) == _hits(lite, query), query
+    assert _hits(pg, "gulls at dawn")  # the comparison is not of two empty lists
+
+
+def test_a_search_whose_rarest_term_is_over_budget_takes_the_steps_on_postgres(
+    ranked_pair: tuple[SqliteStore, PostgresStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lite, pg = ranked_pair
+    # A budget of one posting: every term of these queries is over it, so the one
+    # statement answers "over budget" and the intersection of common terms runs.
+    monkeypatch.setattr(search, "_POSTINGS_BUDGET", 1)
+    for query in _QUERIES:
+        assert _hits(pg, query) == _hits(lite, query), query
+    assert _hits(pg, "the lighthouse keeper counted the gulls")
