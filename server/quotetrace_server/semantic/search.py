@@ -9,11 +9,18 @@ Embedding ahead: a query is embedded only when its words find nothing, so on tha
 the embedding (about 10-30 ms on one core) came after the whole lexical search. Inside
 `ahead(text)` the query is embedded on a spare thread while the words are searched, and
 `nearest(text)` takes the vector from there; when the words find the quotation, leaving
-the block stops the embedding (onnxruntime's terminate flag). The cost: CPU on a second
-core for at most one lexical search per query found by words. So it is done only when a
+the block stops the embedding (onnxruntime's terminate flag). By default it starts only
+when the caller says the words look like missing (the first candidates scored low), so a
+query its words find at once costs nothing; a query found later costs CPU on a second
+core for the rest of its lexical search. So it is done only when a
 core is spare (the 1-minute load average below the cores less one half: with every core
 busy, a second thread would slow the lexical search it races), and on one spare thread per
 process: a query that finds it busy, or no core spare, is embedded inline as before.
+
+Threads per query: a query's embedding runs on QUERY_THREADS intra-op threads when a core
+is spare (each matrix product split over both cores: about 0.6x the time on this 2-core
+VM), else on one (with every core busy, a second thread only waits for a core and makes
+the run slower). Wordings are embedded on one thread: that is throughput, not latency.
 """
 
 from __future__ import annotations
@@ -60,6 +67,16 @@ class EmbedReport:
 
 # How long leaving `ahead` waits for a stopped embedding to end (it takes well under 1 ms).
 STOP_WAIT_SECONDS = 0.01
+# Intra-op threads for a query's embedding when a core is spare.
+QUERY_THREADS = 2
+# Embedding ahead starts when the first candidates of the word search leave the claim far
+# from found (verifier.PROBE_CANDIDATES), not with the search: a claim its words find at
+# once (most) then costs the other core nothing.
+AHEAD_AFTER_PROBE = True
+
+
+def _nothing() -> None:
+    """Nothing to start (embedding ahead is off)."""
 
 
 @dataclass
@@ -81,6 +98,8 @@ class AheadCounts:
     stopped: int = 0
     busy: int = 0
     no_spare_core: int = 0
+    stop_wait_seconds: float = 0.0  # spent waiting for stopped embeddings to end
+    multi_threaded: int = 0  # query embeddings (ahead or inline) run on more than 1 thread
 
 
 def core_spare() -> bool:
@@ -99,6 +118,9 @@ class SemanticSearch:
         *,
         embed_ahead: bool = True,
         core_spare: Callable[[], bool] = core_spare,
+        query_threads: int = QUERY_THREADS,
+        stop_wait: float = STOP_WAIT_SECONDS,
+        ahead_after_probe: bool = AHEAD_AFTER_PROBE,
     ) -> None:
         self.vectors = vectors
         self._make_encoder = encoder
@@ -110,6 +132,9 @@ class SemanticSearch:
         self._saved_at = time.monotonic()
         self._embed_ahead = embed_ahead
         self._core_spare = core_spare
+        self._query_threads = max(1, min(query_threads, os.cpu_count() or 1))
+        self._stop_wait = stop_wait
+        self._ahead_after_probe = ahead_after_probe
         self._spare = threading.Semaphore(1)  # one embedding ahead at a time
         self._pool: ThreadPoolExecutor | None = None
         self._ahead: dict[str, _Ahead] = {}
@@ -163,15 +188,28 @@ class SemanticSearch:
         return self.vectors.nearest(self._vector_of(text), k)
 
     @contextmanager
-    def ahead(self, text: str) -> Iterator[None]:
+    def ahead(self, text: str) -> Iterator[Callable[[], None]]:
         """Within this block, `text` is being embedded on the spare thread (when it is
-        free), for a `nearest(text, …)` call to use; leaving the block stops it unused."""
-        entry = self._start_ahead(text) if self._embed_ahead and len(self.vectors) else None
+        free), for a `nearest(text, …)` call to use; leaving the block stops it unused.
+        With `ahead_after_probe`, the embedding starts only when the caller calls the
+        function this gives (its words look like missing), not on entering the block."""
+        entries: list[_Ahead | None] = []
+
+        def start() -> None:
+            if not entries:  # once per block, however often the caller says so
+                entries.append(self._start_ahead(text))
+
+        if self._embed_ahead and len(self.vectors):
+            if not self._ahead_after_probe:
+                start()
+            told: Callable[[], None] = start
+        else:
+            told = _nothing
         try:
-            yield
+            yield told
         finally:
-            if entry is not None:
-                self._leave_ahead(text, entry)
+            if entries and entries[0] is not None:
+                self._leave_ahead(text, entries[0])
 
     def _start_ahead(self, text: str) -> _Ahead | None:
         with self._ahead_lock:
@@ -200,11 +238,20 @@ class SemanticSearch:
                 self._pool = ThreadPoolExecutor(1, thread_name_prefix="embed-ahead")
             return self._pool
 
+    def _query_encoder(self, core_spare: bool) -> SentenceEncoder:
+        """The encoder for one query: on QUERY_THREADS threads when a core is spare."""
+        encoder = self._encoder_now()
+        if self._query_threads == 1 or not core_spare:
+            return encoder
+        with self._ahead_lock:
+            self.ahead_counts.multi_threaded += 1
+        return encoder.with_threads(self._query_threads)
+
     def _embed_ahead_now(self, text: str, entry: _Ahead) -> None:
         # The spare thread is released before the vector is handed over, so whoever waits
-        # on the vector finds the thread free.
+        # on the vector finds the thread free. A core was spare when this run started.
         try:
-            vector = self._encoder_now().encode([text], entry.stop)[0]
+            vector = self._query_encoder(True).encode([text], entry.stop)[0]
         except BaseException as exc:  # stopped, or the model failed: nearest() embeds inline
             self._spare.release()
             entry.vector.set_exception(exc)
@@ -225,7 +272,11 @@ class SemanticSearch:
         # onnxruntime ends a stopped run at its next graph node: waiting that long frees
         # the spare thread for the caller's next query (a query right after would else
         # find it busy and embed inline).
-        wait([entry.vector], timeout=STOP_WAIT_SECONDS)
+        if self._stop_wait > 0:
+            began = time.perf_counter()
+            wait([entry.vector], timeout=self._stop_wait)
+            with self._ahead_lock:
+                self.ahead_counts.stop_wait_seconds += time.perf_counter() - began
 
     def _vector_of(self, text: str) -> Vectors:
         """The text's vector: from the embedding ahead when one runs for it, else now."""
@@ -240,7 +291,7 @@ class SemanticSearch:
                 with self._ahead_lock:
                     self.ahead_counts.used += 1
                 return vector
-        fresh: Vectors = self.embed([text])[0]
+        fresh: Vectors = self._query_encoder(self._core_spare()).encode([text])[0]
         return fresh
 
     def save(self, *, if_older_than: float = 0.0) -> bool:

@@ -27,7 +27,7 @@ over the seeds and news-dev; docs/semantic.md gives the measured rates.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -77,8 +77,9 @@ class MeaningIndex(Protocol):
 
     def nearest(self, text: str, k: int) -> list[tuple[int, float]]: ...
 
-    def ahead(self, text: str) -> AbstractContextManager[None]:
-        """A block within which `text` may be embedded early, for `nearest(text, …)`."""
+    def ahead(self, text: str) -> AbstractContextManager[Callable[[], None]]:
+        """A block within which `text` may be embedded early, for `nearest(text, …)`; the
+        callable it gives says the claim's words look like missing (a reason to start)."""
         ...
 
 
@@ -294,7 +295,11 @@ def best_meaning_match(
     claim_words = words(claim)
     if len(claim_words) < SEMANTIC_MIN_WORDS:
         return None
-    nearest = index.nearest(claim, NEAREST)
+    # No wording under MIN_COSINE can be strong enough, whatever its words: those are not
+    # read from the store nor scored (most claims no printing matches have none above).
+    nearest = [(h, c) for h, c in index.nearest(claim, NEAREST) if c >= MIN_COSINE]
+    if not nearest:
+        return None
     cosines = dict(nearest)
     best: MeaningMatch | None = None
     for wording, hit in store.wording_hits([h for h, _ in nearest], printed):

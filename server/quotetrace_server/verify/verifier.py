@@ -76,6 +76,8 @@ SEMANTIC_CONFIDENCE = 0.85
 MIN_COSINE_MISATTRIBUTED = 0.85
 # How many retrieved quotations are scored per query.
 CANDIDATES = 100
+# When this many leave the query below FOUND_THRESHOLD, its words look like missing.
+PROBE_CANDIDATES = 20
 # Attributions with no stated confidence still count a little when weighting speakers.
 MIN_ATTRIBUTION_WEIGHT = 0.05
 # A query of function words only ("the", "is", "we will") shorter than this identifies no
@@ -189,6 +191,10 @@ def is_printed_wording(query_words: Sequence[str], variant_words: Sequence[str])
     )
 
 
+def _nothing() -> None:
+    """No one to tell (a words_missing callback for searches that need none)."""
+
+
 @dataclass(frozen=True)
 class _Match:
     utterance_id: str
@@ -239,14 +245,18 @@ class Verifier:
             return self._verify_words(query, normalized, query_words)
         # The claim is embedded while its words are searched: if they find nothing, the
         # look-up by meaning need not wait for the embedding (semantic.search.ahead).
-        with self._meaning.ahead(normalized):
-            return self._verify_words(query, normalized, query_words)
+        with self._meaning.ahead(normalized) as words_missing:
+            return self._verify_words(query, normalized, query_words, words_missing)
 
     def _verify_words(
-        self, query: VerifyQuery, normalized: str, query_words: tuple[str, ...]
+        self,
+        query: VerifyQuery,
+        normalized: str,
+        query_words: tuple[str, ...],
+        words_missing: Callable[[], None] = _nothing,
     ) -> VerifyResult:
         """The verdict once the query has words to look up: by words, else by meaning."""
-        match, details = self._match_with_details(normalized, query)
+        match, details = self._match_with_details(normalized, query, words_missing)
         if (
             match is not None
             and details
@@ -423,15 +433,22 @@ class Verifier:
 
     # --- retrieval ----------------------------------------------------------------------
 
-    def _best_utterance(self, normalized: str, query: VerifyQuery) -> _Match | None:
+    def _best_utterance(
+        self, normalized: str, query: VerifyQuery, words_missing: Callable[[], None] = _nothing
+    ) -> _Match | None:
         """The utterance of the best-scoring retrieved quotation.
 
         Ties go to a whole-word match, then to the printing closest in length to the query.
+        `words_missing` is called when the first PROBE_CANDIDATES leave the query far from
+        found (the look-up by meaning may start getting ready); it changes no result.
         """
         query_words = words(normalized)
         best: tuple[float, bool, int] | None = None
         best_match: _Match | None = None
-        for hit in self._store.search(normalized, CANDIDATES, printing_filter(query)):
+        hits = self._store.search(normalized, CANDIDATES, printing_filter(query))
+        for scored, hit in enumerate(hits):
+            if scored == PROBE_CANDIDATES and (best is None or best[0] < FOUND_THRESHOLD):
+                words_missing()
             score = match_score(normalized, hit.normalized, at_least=best[0] if best else 0.0)
             if best is not None and score < best[0]:
                 continue
@@ -448,13 +465,13 @@ class Verifier:
         return best_match
 
     def _match_with_details(
-        self, normalized: str, query: VerifyQuery
+        self, normalized: str, query: VerifyQuery, words_missing: Callable[[], None] = _nothing
     ) -> tuple[_Match | None, list[QuoteDetail]]:
         # Reads are not one snapshot: an ingest may merge the matched utterance into another
         # between search and details. Searching again then finds the merged one.
         match: _Match | None = None
         for _ in range(3):
-            match = self._best_utterance(normalized, query)
+            match = self._best_utterance(normalized, query, words_missing)
             if match is None or match.score < FOUND_THRESHOLD:
                 return match, []
             details = self._filtered_details(match.utterance_id, query)
