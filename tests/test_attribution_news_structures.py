@@ -372,3 +372,152 @@ def test_openers_of_both_genders_give_no_gender(attributor: Attributor) -> None:
         "“I saw the lorry first,” she said."
     )
     assert quote(attributor, text, "I saw").speaker == "Idunn Marsh"
+
+
+# --- round 9 of the probe: shared surnames, agents, nicknames, clubs, roles before names ----
+
+
+def test_a_shared_surname_means_the_relative_just_named_in_full(attributor: Attributor) -> None:
+    """An obituary quotes relatives who share the surname of the dead man: "Okafor said"
+    right after "Her nephew, Chidi Okafor, …" in the same paragraph is the nephew, not the
+    first Okafor of the article."""
+    text = (
+        "Beatrice Okafor, a midwife who delivered half the babies of Ennisdale, died on "
+        "Tuesday. She was 90.\n\n"
+        "Her nephew, Chidi Okafor, said she had cycled to births until she was 75. "
+        "“She trusted her bicycle more than any ambulance,” Okafor said."
+    )
+    assert quote(attributor, text, "She trusted").speaker == "Chidi Okafor"
+
+
+def test_a_surname_with_one_bearer_still_reaches_across_paragraphs(nlp: NlpPipeline) -> None:
+    text = "Ottilie Branstrom ran the ferry.\n\nYears later Branstrom sold it to the council."
+    names = find_entities(nlp.parse(text))
+    people = [e for e in names.entities.entities if e.kind == EntityKind.PERSON]
+    assert [p.name for p in people] == ["Ottilie Branstrom"]
+    assert "Branstrom" in people[0].aliases
+
+
+def test_his_lawyer_speaks_unnamed_not_as_the_client(attributor: Attributor) -> None:
+    """ "his lawyer said" names an agent of the client, never the client himself."""
+    text = (
+        "The courier, Radomir Kostelic, told the officers: “I was only paid to drive.”\n\n"
+        "“Say nothing more,” his lawyer said."
+    )
+    assert quote(attributor, text, "I was only").speaker == "Radomir Kostelic"
+    assert quote(attributor, text, "Say nothing").speaker is None
+
+
+def test_a_quoted_nickname_between_given_name_and_surname_stays_inside_the_name(
+    nlp: NlpPipeline, attributor: Attributor
+) -> None:
+    text = (
+        "Rosamund “Roz” Tillinghast has trained the rowing crew for twelve years.\n\n"
+        "“The river decides the schedule, not me,” Tillinghast said."
+    )
+    people = [
+        e for e in find_entities(nlp.parse(text)).entities.entities if e.kind == EntityKind.PERSON
+    ]
+    assert [p.name for p in people] == ["Rosamund Tillinghast"]
+    assert quote(attributor, text, "The river").speaker == "Rosamund Tillinghast"
+
+
+def test_words_after_known_as_are_a_nickname_not_speech(attributor: Attributor) -> None:
+    text = (
+        "The goalkeeper, known to his teammates as “the Quiet Giant” since his debut, signed a "
+        "new contract on Friday."
+    )
+    quotes = attributor.attribute(text).quotes
+    assert [(q.text, q.kind.value) for q in quotes] == [("the Quiet Giant", "term")]
+
+
+def test_the_club_is_the_football_club_the_article_named(attributor: Attributor) -> None:
+    """A club's name need not contain "club" ("Dunmore Athletic FC"): "the club" is the one
+    organisation the article has named, not the player the statement is about."""
+    text = (
+        "Dunmore Athletic FC confirmed on Sunday that their goalkeeper, Ilkka Saarinen, had "
+        "broken a finger.\n\n"
+        "“Ilkka will be assessed again next week,” the club said."
+    )
+    q = quote(attributor, text, "Ilkka will")
+    assert (q.speaker, q.speaker_kind) == ("Dunmore Athletic FC", EntityKind.ORGANIZATION)
+
+
+def test_a_company_is_named_later_by_its_first_word(attributor: Attributor) -> None:
+    text = (
+        "Quellmark Biosciences reported its first profit on Thursday.\n\n"
+        "Quellmark said it would spend the money on “a second plant within two years.”"
+    )
+    q = quote(attributor, text, "a second plant")
+    assert (q.speaker, q.speaker_kind) == ("Quellmark Biosciences", EntityKind.ORGANIZATION)
+
+
+def test_a_clause_joined_with_she_gives_the_one_person_named_a_gender(
+    attributor: Attributor,
+) -> None:
+    """ "…, and she kept …" after a sentence naming one person alone makes that person a
+    woman, so a later "he" after a long paragraph about her goes back to the man."""
+    text = (
+        "Tobiah Renwick has kept bees above the village for fifteen years, and he sells the "
+        "honey at the gate.\n\n"
+        "His neighbour, Marisol Etxeberria, planted the lavender fields that feed the hives, "
+        "and she still cuts them by hand every August with a sickle her grandmother owned.\n\n"
+        "“Without her lavender there would be no honey worth selling,” he said."
+    )
+    assert quote(attributor, text, "Without her").speaker == "Tobiah Renwick"
+
+
+def test_a_role_in_apposition_before_a_name_is_that_persons_role(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "At the inquiry on Monday, the chairman, Lord Emrys Pennant, questioned the port's "
+        "harbour master, Ilse Vandermeer.\n\n"
+        "“Who signed the permit?” the chairman asked."
+    )
+    assert quote(attributor, text, "Who signed").speaker == "Emrys Pennant"
+
+
+def test_a_role_after_a_preposition_before_a_name_is_not_that_persons(
+    attributor: Attributor,
+) -> None:
+    """ "After talks with the mayor, Ana Ruiz said …": the mayor is someone else, so a later
+    "the mayor said" must not become Ruiz."""
+    text = (
+        "After talks with the mayor, Cordelia Haverstock said the depot would stay open.\n\n"
+        "“We found the money,” the mayor said."
+    )
+    assert quote(attributor, text, "We found").speaker is None
+
+
+def test_a_sentence_crediting_a_free_standing_quotation_names_its_speaker(
+    attributor: Attributor,
+) -> None:
+    """ "“…” That was the verdict of X." / "The plea came from X, …": the sentence after the
+    quotation says whose words they were."""
+    text = (
+        "“Nobody should wait nine months for a hip operation.” That was the verdict of "
+        "Ifeoma Castellanos, who audits the region's hospitals."
+    )
+    assert quote(attributor, text, "Nobody should").speaker == "Ifeoma Castellanos"
+    text = "“Send blankets, not speeches.” The plea came from Gunnar Ekdahl, a shelter manager."
+    assert quote(attributor, text, "Send blankets").speaker == "Gunnar Ekdahl"
+
+
+def test_a_following_sentence_about_something_else_credits_nobody(
+    attributor: Attributor,
+) -> None:
+    """ "That was the year of …" names no source: the noun must be one for what was said."""
+    text = "“The harvest failed twice.” That was the year of Halvard Sunde's first election."
+    assert quote(attributor, text, "The harvest").speaker is None
+
+
+def test_a_credit_sentence_whose_name_comes_later_credits_nobody(
+    attributor: Attributor,
+) -> None:
+    """ "the message of the banner, painted by X": the name is not the source's."""
+    text = (
+        "“Our river is not a sewer.” That was the message of the banner, painted by Solveig "
+        "Arnesen, that hung from the bridge."
+    )
+    assert quote(attributor, text, "Our river").speaker is None

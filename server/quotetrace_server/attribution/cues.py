@@ -47,6 +47,12 @@ SPEECH_NOUNS = word_set(
     """
 )
 
+# Nouns for what someone said or thought, that a following sentence can credit to its
+# source: "“…” That was the view of Ana Ruiz.", "The warning came from …".
+SOURCE_NOUNS = SPEECH_NOUNS | word_set(
+    "view verdict assessment conclusion reaction advice complaint opinion diagnosis"
+)
+
 # Verbs whose bare and -s forms are more often nouns ("state media", "a report"): only their
 # -ed and -ing forms count as cues unless a POS tag says verb.
 NOUN_LIKE_VERBS = word_set(

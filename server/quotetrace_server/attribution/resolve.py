@@ -24,6 +24,7 @@ Each rule returns None when it is not sure: an unknown speaker beats a wrong one
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -39,6 +40,7 @@ from quotetrace_server.entities.lexicon import (
     GENERAL_ROLES,
     GENERIC_ORG_HEADS,
     ORG_NOMINAL_HEADS,
+    PERSON_PRONOUNS,
     PREPOSITIONS,
     TITLE_ABBREVIATIONS,
     TITLES,
@@ -96,11 +98,12 @@ class ArticleFacts:
             facts._entity_starts.setdefault(name.entity, []).append(name.start)
         for name in facts.mentions:
             roles = facts.roles.setdefault(name.entity, set())
-            titles = name.surface[: max(0, len(name.surface) - len(name.text))]
+            titles = name.surface[: name.start - name.surface_start]
             roles.update(_content_words(titles))
             apposed = APPOSITION.match(text, name.end)
             if apposed and not name.possessive:
                 roles.update(_content_words(apposed.group(1)))
+            roles.update(_content_words(_role_apposed_before(text, name.surface_start)))
         return facts
 
     def mentions_between(self, start: int, end: int) -> list[NameMention]:
@@ -155,6 +158,28 @@ class ArticleFacts:
         return counts[0][1]
 
 
+# "the chairwoman, Senator Ana Ruiz": a role phrase and a comma right before the name.
+ROLE_BEFORE = re.compile(r"([^,.;:“”\"()\n]{2,80}),\s*$")
+ROLE_LOOKBACK = 100
+
+
+def _role_apposed_before(text: str, name_start: int) -> str:
+    """The role phrase in apposition before a name ("pressed the chief executive of Acme,
+    Ana Ruiz", "the chairwoman, Senator Ana Ruiz"): from its last determiner, which no
+    preposition may stand before ("after a meeting with the mayor, Ana Ruiz said" gives
+    Ruiz no role), to the comma, when a title heads it."""
+    found = ROLE_BEFORE.search(text, max(0, name_start - ROLE_LOOKBACK), name_start)
+    if found is None:
+        return ""
+    words = found.group(1).split()
+    opener = max((i for i, w in enumerate(words) if w.lower() in DETERMINERS), default=-1)
+    if opener < 0 or (opener > 0 and words[opener - 1].lower() in PREPOSITIONS):
+        return ""
+    phrase = [w.lower() for w in words[opener + 1 :]]
+    head = next((i for i, w in enumerate(phrase) if w in PREPOSITIONS), len(phrase)) - 1
+    return " ".join(phrase) if head >= 0 and phrase[head] in TITLES else ""
+
+
 def _inside_quotes(quotes: list[QuoteSpan]) -> Callable[[int], bool]:
     starts = [q.start for q in quotes]
 
@@ -197,9 +222,34 @@ def learn_genders_from_openers(layout: Layout, words: list[Word], facts: Article
         }
         if len(people) == 1:
             votes.setdefault(people.pop(), set()).add(gender)
+    _vote_coordinated_pronouns(layout, words, facts, votes)
     for entity, genders in votes.items():
         if len(genders) == 1:
             facts.learn_gender(entity, genders.pop())
+
+
+# Words that join a second main clause whose subject pronoun is the first clause's subject.
+CLAUSE_JOINERS = frozenset({"and", "but", ";"})
+
+
+def _vote_coordinated_pronouns(
+    layout: Layout, words: list[Word], facts: ArticleFacts, votes: dict[int, set[str]]
+) -> None:
+    """ "Hilary Portland founded the club in 1987, and she ran it until …": in a sentence that
+    names one person alone, a he/she opening a clause joined after the name is that person."""
+    for frame in layout.frames:
+        named = [
+            n
+            for n in facts.mentions_between(frame.start, frame.end)
+            if facts.kind(n.entity) == EntityKind.PERSON and not n.possessive
+        ]
+        if len({n.entity for n in named}) != 1:
+            continue
+        narrative = [words[item.word] for item in frame.items if not item.is_quote]
+        for before, word in itertools.pairwise(narrative):
+            gender = PERSON_PRONOUNS.get(word.lower)
+            if gender and word.start > named[0].end and before.lower in CLAUSE_JOINERS:
+                votes.setdefault(named[0].entity, set()).add(gender)
 
 
 def _gender_fits(known: str | None, wanted: str | None) -> bool:

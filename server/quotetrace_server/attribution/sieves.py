@@ -7,12 +7,13 @@ that rule is right in news copy, judged conservatively (see docs/attribution.md)
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from quotetrace_server.attribution.cues import speech_verb_base
+from quotetrace_server.attribution.cues import SOURCE_NOUNS, speech_verb_base
 from quotetrace_server.attribution.events import SpeechEvent, resolve_ref
 from quotetrace_server.attribution.frames import Frame
 from quotetrace_server.attribution.model import QuoteKind
@@ -54,6 +55,7 @@ CONFIDENCE: dict[str, float] = {
     "participle_subject": 0.75,
     "colon_introduction": 0.8,
     "sentence_cue": 0.7,
+    "credited_after": 0.7,
     "echo": 0.7,
     "unnamed_speaker": 0.8,
     "group_term": 0.6,
@@ -78,6 +80,8 @@ TERM_MAX_WORDS = 2
 HEADING_MAX_WORDS = 3
 TERM_MARKERS = frozenset({"so-called", "titled", "entitled", "nicknamed", "codenamed"})
 TERM_PHRASES = frozenset({("the", "term"), ("the", "word"), ("the", "phrase"), ("known", "as")})
+# "known locally as", "known to fans as": words this far between "known" and "as".
+KNOWN_AS_REACH = 3
 # Quoted words of any length after these are a title (of a video, a book), not speech.
 TITLE_MARKERS = frozenset({"titled", "entitled"})
 # Cues that attribute every quotation of their sentence, wherever they stand.
@@ -298,6 +302,8 @@ def marked_term(s: QuoteSituation) -> Decision | None:
         return None
     if left[-1] in TERM_MARKERS or (len(left) >= 2 and tuple(left[-2:]) in TERM_PHRASES):
         return _term(s, "marked_term")
+    if left[-1] == "as" and "known" in left[-KNOWN_AS_REACH - 2 : -1]:
+        return _term(s, "marked_term")  # known to supporters as “the Postman”: a nickname
     return None
 
 
@@ -493,6 +499,52 @@ def _resolved(s: QuoteSituation, ref: SpeakerRef | None) -> tuple[Speaker, str] 
     return (found.speaker, found.rule) if found else None
 
 
+# A sentence right after a free-standing quotation that names where it came from.
+CREDIT_AFTER = re.compile(
+    r"[ \t]*(?:(?:that|this|those|these|such)\s+(?:was|were|is|are)\s+"
+    r"(?:(?:the|one)\s+(?:[\w-]+\s+)?(?P<noun>[\w-]+)\s+of|how)"
+    r"|the\s+(?:[\w-]+\s+)?(?P<came>[\w-]+)\s+came\s+from)\s",
+    re.IGNORECASE,
+)
+
+
+def credited_after(s: QuoteSituation) -> Decision | None:
+    """ "“We are out of water.” The warning came from Ana Ruiz, a doctor." / "That was the
+    view of Ana Ruiz." / "That was how Ana Ruiz described it.": a quotation standing alone
+    as its sentence, and the next sentence of the paragraph crediting it to someone: the
+    first person or organisation that sentence names."""
+    if not s.opens_frame or s.frame_has_cue or not s.reads_as_utterance:
+        return None
+    text = s.analysis.parsed.text
+    credit = CREDIT_AFTER.match(text, s.quote.end + 1)  # after the closing mark
+    if credit is None:
+        return None
+    noun = (credit.group("noun") or credit.group("came") or "").lower()
+    if noun and noun not in SOURCE_NOUNS:
+        return None
+    facts = s.analysis.facts
+    frames = s.analysis.layout.frames
+    frame = next(
+        (f for f in itertools.islice(frames, s.frame_index, None) if f.end > credit.end()), None
+    )
+    if frame is None or frame.paragraph != s.paragraph:
+        return None
+    names = facts.mentions_between(credit.end(), frame.end)
+    if not names or names[0].possessive:
+        return None
+    name = names[0]
+    # The name must follow at once ("the view of the economist Ana Ruiz"): in "the message
+    # of the poster, designed by Ana Ruiz" the words are the poster's, not Ruiz's.
+    gap = [w.strip(".,").lower() for w in text[credit.end() : name.surface_start].split()]
+    if any(w not in DETERMINERS and w not in TITLES for w in gap):
+        return None
+    sieve = "credited_after"
+    return Decision(
+        QuoteKind.DIRECT, speaker_from_entity(facts.names, name.entity), sieve,
+        CONFIDENCE[sieve], text[name.start : name.end], None, "name", name.start,
+    )  # fmt: skip
+
+
 def continuation(s: QuoteSituation) -> Decision | None:
     """A quotation opening its sentence with no cue continues the previous quotation's
     speaker when that quotation is in this paragraph or the one before."""
@@ -607,6 +659,7 @@ SIEVES: tuple[Sieve, ...] = (
     cue_after_question,
     colon_introduction,
     sentence_cue,
+    credited_after,
     continuation,
     previous_quote,
     short_term,

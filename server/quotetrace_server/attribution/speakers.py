@@ -39,6 +39,8 @@ RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 # "a spokesman for …", "one aide to …": a person left unnamed.
 INDEFINITE_OPENERS = frozenset({"a", "an", "one", "another"})
 POSSESSIVE_PRONOUNS: dict[str, str | None] = {"his": "male", "her": "female"}
+# "his lawyer", "their coach": someone's agent or relative, left unnamed by the phrase.
+POSSESSIVE_DETERMINERS = frozenset({"his", "her", "its", "their", "our", "my", "your"})
 # "a statement from the ministry", "a letter by Ana Ruiz": the document's author.
 AUTHOR_PREPOSITIONS = frozenset({"from", "by"})
 LOCATION_PREPOSITIONS = frozenset({"in", "at", "from", "to", "near", "into", "across"})
@@ -422,6 +424,8 @@ class NounPhrases:
             name_end = self._of_complement_end(frame, head_last, last) or head.end
             name = self.text[name_words[0].start if name_words else head.start : name_end]
             return SpeakerRef(RefKind.NOMINAL_ORG, mention, head_words[0].start, name=name)
+        if _agent_of_pronoun(head_words):
+            return SpeakerRef(RefKind.UNNAMED, mention, head_words[0].start)
         if self._is_description(head_words, before_cue):
             return SpeakerRef(RefKind.NOMINAL, mention, head_words[0].start)
         if head.lower in UNNAMED_PERSON_HEADS or head.lower in COLLECTIVE_PERSON_HEADS:
@@ -584,6 +588,17 @@ class NounPhrases:
         return SpeakerRef(
             RefKind.GROUP, self.text[first_name.surface_start : other.end], first_name.surface_start
         )
+
+
+def _agent_of_pronoun(head_words: list[Word]) -> bool:
+    """ "his lawyer said", "her spokesman said": a role held for someone the pronoun points
+    to, by a person the phrase leaves unnamed (never the one the pronoun points to)."""
+    head = head_words[-1].lower
+    return (
+        len(head_words) >= 2
+        and head_words[0].lower in POSSESSIVE_DETERMINERS
+        and (head in TITLES or head in UNNAMED_PERSON_HEADS)
+    )
 
 
 def _inside_group(ref: SpeakerRef, group: SpeakerRef) -> bool:

@@ -90,6 +90,7 @@ def find_entities(parsed: ParsedText) -> ArticleNames:
     runs = _capitalised_runs(words)
     body_runs = [r for r in runs if not headline[r[0]]]
     names = [n for run in body_runs for n in _names_in_run(words, run, use_ner)]
+    names = _joined_over_nicknames(names, words, parsed.text)
     names = _outside_titles(names)
     _mark_adjectival_persons(names, words)
     known = {n.parts for n in names if n.shape == PERSON and len(n.parts) >= 2}
@@ -97,7 +98,58 @@ def find_entities(parsed: ParsedText) -> ArticleNames:
         if headline[run[0]]:
             names.extend(_known_names_in_headline(words, run, known))
     names.sort(key=lambda n: n.start)
-    return _cluster(names, words)
+    return _cluster(names, words, parsed.text)
+
+
+NICKNAME_MARKS = frozenset({"“", "”", '"', "‘", "’", "'"})
+
+
+def _joined_over_nicknames(
+    names: list[NameMention], words: list[Word], text: str
+) -> list[NameMention]:
+    """ "Augustin “Gus” Delacroix" is one person: the given name and the surname around a
+    quoted one-word nickname make one name (the nickname is left out of it)."""
+    by_first = {n.first_word: n for n in names}
+    dropped: set[int] = set()
+    joined: dict[int, NameMention] = {}
+    for name in names:
+        nick, after = by_first.get(name.last_word + 2), by_first.get(name.last_word + 4)
+        if nick is None or after is None or not _quotes_around(words, name.last_word + 2):
+            continue
+        if name.possessive or {name.shape, after.shape} - {PERSON, "bare"}:
+            continue
+        joined[name.first_word] = _joined(name, after, text)
+        dropped |= {nick.first_word, after.first_word}
+    return [joined.get(n.first_word, n) for n in names if n.first_word not in dropped]
+
+
+def _quotes_around(words: list[Word], index: int) -> bool:
+    """Word `index` alone between two quotation marks, all in one sentence."""
+    if index - 1 < 0 or index + 1 >= len(words):
+        return False
+    opening, nick, closing = words[index - 1], words[index], words[index + 1]
+    return (
+        opening.text in NICKNAME_MARKS
+        and closing.text in NICKNAME_MARKS
+        and opening.sentence == nick.sentence == closing.sentence
+    )
+
+
+def _joined(given: NameMention, surname: NameMention, text: str) -> NameMention:
+    return NameMention(
+        start=given.start,
+        end=surname.end,
+        surface_start=given.surface_start,
+        text=f"{given.text} {surname.text}",
+        surface=text[given.surface_start : surname.end],
+        parts=given.parts + surname.parts,
+        shape=PERSON,
+        titled=given.titled or surname.titled,
+        honorific_gender=given.honorific_gender,
+        possessive=surname.possessive,
+        first_word=given.first_word,
+        last_word=surname.last_word,
+    )
 
 
 def _outside_titles(names: list[NameMention]) -> list[NameMention]:
@@ -421,7 +473,7 @@ class _Cluster:
     aliases: list[str] = field(default_factory=list)  # every surface form
 
 
-def _cluster(names: list[NameMention], words: list[Word]) -> ArticleNames:
+def _cluster(names: list[NameMention], words: list[Word], text: str) -> ArticleNames:
     clusters: list[_Cluster] = []
     by_key: dict[tuple[str, ...] | str, int] = {}
     counts: Counter[int] = Counter()
@@ -448,11 +500,18 @@ def _cluster(names: list[NameMention], words: list[Word]) -> ArticleNames:
                 name.entity = add("org:" + _org_key(name.text), name, EntityKind.ORGANIZATION)
         if name.entity >= 0:
             counts[name.entity] += 1
+    persons = {i for i, c in enumerate(clusters) if c.kind == EntityKind.PERSON}
+    full_persons = [n for n in names if n.entity in persons]
+    full_starts = [n.start for n in full_persons]
     for name in names:
         if name.entity >= 0 or name.shape not in (PERSON, "bare"):
             continue
         surname = _is_surname_only(name)
-        bearer = _most_salient_bearer(name.parts, surname, by_key, counts, first_seen)
+        bearer = _bearer_just_named(name, surname, full_persons, full_starts, text)
+        if bearer is None:
+            bearer = _most_salient_bearer(name.parts, surname, by_key, counts, first_seen)
+        if bearer is None and name.shape == "bare":
+            bearer = _organisation_shortened_to(name.parts[0], by_key)
         if bearer is not None:
             name.entity = bearer
         elif name.shape == PERSON:  # titled ("Mr. Smith") or tagged PERSON by NER
@@ -504,6 +563,23 @@ def _organisation_spelled_by(
     return matches[0] if len(matches) == 1 else None
 
 
+def _organisation_shortened_to(word: str, by_key: dict[tuple[str, ...] | str, int]) -> int | None:
+    """ "Norvane Therapeutics … Norvane said": one untitled word that opens the name of
+    exactly one organisation of the article (and is not itself a kind of organisation or
+    place) is that organisation's short name."""
+    if word in ORG_HEADS or word in PLACE_FIRST_WORDS or word in FUNCTION_WORDS:
+        return None
+    matches = {
+        index
+        for key, index in by_key.items()
+        if isinstance(key, str)
+        and key.startswith("org:")
+        and len(key[4:].split()) >= 2
+        and key[4:].split()[0] == word
+    }
+    return matches.pop() if len(matches) == 1 else None
+
+
 def _append_new(items: list[str], item: str) -> None:
     if item not in items:
         items.append(item)
@@ -520,6 +596,41 @@ def _is_surname_only(name: NameMention) -> bool:
     if len(name.parts) < 2:
         return False
     return name.parts[0] in NAME_PARTICLES | HYPHENATED_PARTICLES or " " not in name.text.strip()
+
+
+# How many full names back the same-paragraph bearer of a surname is looked for (bounded:
+# a paragraph of thousands of names must cost linear time).
+BEARER_LOOKBACK = 20
+
+
+def _bearer_just_named(
+    name: NameMention,
+    surname: bool,
+    full_persons: list[NameMention],
+    starts: list[int],
+    text: str,
+) -> int | None:
+    """ "His son, Tomás Ruiz, said …. “…,” Ruiz said.": when several people of the article
+    share the surname, the one named in full last before it in the same paragraph is the
+    one meant (the writer has just introduced them), not the most mentioned one."""
+    index = bisect_right(starts, name.start)
+    upto = name.start
+    for before in reversed(full_persons[max(0, index - BEARER_LOOKBACK) : index]):
+        if text.find("\n", before.end, upto) >= 0:
+            return None
+        if not before.possessive and _bears(before.parts, name.parts, surname):
+            return before.entity  # "Bo Ruiz's work" names Bo Ruiz as no one's subject
+        upto = before.start
+    return None
+
+
+def _bears(full: tuple[str, ...], parts: tuple[str, ...], surname: bool) -> bool:
+    """Is `parts` (one word, or a surname of several) the first or last part of `full`?"""
+    if len(full) <= len(parts):
+        return False
+    if len(parts) > 1 or surname:
+        return full[len(full) - len(parts) :] == parts
+    return full[0] == parts[0] or full[-1] == parts[0]
 
 
 def _most_salient_bearer(

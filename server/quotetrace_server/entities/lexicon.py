@@ -141,7 +141,7 @@ ORG_HEADS = word_set(
     commission embassy consulate nato foods motors airlines airways rail railways systems
     technologies industries holdings pharmaceuticals laboratories logistics telecom
     chemicals studios enterprises ventures insurance hospital clinic museum library
-    directorate inspectorate secretariat trust
+    directorate inspectorate secretariat trust therapeutics biosciences fc afc
     """
 )
 
@@ -155,12 +155,13 @@ ORG_NOMINAL_HEADS = word_set(
     """
     military ministry government police army navy agency council committee administration
     department embassy court company parliament party cabinet regime presidency office
-    commission secretariat authorities firm union hospital
+    commission secretariat authorities firm union hospital club
     """
 )
 # Of those, the heads that name no particular kind of organisation: "the company" may be
-# the one organisation the article has just named, whatever that one's name is.
-GENERIC_ORG_HEADS = word_set("company firm")
+# the one organisation the article has just named, whatever that one's name is ("the club":
+# a football club's name need not say "club", "Harbour City FC").
+GENERIC_ORG_HEADS = word_set("company firm club")
 
 # Lower-case heads of noun phrases that denote a person or people left unnamed.
 UNNAMED_PERSON_HEADS = word_set(
