@@ -521,3 +521,45 @@ def test_a_credit_sentence_whose_name_comes_later_credits_nobody(
         "Arnesen, that hung from the bridge."
     )
     assert quote(attributor, text, "Our river").speaker is None
+
+
+# --- round 10: unnamed groups of someone, team nicknames, airlines, couples --------------
+
+
+def test_sources_close_to_a_named_person_are_not_that_person(attributor: Attributor) -> None:
+    text = "Aides close to Governor Idris Lemaire said he was “ready to walk away.”"
+    assert quote(attributor, text, "ready to walk").speaker is None
+
+
+def test_a_capitalised_plural_after_the_is_a_nickname_not_a_person(
+    attributor: Attributor,
+) -> None:
+    """ "the Reds said": a side or a party by its nickname, never a person named Reds."""
+    text = "“Thank you for every mile you travelled,” the Reds wrote after the final."
+    assert quote(attributor, text, "Thank you").speaker is None
+
+
+def test_the_airline_is_the_airways_the_article_named(attributor: Attributor) -> None:
+    """ "the airline" after a spokesman of "Brisa Airways": the airline, not the spokesman."""
+    text = (
+        "“The engine was inspected on Monday,” said Tarek Benali, a spokesman for Brisa "
+        "Airways.\n\n“Safety comes before the timetable,” the airline said."
+    )
+    q = quote(attributor, text, "Safety comes")
+    assert (q.speaker, q.speaker_kind) == ("Brisa Airways", EntityKind.ORGANIZATION)
+
+
+def test_two_given_names_joined_by_and_share_the_surname(nlp: NlpPipeline) -> None:
+    text = "Ingrid and Matthias Oberholzer opened the bakery in 1994. Later Ingrid sold it."
+    people = {
+        e.name for e in find_entities(nlp.parse(text)).entities.entities
+        if e.kind == EntityKind.PERSON
+    }  # fmt: skip
+    assert people == {"Ingrid Oberholzer", "Matthias Oberholzer"}
+
+
+def test_a_word_after_a_preposition_joined_by_and_keeps_its_own_name(nlp: NlpPipeline) -> None:
+    """ "talks between Veltria and Matthias Oberholzer": Veltria may be a country or a firm."""
+    text = "Talks between Veltria and Matthias Oberholzer ended on Friday."
+    names = {e.name for e in find_entities(nlp.parse(text)).entities.entities}
+    assert "Veltria Oberholzer" not in names

@@ -39,6 +39,7 @@ from quotetrace_server.entities.lexicon import (
     DETERMINERS,
     GENERAL_ROLES,
     GENERIC_ORG_HEADS,
+    ORG_HEAD_FORMS,
     ORG_NOMINAL_HEADS,
     PERSON_PRONOUNS,
     PREPOSITIONS,
@@ -442,7 +443,8 @@ def _latest_organisation(
     Agency"), else the latest organisation that has spoken in the article."""
     window = facts.mentions_between(max(0, ref.start - ORGANISATION_WINDOW), ref.start)
     organisations = [n for n in window if facts.kind(n.entity) == EntityKind.ORGANIZATION]
-    named_so = [n.entity for n in organisations if head in n.text.lower().split()]
+    forms = ORG_HEAD_FORMS.get(head, frozenset({head}))
+    named_so = [n.entity for n in organisations if forms & set(n.text.lower().split())]
     spoke = [
         e.speaker.entity
         for events in earlier[-FRAMES_BACK * 4 :]

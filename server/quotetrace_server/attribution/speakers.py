@@ -122,8 +122,22 @@ class NounPhrases:
             return SpeakerRef(RefKind.UNNAMED, mention, start)
         if lower in ORG_NOMINAL_HEADS:
             return SpeakerRef(RefKind.NOMINAL_ORG, mention, start, name=name.text)
+        if self._plural_label(name):  # "the Blues said": a side or a party, by nickname
+            return SpeakerRef(RefKind.UNNAMED, mention, start)
         organisation = name.shape in (ORG, OTHER) or name.text in self._place_words
         return SpeakerRef(RefKind.BARE, mention, start, name=name.text, organisation=organisation)
+
+    def _plural_label(self, name: NameMention) -> bool:
+        """ "the Blues", "the Greens": one capitalised plural word after "the" is the
+        nickname of a team or a party, never a person's name."""
+        first = name.first_word
+        return (
+            first == name.last_word
+            and first > 0
+            and self.words[first - 1].text == "the"
+            and name.text.endswith("s")
+            and not name.text.endswith("ss")
+        )
 
     def name_at(self, word_index: int) -> NameMention | None:
         return self._name_by_word.get(word_index)
@@ -495,6 +509,8 @@ class NounPhrases:
         """ "a spokesman for Senator Ruiz", "an aide to the mayor": an unnamed person who
         speaks for the one named after the preposition."""
         words = [w for p in range(first, last + 1) if (w := self._word(frame, p))]
+        if _unnamed_group_of_someone(words):
+            return True
         for index, word in enumerate(words[2:], start=2):
             if word.lower in PREPOSITIONS:
                 head, opener = words[index - 1], words[index - 2]
@@ -588,6 +604,19 @@ class NounPhrases:
         return SpeakerRef(
             RefKind.GROUP, self.text[first_name.surface_start : other.end], first_name.surface_start
         )
+
+
+def _unnamed_group_of_someone(words: list[Word]) -> bool:
+    """ "Sources close to the minister", "officials familiar with Ana Ruiz's plans",
+    "aides to the mayor": plural unnamed people, lower-case words, then a preposition."""
+    if not words or words[0].lower not in UNNAMED_PERSON_HEADS or not words[0].lower.endswith("s"):
+        return False
+    for word in words[1:]:
+        if word.lower in PREPOSITIONS:
+            return True
+        if word.capitalised or not word.text.isalpha():
+            return False
+    return False
 
 
 def _agent_of_pronoun(head_words: list[Word]) -> bool:

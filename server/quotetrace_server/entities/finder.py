@@ -30,6 +30,7 @@ from quotetrace_server.entities.lexicon import (
     ORG_NOMINAL_HEADS,
     PLACE_FIRST_WORDS,
     PLACE_HEADS,
+    PREPOSITIONS,
     TITLE_SUFFIXES,
     TITLES,
     UNNAMED_PERSON_HEADS,
@@ -93,6 +94,7 @@ def find_entities(parsed: ParsedText) -> ArticleNames:
     names = _joined_over_nicknames(names, words, parsed.text)
     names = _outside_titles(names)
     _mark_adjectival_persons(names, words)
+    _share_surnames_over_and(names, words)
     known = {n.parts for n in names if n.shape == PERSON and len(n.parts) >= 2}
     for run in runs:
         if headline[run[0]]:
@@ -295,6 +297,40 @@ def _plain_name(words: list[Word], first: int, last: int) -> NameMention:
         first_word=first,
         last_word=last,
     )
+
+
+def _share_surnames_over_and(names: list[NameMention], words: list[Word]) -> None:
+    """ "Karin and Olav Engstrom": a lone given name joined by "and" to a full name shares
+    its surname, unless the word is a part of another full name of the article ("Ruiz and
+    Bo Lin", after "Ana Ruiz", are two people)."""
+    full = [n for n in names if n.shape == PERSON and len(n.parts) >= 2]
+    known = {p for n in full for p in (n.parts[0], n.parts[-1])}
+    # "talks between Veltria and Ana Lima": a word after a preposition may be a place or a
+    # company; so may one seen after a preposition anywhere in the article.
+    known |= {
+        w.lower for i, w in enumerate(words[1:], start=1) if words[i - 1].lower in PREPOSITIONS
+    }
+    by_last = {n.last_word: n for n in names}
+    for name in full:
+        joiner = name.first_word - 1
+        lone = by_last.get(joiner - 1)
+        if (
+            lone is None
+            or words[joiner].lower != "and"
+            or len(lone.parts) != 1
+            or lone.first_word != lone.last_word
+            or lone.possessive
+            or lone.shape not in (PERSON, "bare")
+            or lone.parts[0] in known
+            or (lone.first_word > 0 and words[lone.first_word - 1].lower in PREPOSITIONS)
+            or _is_surname_only(name)
+            or words[joiner].sentence != words[lone.last_word].sentence
+        ):
+            continue
+        surname = name.text.split(" ", 1)[1]
+        lone.text = f"{lone.text} {surname}"
+        lone.parts = lone.parts + name.parts[1:]
+        lone.shape = PERSON
 
 
 DEMONYM_ENDINGS = ("ian", "ean", "ese", "ish")

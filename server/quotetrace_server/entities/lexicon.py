@@ -155,13 +155,21 @@ ORG_NOMINAL_HEADS = word_set(
     """
     military ministry government police army navy agency council committee administration
     department embassy court company parliament party cabinet regime presidency office
-    commission secretariat authorities firm union hospital club
+    commission secretariat authorities firm union hospital club airline carrier bank
+    retailer insurer manufacturer broadcaster charity regulator watchdog publisher
     """
 )
 # Of those, the heads that name no particular kind of organisation: "the company" may be
 # the one organisation the article has just named, whatever that one's name is ("the club":
 # a football club's name need not say "club", "Harbour City FC").
 GENERIC_ORG_HEADS = word_set("company firm club")
+# Words in an organisation's name that a lower-case head refers to ("the airline" is
+# "Skyvale Airways").
+ORG_HEAD_FORMS: dict[str, frozenset[str]] = {
+    "airline": word_set("airline airlines airways air"),
+    "carrier": word_set("airline airlines airways air"),
+    "club": word_set("club fc afc"),
+}
 
 # Lower-case heads of noun phrases that denote a person or people left unnamed.
 UNNAMED_PERSON_HEADS = word_set(
