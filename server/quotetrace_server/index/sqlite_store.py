@@ -37,6 +37,8 @@ __all__ = [
 class SqliteStore(SqlStore):
     """QuoteStore on one SQLite file (or ":memory:" for tests)."""
 
+    _mirror_in_bulk = True
+
     def __init__(self, path: str | Path) -> None:
         self._sqlite = SqliteDatabase(str(path))
         super().__init__(self._sqlite, Fts5Terms())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from pathlib import Path
 
 from quotetrace_server.attribution.model import AttributedQuote
@@ -18,6 +18,7 @@ from quotetrace_server.index.names import name_key
 from quotetrace_server.index.sql.database import Connection
 from quotetrace_server.index.sql.records import is_proper_name, speaker_id_for, usable_alias
 from quotetrace_server.index.sql.search import CandidateSearch
+from quotetrace_server.index.sql.speaker_mirror import SpeakerMirror
 
 
 class SpeakerEditError(ValueError):
@@ -39,6 +40,24 @@ def read_edits(path: Path) -> list[tuple[str, str, str]]:
 
 
 class SpeakerLinking(CandidateSearch):
+    # Set for the length of a bulk load (speaker_mirror): linking reads it, not the tables.
+    _mirror: SpeakerMirror | None = None
+
+    def _linked_names(self, conn: Connection, speaker: int) -> list[str]:
+        if self._mirror is not None:
+            return self._mirror.names(speaker)
+        return self._speaker_names(conn, speaker)
+
+    def _lookup_keys(self, kind: EntityKind, names: Sequence[str]) -> Set[str]:
+        if self._mirror is not None:
+            return self._mirror.lookup_keys(kind, names)
+        return identity.lookup_keys(kind, names)
+
+    def _linked_support(self, conn: Connection, speaker: int) -> tuple[int, int]:
+        if self._mirror is not None:
+            return self._mirror.support(speaker)
+        return self._support(conn, speaker)
+
     def _resolve_article_speakers(
         self, conn: Connection, quotes: Sequence[AttributedQuote], article_id: str = ""
     ) -> dict[str, int]:
@@ -80,24 +99,28 @@ class SpeakerLinking(CandidateSearch):
         """
         new = sorted(surface)
         exact = self._speakers_with_alias(conn, surface, kind)
-        candidates = self._candidates(conn, identity.lookup_keys(kind, new), kind) | exact
+        candidates = self._candidates(conn, self._lookup_keys(kind, new), kind) | exact
         strong: dict[int, str] = {}
         weak: dict[int, str] = {}
         folded = {n.casefold() for n in new}
         for speaker in sorted(candidates):
-            known = self._speaker_names(conn, speaker)
+            known = self._linked_names(conn, speaker)
             if self._split_between(conn, new, known):
                 continue  # an operator split these forms apart
             if {n.casefold() for n in known} == folded and not identity.has_full_name(kind, new):
                 return speaker  # the same bare or unparsed name(s) as before
-            found = identity.link(kind, new, known)
+            found = (
+                identity.link(kind, new, known)
+                if self._mirror is None
+                else self._mirror.link(kind, new, known)
+            )
             if found is None and speaker in exact and not identity.conflicts(kind, new, known):
                 found = identity.Link(False, "same written alias")
             if found is None:
                 continue
             (strong if found.strong else weak)[speaker] = found.evidence
         if strong:
-            group = sorted(strong, key=lambda s: self._support(conn, s), reverse=True)
+            group = sorted(strong, key=lambda s: self._linked_support(conn, s), reverse=True)
             if not self._mergeable(conn, group, kind):
                 return None  # one form fits several different people: ambiguous
             target = group[0]
@@ -118,14 +141,14 @@ class SpeakerLinking(CandidateSearch):
         return None
 
     def _mergeable(self, conn: Connection, speakers: Sequence[int], kind: EntityKind) -> bool:
-        names = {s: self._speaker_names(conn, s) for s in speakers}
+        names = {s: self._linked_names(conn, s) for s in speakers}
         for a, b in itertools.combinations(speakers, 2):
             if identity.conflicts(kind, names[a], names[b]) or self._split_apart(conn, a, b):
                 return False
         return True
 
     def _split_apart(self, conn: Connection, a: int, b: int) -> bool:
-        return self._split_between(conn, self._speaker_names(conn, a), self._speaker_names(conn, b))
+        return self._split_between(conn, self._linked_names(conn, a), self._linked_names(conn, b))
 
     def _split_between(
         self, conn: Connection, names_a: Iterable[str], names_b: Iterable[str]
@@ -133,7 +156,12 @@ class SpeakerLinking(CandidateSearch):
         """An operator split one of ``names_a`` from one of ``names_b``."""
         folded_a = {n.casefold() for n in names_a}
         folded_b = {n.casefold() for n in names_b}
-        for left, right in conn.execute("SELECT name_a, name_b FROM speaker_splits"):
+        splits = (
+            conn.execute("SELECT name_a, name_b FROM speaker_splits")
+            if self._mirror is None
+            else self._mirror.splits
+        )
+        for left, right in splits:
             x, y = str(left).casefold(), str(right).casefold()
             if (x in folded_a and y in folded_b) or (x in folded_b and y in folded_a):
                 return True
@@ -347,7 +375,9 @@ class SpeakerLinking(CandidateSearch):
             (speaker, name, evidence, f"article {article_id}" if article_id else "ingest"),
         )
 
-    def _candidates(self, conn: Connection, keys: set[str], kind: EntityKind) -> set[int]:
+    def _candidates(self, conn: Connection, keys: Set[str], kind: EntityKind) -> set[int]:
+        if self._mirror is not None:
+            return self._mirror.with_key(keys, kind.value)
         found: set[int] = set()
         # One statement for many keys: on a database server each statement is a round trip.
         for batch in _batches(sorted(keys)):
@@ -368,6 +398,8 @@ class SpeakerLinking(CandidateSearch):
     def _speakers_with_alias(
         self, conn: Connection, surface: set[str], kind: EntityKind
     ) -> set[int]:
+        if self._mirror is not None:
+            return self._mirror.with_alias(surface, kind.value)
         found: set[int] = set()
         for batch in _batches(sorted(surface)):
             equal = " OR ".join([self._dialect.ci_equals("a.alias")] * len(batch))
@@ -382,13 +414,20 @@ class SpeakerLinking(CandidateSearch):
         return found
 
     def _create_speaker(self, conn: Connection, name: str, kind: EntityKind) -> int:
-        return conn.insert(
+        speaker = conn.insert(
             "INSERT INTO speakers(name, kind, name_key) VALUES (?, ?, ?)",
             (name, kind.value, name_key(name)),
         )
+        if self._mirror is not None:
+            self._mirror.create(speaker, name, kind.value)
+        return speaker
 
     def _add_aliases(self, conn: Connection, speaker: int, surface: set[str]) -> None:
         added = 0
+        if self._mirror is not None:
+            # Only the new forms are written: the mirror knows which the speaker has.
+            surface = set(self._mirror.new_aliases(speaker, surface))
+            self._mirror.add_aliases(speaker, surface)
         # One multi-row statement per batch: its count is of the rows actually added.
         for batch in _batches(sorted(surface)):
             rows = [(speaker, a, name_key(a) if is_proper_name(a) else "") for a in batch]
@@ -405,16 +444,25 @@ class SpeakerLinking(CandidateSearch):
     def _refresh_speaker(self, conn: Connection, speaker: int) -> None:
         """Lookup keys and the shown name, from the speaker's forms (an operator's rename
         wins over the forms)."""
-        row = conn.execute(
-            "SELECT name, kind, fixed_name FROM speakers WHERE id = ?", (speaker,)
-        ).fetchone()
+        mirror = self._mirror
+        if mirror is not None:
+            known = mirror.speakers.get(speaker)
+            row = None if known is None else (known.name, known.kind, known.fixed_name)
+        else:
+            row = conn.execute(
+                "SELECT name, kind, fixed_name FROM speakers WHERE id = ?", (speaker,)
+            ).fetchone()
         if row is None:
             return
         kind = EntityKind(row[1])
-        names = self._speaker_names(conn, speaker)
+        names = self._linked_names(conn, speaker)
+        keys = sorted(self._lookup_keys(kind, names))
+        if mirror is not None:
+            keys = [k for k in keys if k not in mirror.speakers[speaker].keys]
+            mirror.add_keys(speaker, keys)
         conn.executemany(
             self._dialect.insert_ignore("speaker_keys(key, speaker)", "VALUES (?, ?)"),
-            [(k, speaker) for k in sorted(identity.lookup_keys(kind, names))],
+            [(k, speaker) for k in keys],
         )
         name = str(row[2]) if row[2] else identity.canonical_name(kind, names, str(row[0]))
         if name != row[0]:
@@ -422,6 +470,8 @@ class SpeakerLinking(CandidateSearch):
                 "UPDATE speakers SET name = ?, name_key = ? WHERE id = ?",
                 (name, name_key(name), speaker),
             )
+            if mirror is not None:
+                mirror.speakers[speaker].name = name
 
     def _merge_speakers(
         self, conn: Connection, keep: int, gone: int, evidence: str, source: str
@@ -465,6 +515,8 @@ class SpeakerLinking(CandidateSearch):
             " source = excluded.source",
             (gone, keep, evidence, source),
         )
+        if self._mirror is not None:
+            self._mirror.merge(keep, gone)
         self._refresh_speaker(conn, keep)
 
 

@@ -111,7 +111,6 @@ CREATE TABLE IF NOT EXISTS quotes(
     context_start INTEGER, context_end INTEGER
 );
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker, article, seq);
-CREATE INDEX IF NOT EXISTS quotes_norm_hash ON quotes(norm_hash);
 """
 # Indexes of quotes that the bulk path never reads: a bulk load into an empty index
 # drops them and builds each once at the end (sorted, pages packed full) instead of
@@ -119,6 +118,8 @@ CREATE INDEX IF NOT EXISTS quotes_norm_hash ON quotes(norm_hash);
 DEFERRED_INDEXES = """
 CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article, seq);
 CREATE INDEX IF NOT EXISTS quotes_utterance ON quotes(utterance);
+-- A bulk load into an empty index finds identical texts in memory (writer.Writer).
+CREATE INDEX IF NOT EXISTS quotes_norm_hash ON quotes(norm_hash);
 -- What Verify reads of each retrieved candidate, packed narrow (covering).
 CREATE INDEX IF NOT EXISTS quotes_candidate ON quotes(id, utterance, article, norm);
 """

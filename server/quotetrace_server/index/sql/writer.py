@@ -23,6 +23,7 @@ from quotetrace_server.index.sql.records import (
     lead_words,
     norm_hash,
 )
+from quotetrace_server.index.sql.speaker_mirror import SpeakerMirror
 from quotetrace_server.index.sql.terms import query_terms
 from quotetrace_server.index.sql.utterances import UtteranceClustering
 from quotetrace_server.ingest.model import Article
@@ -30,6 +31,15 @@ from quotetrace_server.verify.normalize import normalize, words
 
 
 class Writer(UtteranceClustering):
+    # During a bulk load: normalised text → utterance of the speech quotations it added
+    # (each identical text joins the first one's utterance), and whether the index had
+    # quotations before it (only then is the table asked about a text not seen here).
+    _bulk_utterances: dict[str, int] | None = None
+    _bulk_onto_rows = False
+    # Whether a bulk load links speakers from memory (speaker_mirror): its case folding
+    # is SQLite's NOCASE, so the SQLite store turns it on.
+    _mirror_in_bulk = False
+
     def add_article(self, article: Article, quotes: ArticleQuotes) -> IngestOutcome:
         """Index one article atomically, by its identity (its URL, path or text): a new
         identity is added, the same text again changes nothing, a new text replaces the
@@ -174,6 +184,10 @@ class Writer(UtteranceClustering):
         with self._writing() as conn:
             deferred = self._bulk_started(conn)
             self._begin(conn)
+            self._mirror = SpeakerMirror.load(conn) if self._mirror_in_bulk else None
+            self._bulk_utterances = {}
+            first = conn.execute("SELECT 1 FROM quotes LIMIT 1").fetchone()
+            self._bulk_onto_rows = first is not None
             try:
                 for article, quotes in items:
                     if self._versions(conn, article.identity):
@@ -193,6 +207,9 @@ class Writer(UtteranceClustering):
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._mirror = None
+                self._bulk_utterances = None
             self._apply_edits(conn)
             conn.execute("COMMIT")
             self._bulk_finished(conn, deferred)
@@ -239,6 +256,9 @@ class Writer(UtteranceClustering):
             "UPDATE speakers SET quote_count = quote_count + ? WHERE id = ?",
             [(n, s) for s, n in per_speaker.items()],
         )
+        if self._mirror is not None:
+            for speaker, n in per_speaker.items():
+                self._mirror.add_quotes(speaker, n)
 
     def _insert_article(
         self,
@@ -347,9 +367,15 @@ class Writer(UtteranceClustering):
     def _identical_or_new_utterance(self, conn: Connection, row: QuoteRow) -> Utterance:
         """The bulk path's utterance of a speech quotation: an identical one's, else a
         new one."""
-        found = self._identical_utterance(conn, row)
+        # From memory for what this load added, from the table for what was there.
+        known = self._bulk_utterances
+        found = None if known is None else known.get(row.norm)
+        if found is None and (known is None or self._bulk_onto_rows):
+            found = self._identical_utterance(conn, row)
         if found is None:
             found = conn.insert("INSERT INTO utterances DEFAULT VALUES")
+        if known is not None:
+            known.setdefault(row.norm, found)
         return Utterance(value_params=(found,))
 
     def _bulk_committed(self, conn: Connection) -> None:
@@ -385,6 +411,7 @@ def add_term_df(conn: Connection, df: Counter[str]) -> None:
     conn.executemany(
         "INSERT INTO term_df(term, df) VALUES (?, ?)"
         " ON CONFLICT(term) DO UPDATE SET df = term_df.df + excluded.df",
-        list(df.items()),
+        # In key order: each page of the table is visited once per batch, not at random.
+        sorted(df.items()),
     )
     df.clear()

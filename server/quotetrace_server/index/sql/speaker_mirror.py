@@ -1,0 +1,141 @@
+"""An in-memory copy of what speaker linking reads, for the length of one bulk load.
+
+Linking an article's speaker reads the candidates' written forms, keys, kinds and
+quotation counts: a dozen small statements per speaker, most of a bulk load's time. A
+bulk load holds the only writer, so it reads the speaker tables once into this mirror
+and keeps the mirror in step with each row it writes: the linking decisions are the same
+ones, taken from memory (a test builds an index both ways and compares every row).
+
+Case-insensitive alias equality is SQLite's NOCASE: ASCII letters only fold.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.index import identity
+from quotetrace_server.index.sql.database import Connection
+
+_NOCASE = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def nocase(text: str) -> str:
+    """``text`` as SQLite's NOCASE collation compares it."""
+    return text.translate(_NOCASE)
+
+
+@dataclass
+class MirroredSpeaker:
+    name: str
+    kind: str
+    fixed_name: str | None
+    quote_count: int
+    aliases: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)
+
+
+class SpeakerMirror:
+    """speakers, speaker_aliases, speaker_keys and speaker_splits, as the writer sees them."""
+
+    def __init__(self) -> None:
+        self.speakers: dict[int, MirroredSpeaker] = {}
+        self._by_alias: dict[str, set[int]] = {}
+        self._by_key: dict[str, set[int]] = {}
+        self.splits: list[tuple[str, str]] = []
+        # identity's answers are functions of the written forms alone, and the same forms
+        # come back article after article: each is worked out once per load.
+        self._keys: dict[tuple[EntityKind, tuple[str, ...]], frozenset[str]] = {}
+        self._links: dict[
+            tuple[EntityKind, tuple[str, ...], tuple[str, ...]], identity.Link | None
+        ] = {}
+
+    @classmethod
+    def load(cls, conn: Connection) -> SpeakerMirror:
+        mirror = cls()
+        for rowid, name, kind, fixed, count in conn.execute(
+            "SELECT id, name, kind, fixed_name, quote_count FROM speakers"
+        ):
+            mirror.create(int(rowid), str(name), str(kind), int(count), fixed)
+        for speaker, alias in conn.execute("SELECT speaker, alias FROM speaker_aliases"):
+            mirror.add_aliases(int(speaker), [str(alias)])
+        for key, speaker in conn.execute("SELECT key, speaker FROM speaker_keys"):
+            mirror.add_keys(int(speaker), [str(key)])
+        mirror.splits = [
+            (str(a), str(b)) for a, b in conn.execute("SELECT name_a, name_b FROM speaker_splits")
+        ]
+        return mirror
+
+    def lookup_keys(self, kind: EntityKind, names: Sequence[str]) -> frozenset[str]:
+        """identity.lookup_keys, remembered."""
+        key = (kind, tuple(names))
+        found = self._keys.get(key)
+        if found is None:
+            found = self._keys[key] = frozenset(identity.lookup_keys(kind, names))
+        return found
+
+    def link(
+        self, kind: EntityKind, new: Sequence[str], known: Sequence[str]
+    ) -> identity.Link | None:
+        """identity.link, remembered."""
+        key = (kind, tuple(new), tuple(known))
+        if key not in self._links:
+            self._links[key] = identity.link(kind, new, known)
+        return self._links[key]
+
+    def create(
+        self, speaker: int, name: str, kind: str, count: int = 0, fixed: str | None = None
+    ) -> None:
+        self.speakers[speaker] = MirroredSpeaker(name, kind, fixed, count)
+
+    def names(self, speaker: int) -> list[str]:
+        """As ``Reads._speaker_names``: the written forms and the shown name, sorted."""
+        found = self.speakers.get(speaker)
+        return [] if found is None else sorted(found.aliases | {found.name})
+
+    def support(self, speaker: int) -> tuple[int, int]:
+        found = self.speakers.get(speaker)
+        return (0 if found is None else found.quote_count, -speaker)
+
+    def with_alias(self, surface: Iterable[str], kind: str) -> set[int]:
+        """Speakers of ``kind`` with one of these written forms, case aside (NOCASE)."""
+        found: set[int] = set()
+        for form in surface:
+            found.update(self._by_alias.get(nocase(form), ()))
+        return {s for s in found if s in self.speakers and self.speakers[s].kind == kind}
+
+    def with_key(self, keys: Iterable[str], kind: str) -> set[int]:
+        found: set[int] = set()
+        for key in keys:
+            found.update(self._by_key.get(key, ()))
+        return {s for s in found if s in self.speakers and self.speakers[s].kind == kind}
+
+    def new_aliases(self, speaker: int, surface: Iterable[str]) -> list[str]:
+        """The forms the speaker does not have yet (exact text: the table's key)."""
+        known = self.speakers[speaker].aliases
+        return sorted(a for a in set(surface) if a not in known)
+
+    def add_aliases(self, speaker: int, aliases: Iterable[str]) -> None:
+        for alias in aliases:
+            self.speakers[speaker].aliases.add(alias)
+            self._by_alias.setdefault(nocase(alias), set()).add(speaker)
+
+    def add_keys(self, speaker: int, keys: Iterable[str]) -> None:
+        for key in keys:
+            self.speakers[speaker].keys.add(key)
+            self._by_key.setdefault(key, set()).add(speaker)
+
+    def add_quotes(self, speaker: int, count: int) -> None:
+        self.speakers[speaker].quote_count += count
+
+    def merge(self, keep: int, gone: int) -> None:
+        """As ``_merge_speakers`` before its refresh: forms and count move, keys go."""
+        old = self.speakers.pop(gone)
+        for alias in old.aliases:
+            self._by_alias[nocase(alias)].discard(gone)
+        for key in old.keys:
+            self._by_key[key].discard(gone)
+        self.add_aliases(keep, old.aliases)
+        self.speakers[keep].quote_count += old.quote_count

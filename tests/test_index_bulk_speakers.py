@@ -1,0 +1,143 @@
+"""A bulk load links speakers from an in-memory mirror of the speaker tables: its
+decisions must be the ones article-by-article ingest takes, row for row."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
+from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.index.sql.speaker_mirror import SpeakerMirror, nocase
+from quotetrace_server.index.sqlite_store import SqliteStore
+from quotetrace_server.ingest.model import Article, ArticleMeta
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+from synth import SynthConfig, SyntheticCorpus  # type: ignore[import-not-found, unused-ignore]
+
+Item = tuple[Article, ArticleQuotes]
+
+# Every table speaker linking writes, and who each quotation is attributed to.
+_SPEAKER_TABLES = (
+    "SELECT id, name, kind, name_key, quote_count, fixed_name FROM speakers ORDER BY id",
+    "SELECT speaker, alias, alias_key FROM speaker_aliases ORDER BY speaker, alias",
+    "SELECT key, speaker FROM speaker_keys ORDER BY key, speaker",
+    "SELECT speaker, name, evidence, source FROM speaker_links ORDER BY speaker, name, source",
+    "SELECT gone, into_speaker, evidence, source FROM speaker_merges ORDER BY gone",
+    "SELECT id, speaker, article_speaker FROM quotes ORDER BY id",
+)
+
+
+def _article(number: int, said: list[tuple[str, str, tuple[str, ...], EntityKind]]) -> Item:
+    """An article in which each (quote, speaker, other forms, kind) is said in turn."""
+    body = ""
+    made = []
+    for quote, speaker, aliases, kind in said:
+        start = len(body) + len(speaker) + len(' said "')
+        body += f'{speaker} said "{quote}" on day {number}. '
+        made.append(
+            AttributedQuote(
+                text=quote,
+                start=start,
+                end=start + len(quote),
+                kind=QuoteKind.DIRECT,
+                speaker=speaker,
+                speaker_kind=kind,
+                speaker_aliases=(speaker, *aliases),
+                speaker_mention=speaker,
+                cue="said",
+                sieve="test",
+                confidence=0.9,
+                context=body,
+            )
+        )
+    meta = ArticleMeta(url=f"https://example.test/{number}")
+    return Article(body, meta), ArticleQuotes(tuple(made), ("tokenize",))
+
+
+def _hand_made() -> list[Item]:
+    """Forms that link strongly, weakly, ambiguously, and that merge two known speakers."""
+    person, org = EntityKind.PERSON, EntityKind.ORGANIZATION
+    said: list[list[tuple[str, str, tuple[str, ...], EntityKind]]] = [
+        [("the tide turns at noon", "Mara Quillon", ("Quillon",), person)],
+        [("nets were mended twice", "Quillon", (), person)],
+        [("the harbour stays open", "Tomas Quillon", (), person)],
+        [("we counted the gulls", "Quillon", (), person)],
+        [("lanterns burn till dawn", "Dr. Mara Quillon", ("M. Quillon",), person)],
+        [("the ferry is late again", "Élodie Varenne", ("Varenne",), person)],
+        [("the ferry is late again", "ÉLODIE VARENNE", (), person)],
+        [("salt prices will rise", "Harbour Board", ("the Board",), org)],
+        [("salt prices will rise", "harbour board", (), org)],
+        [
+            ("one crew, one boat", "Ines Borrow", ("Borrow",), person),
+            ("the boat is ours", "I. Borrow", ("Ines B.",), person),
+        ],
+        [("keep the lights on", "Borrow", (), person)],
+        [("the ropes hold fast", "Ansel Durrow-Pike", (), person)],
+        [("we sailed at first light", "Ansel Durrow", (), person)],
+        [("the keel is sound", "Ansel Durrow-Pike", ("Ansel Durrow",), person)],
+    ]
+    return [_article(i, s) for i, s in enumerate(said)]
+
+
+def _synthetic(quotes: int) -> list[Item]:
+    return list(SyntheticCorpus(SynthConfig(quotes=quotes, seed=3)).articles())
+
+
+def _tables(store: SqliteStore) -> list[list[tuple[object, ...]]]:
+    with store._reading() as conn:
+        return [[tuple(r) for r in conn.execute(query)] for query in _SPEAKER_TABLES]
+
+
+def _one_by_one(items: list[Item]) -> SqliteStore:
+    store = SqliteStore(":memory:")
+    for article, quotes in items:
+        store.add_article(article, quotes)
+    return store
+
+
+def test_bulk_load_links_speakers_as_article_by_article_ingest_does() -> None:
+    items = _hand_made() + _synthetic(1500) + _hand_made()[:3]
+    bulk = SqliteStore(":memory:")
+    bulk.bulk_add(items)
+    expected = _tables(_one_by_one(items))
+    assert expected[4], "the articles were made to merge speakers"
+    assert _tables(bulk) == expected
+
+
+def test_bulk_load_onto_speakers_and_a_split_links_as_article_by_article_ingest_does() -> None:
+    first, rest = _hand_made()[:5], _hand_made()[5:] + _synthetic(400) + _hand_made()[:5]
+    one_by_one, bulk = _one_by_one(first), _one_by_one(first)
+    for store in (one_by_one, bulk):
+        store.split_speaker("Mara Quillon", "M. Quillon")
+    for article, quotes in rest:
+        one_by_one.add_article(article, quotes)
+    assert bulk.bulk_add(rest) == len(rest) - 5  # the repeated articles are skipped
+    assert _tables(bulk) == _tables(one_by_one)
+
+
+def test_nocase_folds_ascii_letters_only_as_sqlite_does() -> None:
+    conn = SqliteStore(":memory:")
+    with conn._reading() as c:
+        for a, b in (("ÉLODIE", "élodie"), ("Borrow", "BORROW"), ("Straße", "STRASSE")):
+            (same,) = c.execute("SELECT ? = ? COLLATE NOCASE", (a, b)).fetchone()
+            assert bool(same) == (nocase(a) == nocase(b))
+
+
+def test_each_mirror_read_answers_as_the_tables_do() -> None:
+    store = _one_by_one(_hand_made() + _synthetic(300))
+    with store._reading() as conn:
+        mirror = SpeakerMirror.load(conn)
+        speakers = [int(r[0]) for r in conn.execute("SELECT id FROM speakers")]
+        aliases = [str(r[0]) for r in conn.execute("SELECT alias FROM speaker_aliases")]
+        keys = {str(r[0]) for r in conn.execute("SELECT key FROM speaker_keys")}
+        for speaker in speakers:
+            assert mirror.names(speaker) == store._speaker_names(conn, speaker)
+            assert mirror.support(speaker) == store._support(conn, speaker)
+        for kind in EntityKind:
+            for alias in aliases:
+                for form in {alias, alias.upper(), alias.lower(), alias.casefold()}:
+                    found = store._speakers_with_alias(conn, {form}, kind)
+                    assert mirror.with_alias({form}, kind.value) == found, form
+            assert mirror.with_key(keys, kind.value) == store._candidates(conn, keys, kind)
