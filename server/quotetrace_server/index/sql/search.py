@@ -39,7 +39,11 @@ class CandidateSearch(Reads):
     ) -> tuple[list[tuple[int, str]], int]:
         """(document frequency, term) of the indexed terms among ``terms``, rarest first,
         and the corpus size for idf (the largest quotation id), in one statement per 200
-        terms: on a database server each statement is a round trip."""
+        terms: on a database server each statement is a round trip.
+
+        term_df may leave out the terms held by one quotation at most (a bulk load into
+        an empty SQLite index drops them: most word pairs are unique, and they were a
+        sixth of the file); those are counted from their postings, a row or none each."""
         unique = list(dict.fromkeys(terms))
         counted: list[tuple[int, str]] = []
         corpus = 0
@@ -54,6 +58,10 @@ class CandidateSearch(Reads):
                     corpus = int(df)
                 else:
                     counted.append((int(df), str(term)))
+        stored = {term for _, term in counted}
+        missing = [term for term in unique if term not in stored]
+        if missing:
+            counted.extend((n, t) for t, n in self._terms.counts(conn, missing).items())
         counted.sort()
         return counted, corpus
 

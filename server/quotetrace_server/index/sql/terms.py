@@ -49,6 +49,11 @@ class TermIndex(Protocol):
         """Every quotation holding each term, in id order."""
         ...
 
+    def counts(self, conn: Connection, terms: Sequence[str]) -> dict[str, int]:
+        """How many quotations hold each term, for those some quotation holds (read from
+        the postings: for terms that term_df leaves out, which are rare)."""
+        ...
+
     def any_of_ranked(self, conn: Connection, terms: Sequence[str], limit: int) -> list[int]:
         """Quotations holding any of the terms, best bm25 first (short ones favoured)."""
         ...
@@ -131,6 +136,16 @@ class Fts5Terms:
             ]
             for term in terms
         }
+
+    def counts(self, conn: Connection, terms: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for term in terms:
+            (count,) = conn.execute(
+                "SELECT count(*) FROM quote_terms WHERE quote_terms MATCH ?", (_phrase(term),)
+            ).fetchone()
+            if count:
+                found[term] = int(count)
+        return found
 
     def any_of_ranked(self, conn: Connection, terms: Sequence[str], limit: int) -> list[int]:
         return self._matching(conn, " OR ".join(map(_phrase, terms)), limit, ranked=True)
@@ -232,6 +247,15 @@ class PostgresPostings:
         ):
             found[str(term)].append(int(quote))
         return found
+
+    def counts(self, conn: Connection, terms: Sequence[str]) -> dict[str, int]:
+        return {
+            str(term): int(count)
+            for term, count in conn.execute(
+                "SELECT term, count(*) FROM quote_postings WHERE term = ANY(?) GROUP BY term",
+                (list(terms),),
+            )
+        }
 
     def any_of_ranked(self, conn: Connection, terms: Sequence[str], limit: int) -> list[int]:
         rows = conn.execute(

@@ -39,6 +39,9 @@ class Writer(UtteranceClustering):
     # Whether a bulk load links speakers from memory (speaker_mirror): its case folding
     # is SQLite's NOCASE, so the SQLite store turns it on.
     _mirror_in_bulk = False
+    # A bulk load into an empty index leaves out of term_df the terms held by this many
+    # quotations or fewer (search counts those from their postings); 0: keeps them all.
+    _term_df_floor = 0
 
     def add_article(self, article: Article, quotes: ArticleQuotes) -> IngestOutcome:
         """Index one article atomically, by its identity (its URL, path or text): a new
@@ -198,12 +201,14 @@ class Writer(UtteranceClustering):
                     added += 1
                     pending += 1
                     if pending >= batch:
-                        self._write_gathered(conn, gathered)
+                        self._write_gathered(conn, gathered, whole=deferred)
                         conn.execute("COMMIT")
                         self._bulk_committed(conn)
                         self._begin(conn)
                         pending = 0
-                self._write_gathered(conn, gathered)
+                self._write_gathered(conn, gathered, whole=deferred)
+                if deferred and self._term_df_floor:
+                    conn.execute("DELETE FROM term_df WHERE df <= ?", (self._term_df_floor,))
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -215,10 +220,11 @@ class Writer(UtteranceClustering):
             self._bulk_finished(conn, deferred)
         return added
 
-    def _write_gathered(self, conn: Connection, gathered: BulkBatch) -> None:
+    def _write_gathered(self, conn: Connection, gathered: BulkBatch, *, whole: bool) -> None:
+        # Postings first: a term term_df leaves out is counted from them (_add_term_df).
         self._terms.add_many(conn, gathered.postings)
         gathered.postings.clear()
-        add_term_df(conn, gathered.df)
+        self._add_term_df(conn, gathered.df, whole=whole)
 
     def _insert_article_with_quotes(
         self,
@@ -352,11 +358,37 @@ class Writer(UtteranceClustering):
             terms = query_terms(row.norm, row.lemmas)
             if bulk is None:
                 self._terms.add(conn, quote_rowid, terms)
-                add_term_df(conn, Counter(terms))
+                self._add_term_df(conn, Counter(terms))
             else:
                 bulk.postings.append((quote_rowid, terms))
                 bulk.df.update(terms)
         return quote_rowid
+
+    def _add_term_df(self, conn: Connection, df: Counter[str], *, whole: bool = False) -> None:
+        """Add ``df`` (of postings already written) to term_df. ``whole``: term_df holds
+        every term of the index (a bulk load into an empty one, until its end); else a
+        term it leaves out (see _term_df_floor) may have postings, and is counted."""
+        if whole or not self._term_df_floor:
+            add_term_df(conn, df)
+            return
+        terms = sorted(df)
+        stored: set[str] = set()
+        for start in range(0, len(terms), 200):  # under SQLite's bound-parameter limit
+            batch = terms[start : start + 200]
+            stored.update(
+                str(r[0])
+                for r in conn.execute(
+                    f"SELECT term FROM term_df WHERE term IN ({','.join('?' * len(batch))})",
+                    batch,
+                )
+            )
+        conn.executemany(
+            "UPDATE term_df SET df = df + ? WHERE term = ?",
+            [(df[t], t) for t in terms if t in stored],
+        )
+        counted = self._terms.counts(conn, [t for t in terms if t not in stored])
+        conn.executemany("INSERT INTO term_df(term, df) VALUES (?, ?)", sorted(counted.items()))
+        df.clear()
 
     # Hooks of the bulk path, for what one engine does around a large load.
 

@@ -1,0 +1,61 @@
+"""Document frequencies after a bulk load that leaves single-quotation terms out of
+term_df: the candidate search must still see every term's exact count, after the load
+and after articles are added and deleted on top of it."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+from quotetrace_server.attribution.model import QuoteKind
+from quotetrace_server.index.similarity import lemma_key
+from quotetrace_server.index.sql.terms import query_terms
+from quotetrace_server.index.sqlite_store import SqliteStore
+from quotetrace_server.verify.normalize import words
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+from synth import SynthConfig, SyntheticCorpus  # type: ignore[import-not-found, unused-ignore]
+
+
+def _true_df(store: SqliteStore) -> Counter[str]:
+    """Each term's document frequency, counted here from the stored speech quotations."""
+    df: Counter[str] = Counter()
+    with store._reading() as conn:
+        for (norm,) in conn.execute(
+            "SELECT norm FROM quotes WHERE kind != ?", (QuoteKind.TERM.value,)
+        ):
+            df.update(query_terms(norm, lemma_key(words(norm))))
+    return df
+
+
+def _seen_df(store: SqliteStore, terms: list[str]) -> dict[str, int]:
+    with store._reading() as conn:
+        counted, _ = store._term_counts(conn, terms)
+        return {term: df for df, term in counted}
+
+
+def test_bulk_load_leaves_single_quotation_terms_out_yet_search_counts_every_term() -> None:
+    store = SqliteStore(":memory:")
+    store.bulk_add(SyntheticCorpus(SynthConfig(quotes=1500, seed=5)).articles())
+    true = _true_df(store)
+    with store._reading() as conn:
+        (stored,) = conn.execute("SELECT count(*) FROM term_df").fetchone()
+    assert stored == sum(1 for n in true.values() if n > 1) < len(true)
+    probe = sorted(true) + ["zzqxv", "zzqxv_the"]  # and terms no quotation holds
+    assert _seen_df(store, probe) == dict(true)
+
+
+def test_counts_stay_exact_when_articles_are_added_and_deleted_after_a_bulk_load() -> None:
+    corpus = SyntheticCorpus(SynthConfig(quotes=900, seed=11))
+    items = list(corpus.articles())
+    store = SqliteStore(":memory:")
+    store.bulk_add(items[:-20])
+    # Reprints in the synthetic corpus share terms with what the bulk load wrote.
+    for article, quotes in items[-20:]:
+        store.add_article(article, quotes)
+    deleted = store.delete_article(items[3][0].article_id)
+    assert deleted is not None
+    true = _true_df(store)
+    assert _seen_df(store, sorted(true)) == dict(true)
