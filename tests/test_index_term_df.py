@@ -43,7 +43,7 @@ def test_bulk_load_leaves_single_quotation_terms_out_yet_search_counts_every_ter
     with store._reading() as conn:
         (stored,) = conn.execute("SELECT count(*) FROM term_df").fetchone()
     assert stored == sum(1 for n in true.values() if n > 1) < len(true)
-    probe = sorted(true) + ["zzqxv", "zzqxv_the"]  # and terms no quotation holds
+    probe = [*sorted(true), "zzqxv", "zzqxv_the"]  # and terms no quotation holds
     assert _seen_df(store, probe) == dict(true)
 
 
