@@ -13,8 +13,11 @@ Verify p50/p99 and recall@1 on the same seeded queries (the two files hold the s
 quotations under the same ids, so the queries are the same). ``pg`` loads the same
 quotations (normalised text) into a throwaway PostgreSQL with a pg_trgm GIN index and
 reports the load time (corpus generation included, as in the SQLite builds) and the
-table's size with its indexes. ``summary`` prints the ratios the bars are stated in:
-old build s / new build s (bar: >= 3) and new MiB / pg_trgm MiB (bar: <= 2).
+table's size with its indexes. ``both`` builds old and new at the same time, a process
+each, build figures only, and ``verify`` then times Verify on each file in turn
+(--reuse): the two builds of a large scale in half the wall time, under the same
+conditions. ``summary`` prints the ratios the bars are stated in: old build s / new
+build s (bar: >= 3) and new MiB / pg_trgm MiB (bar: <= 2).
 """
 
 from __future__ import annotations
@@ -57,28 +60,32 @@ def parse_verify_output(text: str) -> dict[str, float]:
     return found
 
 
-def run_bench_verify(source: Path, db: Path, args: argparse.Namespace) -> dict[str, float]:
-    """Build ``db`` with the bench_verify.py of the checkout at ``source``, in its own
-    process with that checkout's packages first on the path."""
-    if db.exists():
-        for leftover in db.parent.glob(db.name + "*"):
-            leftover.unlink()
+def _bench_verify(
+    source: Path, db: Path, args: argparse.Namespace, *, reuse: bool = False
+) -> tuple[list[str], dict[str, str]]:
+    """The command line (and environment) of the bench_verify.py of the checkout at
+    ``source``, run with that checkout's packages first on the path."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(source / "server"), str(source / "client")])
-    command = [
-        sys.executable,
-        str(source / "bench" / "bench_verify.py"),
-        "--scale",
-        str(args.quotes),
-        "--db",
-        str(db),
-        "--queries",
-        str(args.queries),
-        "--seed",
-        str(args.seed),
-        "--naive-queries",
-        "0",
-    ]
+    command = [sys.executable, str(source / "bench" / "bench_verify.py"), "--db", str(db)]
+    command += ["--scale", str(args.quotes), "--queries", str(args.queries)]
+    command += ["--seed", str(args.seed), "--naive-queries", "0"]
+    return [*command, "--reuse"] if reuse else command, env
+
+
+def _fresh(db: Path) -> None:
+    for leftover in db.parent.glob(db.name + "*"):
+        leftover.unlink()
+
+
+def run_bench_verify(
+    source: Path, db: Path, args: argparse.Namespace, *, reuse: bool = False
+) -> dict[str, float]:
+    """Build ``db`` (or, with ``reuse``, only time Verify on it) with the bench_verify.py
+    of the checkout at ``source``; its figures."""
+    if not reuse:
+        _fresh(db)
+    command, env = _bench_verify(source, db, args, reuse=reuse)
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     sys.stdout.write(done.stdout)
     if done.returncode != 0:
@@ -86,6 +93,32 @@ def run_bench_verify(source: Path, db: Path, args: argparse.Namespace) -> dict[s
         raise SystemExit(f"bench_verify in {source} failed (exit {done.returncode})")
     figures = parse_verify_output(done.stdout)
     figures["file_mib"] = db.stat().st_size / 2**20  # exact, not rounded as printed
+    return figures
+
+
+def builds_side_by_side(
+    sources: dict[str, tuple[Path, Path]], args: argparse.Namespace
+) -> dict[str, dict[str, float]]:
+    """Build each (source, db) at the same time, one process each (a core each on a
+    two-core machine, so both run under the same conditions): build seconds and file
+    size only, as the Verify figures of whichever ends first are taken while the other
+    still builds (the ``verify`` phase times Verify afterwards, one file at a time)."""
+    running = {}
+    for name, (source, db) in sources.items():
+        _fresh(db)
+        command, env = _bench_verify(source, db, args)
+        log = (args.work / f"{name}.log").open("w")
+        running[name] = (subprocess.Popen(command, env=env, stdout=log, stderr=log), log, db)
+    figures: dict[str, dict[str, float]] = {}
+    for name, (child, log, db) in running.items():
+        child.wait()
+        log.close()
+        text = (args.work / f"{name}.log").read_text()
+        sys.stdout.write(f"-- {name}\n{text}")
+        if child.returncode != 0:
+            raise SystemExit(f"{name} build failed (exit {child.returncode})")
+        found = parse_verify_output(text)
+        figures[name] = {"build_s": found["build_s"], "file_mib": db.stat().st_size / 2**20}
     return figures
 
 
@@ -195,6 +228,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     phases = args.phases.split(",")
     meta = {"quotes": args.quotes, "load": os.getloadavg()[0]}
+    new_db = args.new_db or args.work / "new.db"
+    if "both" in phases:
+        commit = unpack_revision(args.baseline, args.work / "old-src")
+        print(f"== old ({commit[:12]}) and new side by side, {args.quotes:,}", flush=True)
+        sources = {"old": (args.work / "old-src", args.work / "old.db"), "new": (ROOT, new_db)}
+        for name, figures in builds_side_by_side(sources, args).items():
+            extra = {"commit": commit} if name == "old" else {}
+            _save(args.work / f"{name}.json", {**meta, **figures, **extra, "side_by_side": 1})
+    if "verify" in phases:
+        sources = {"old": (args.work / "old-src", args.work / "old.db"), "new": (ROOT, new_db)}
+        for name, (source, db) in sources.items():
+            print(f"== Verify on the {name} build", flush=True)
+            saved = json.loads((args.work / f"{name}.json").read_text())
+            figures = run_bench_verify(source, db, args, reuse=True)
+            figures.pop("file_mib")
+            _save(args.work / f"{name}.json", {**saved, **figures})
     if "old" in phases:
         commit = unpack_revision(args.baseline, args.work / "old-src")
         print(f"== old: {commit[:12]}, {args.quotes:,} quotations", flush=True)
@@ -202,7 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _save(args.work / "old.json", {**meta, **figures, "commit": commit})
     if "new" in phases:
         print(f"== new: this checkout, {args.quotes:,} quotations", flush=True)
-        figures = run_bench_verify(ROOT, args.new_db or args.work / "new.db", args)
+        figures = run_bench_verify(ROOT, new_db, args)
         _save(args.work / "new.json", {**meta, **figures})
     if "pg" in phases:
         print(f"== pg_trgm: {args.quotes:,} quotations", flush=True)
