@@ -9,6 +9,7 @@ from pathlib import Path
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index.sql.speaker_mirror import SpeakerMirror, nocase
+from quotetrace_server.index.sql.speaker_view import SpeakerTables
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.model import Article, ArticleMeta
 
@@ -127,17 +128,21 @@ def test_nocase_folds_ascii_letters_only_as_sqlite_does() -> None:
 
 def test_each_mirror_read_answers_as_the_tables_do() -> None:
     store = _one_by_one(_hand_made() + _synthetic(300))
+    store.split_speaker("Mara Quillon", "M. Quillon")
     with store._reading() as conn:
         mirror = SpeakerMirror.load(conn)
         speakers = [int(r[0]) for r in conn.execute("SELECT id FROM speakers")]
         aliases = [str(r[0]) for r in conn.execute("SELECT alias FROM speaker_aliases")]
         keys = {str(r[0]) for r in conn.execute("SELECT key FROM speaker_keys")}
+        tables = SpeakerTables(store, conn)
         for speaker in speakers:
-            assert mirror.names(speaker) == store._speaker_names(conn, speaker)
-            assert mirror.support(speaker) == store._support(conn, speaker)
+            assert mirror.names(speaker) == tables.names(speaker)
+            assert mirror.support(speaker) == tables.support(speaker)
+            assert mirror.shown(speaker) == tables.shown(speaker)
+        assert list(mirror.splits()) == list(tables.splits())
         for kind in EntityKind:
             for alias in aliases:
                 for form in {alias, alias.upper(), alias.lower(), alias.casefold()}:
-                    found = store._speakers_with_alias(conn, {form}, kind)
+                    found = tables.with_alias({form}, kind.value)
                     assert mirror.with_alias({form}, kind.value) == found, form
-            assert mirror.with_key(keys, kind.value) == store._candidates(conn, keys, kind)
+            assert mirror.with_key(keys, kind.value) == tables.with_key(keys, kind.value)

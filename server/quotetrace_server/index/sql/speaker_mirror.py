@@ -1,4 +1,5 @@
-"""An in-memory copy of what speaker linking reads, for the length of one bulk load.
+"""An in-memory copy of what speaker linking reads, for the length of one bulk load
+(a `speaker_view.SpeakerView`).
 
 Linking an article's speaker reads the candidates' written forms, keys, kinds and
 quotation counts: a dozen small statements per speaker, most of a bulk load's time. A
@@ -12,12 +13,13 @@ Case-insensitive alias equality is SQLite's NOCASE: ASCII letters only fold.
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index import identity
 from quotetrace_server.index.sql.database import Connection
+from quotetrace_server.index.sql.speaker_view import Shown
 
 _NOCASE = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
@@ -44,7 +46,7 @@ class SpeakerMirror:
         self.speakers: dict[int, MirroredSpeaker] = {}
         self._by_alias: dict[str, set[int]] = {}
         self._by_key: dict[str, set[int]] = {}
-        self.splits: list[tuple[str, str]] = []
+        self._splits: list[tuple[str, str]] = []
         # identity's answers are functions of the written forms alone, and the same forms
         # come back article after article: each is worked out once per load.
         self._keys: dict[tuple[EntityKind, tuple[str, ...]], frozenset[str]] = {}
@@ -63,7 +65,7 @@ class SpeakerMirror:
             mirror.add_aliases(int(speaker), [str(alias)])
         for key, speaker in conn.execute("SELECT key, speaker FROM speaker_keys"):
             mirror.add_keys(int(speaker), [str(key)])
-        mirror.splits = [
+        mirror._splits = [
             (str(a), str(b)) for a, b in conn.execute("SELECT name_a, name_b FROM speaker_splits")
         ]
         return mirror
@@ -90,6 +92,19 @@ class SpeakerMirror:
     ) -> None:
         self.speakers[speaker] = MirroredSpeaker(name, kind, fixed, count)
 
+    def created(self, speaker: int, name: str, kind: str) -> None:
+        self.create(speaker, name, kind)
+
+    def renamed(self, speaker: int, name: str) -> None:
+        self.speakers[speaker].name = name
+
+    def shown(self, speaker: int) -> Shown | None:
+        found = self.speakers.get(speaker)
+        return None if found is None else (found.name, found.kind, found.fixed_name)
+
+    def splits(self) -> Iterable[tuple[str, str]]:
+        return self._splits
+
     def names(self, speaker: int) -> list[str]:
         """As ``Reads._speaker_names``: the written forms and the shown name, sorted."""
         found = self.speakers.get(speaker)
@@ -112,10 +127,13 @@ class SpeakerMirror:
             found.update(self._by_key.get(key, ()))
         return {s for s in found if s in self.speakers and self.speakers[s].kind == kind}
 
-    def new_aliases(self, speaker: int, surface: Iterable[str]) -> list[str]:
+    def new_aliases(self, speaker: int, surface: Set[str]) -> Set[str]:
         """The forms the speaker does not have yet (exact text: the table's key)."""
-        known = self.speakers[speaker].aliases
-        return sorted(a for a in set(surface) if a not in known)
+        return surface - self.speakers[speaker].aliases
+
+    def new_keys(self, speaker: int, keys: Sequence[str]) -> list[str]:
+        known = self.speakers[speaker].keys
+        return [k for k in keys if k not in known]
 
     def add_aliases(self, speaker: int, aliases: Iterable[str]) -> None:
         for alias in aliases:
@@ -127,10 +145,13 @@ class SpeakerMirror:
             self.speakers[speaker].keys.add(key)
             self._by_key.setdefault(key, set()).add(speaker)
 
-    def add_quotes(self, speaker: int, count: int) -> None:
+    aliases_added = add_aliases
+    keys_added = add_keys
+
+    def quotes_added(self, speaker: int, count: int) -> None:
         self.speakers[speaker].quote_count += count
 
-    def merge(self, keep: int, gone: int) -> None:
+    def merged(self, keep: int, gone: int) -> None:
         """As ``_merge_speakers`` before its refresh: forms and count move, keys go."""
         old = self.speakers.pop(gone)
         for alias in old.aliases:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from quotetrace_server.attribution.model import AttributedQuote
@@ -19,6 +19,7 @@ from quotetrace_server.index.sql.database import Connection
 from quotetrace_server.index.sql.records import is_proper_name, speaker_id_for, usable_alias
 from quotetrace_server.index.sql.search import CandidateSearch
 from quotetrace_server.index.sql.speaker_mirror import SpeakerMirror
+from quotetrace_server.index.sql.speaker_view import SpeakerTables, SpeakerView, batches
 
 
 class SpeakerEditError(ValueError):
@@ -43,20 +44,9 @@ class SpeakerLinking(CandidateSearch):
     # Set for the length of a bulk load (speaker_mirror): linking reads it, not the tables.
     _mirror: SpeakerMirror | None = None
 
-    def _linked_names(self, conn: Connection, speaker: int) -> list[str]:
-        if self._mirror is not None:
-            return self._mirror.names(speaker)
-        return self._speaker_names(conn, speaker)
-
-    def _lookup_keys(self, kind: EntityKind, names: Sequence[str]) -> Set[str]:
-        if self._mirror is not None:
-            return self._mirror.lookup_keys(kind, names)
-        return identity.lookup_keys(kind, names)
-
-    def _linked_support(self, conn: Connection, speaker: int) -> tuple[int, int]:
-        if self._mirror is not None:
-            return self._mirror.support(speaker)
-        return self._support(conn, speaker)
+    def _view(self, conn: Connection) -> SpeakerView:
+        """Where linking reads the known speakers: the bulk load's mirror, else the tables."""
+        return self._mirror if self._mirror is not None else SpeakerTables(self, conn)
 
     def _resolve_article_speakers(
         self, conn: Connection, quotes: Sequence[AttributedQuote], article_id: str = ""
@@ -97,31 +87,28 @@ class SpeakerLinking(CandidateSearch):
         (a bare surname, an acronym) is taken only when it is the one candidate. An
         operator's split keeps apart what it split.
         """
+        view = self._view(conn)
         new = sorted(surface)
-        exact = self._speakers_with_alias(conn, surface, kind)
-        candidates = self._candidates(conn, self._lookup_keys(kind, new), kind) | exact
+        exact = view.with_alias(surface, kind.value)
+        candidates = view.with_key(view.lookup_keys(kind, new), kind.value) | exact
         strong: dict[int, str] = {}
         weak: dict[int, str] = {}
         folded = {n.casefold() for n in new}
         for speaker in sorted(candidates):
-            known = self._linked_names(conn, speaker)
-            if self._split_between(conn, new, known):
+            known = view.names(speaker)
+            if _split_between(view, new, known):
                 continue  # an operator split these forms apart
             if {n.casefold() for n in known} == folded and not identity.has_full_name(kind, new):
                 return speaker  # the same bare or unparsed name(s) as before
-            found = (
-                identity.link(kind, new, known)
-                if self._mirror is None
-                else self._mirror.link(kind, new, known)
-            )
+            found = view.link(kind, new, known)
             if found is None and speaker in exact and not identity.conflicts(kind, new, known):
                 found = identity.Link(False, "same written alias")
             if found is None:
                 continue
             (strong if found.strong else weak)[speaker] = found.evidence
         if strong:
-            group = sorted(strong, key=lambda s: self._linked_support(conn, s), reverse=True)
-            if not self._mergeable(conn, group, kind):
+            group = sorted(strong, key=view.support, reverse=True)
+            if not _mergeable(view, group, kind):
                 return None  # one form fits several different people: ambiguous
             target = group[0]
             for other in group[1:]:
@@ -139,33 +126,6 @@ class SpeakerLinking(CandidateSearch):
             self._record_link(conn, target, name, weak[target], article_id)
             return target
         return None
-
-    def _mergeable(self, conn: Connection, speakers: Sequence[int], kind: EntityKind) -> bool:
-        names = {s: self._linked_names(conn, s) for s in speakers}
-        for a, b in itertools.combinations(speakers, 2):
-            if identity.conflicts(kind, names[a], names[b]) or self._split_apart(conn, a, b):
-                return False
-        return True
-
-    def _split_apart(self, conn: Connection, a: int, b: int) -> bool:
-        return self._split_between(conn, self._linked_names(conn, a), self._linked_names(conn, b))
-
-    def _split_between(
-        self, conn: Connection, names_a: Iterable[str], names_b: Iterable[str]
-    ) -> bool:
-        """An operator split one of ``names_a`` from one of ``names_b``."""
-        folded_a = {n.casefold() for n in names_a}
-        folded_b = {n.casefold() for n in names_b}
-        splits = (
-            conn.execute("SELECT name_a, name_b FROM speaker_splits")
-            if self._mirror is None
-            else self._mirror.splits
-        )
-        for left, right in splits:
-            x, y = str(left).casefold(), str(right).casefold()
-            if (x in folded_a and y in folded_b) or (x in folded_b and y in folded_a):
-                return True
-        return False
 
     # --- operator corrections -----------------------------------------------------------
 
@@ -375,61 +335,21 @@ class SpeakerLinking(CandidateSearch):
             (speaker, name, evidence, f"article {article_id}" if article_id else "ingest"),
         )
 
-    def _candidates(self, conn: Connection, keys: Set[str], kind: EntityKind) -> set[int]:
-        if self._mirror is not None:
-            return self._mirror.with_key(keys, kind.value)
-        found: set[int] = set()
-        # One statement for many keys: on a database server each statement is a round trip.
-        for batch in _batches(sorted(keys)):
-            found.update(
-                int(r[0])
-                for r in conn.execute(
-                    # The kind is read per key found (by the speakers' key), not by a
-                    # join PostgreSQL may plan as a scan of speakers, whose rows a bulk
-                    # load updates many times in one transaction.
-                    "SELECT k.speaker FROM speaker_keys k"
-                    f" WHERE k.key IN ({','.join('?' * len(batch))})"
-                    " AND (SELECT s.kind FROM speakers s WHERE s.id = k.speaker) = ?",
-                    (*batch, kind.value),
-                )
-            )
-        return found
-
-    def _speakers_with_alias(
-        self, conn: Connection, surface: set[str], kind: EntityKind
-    ) -> set[int]:
-        if self._mirror is not None:
-            return self._mirror.with_alias(surface, kind.value)
-        found: set[int] = set()
-        for batch in _batches(sorted(surface)):
-            equal = " OR ".join([self._dialect.ci_equals("a.alias")] * len(batch))
-            found.update(
-                int(r[0])
-                for r in conn.execute(
-                    "SELECT a.speaker FROM speaker_aliases a JOIN speakers s ON s.id = a.speaker"
-                    f" WHERE ({equal}) AND s.kind = ?",
-                    (*batch, kind.value),
-                )
-            )
-        return found
-
     def _create_speaker(self, conn: Connection, name: str, kind: EntityKind) -> int:
         speaker = conn.insert(
             "INSERT INTO speakers(name, kind, name_key) VALUES (?, ?, ?)",
             (name, kind.value, name_key(name)),
         )
-        if self._mirror is not None:
-            self._mirror.create(speaker, name, kind.value)
+        self._view(conn).created(speaker, name, kind.value)
         return speaker
 
     def _add_aliases(self, conn: Connection, speaker: int, surface: set[str]) -> None:
         added = 0
-        if self._mirror is not None:
-            # Only the new forms are written: the mirror knows which the speaker has.
-            surface = set(self._mirror.new_aliases(speaker, surface))
-            self._mirror.add_aliases(speaker, surface)
+        view = self._view(conn)
+        surface = set(view.new_aliases(speaker, surface))
+        view.aliases_added(speaker, surface)
         # One multi-row statement per batch: its count is of the rows actually added.
-        for batch in _batches(sorted(surface)):
+        for batch in batches(sorted(surface)):
             rows = [(speaker, a, name_key(a) if is_proper_name(a) else "") for a in batch]
             added += conn.execute(
                 self._dialect.insert_ignore(
@@ -444,22 +364,14 @@ class SpeakerLinking(CandidateSearch):
     def _refresh_speaker(self, conn: Connection, speaker: int) -> None:
         """Lookup keys and the shown name, from the speaker's forms (an operator's rename
         wins over the forms)."""
-        mirror = self._mirror
-        if mirror is not None:
-            known = mirror.speakers.get(speaker)
-            row = None if known is None else (known.name, known.kind, known.fixed_name)
-        else:
-            row = conn.execute(
-                "SELECT name, kind, fixed_name FROM speakers WHERE id = ?", (speaker,)
-            ).fetchone()
+        view = self._view(conn)
+        row = view.shown(speaker)
         if row is None:
             return
         kind = EntityKind(row[1])
-        names = self._linked_names(conn, speaker)
-        keys = sorted(self._lookup_keys(kind, names))
-        if mirror is not None:
-            keys = [k for k in keys if k not in mirror.speakers[speaker].keys]
-            mirror.add_keys(speaker, keys)
+        names = view.names(speaker)
+        keys = view.new_keys(speaker, sorted(view.lookup_keys(kind, names)))
+        view.keys_added(speaker, keys)
         conn.executemany(
             self._dialect.insert_ignore("speaker_keys(key, speaker)", "VALUES (?, ?)"),
             [(k, speaker) for k in keys],
@@ -470,8 +382,7 @@ class SpeakerLinking(CandidateSearch):
                 "UPDATE speakers SET name = ?, name_key = ? WHERE id = ?",
                 (name, name_key(name), speaker),
             )
-            if mirror is not None:
-                mirror.speakers[speaker].name = name
+            view.renamed(speaker, name)
 
     def _merge_speakers(
         self, conn: Connection, keep: int, gone: int, evidence: str, source: str
@@ -515,11 +426,24 @@ class SpeakerLinking(CandidateSearch):
             " source = excluded.source",
             (gone, keep, evidence, source),
         )
-        if self._mirror is not None:
-            self._mirror.merge(keep, gone)
+        self._view(conn).merged(keep, gone)
         self._refresh_speaker(conn, keep)
 
 
-def _batches(values: list[str], size: int = 200) -> list[list[str]]:
-    """``values`` in runs of at most ``size``: under SQLite's bound-parameter limit."""
-    return [values[i : i + size] for i in range(0, len(values), size)]
+def _mergeable(view: SpeakerView, speakers: Sequence[int], kind: EntityKind) -> bool:
+    names = {s: view.names(s) for s in speakers}
+    for a, b in itertools.combinations(speakers, 2):
+        if identity.conflicts(kind, names[a], names[b]) or _split_between(view, names[a], names[b]):
+            return False
+    return True
+
+
+def _split_between(view: SpeakerView, names_a: Iterable[str], names_b: Iterable[str]) -> bool:
+    """An operator split one of ``names_a`` from one of ``names_b``."""
+    folded_a = {n.casefold() for n in names_a}
+    folded_b = {n.casefold() for n in names_b}
+    for left, right in view.splits():
+        x, y = left.casefold(), right.casefold()
+        if (x in folded_a and y in folded_b) or (x in folded_b and y in folded_a):
+            return True
+    return False

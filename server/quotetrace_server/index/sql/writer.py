@@ -262,9 +262,9 @@ class Writer(UtteranceClustering):
             "UPDATE speakers SET quote_count = quote_count + ? WHERE id = ?",
             [(n, s) for s, n in per_speaker.items()],
         )
-        if self._mirror is not None:
-            for speaker, n in per_speaker.items():
-                self._mirror.add_quotes(speaker, n)
+        view = self._view(conn)
+        for speaker, n in per_speaker.items():
+            view.quotes_added(speaker, n)
 
     def _insert_article(
         self,
