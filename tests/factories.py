@@ -50,8 +50,21 @@ def add_said(
     speaker (plus `aliases` as other surface forms), with `meta` (outlet, date, ...) if
     given."""
     body = f'{speaker} said "{quote}" {place}.'
-    start = body.index(quote)
-    made = AttributedQuote(
+    made = said_quote(quote, speaker, body.index(quote), body, aliases, kind)
+    store.add_article(Article(body, meta or ArticleMeta()), ArticleQuotes((made,), processors))
+
+
+def said_quote(
+    quote: str,
+    speaker: str,
+    start: int,
+    context: str,
+    aliases: tuple[str, ...] = (),
+    kind: EntityKind = EntityKind.PERSON,
+) -> AttributedQuote:
+    """`quote`, at `start` of its article, as the attributor gives it when `speaker`
+    (also written as `aliases`) "said" it."""
+    return AttributedQuote(
         text=quote,
         start=start,
         end=start + len(quote),
@@ -63,6 +76,5 @@ def add_said(
         cue="said",
         sieve="test",
         confidence=0.9,
-        context=body,
+        context=context,
     )
-    store.add_article(Article(body, meta or ArticleMeta()), ArticleQuotes((made,), processors))

@@ -6,12 +6,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
+from quotetrace_server.attribution.model import ArticleQuotes
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index.sql.speaker_mirror import SpeakerMirror, nocase
 from quotetrace_server.index.sql.speaker_view import SpeakerTables
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.model import Article, ArticleMeta
+from tests.factories import said_quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
@@ -37,22 +38,7 @@ def _article(number: int, said: list[tuple[str, str, tuple[str, ...], EntityKind
     for quote, speaker, aliases, kind in said:
         start = len(body) + len(speaker) + len(' said "')
         body += f'{speaker} said "{quote}" on day {number}. '
-        made.append(
-            AttributedQuote(
-                text=quote,
-                start=start,
-                end=start + len(quote),
-                kind=QuoteKind.DIRECT,
-                speaker=speaker,
-                speaker_kind=kind,
-                speaker_aliases=(speaker, *aliases),
-                speaker_mention=speaker,
-                cue="said",
-                sieve="test",
-                confidence=0.9,
-                context=body,
-            )
-        )
+        made.append(said_quote(quote, speaker, start, body, aliases, kind))
     meta = ArticleMeta(url=f"https://example.test/{number}")
     return Article(body, meta), ArticleQuotes(tuple(made), ("tokenize",))
 
