@@ -563,3 +563,29 @@ def test_a_word_after_a_preposition_joined_by_and_keeps_its_own_name(nlp: NlpPip
     text = "Talks between Veltria and Matthias Oberholzer ended on Friday."
     names = {e.name for e in find_entities(nlp.parse(text)).entities.entities}
     assert "Veltria Oberholzer" not in names
+
+
+def test_the_agent_of_a_passive_after_a_possessed_speech_noun_speaks(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Minister Pilar Ostend called the new levy fair. Her remarks were mocked by the "
+        "farmers' leader, Anselm Grube: “Fair for whom, exactly?”"
+    )
+    assert quote(attributor, text, "Fair for whom").speaker == "Anselm Grube"
+
+
+def test_a_passive_that_passes_the_words_on_keeps_the_possessor(attributor: Attributor) -> None:
+    text = (
+        "Mirela Dobos stayed in hospital on Friday. Her message was relayed by an aide: "
+        "“I will be back at my desk on Monday.”"
+    )
+    assert quote(attributor, text, "I will be back").speaker == "Mirela Dobos"
+
+
+def test_a_nurse_before_a_name_is_her_role_not_her_name(attributor: Attributor) -> None:
+    text = (
+        "“The ward needs six more beds,” said Nurse Ottilie Brann.\n\n"
+        "“We turn people away every night,” Brann said."
+    )
+    assert quote(attributor, text, "We turn people").speaker == "Ottilie Brann"

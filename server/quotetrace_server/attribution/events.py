@@ -31,7 +31,12 @@ from quotetrace_server.attribution.speakers import (
     speaker_from_entity,
     speaker_from_ref,
 )
-from quotetrace_server.entities.lexicon import PERSON_PRONOUNS, TITLES
+from quotetrace_server.entities.lexicon import (
+    PASSIVE_AUXILIARIES,
+    PERSON_PRONOUNS,
+    TITLES,
+    WORD_PASSING_VERBS,
+)
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.nlp.model import ParsedText
 
@@ -106,6 +111,8 @@ def _events_in_frame(
         speech_noun = is_speech_noun(word.text) and not word.capitalised
         # "Ms. Ruiz’s reply was short: “…”": after a possessor, a noun, and the possessor speaks.
         possessor = phrases.possessor_before(frame, position) if speech_noun else None
+        if possessor is not None:
+            possessor = _passive_agent_after(frame, position, phrases) or possessor
         base = None if possessor else speech_verb_base(word.text, word.lemma, word.upos)
         if base is not None:
             how, ref = _verb_subject(frame, position, phrases, dependencies)
@@ -124,6 +131,35 @@ def _events_in_frame(
                 )
             )
     return events
+
+
+def _passive_agent_after(frame: Frame, noun: int, phrases: NounPhrases) -> SpeakerRef | None:
+    """The agent of a passive verb after a possessed speech noun ("Her words were echoed by
+    the opposition leader, Y: “…”"): Y answers, the possessor no longer speaks. A verb that
+    only passes the possessor's words on ("Her statement was read by her lawyer") keeps the
+    possessor, as does any clause a quotation interrupts before the "by"."""
+    words = phrases.words
+    passive = False
+    for position in range(noun + 1, len(frame.items)):
+        item = frame.items[position]
+        if item.is_quote:
+            return None
+        word = words[item.word]
+        if word.lower in PASSIVE_AUXILIARIES:
+            passive = True
+        elif word.lower == "by" and passive and position > noun + 2:
+            verb = words[frame.items[position - 1].word]  # a word: quotations return above
+            if verb.lower in WORD_PASSING_VERBS or not _is_participle(verb.lower):
+                return None
+            return phrases.phrase_after(frame, position)
+        elif word.is_punct:
+            return None
+    return None
+
+
+def _is_participle(lower: str) -> bool:
+    """A regular or -en past participle ("echoed", "taken"); irregular ones are missed."""
+    return lower.endswith(("ed", "en"))
 
 
 def _is_according_to(frame: Frame, position: int, phrases: NounPhrases) -> bool:

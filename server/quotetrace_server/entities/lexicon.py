@@ -91,7 +91,18 @@ OCCUPATIONS = frozenset(
     t
     for t in _NAMEPARSER.titles
     if t.isalpha() and len(t) > 4 and t.endswith(_AGENT_ENDINGS) and t not in _NOT_OCCUPATIONS
-) | word_set("chef sculptor potter florist vintner")
+) | word_set("chef sculptor potter florist vintner nurse midwife")
+
+# Auxiliaries of an English passive ("Her words were echoed by ...").
+PASSIVE_AUXILIARIES = word_set("was were is are been be being")
+# Participles that pass someone's own words on unchanged: after "X's statement was read by
+# Y", the words are still X's, whereas after "echoed/answered/mocked by Y" Y speaks.
+WORD_PASSING_VERBS = word_set(
+    """
+    read delivered relayed released issued posted published shared conveyed passed given
+    sent forwarded quoted cited reported broadcast translated interpreted written signed
+    """
+)
 
 # Lower-case particles inside a person's name ("Willem van der Berg", "María de la Cruz"):
 # they do not break a run of capitalised name words.
