@@ -201,6 +201,7 @@ def summary(work: Path) -> None:
         speedup = old["build_s"] / new["build_s"]
         print(f"build speed-up, old / new: {speedup:.2f}x (bar >= 3)")
         print(f"file size, new / old: {new['file_mib'] / old['file_mib']:.2f}")
+    if old and new and "p50_ms" in old and "p50_ms" in new:  # after the verify phase
         print(
             f"Verify p50 {old['p50_ms']:.2f} -> {new['p50_ms']:.2f} ms,"
             f" p99 {old['p99_ms']:.2f} -> {new['p99_ms']:.2f} ms,"

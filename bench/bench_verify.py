@@ -46,7 +46,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synth import SynthConfig, SyntheticCorpus  # type: ignore[import-not-found, unused-ignore]
 
+from quotetrace_server.index.sql.dialect import Dialect
 from quotetrace_server.index.sql.postgres_database import is_postgres_url
+from quotetrace_server.index.sql.records import QUOTE_TEXT, quote_norm
 from quotetrace_server.index.sql.store import SqlStore
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.index.stores import open_store
@@ -117,7 +119,8 @@ def make_queries(db: Path | str, n: int, seed: int) -> list[BenchQuery]:
             queries.append(BenchQuery(kind, VerifyQuery(text), None))
             continue
         row = conn.execute(
-            "SELECT q.text, q.utterance, s.name FROM quotes q LEFT JOIN speakers s"
+            f"SELECT {QUOTE_TEXT}, q.utterance, s.name FROM quotes q"
+            " JOIN articles a ON a.id = q.article LEFT JOIN speakers s"
             " ON s.id = q.speaker WHERE q.id = ?",
             (rng.randint(1, max_id),),
         ).fetchone()
@@ -193,7 +196,10 @@ def percentile(values: Sequence[float], pct: float) -> float:
 def naive_baseline(db: Path, queries: Sequence[BenchQuery]) -> tuple[list[float], float]:
     """rapidfuzz over every quotation: latencies, and the share finding the source utterance."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    rows = conn.execute("SELECT norm, utterance FROM quotes WHERE kind != 'term'").fetchall()
+    rows = conn.execute(
+        f"SELECT {quote_norm(Dialect())}, q.utterance FROM quotes q"
+        " JOIN articles a ON a.id = q.article WHERE q.kind != 'term'"
+    ).fetchall()
     conn.close()
     choices = [r[0] for r in rows]
     latencies: list[float] = []

@@ -9,6 +9,7 @@ from pathlib import Path
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index.model import IngestStatus
+from quotetrace_server.index.sql.records import QUOTE_TEXT
 from quotetrace_server.index.sql.store import SqlStore
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.model import Article, ArticleMeta, Origin
@@ -163,7 +164,7 @@ def test_delete_leaves_the_index_as_if_the_article_had_never_been_ingested(
         "SELECT term, df FROM term_df",
         "SELECT name, quote_count FROM speakers",
         "SELECT alias FROM speaker_aliases",
-        "SELECT text FROM quotes",
+        f"SELECT {QUOTE_TEXT} FROM quotes q JOIN articles a ON a.id = q.article",
     ):
         assert table(store, sql) == table(kept, sql), sql
     assert store.stats().utterance_count == kept.stats().utterance_count == 2

@@ -25,7 +25,8 @@ _SPEAKER_TABLES = (
     "SELECT id, name, kind, name_key, quote_count, fixed_name FROM speakers ORDER BY id",
     "SELECT speaker, alias, alias_key FROM speaker_aliases ORDER BY speaker, alias",
     "SELECT key, speaker FROM speaker_keys ORDER BY key, speaker",
-    "SELECT speaker, name, evidence, source FROM speaker_links ORDER BY speaker, name, source",
+    "SELECT l.speaker, l.name, COALESCE(l.evidence, e.text), l.source FROM speaker_links l"
+    " LEFT JOIN link_evidence e ON e.id = l.evidence_id ORDER BY l.speaker, l.name, l.source",
     "SELECT gone, into_speaker, evidence, source FROM speaker_merges ORDER BY gone",
     "SELECT id, speaker, article_speaker FROM quotes ORDER BY id",
 )

@@ -15,6 +15,8 @@ import pytest
 
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.index.sql.dialect import Dialect
+from quotetrace_server.index.sql.records import quote_norm
 from quotetrace_server.index.sql.store import SqlStore
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.model import Article, ArticleMeta
@@ -282,12 +284,13 @@ def _bulk_invariants(db: Path) -> None:
 
     with sqlite3.connect(db) as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-        assert {"quotes_article", "quotes_utterance", "quotes_candidate"} <= names
+        assert {"quotes_article", "quotes_utterance", "quotes_norm_hash"} <= names
         counted = dict(conn.execute("SELECT speaker, COUNT(*) FROM quotes GROUP BY speaker"))
         for speaker, kept in conn.execute("SELECT id, quote_count FROM speakers"):
             assert kept == counted.get(speaker, 0)
         per_wording = conn.execute(
-            "SELECT norm, COUNT(DISTINCT utterance) FROM quotes WHERE kind != 'term' GROUP BY norm"
+            f"SELECT {quote_norm(Dialect())} AS n, COUNT(DISTINCT q.utterance) FROM quotes q"
+            " JOIN articles a ON a.id = q.article WHERE q.kind != 'term' GROUP BY n"
         ).fetchall()
         assert per_wording and all(n == 1 for _, n in per_wording)
         assert not conn.execute(

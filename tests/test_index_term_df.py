@@ -10,6 +10,8 @@ from pathlib import Path
 
 from quotetrace_server.attribution.model import QuoteKind
 from quotetrace_server.index.similarity import lemma_key
+from quotetrace_server.index.sql.dialect import Dialect
+from quotetrace_server.index.sql.records import quote_norm
 from quotetrace_server.index.sql.terms import query_terms
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.verify.normalize import words
@@ -24,7 +26,9 @@ def _true_df(store: SqliteStore) -> Counter[str]:
     df: Counter[str] = Counter()
     with store._reading() as conn:
         for (norm,) in conn.execute(
-            "SELECT norm FROM quotes WHERE kind != ?", (QuoteKind.TERM.value,)
+            f"SELECT {quote_norm(Dialect())} FROM quotes q JOIN articles a ON a.id = q.article"
+            " WHERE q.kind != ?",
+            (QuoteKind.TERM.value,),
         ):
             df.update(query_terms(norm, lemma_key(words(norm))))
     return df

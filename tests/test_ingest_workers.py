@@ -17,6 +17,7 @@ from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient
 from quotetrace_server.cli import main as server_main
 from quotetrace_server.config import ServerConfig
+from quotetrace_server.index.sql.records import QUOTE_TEXT
 from tests.serverproc import REPO, free_port
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def quotations(db: Path) -> list[tuple[object, ...]]:
     (ids are compared by the order they were given in, not by value)."""
     with sqlite3.connect(db) as conn:
         rows = conn.execute(
-            'SELECT a.identity, q.seq, q.text, q.start, q."end", q.kind, s.name,'
+            f'SELECT a.identity, q.seq, {QUOTE_TEXT}, q.start, q."end", q.kind, s.name,'
             " q.confidence, q.utterance FROM quotes q JOIN articles a ON a.id = q.article"
             " LEFT JOIN speakers s ON s.id = q.speaker ORDER BY a.id, q.seq"
         ).fetchall()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from quotetrace_server.index.sql.database import Connection
 from quotetrace_server.index.sql.postgres_database import PostgresDatabase
 from quotetrace_server.index.sql.postgres_schema import create_schema
-from quotetrace_server.index.sql.records import QuoteRow, norm_hash
+from quotetrace_server.index.sql.records import QuoteRow, norm_hash, quote_norm
 from quotetrace_server.index.sql.store import SqlStore
 from quotetrace_server.index.sql.terms import PostgresPostings
 from quotetrace_server.index.sql.writer import Utterance
@@ -41,8 +41,9 @@ class PostgresStore(SqlStore):
             value="COALESCE((SELECT id FROM found), (SELECT id FROM made))",
             value_params=(),
             with_clause=(
-                "WITH found AS (SELECT utterance AS id FROM quotes WHERE norm_hash = ?"
-                " AND norm = ? AND utterance IS NOT NULL LIMIT 1),"
+                "WITH found AS (SELECT q.utterance AS id FROM quotes q JOIN articles a"
+                f" ON a.id = q.article WHERE q.norm_hash = ? AND {quote_norm(self._dialect)}"
+                " = ? AND q.utterance IS NOT NULL LIMIT 1),"
                 " made AS (INSERT INTO utterances SELECT"
                 " WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id) "
             ),

@@ -44,6 +44,8 @@ def _edge_characters() -> str:
 
 
 _EDGE = _edge_characters()
+# What normalize() strips from a text's ends (the index derives normalised texts in SQL).
+EDGE_CHARACTERS = _EDGE
 
 
 def strip_punctuation(text: str) -> str:

@@ -48,6 +48,18 @@ class Dialect:
         """A hint naming the index a query is to read (SQLite's planner may not pick it)."""
         return f" INDEXED BY {index}"
 
+    def trim(self, expression: str, chars: str) -> str:
+        """``expression`` without any of ``chars`` at either end."""
+        return f"trim({expression}, {self.literal(chars)})"
+
+    def literal(self, text: str) -> str:
+        """``text`` as an SQL string literal; a ``?`` is spelt as a function of its code,
+        as the driver's placeholders are ``?`` (PostgreSQL's are rewritten)."""
+        quoted = text.replace("'", "''").replace("?", f"' || {self._char_function}(63) || '")
+        return f"'{quoted}'"
+
+    _char_function = "char"
+
     def begin(self) -> list[str]:
         """Statements that open a write transaction, writers queued one at a time."""
         return ["BEGIN IMMEDIATE"]
@@ -88,6 +100,11 @@ class PostgresDialect(Dialect):
 
     def indexed_by(self, index: str) -> str:
         return ""
+
+    def trim(self, expression: str, chars: str) -> str:
+        return f"btrim({expression}, {self.literal(chars)})"
+
+    _char_function = "chr"
 
     def begin(self) -> list[str]:
         return ["BEGIN", f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})"]

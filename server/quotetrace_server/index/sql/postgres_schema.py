@@ -119,6 +119,15 @@ CREATE TABLE term_df(term TEXT PRIMARY KEY, df BIGINT NOT NULL);
 CREATE TABLE postings_totals(docs BIGINT NOT NULL, terms BIGINT NOT NULL);
 INSERT INTO postings_totals VALUES (0, 0);
 """,
+    # Each link's evidence once per distinct text (links hold its id; rows written before
+    # keep their text in speaker_links.evidence).
+    f"""
+CREATE TABLE link_evidence(id {ID}, text TEXT NOT NULL UNIQUE);
+ALTER TABLE speaker_links ADD COLUMN evidence_id BIGINT;
+-- NULL: the article's text at [start, end) and its normalised form (records.QUOTE_TEXT,
+-- quote_norm), not stored again.
+ALTER TABLE quotes ALTER COLUMN text DROP NOT NULL, ALTER COLUMN norm DROP NOT NULL;
+""",
 ]
 
 

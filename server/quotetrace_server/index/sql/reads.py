@@ -23,7 +23,9 @@ from quotetrace_server.index.sql.database import Connection
 from quotetrace_server.index.sql.dialect import Dialect
 from quotetrace_server.index.sql.records import (
     CONTEXT_COLUMN,
+    QUOTE_TEXT,
     article_record_of,
+    quote_norm,
     speaker_id_for,
     speaker_rowid_of,
     stored_quote_of,
@@ -32,7 +34,8 @@ from quotetrace_server.index.sql.records import (
 from quotetrace_server.ingest.model import Article, ArticleMeta, Origin
 
 QUOTE_COLUMNS = (
-    'a.article_id, q.seq, q.text, q.start, q."end", q.kind, s.name, q.speaker,'
+    f"a.article_id, q.seq, {QUOTE_TEXT},"
+    ' q.start, q."end", q.kind, s.name, q.speaker,'
     " q.speaker_mention, q.cue, q.sieve, q.confidence, q.utterance, a.outlet, q.resolution"
 )
 
@@ -136,7 +139,8 @@ class Reads(StoreBase):
     def utterance_details(self, utterance_id: str) -> list[QuoteDetail]:
         with self._reading() as conn:
             rows = conn.execute(
-                f"SELECT {QUOTE_COLUMNS}, q.norm, {CONTEXT_COLUMN}, a.title, a.wire_credits,"
+                f"SELECT {QUOTE_COLUMNS}, {quote_norm(self._dialect)}, {CONTEXT_COLUMN},"
+                " a.title, a.wire_credits,"
                 " a.date, a.url, a.source_name, a.processors FROM quotes q"
                 " JOIN articles a ON a.id = q.article"
                 " LEFT JOIN speakers s ON s.id = q.speaker WHERE q.utterance = ?"
@@ -249,8 +253,9 @@ class Reads(StoreBase):
             links = [
                 (f"linked {r[0]!r}", str(r[1]), str(r[2]))
                 for r in conn.execute(
-                    "SELECT name, evidence, source FROM speaker_links WHERE speaker = ?"
-                    " ORDER BY source, name",
+                    "SELECT l.name, COALESCE(l.evidence, e.text), l.source FROM speaker_links l"
+                    " LEFT JOIN link_evidence e ON e.id = l.evidence_id WHERE l.speaker = ?"
+                    " ORDER BY l.source, l.name",
                     (rowid,),
                 )
             ]
@@ -394,10 +399,11 @@ def _cut_text_columns(text_chars: int, dialect: Dialect) -> tuple[str, list[obje
     whole) to its head and tail around " … " (verify's cut_text does the same), plus a
     column saying whether it was cut; and the parameters they take."""
     half = text_chars // 2
+    text = f"({QUOTE_TEXT})"
     cut = (
-        "CASE WHEN length(q.text) > ? THEN substr(q.text, 1, ?) || ' … ' || "
-        + dialect.tail("q.text")
-        + " ELSE q.text END"
+        f"CASE WHEN length({text}) > ? THEN substr({text}, 1, ?) || ' … ' || "
+        + dialect.tail(text)
+        + f" ELSE {text} END"
     )
-    columns = QUOTE_COLUMNS.replace("q.text,", f"{cut},", 1)
-    return f"{columns}, length(q.text) > ?", [text_chars, half, half, text_chars]
+    columns = QUOTE_COLUMNS.replace(f"{QUOTE_TEXT},", f"{cut},", 1)
+    return f"{columns}, length({text}) > ?", [text_chars, half, half, text_chars]

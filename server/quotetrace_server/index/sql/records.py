@@ -14,7 +14,8 @@ from quotetrace_server.attribution.model import AttributedQuote, QuoteKind
 from quotetrace_server.index.clustering import QuoteSketch
 from quotetrace_server.index.model import ArticleRecord, StoredQuote
 from quotetrace_server.index.similarity import lemma_key
-from quotetrace_server.verify.normalize import normalize, words
+from quotetrace_server.index.sql.dialect import Dialect
+from quotetrace_server.verify.normalize import EDGE_CHARACTERS, normalize, words
 
 _LEAD_WORDS = 3
 # A sentence ends at . ! ? (closing marks may follow) and a space, or at a line break.
@@ -35,6 +36,10 @@ class QuoteRow:
     # Where the context stands in the article text, when it is a piece of it: then only
     # the span is stored (the article text is stored anyway), not a second copy.
     context_span: tuple[int, int] | None = None
+    # Whether the quotation's text is the article's text at [start, end), and its norm
+    # what quote_norm computes from it: then the row stores NULL, not a second copy.
+    text_in_article: bool = False
+    norm_in_article: bool = False
 
 
 def context_span(text: str, start: int, end: int, context: str) -> tuple[int, int] | None:
@@ -80,6 +85,27 @@ def sketch(norm: str, lead: str, speaker: int | None) -> QuoteSketch:
         tuple(lead.split()),
         None if speaker is None else int(speaker),
     )
+
+
+# A quotation's text and normalised text where the row stores neither (NULL): the
+# article's text at [start, end), and (for an ASCII text, whose lower-casing every engine
+# does alike) that text lower-cased and trimmed of punctuation and spaces at its ends.
+# The writer stores NULL only where these give back exactly what it would have stored
+# (text_in_article, norm_in_article). Reads join the quotation's article as ``a``.
+_ARTICLE_SLICE = 'substr(a.text, q.start + 1, q."end" - q.start)'
+QUOTE_TEXT = f"COALESCE(q.text, {_ARTICLE_SLICE})"
+# ASCII characters normalize() strips from a text's ends.
+_ASCII_EDGE = "".join(c for c in EDGE_CHARACTERS if c.isascii())
+
+
+def quote_norm(dialect: Dialect) -> str:
+    """The SQL of a quotation's normalised text (reads join its article as ``a``)."""
+    return f"COALESCE(q.norm, {dialect.trim(f'lower({_ARTICLE_SLICE})', _ASCII_EDGE)})"
+
+
+def norm_in_article(text: str, norm: str) -> bool:
+    """Whether ``quote_norm`` computes ``norm`` from the quotation's text as printed."""
+    return text.isascii() and text.lower().strip(_ASCII_EDGE) == norm
 
 
 # A quotation's context: stored, or read from the article text by its span.

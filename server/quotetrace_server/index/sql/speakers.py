@@ -43,6 +43,8 @@ def read_edits(path: Path) -> list[tuple[str, str, str]]:
 class SpeakerLinking(CandidateSearch):
     # Set for the length of a bulk load (speaker_mirror): linking reads it, not the tables.
     _mirror: SpeakerMirror | None = None
+    # Set for the length of a bulk load: link evidence text → its link_evidence id.
+    _evidence_ids: dict[str, int] | None = None
 
     def _view(self, conn: Connection) -> SpeakerView:
         """Where linking reads the known speakers: the bulk load's mirror, else the tables."""
@@ -330,10 +332,32 @@ class SpeakerLinking(CandidateSearch):
     ) -> None:
         conn.execute(
             self._dialect.insert_ignore(
-                "speaker_links(speaker, name, evidence, source)", "VALUES (?, ?, ?, ?)"
+                "speaker_links(speaker, name, evidence_id, source)", "VALUES (?, ?, ?, ?)"
             ),
-            (speaker, name, evidence, f"article {article_id}" if article_id else "ingest"),
+            (
+                speaker,
+                name,
+                self._evidence_id(conn, evidence),
+                f"article {article_id}" if article_id else "ingest",
+            ),
         )
+
+    def _evidence_id(self, conn: Connection, evidence: str) -> int:
+        """The id of ``evidence`` in link_evidence (added when new). Links repeat a few
+        evidence texts ("'X' ~ 'X': same form" for every article naming X): each text is
+        stored once, a link holds its id."""
+        known = self._evidence_ids
+        if known is not None and evidence in known:
+            return known[evidence]
+        row = conn.execute("SELECT id FROM link_evidence WHERE text = ?", (evidence,)).fetchone()
+        found = (
+            int(row[0])
+            if row is not None
+            else conn.insert("INSERT INTO link_evidence(text) VALUES (?)", (evidence,))
+        )
+        if known is not None:
+            known[evidence] = found
+        return found
 
     def _create_speaker(self, conn: Connection, name: str, kind: EntityKind) -> int:
         speaker = conn.insert(

@@ -71,13 +71,17 @@ CREATE TABLE IF NOT EXISTS speaker_merges(
 -- declared NOT NULL (it never is NULL): SQLite 3.40's integrity_check misreads NOT NULL
 -- columns outside the key of WITHOUT ROWID tables as NULL. Indexes made before keep
 -- their rowid table, which reads and writes the same.
+-- The evidence is link_evidence's text: a few texts repeat over many links, each is
+-- stored once (`evidence` holds it only in rows written before link_evidence existed).
 CREATE TABLE IF NOT EXISTS speaker_links(
     speaker INTEGER NOT NULL,
     name TEXT NOT NULL,
     evidence TEXT,
     source TEXT NOT NULL,
+    evidence_id INTEGER,
     PRIMARY KEY(speaker, name, source)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS link_evidence(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
 -- Operator corrections, replayed on every rebuild: merge, split, rename (by written names).
 CREATE TABLE IF NOT EXISTS speaker_edits(
     id INTEGER PRIMARY KEY,
@@ -92,8 +96,11 @@ CREATE TABLE IF NOT EXISTS quotes(
     id INTEGER PRIMARY KEY,
     article INTEGER NOT NULL REFERENCES articles(id),
     seq INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    norm TEXT NOT NULL,
+    -- NULL: the article's text at [start, end), and its normalised form derived in SQL
+    -- (records.QUOTE_TEXT, quote_norm), not a second and third copy of it. Files made
+    -- before declare both NOT NULL and store them (quote_copies_required).
+    text TEXT,
+    norm TEXT,
     norm_hash INTEGER NOT NULL,
     lemmas TEXT NOT NULL,  -- '': lemma_key(words(norm)) is computed on read (older files
                            -- hold it here, the same value)
@@ -120,8 +127,6 @@ CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article, seq);
 CREATE INDEX IF NOT EXISTS quotes_utterance ON quotes(utterance);
 -- A bulk load into an empty index finds identical texts in memory (writer.Writer).
 CREATE INDEX IF NOT EXISTS quotes_norm_hash ON quotes(norm_hash);
--- What Verify reads of each retrieved candidate, packed narrow (covering).
-CREATE INDEX IF NOT EXISTS quotes_candidate ON quotes(id, utterance, article, norm);
 """
 SCHEMA += (
     DEFERRED_INDEXES
@@ -146,6 +151,15 @@ CREATE TABLE IF NOT EXISTS term_df(term TEXT PRIMARY KEY, df INTEGER NOT NULL) W
 BULK_CACHE_KIB = 1_048_576
 
 
+def quote_copies_required(conn: Connection) -> bool:
+    """Whether the quotes table is an older file's, whose every row stores its text and
+    normalised text (declared NOT NULL): the writer then stores them, as before."""
+    return any(
+        str(r[1]) in ("text", "norm") and int(r[3])
+        for r in conn.execute("PRAGMA table_info(quotes)")
+    )
+
+
 def deferred_index_names() -> list[str]:
     return re.findall(r"CREATE INDEX IF NOT EXISTS (\w+)", DEFERRED_INDEXES)
 
@@ -156,6 +170,28 @@ def create_schema(conn: Connection) -> None:
     _add_speaker_quote_count(conn)
     _add_article_identity(conn)
     _add_context_span(conn)
+    _share_link_evidence(conn)
+    # The covering index of candidate reads (id, utterance, article, norm) of older files:
+    # search reads the table now.
+    conn.execute("DROP INDEX IF EXISTS quotes_candidate")
+
+
+def _share_link_evidence(conn: Connection) -> None:
+    """Bring an index made when each speaker link held its evidence text up to date: the
+    texts move to link_evidence, each once, and the links hold their ids."""
+    columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(speaker_links)")}
+    if "evidence_id" in columns:
+        return
+    conn.execute("ALTER TABLE speaker_links ADD COLUMN evidence_id INTEGER")
+    conn.execute(
+        "INSERT OR IGNORE INTO link_evidence(text) SELECT DISTINCT evidence FROM speaker_links"
+        " WHERE evidence IS NOT NULL ORDER BY evidence"
+    )
+    conn.execute(
+        "UPDATE speaker_links SET evidence_id ="
+        " (SELECT e.id FROM link_evidence e WHERE e.text = speaker_links.evidence),"
+        " evidence = NULL WHERE evidence IS NOT NULL"
+    )
 
 
 def _add_context_span(conn: Connection) -> None:

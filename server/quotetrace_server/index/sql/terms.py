@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from quotetrace_server.index.sql.database import Connection
+from quotetrace_server.index.sql.dialect import PostgresDialect
+from quotetrace_server.index.sql.records import quote_norm
 from quotetrace_server.verify.normalize import index_terms
 
 
@@ -378,10 +380,11 @@ WITH counted AS (
 SELECT NULL::bigint, NULL::bigint, NULL::text, NULL::bigint, (SELECT within FROM status),
     NULL::float8, 0::bigint, 0::bigint
 UNION ALL
-SELECT q.id, q.utterance, q.norm, q.article, NULL, s.score, s.first, s.quote
-FROM scored s JOIN quotes q ON q.id = s.quote WHERE q.utterance IS NOT NULL
+SELECT q.id, q.utterance, {norm}, q.article, NULL, s.score, s.first, s.quote
+FROM scored s JOIN quotes q ON q.id = s.quote JOIN articles a ON a.id = q.article
+WHERE q.utterance IS NOT NULL
 ORDER BY 5 NULLS LAST, 6 DESC NULLS FIRST, 7, 8
-"""
+""".replace("{norm}", quote_norm(PostgresDialect()))
 
 
 def _idf(docs: int, holding: int) -> float:

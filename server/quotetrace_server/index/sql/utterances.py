@@ -13,7 +13,7 @@ from quotetrace_server.index.clustering import (
     links_nothing,
 )
 from quotetrace_server.index.sql.database import Connection
-from quotetrace_server.index.sql.records import QuoteRow, norm_hash, sketch
+from quotetrace_server.index.sql.records import QuoteRow, norm_hash, quote_norm, sketch
 from quotetrace_server.index.sql.speakers import SpeakerLinking
 from quotetrace_server.index.sql.terms import query_terms
 from quotetrace_server.verify.normalize import words
@@ -52,8 +52,9 @@ class UtteranceClustering(SpeakerLinking):
         marks = ",".join("?" * len(rowids))
         candidates = (
             conn.execute(
-                "SELECT norm, lead, speaker, utterance FROM quotes"
-                f" WHERE id IN ({marks}) AND utterance IS NOT NULL",
+                f"SELECT {quote_norm(self._dialect)}, q.lead, q.speaker, q.utterance"
+                " FROM quotes q JOIN articles a ON a.id = q.article"
+                f" WHERE q.id IN ({marks}) AND q.utterance IS NOT NULL",
                 rowids,
             ).fetchall()
             if rowids
@@ -83,9 +84,11 @@ class UtteranceClustering(SpeakerLinking):
         if link_reason(new, new) not in STRONG_LINKS:
             return None
         found = conn.execute(
-            "SELECT utterance FROM (SELECT norm, speaker, lead, utterance FROM quotes"
+            f"SELECT utterance FROM (SELECT {quote_norm(self._dialect)} AS norm, q.speaker,"
+            " q.lead, q.utterance FROM quotes q"
             + self._dialect.indexed_by("quotes_norm_hash")
-            + " WHERE norm_hash = ? AND id != ? LIMIT ?) AS probe WHERE norm = ? AND "
+            + " JOIN articles a ON a.id = q.article"
+            " WHERE q.norm_hash = ? AND q.id != ? LIMIT ?) AS probe WHERE norm = ? AND "
             + self._dialect.same("speaker")
             + " AND lead = ? AND utterance IS NOT NULL LIMIT 1",
             (
@@ -134,9 +137,11 @@ class UtteranceClustering(SpeakerLinking):
         return joined
 
     def _longest_member(self, conn: Connection, utterance: int) -> QuoteSketch:
+        norm = quote_norm(self._dialect)
         row = conn.execute(
-            "SELECT norm, lead, speaker FROM quotes WHERE utterance = ?"
-            " ORDER BY length(norm) DESC, id LIMIT 1",
+            f"SELECT {norm}, q.lead, q.speaker FROM quotes q JOIN articles a"
+            f" ON a.id = q.article WHERE q.utterance = ? ORDER BY length({norm}) DESC, q.id"
+            " LIMIT 1",
             (utterance,),
         ).fetchone()
         return sketch(*row) if row else QuoteSketch((), (), (), None)
@@ -144,8 +149,9 @@ class UtteranceClustering(SpeakerLinking):
     def _identical_utterance(self, conn: Connection, row: QuoteRow) -> int | None:
         """The utterance of an indexed speech quotation with the same normalised text."""
         found = conn.execute(
-            "SELECT utterance FROM quotes WHERE norm_hash = ? AND norm = ?"
-            " AND utterance IS NOT NULL LIMIT 1",
+            "SELECT q.utterance FROM quotes q JOIN articles a ON a.id = q.article"
+            f" WHERE q.norm_hash = ? AND {quote_norm(self._dialect)} = ?"
+            " AND q.utterance IS NOT NULL LIMIT 1",
             (norm_hash(row.norm), row.norm),
         ).fetchone()
         return None if found is None else int(found[0])

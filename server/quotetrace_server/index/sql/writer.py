@@ -22,6 +22,8 @@ from quotetrace_server.index.sql.records import (
     context_span,
     lead_words,
     norm_hash,
+    norm_in_article,
+    quote_norm,
 )
 from quotetrace_server.index.sql.speaker_mirror import SpeakerMirror
 from quotetrace_server.index.sql.terms import query_terms
@@ -42,6 +44,9 @@ class Writer(UtteranceClustering):
     # A bulk load into an empty index leaves out of term_df the terms held by this many
     # quotations or fewer (search counts those from their postings); 0: keeps them all.
     _term_df_floor = 0
+    # Whether a quotation's row leaves out the text and normalised text that its article
+    # gives back (records.QUOTE_TEXT, quote_norm); an older SQLite file stores them.
+    _derive_quote_copies = True
 
     def add_article(self, article: Article, quotes: ArticleQuotes) -> IngestOutcome:
         """Index one article atomically, by its identity (its URL, path or text): a new
@@ -114,7 +119,8 @@ class Writer(UtteranceClustering):
 
     def _delete_rows(self, conn: Connection, rowid: int, article_id: str) -> DeletedArticle:
         quotes = conn.execute(
-            "SELECT id, norm, kind, speaker, utterance FROM quotes WHERE article = ?",
+            f"SELECT q.id, {quote_norm(self._dialect)}, q.kind, q.speaker, q.utterance"
+            " FROM quotes q JOIN articles a ON a.id = q.article WHERE q.article = ?",
             (rowid,),
         ).fetchall()
         df: Counter[str] = Counter()
@@ -189,6 +195,7 @@ class Writer(UtteranceClustering):
             self._begin(conn)
             self._mirror = SpeakerMirror.load(conn) if self._mirror_in_bulk else None
             self._bulk_utterances = {}
+            self._evidence_ids = {}
             first = conn.execute("SELECT 1 FROM quotes LIMIT 1").fetchone()
             self._bulk_onto_rows = first is not None
             try:
@@ -215,6 +222,7 @@ class Writer(UtteranceClustering):
             finally:
                 self._mirror = None
                 self._bulk_utterances = None
+                self._evidence_ids = None
             self._apply_edits(conn)
             conn.execute("COMMIT")
             self._bulk_finished(conn, deferred)
@@ -300,6 +308,9 @@ class Writer(UtteranceClustering):
     ) -> QuoteRow:
         norm = normalize(quote.text)
         context = bounded_context(text, quote.start, quote.end, quote.context)
+        in_article = (
+            self._derive_quote_copies and spans and text[quote.start : quote.end] == quote.text
+        )
         return QuoteRow(
             quote=quote,
             norm=norm,
@@ -310,6 +321,8 @@ class Writer(UtteranceClustering):
             # SQLite's substr is not to be trusted past a NUL character (checked once per
             # article by the caller: a check per quotation would scan the text each time).
             context_span=context_span(text, quote.start, quote.end, context) if spans else None,
+            text_in_article=in_article,
+            norm_in_article=in_article and norm_in_article(quote.text, norm),
         )
 
     def _insert_quote(
@@ -334,8 +347,8 @@ class Writer(UtteranceClustering):
                 *utterance.with_params,
                 article_rowid,
                 seq,
-                q.text,
-                row.norm,
+                None if row.text_in_article else q.text,
+                None if row.norm_in_article else row.norm,
                 norm_hash(row.norm),
                 "",  # lemmas: derived from norm on read
                 " ".join(row.lead),
