@@ -152,7 +152,7 @@ def test_a_reworded_claim_over_grpc_says_it_was_found_by_meaning(
     assert response.verdict == pb.VERDICT_ALTERED, response.explanation
     assert response.match_signal == pb.MATCH_SIGNAL_SEMANTIC
     assert response.semantic_search == pb.SEMANTIC_SEARCH_ON
-    assert response.semantic_model == "all-MiniLM-L6-v2-onnx-int8"
+    assert response.semantic_model == "all-MiniLM-L6-v2-onnx-int8-dynamic"
     assert 0.65 <= response.semantic_similarity <= 1.0
     assert response.lexical_score < 80
 

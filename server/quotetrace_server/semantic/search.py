@@ -75,6 +75,12 @@ QUERY_THREADS = 2
 AHEAD_AFTER_PROBE = True
 
 
+def _served_encoder_id() -> str:
+    from quotetrace_server.semantic.quantized import encoder_id
+
+    return encoder_id()
+
+
 def _nothing() -> None:
     """Nothing to start (embedding ahead is off)."""
 
@@ -121,8 +127,14 @@ class SemanticSearch:
         query_threads: int = QUERY_THREADS,
         stop_wait: float = STOP_WAIT_SECONDS,
         ahead_after_probe: bool = AHEAD_AFTER_PROBE,
+        encoder_id: Callable[[], str] | None = None,
     ) -> None:
+        """`encoder_id`: the vector space `encoder` embeds in (default: the served
+        model's, quantized.encoder_id); the vectors are checked against it before any
+        use, so vectors of another encoder are re-embedded, never searched."""
         self.vectors = vectors
+        self._encoder_id = encoder_id or _served_encoder_id
+        self._bound = False
         self._make_encoder = encoder
         self._encoder: SentenceEncoder | None = None
         self._lock = threading.Lock()
@@ -147,7 +159,15 @@ class SemanticSearch:
 
     def require(self) -> None:
         """Load the encoder now; raises SemanticUnavailable with the reason."""
+        self._bind()
         self._encoder_now()
+
+    def _bind(self) -> None:
+        """Tell the vectors which encoder this search embeds with (once)."""
+        with self._lock:
+            if not self._bound:
+                self.vectors.use_encoder(self._encoder_id())
+                self._bound = True
 
     def _encoder_now(self) -> SentenceEncoder:
         with self._lock:
@@ -163,6 +183,7 @@ class SemanticSearch:
     ) -> EmbedReport:
         """Add a vector for each (wording hash, text) pair that has none yet: the one in
         `made` (computed already, e.g. by an ingest worker) or a new embedding."""
+        self._bind()
         with self._adding:
             started = time.perf_counter()
             unique = dict(wordings)
@@ -185,6 +206,7 @@ class SemanticSearch:
 
     def nearest(self, text: str, k: int) -> list[tuple[int, float]]:
         """(wording hash, cosine) of the `k` wordings nearest `text` in meaning."""
+        self._bind()
         return self.vectors.nearest(self._vector_of(text), k)
 
     @contextmanager
@@ -199,6 +221,7 @@ class SemanticSearch:
             if not entries:  # once per block, however often the caller says so
                 entries.append(self._start_ahead(text))
 
+        self._bind()
         if self._embed_ahead and len(self.vectors):
             if not self._ahead_after_probe:
                 start()

@@ -10,6 +10,13 @@ every worker shares one copy through the page cache, and re-map it when it is re
 The vectors are derived data: a lost or stale file is rebuilt from the quote store
 (Engine.embed_missing), and a key whose wording has left the store is skipped by the
 caller.
+
+Which encoder made the vectors (its vector space, SentenceEncoder.encoder_id) is written
+beside them, `<index>.vectors.encoder`, after the vectors file (so a crash between the two
+leaves new vectors under an old name: re-embedded, never mixed). Vectors of another
+encoder, or of a file from before the name was kept (LEGACY_ENCODER), are never searched
+with a query of this one: the writer drops them and its caller re-embeds every wording;
+a reader sees no vectors until the writer has saved the new ones.
 """
 
 from __future__ import annotations
@@ -22,7 +29,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from usearch.index import Index
+
+# onnxruntime before usearch: loaded the other way round (usearch 2.26, onnxruntime 1.32,
+# nothing else native loaded yet), `import onnxruntime` ends the process with a
+# segmentation fault, and the encoder imports it only when first used.
+import onnxruntime  # noqa: F401  # isort: skip
+from usearch.index import Index  # isort: skip
 
 from quotetrace_server.semantic.encoder import DIMENSIONS, Vectors
 
@@ -37,8 +49,16 @@ REFRESH_SECONDS = 1.0
 EXACT_SEARCH_BELOW = 20_000
 
 
+# The encoder of every vectors file written before the file named its encoder.
+LEGACY_ENCODER = "all-MiniLM-L6-v2-onnx-int8"
+
+
 def vectors_path(db: Path) -> Path:
     return db.with_name(db.name + ".vectors")
+
+
+def encoder_path(vectors: Path) -> Path:
+    return vectors.with_name(vectors.name + ".encoder")
 
 
 def to_key(wording_hash: int) -> int:
@@ -61,21 +81,65 @@ class WordingVectors:
         self.path = path
         self.writable = writable
         self._lock = threading.RLock()
-        self._loaded_mtime: int | None = None
+        self._loaded_mtime: tuple[int | None, int | None] | None = None
         self._checked_at = 0.0
+        # The encoder whose vectors these are (None: none yet), and the one the caller
+        # embeds queries with (None: not said, nothing is checked).
+        self.encoder_id: str | None = None
+        self._expected: str | None = None
         self._index = self._load()
 
     def _load(self) -> Index:
+        self._loaded_mtime = self._mtimes()
         if self.path is None or not self.path.exists():
-            self._loaded_mtime = None
-            return _new_index()
-        self._loaded_mtime = self.path.stat().st_mtime_ns
+            return self._checked(_new_index(), None)
         try:
-            return Index.restore(str(self.path), view=not self.writable) or _new_index()
+            index = Index.restore(str(self.path), view=not self.writable) or _new_index()
         except (RuntimeError, ValueError) as exc:
             # Derived data: a damaged file is rebuilt from the store, not fatal.
             log.warning("vectors file %s is unreadable (%s): rebuilding it", self.path, exc)
-            return _new_index()
+            return self._checked(_new_index(), None)
+        return self._checked(index, self._recorded_encoder())
+
+    def _recorded_encoder(self) -> str:
+        assert self.path is not None
+        try:
+            return encoder_path(self.path).read_text(encoding="utf-8").strip() or LEGACY_ENCODER
+        except FileNotFoundError:
+            return LEGACY_ENCODER
+
+    def _checked(self, index: Index, made_by: str | None) -> Index:
+        """`index`, or an empty one when its vectors are another encoder's than expected
+        (`made_by` None: vectors this process added itself, or none)."""
+        expected = self._expected
+        if expected is None or made_by in (None, expected) or len(index) == 0:
+            self.encoder_id = made_by if expected is None or not self.writable else expected
+            return index
+        log.warning(
+            "vectors file %s holds %d vectors of encoder %s, not %s: %s",
+            self.path,
+            len(index),
+            made_by,
+            expected,
+            "re-embedding every wording"
+            if self.writable
+            else "no search by meaning until the writer has re-embedded them",
+        )
+        self.encoder_id = expected if self.writable else made_by
+        return _new_index()
+
+    def use_encoder(self, encoder_id: str) -> None:
+        """Say which encoder the caller embeds with: vectors of any other are dropped
+        (a writer then re-embeds every wording; a reader searches none until the file
+        holds this encoder's)."""
+        with self._lock:
+            self._expected = encoder_id
+            self._index = self._checked(self._index, self.encoder_id)
+
+    def _mtimes(self) -> tuple[int | None, int | None] | None:
+        if self.path is None:
+            return None
+        return (_mtime(self.path), _mtime(encoder_path(self.path)))
 
     def __len__(self) -> int:
         return len(self._index)
@@ -106,7 +170,12 @@ class WordingVectors:
         with self._lock:
             self._index.save(str(partial))
             os.replace(partial, self.path)
-            self._loaded_mtime = self.path.stat().st_mtime_ns
+            # After the vectors: a crash between leaves them under the old name (re-embedded).
+            if self.encoder_id is not None:
+                named = encoder_path(partial)
+                named.write_text(self.encoder_id + "\n", encoding="utf-8")
+                os.replace(named, encoder_path(self.path))
+            self._loaded_mtime = self._mtimes()
 
     def nearest(self, vector: Vectors, k: int) -> list[tuple[int, float]]:
         """Up to `k` (wording hash, cosine similarity) pairs, most similar first."""
@@ -129,10 +198,13 @@ class WordingVectors:
         if now - self._checked_at < REFRESH_SECONDS:
             return
         self._checked_at = now
-        try:
-            mtime: int | None = self.path.stat().st_mtime_ns
-        except FileNotFoundError:
-            mtime = None
-        if mtime != self._loaded_mtime:
+        if self._mtimes() != self._loaded_mtime:
             with self._lock:
                 self._index = self._load()
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
