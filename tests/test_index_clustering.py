@@ -15,7 +15,7 @@ from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.index.sqlite_store import lead_words
 from quotetrace_server.ingest.model import Article
 from quotetrace_server.verify.normalize import normalize, words
-from tests.factories import StoreFactory
+from tests.factories import StoreFactory, said_quote
 
 try:  # tests/ as a package or as a plain folder on sys.path
     from .test_index_gold import GOLD, gold_corpus  # type: ignore[import-not-found, unused-ignore]
@@ -347,3 +347,92 @@ def test_an_article_of_one_word_quotations_searches_nothing(
     stored, total = store.list_quotes(limit=500)
     assert total == 200
     assert len({q.utterance_id for q in stored}) == 200  # "a" says nothing: no links
+
+
+def test_figures_and_number_words_are_one_wording() -> None:
+    """House styles print "12" or "twelve", "5%", "5 percent" or "five per cent"."""
+    whole = sketch("We have twelve boats and two helicopters out on the lake tonight.", PUTIN)
+    assert link_reason(sketch("12 boats and 2 helicopters", PUTIN), whole) is not None
+    fares = sketch("Fares will go up by 5% in May, and nobody is happy about it.", PUTIN)
+    assert link_reason(sketch("up by five per cent in May", PUTIN), fares) is not None
+    assert link_reason(sketch("up by 5 percent in May", PUTIN), fares) is not None
+    assert lemma_key(("twenty-five", "per", "cent")) == lemma_key(("25",))
+    # A different figure is a different wording.
+    assert link_reason(sketch("up by six per cent in May", PUTIN), fares) is None
+
+
+def test_uk_and_us_spellings_of_a_fragment_are_one_wording() -> None:
+    whole = sketch("We will organize a vote in every neighborhood before the summer.", PUTIN)
+    assert link_reason(sketch("organise a vote", PUTIN), whole) is not None
+    assert lemma_key(words("the colour of the centre travelled")) == lemma_key(
+        ("the", "color", "of", "the", "center", "traveled")
+    )
+    # Words that only look like UK spellings keep their own letters.
+    assert lemma_key(("hour", "filled", "rise")) == ("hour", "filled", "rise")
+
+
+def test_a_short_fragment_with_words_dropped_meets_its_remark() -> None:
+    whole = sketch(
+        "The ferry will run again — and I promise you this — before the end of March.", PUTIN
+    )
+    assert link_reason(sketch("The ferry will run again before the end of March", PUTIN), whole)
+    assert link_reason(sketch("ferry will run by March", PUTIN), whole) is None
+    assert (
+        link_reason(
+            sketch("in every shop by Easter", PUTIN),
+            sketch("It will be in every shop in the region by Easter.", PUTIN),
+        )
+        == "condensed"
+    )
+    # Another speaker's words, or a fragment of function words and one content word, do not.
+    assert (
+        link_reason(
+            sketch("in every shop by Easter", KIM),
+            sketch("It will be in every shop in the region by Easter.", PUTIN),
+        )
+        is None
+    )
+    assert (
+        link_reason(
+            sketch("it will be by Easter", PUTIN),
+            sketch("It will be in every shop in the region by Easter.", PUTIN),
+        )
+        is None
+    )
+
+
+def test_short_remarks_one_content_word_apart_stay_apart() -> None:
+    """In a short remark the changed word is the remark: a school is not a stadium."""
+    school = sketch("We need a new school", PUTIN)
+    assert link_reason(school, sketch("We need a new stadium.", PUTIN)) is None
+    assert link_reason(school, sketch("We need a new stadium.", None)) is None
+    # The same content words with a function word changed still meet.
+    assert link_reason(school, sketch("We need the new school.", PUTIN)) == "near-identical"
+
+
+def test_a_remark_joins_the_printing_it_shares_a_sentence_with_not_a_shared_phrase(
+    new_store: StoreFactory,
+) -> None:
+    """Two remarks of one speaker share a 5-word phrase; a printing of the second must go
+    to the cluster holding its whole sentence, whichever cluster the phrase reached first."""
+    printings = [
+        "They called for “a fair price for fishermen” before the season opens.",
+        "She added: “Boats that cover the cost of fuel and nets.”",
+        "“We want a fair price for fishermen and we want it before the season opens.”",
+        "“A fair price for fishermen means boats that cover the cost of fuel and nets.”",
+    ]
+    quoted = [
+        "a fair price for fishermen",
+        "Boats that cover the cost of fuel and nets.",
+        "We want a fair price for fishermen and we want it before the season opens.",
+        "A fair price for fishermen means boats that cover the cost of fuel and nets.",
+    ]
+    store = new_store()
+    for body, quote in zip(printings, quoted, strict=True):
+        q = said_quote(quote, "Ilka Varga", body.index(quote), body)
+        store.add_article(Article(body), ArticleQuotes((q,), ()))
+    stored, _ = store.list_quotes()
+    utterance = {q.text: q.utterance_id for q in stored}
+    assert utterance[quoted[3]] == utterance[quoted[1]]
+    assert utterance[quoted[3]] != utterance[quoted[2]]
+    assert utterance[quoted[0]] == utterance[quoted[2]]

@@ -227,3 +227,41 @@ def test_confidence_never_contradicts_the_verdict_over_random_queries(
 
 
 _VERIFIER = Verifier(build_store())
+
+
+def test_a_slogan_two_people_chant_is_verified_for_each_of_them() -> None:
+    """A short slogan printed under two names is two utterances (clustering keeps them
+    apart); a claim naming either speaker is about that speaker's own printing."""
+    store = SqliteStore(":memory:")
+    add_said(store, "No rivers, no towns.", "Aino Kettunen", place="at the dam")
+    add_said(store, "No rivers, no towns,", "Bastian Oduya", place="at the weir")
+    verifier = Verifier(store)
+    for speaker in ("Aino Kettunen", "Bastian Oduya"):
+        for wording in ("No rivers, no towns.", "No rivers, no towns,"):
+            result = verifier.verify(VerifyQuery(wording, speaker))
+            assert result.verdict is Verdict.VERIFIED, (speaker, wording, result.explanation)
+            assert [s.name for s in result.speakers] == [speaker]
+    claimed_by_neither = verifier.verify(VerifyQuery("No rivers, no towns.", "Carla Mendez"))
+    assert claimed_by_neither.verdict is Verdict.MISATTRIBUTED
+
+
+def test_a_claim_in_another_house_style_is_verified_as_surely_as_the_printing() -> None:
+    """ "organise" / "organize", "12" / "twelve", "5%" / "five per cent": the wording a
+    claim copies from one outlet is verified against another's, without the doubt a
+    one-letter slip carries."""
+    store = SqliteStore(":memory:")
+    printed = "We will organize twelve ferries and cut fares by five per cent."
+    add_said(store, printed, "Aino Kettunen")
+    verifier = Verifier(store)
+    exact = verifier.verify(VerifyQuery(printed, "Aino Kettunen"))
+    restyled = verifier.verify(
+        VerifyQuery("We will organise 12 ferries and cut fares by 5%.", "Aino Kettunen")
+    )
+    assert restyled.verdict is Verdict.VERIFIED, restyled.explanation
+    assert set(kinds(restyled)) == {DifferenceKind.SPELLING}
+    assert not rests_on_slip(restyled.variants)
+    assert restyled.confidence == exact.confidence
+    other_figure = verifier.verify(
+        VerifyQuery("We will organise 14 ferries and cut fares by 5%.", "Aino Kettunen")
+    )
+    assert other_figure.verdict is Verdict.ALTERED

@@ -146,3 +146,44 @@ def test_any_run_of_a_wording_is_equivalent_and_a_changed_word_never_is(
     at = data.draw(st.integers(0, len(run) - 1))
     changed = [*run[:at], "zebra", *run[at + 1 :]]
     assert not compare(" ".join(changed), " ".join(printed)).equivalent
+
+
+@pytest.mark.parametrize(
+    ("query", "printed"),
+    [
+        ("they will organise a vote", "they will organize a vote"),
+        ("the colour of the centre", "the color of the center"),
+        ("we travelled to the theatre", "we traveled to the theater"),
+        ("we have 12 boats and 2 cranes", "we have twelve boats and two cranes"),
+        ("fares rise by 5% in May", "fares rise by five per cent in May"),
+        ("fares rise by 5 percent in May", "fares rise by 5% in May"),
+        ("fares rise by five percent in May", "fares rise by 5 per cent in May"),
+        ("a twenty-five year plan", "a 25 year plan"),
+    ],
+)
+def test_a_house_style_spelling_is_a_variant_not_a_slip(query: str, printed: str) -> None:
+    """UK/US spellings and numbers as figures or words are the same words: listed as
+    spelling, never counted against the one slip a query may have."""
+    for a, b in ((query, printed), (printed, query)):
+        result = compare(a, b)
+        assert result.equivalent, (a, b)
+        assert result.differences and all(d.kind is SPELLING for d in result.differences)
+        assert result.spelling_slips == 0
+
+
+def test_a_house_style_spelling_leaves_room_for_one_slip() -> None:
+    result = compare("the fihgt for the centre goes on", "the fight for the center goes on")
+    assert result.equivalent and result.spelling_slips == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "printed"),
+    [
+        ("we have 13 boats", "we have twelve boats"),
+        ("fares rise by 6% in May", "fares rise by five per cent in May"),
+        ("fares rise by five in May", "fares rise by five per cent in May"),
+        ("well go home", "we’ll go home"),
+    ],
+)
+def test_a_different_figure_or_a_dropped_sign_is_not_a_variant(query: str, printed: str) -> None:
+    assert not compare(query, printed).equivalent

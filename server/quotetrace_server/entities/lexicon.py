@@ -308,6 +308,66 @@ NUMBER_WORDS: dict[str, str] = (
     | {"hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000"}
     | {"dozen": "12"}
 )
+# UK spellings and their US forms: one word printed by outlets on either side of the
+# Atlantic ("organise" / "organize", "labour" / "labor") is the same word when printings
+# of one remark are compared. Regular endings (-ise, -yse) are folded by rule
+# (index.similarity); these are the stems and words no ending rule can tell apart from
+# ordinary words ("four" is not "for", "filled" is not "filed").
+UK_OUR_STEMS = word_set(
+    """
+    arbo armo behavio cando clamo colo endeavo favo flavo glamo harbo hono humo labo
+    neighbo odo parlo ranco rigo rumo savio savo splendo tumo valo vapo vigo
+    """
+)
+UK_DOUBLED_L_STEMS = word_set(
+    """
+    cancel channel counsel dial duel equal fuel funnel jewel label level marshal marvel
+    model pedal quarrel rival shovel signal snorkel total travel tunnel
+    """
+)
+UK_WORDS: dict[str, str] = {
+    "centre": "center",
+    "theatre": "theater",
+    "metre": "meter",
+    "kilometre": "kilometer",
+    "centimetre": "centimeter",
+    "millimetre": "millimeter",
+    "litre": "liter",
+    "fibre": "fiber",
+    "calibre": "caliber",
+    "sombre": "somber",
+    "spectre": "specter",
+    "meagre": "meager",
+    "manoeuvre": "maneuver",
+    "defence": "defense",
+    "offence": "offense",
+    "licence": "license",
+    "pretence": "pretense",
+    "programme": "program",
+    "grey": "gray",
+    "tyre": "tire",
+    "aluminium": "aluminum",
+    "cheque": "check",
+    "kerb": "curb",
+    "plough": "plow",
+    "mould": "mold",
+    "sceptic": "skeptic",
+    "sceptical": "skeptical",
+    "ageing": "aging",
+    "judgement": "judgment",
+    "enrolment": "enrollment",
+    "fulfil": "fulfill",
+    "skilful": "skillful",
+    "jewellery": "jewelry",
+    "paediatric": "pediatric",
+    "anaesthetic": "anesthetic",
+    "whilst": "while",
+}
+# Signs written out after a figure: "5%" (the sign is dropped with the punctuation) is
+# "five per cent" and "5 percent".
+PERCENT_WORDS = word_set("percent pct")
+PER_CENT = ("per", "cent")
+
 # Verbs that introduce a name for something ("what she calls “tokens”").
 NAMING_VERBS = word_set("calls called dubs dubbed nicknamed terms termed")
 

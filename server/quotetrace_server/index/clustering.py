@@ -32,7 +32,7 @@ CONTAINED_ANY_SPEAKER_MIN_WORDS = 4
 # Fragment aligned with a window of a longer quotation by the same named speaker.
 FUZZY_CONTAINED_MIN = 0.8
 # A fuzzy fragment shorter than this keeps every content word of its own.
-FUZZY_KEY_WORDS_MAX = 5
+FUZZY_KEY_WORDS_MAX = 8
 # A condensed printing of a remark by the same named speaker: words, clauses or whole
 # sentences dropped, the rest kept in order. The shorter must keep this share of its words
 # in order within a stretch of the longer at most CONDENSED_SPREAD times its length, and
@@ -40,6 +40,16 @@ FUZZY_KEY_WORDS_MAX = 5
 CONDENSED_MIN = 0.8
 CONDENSED_MIN_WORDS = 8
 CONDENSED_SPREAD = 2.5
+# A short fragment (under CONDENSED_MIN_WORDS) cut with words dropped from a longer
+# printing by the same named speaker ("in every store by Christmas"; an aside between
+# dashes left out): every one of its lemmas, at least this many, in order within a stretch
+# at most CONDENSED_SPREAD times its length, with SHORT_CONDENSED_CONTENT_WORDS content
+# words among them so that "we will be there" does not fit everywhere.
+SHORT_CONDENSED_MIN_WORDS = 4
+SHORT_CONDENSED_CONTENT_WORDS = 2
+# Below this many lemmas, near-identical texts may add or drop a content word but not swap
+# one: in "We need a new hospital" / "We need a new bridge" the changed word is the remark.
+NEAR_IDENTICAL_KEY_WORDS_MAX = 8
 # Quotation plus the reporter's lead-in words ("they would discuss"), same named speaker.
 FRAMED_MIN = 0.8
 # Links between whole texts; the others attach a fragment or a re-translation.
@@ -103,7 +113,7 @@ def link_reason(a: QuoteSketch, b: QuoteSketch) -> str | None:
         and best_window_similarity(short.lemmas, long.lemmas) >= FUZZY_CONTAINED_MIN
     ):
         return "fuzzy-contained"
-    if _condensed(short.lemmas, long.lemmas):
+    if _condensed(short.lemmas, long.lemmas) or _short_condensed(short.lemmas, long.lemmas):
         return "condensed"
     if _framed_match(a, b):
         return "same-frame"
@@ -129,12 +139,22 @@ def links_nothing(sketch: QuoteSketch) -> bool:
 
 
 def _near_identical(a: QuoteSketch, b: QuoteSketch) -> str | None:
+    shortest = min(len(a.lemmas), len(b.lemmas))
     if (
-        min(len(a.lemmas), len(b.lemmas)) >= NEAR_IDENTICAL_MIN_WORDS
+        shortest >= NEAR_IDENTICAL_MIN_WORDS
         and sequence_similarity(a.lemmas, b.lemmas) >= NEAR_IDENTICAL_MIN
+        and (shortest >= NEAR_IDENTICAL_KEY_WORDS_MAX or _same_content_words(a.lemmas, b.lemmas))
     ):
         return "near-identical"
     return None
+
+
+def _same_content_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    # A word added ("exactly") or dropped leaves one side's content words inside the
+    # other's; a word swapped for another does not.
+    content_a = {w for w in a if w not in FUNCTION_WORDS}
+    content_b = {w for w in b if w not in FUNCTION_WORDS}
+    return content_a <= content_b or content_b <= content_a
 
 
 def _keeps_key_words(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
@@ -150,6 +170,14 @@ def _keeps_key_words(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 def _condensed(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return len(short) >= CONDENSED_MIN_WORDS and (
         condensed_coverage(short, long, CONDENSED_SPREAD, at_least=CONDENSED_MIN) >= CONDENSED_MIN
+    )
+
+
+def _short_condensed(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    return (
+        SHORT_CONDENSED_MIN_WORDS <= len(short) < CONDENSED_MIN_WORDS
+        and sum(w not in FUNCTION_WORDS for w in short) >= SHORT_CONDENSED_CONTENT_WORDS
+        and condensed_coverage(short, long, CONDENSED_SPREAD, at_least=1.0) >= 1.0
     )
 
 

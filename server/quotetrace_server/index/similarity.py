@@ -1,10 +1,12 @@
 """Word-level comparisons that decide whether two printed quotations are one utterance.
 
 Wire copy is re-edited as it is reprinted: words are inserted ("exactly"), contractions
-are spelled out, a translation swaps "this" for "that" or "came" for "come". Comparing
-*lemma keys* (contractions expanded, common irregular verbs reduced to their base form,
-demonstratives folded) lets those edits count as small changes, while the surface words
-still decide exactness for verification.
+are spelled out, a translation swaps "this" for "that" or "came" for "come", a house style
+writes "12" for "twelve", "five per cent" for "5%" and "organise" for "organize".
+Comparing *lemma keys* (contractions expanded, common irregular verbs reduced to their
+base form, demonstratives folded, number words as figures, UK spellings as US ones) lets
+those edits count as small changes, while the surface words still decide exactness for
+verification.
 """
 
 from __future__ import annotations
@@ -14,6 +16,15 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from rapidfuzz.distance import Indel, LCSseq
+
+from quotetrace_server.entities.lexicon import (
+    NUMBER_WORDS,
+    PER_CENT,
+    PERCENT_WORDS,
+    UK_DOUBLED_L_STEMS,
+    UK_OUR_STEMS,
+    UK_WORDS,
+)
 
 _CONTRACTION_SUFFIXES = (
     ("n't", ("not",)),
@@ -274,11 +285,79 @@ def _expand(word: str) -> tuple[str, ...]:
     return (word,)
 
 
+# Endings spelled -ise/-yse in the UK and -ize/-yze in the US ("organised", "analysing").
+# Words of other senses with these endings ("promise", "otherwise") fold the same way on
+# both sides of a comparison, so folding them changes nothing; short ones ("rise") stay.
+_ISE_ENDINGS = ("ise", "ised", "ises", "ising", "isation", "isations", "iser", "isers")
+_ISE_MIN_LETTERS = 7
+_DOUBLED_L_ENDINGS = ("led", "ling", "ler", "lers", "lor", "lors", "lous")
+
+
+@lru_cache(maxsize=1 << 16)  # every surface word of every quotation indexed asks
+def us_spelling(word: str) -> str:
+    """The US spelling of a UK-spelled word ("organised" -> "organized"), else the word."""
+    if word in UK_WORDS:
+        return UK_WORDS[word]
+    if word.endswith("s") and word[:-1] in UK_WORDS:
+        return UK_WORDS[word[:-1]] + "s"
+    if len(word) >= _ISE_MIN_LETTERS:
+        for ending in _ISE_ENDINGS:
+            if word.endswith(ending):
+                return word[: -len(ending)] + "iz" + ending[2:]
+        for ending in ("yse", "ysed", "yses", "ysing"):
+            if word.endswith(ending):
+                return word[: -len(ending)] + "yz" + ending[2:]
+    at = word.find("our")  # "colour": the stem "colo" then "ur"
+    if at > 0 and word[: at + 1] in UK_OUR_STEMS:
+        return word[:at] + "or" + word[at + 3 :]
+    at = word.find("ll")  # "travelled": the stem "travel" then "led"
+    if at > 0 and word[: at + 1] in UK_DOUBLED_L_STEMS and word[at + 1 :] in _DOUBLED_L_ENDINGS:
+        return word[: at + 1] + word[at + 2 :]
+    return word
+
+
+def number_figure(word: str) -> str | None:
+    """A number word as its figure ("twelve" -> "12", "twenty-five" -> "25"), else None."""
+    figure = NUMBER_WORDS.get(word)
+    if figure is not None or "-" not in word:
+        return figure
+    tens, _, unit = word.partition("-")
+    if tens in NUMBER_WORDS and unit in NUMBER_WORDS and len(NUMBER_WORDS[unit]) == 1:
+        return str(int(NUMBER_WORDS[tens]) + int(NUMBER_WORDS[unit]))
+    return None
+
+
+def _is_figure(lemma: str) -> bool:
+    return lemma[:1].isdigit()
+
+
+def _without_percent_words(lemmas: list[str]) -> list[str]:
+    """Drop "percent" / "per cent" after a figure: "5%" loses its sign with the
+    punctuation, so "five per cent", "5 percent" and "5%" all read "5"."""
+    out: list[str] = []
+    i = 0
+    while i < len(lemmas):
+        if out and _is_figure(out[-1]):
+            if lemmas[i] in PERCENT_WORDS:
+                i += 1
+                continue
+            if tuple(lemmas[i : i + 2]) == PER_CENT:
+                i += 2
+                continue
+        out.append(lemmas[i])
+        i += 1
+    return out
+
+
 def _lemma(word: str) -> str:
     word = _DEMONSTRATIVE.get(word, word)
     base = _IRREGULAR.get(word)
     if base is not None:
         return base
+    figure = number_figure(word)
+    if figure is not None:
+        return figure
+    word = us_spelling(word)
     # A plain plural: strip one trailing "s" from longer words that do not end in "ss".
     if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
@@ -290,6 +369,8 @@ def lemma_key(words: Sequence[str]) -> tuple[str, ...]:
     out: list[str] = []
     for word in words:
         out.extend(_word_lemmas(word))
+    if "cent" in out or "percent" in out or "pct" in out:
+        out = _without_percent_words(out)
     return tuple(out)
 
 

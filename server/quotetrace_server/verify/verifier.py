@@ -26,7 +26,6 @@ from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.verify.diff import OMITTED, word_diff
 from quotetrace_server.verify.model import (
     Difference,
-    DifferenceKind,
     MatchSignal,
     Occurrence,
     Printing,
@@ -47,7 +46,7 @@ from quotetrace_server.verify.semantic import (
     best_meaning_match,
     turns_around,
 )
-from quotetrace_server.verify.wording import compare, diff_differences
+from quotetrace_server.verify.wording import compare, diff_differences, is_slip
 
 # An answer's size is bounded whatever the corpus holds (issue 15, B8): printings listed
 # per variant and in all (the counts say how many there are), characters of a printed
@@ -285,6 +284,10 @@ class Verifier:
         if result.verdict is Verdict.MISATTRIBUTED and query.claimed_speaker:
             elsewhere = self._claimed_elsewhere(normalized, query, match)
             if elsewhere is not None:
+                name, other = elsewhere
+                theirs = self._judged_elsewhere(query, normalized, query_words, match, other)
+                if theirs is not None:
+                    return theirs
                 # Two utterances fit the query and one of them is the claimed speaker's:
                 # the printings disagree, which is not a misattribution.
                 result = replace(
@@ -293,11 +296,32 @@ class Verifier:
                     confidence=round(result.confidence * 0.8, 4),
                     explanation=(
                         f"{result.explanation} But another printing of nearly these words"
-                        f" names {elsewhere}: the printings disagree, not called a"
+                        f" names {name}: the printings disagree, not called a"
                         " misattribution."
                     ),
                 )
         return result
+
+    def _judged_elsewhere(
+        self,
+        query: VerifyQuery,
+        normalized: str,
+        query_words: tuple[str, ...],
+        match: _Match,
+        other: _Match,
+    ) -> VerifyResult | None:
+        """The verdict on the claimed speaker's own utterance when it fits the query at
+        least as well as the one first chosen: the same short words said by two people
+        (a slogan both chant) are two utterances, and the claim is about theirs."""
+        if other.score < match.score:
+            return None
+        details = self._filtered_details(other.utterance_id, query)
+        if not details:
+            return None
+        result = self._judge(query, normalized, query_words, other, details)
+        if result.verdict is Verdict.MISATTRIBUTED:
+            return None
+        return _says_opposite(query_words, result) or result
 
     def _not_found(self, query: VerifyQuery, normalized: str, match: _Match | None) -> VerifyResult:
         """NOT_FOUND with the closest printing (when any candidate scored) and, under an
@@ -408,16 +432,19 @@ class Verifier:
             semantic_similarity=round(found.cosine, 4),
         )
 
-    def _claimed_elsewhere(self, normalized: str, query: VerifyQuery, match: _Match) -> str | None:
+    def _claimed_elsewhere(
+        self, normalized: str, query: VerifyQuery, match: _Match
+    ) -> tuple[str, _Match] | None:
         """The claimed speaker's name as printed with another utterance that matches the
-        query about as well as the chosen one (None if no such printing)."""
+        query about as well as the chosen one, and that match (None if no such printing)."""
         claimed = query.claimed_speaker or ""
         floor = max(FOUND_THRESHOLD, match.score - ALTERNATIVE_MARGIN)
         seen = {match.utterance_id}
         for hit in self._store.search(normalized, CANDIDATES, printing_filter(query)):
             if hit.utterance_id in seen:
                 continue
-            if match_score(normalized, hit.normalized, at_least=floor) < floor:
+            score = match_score(normalized, hit.normalized, at_least=floor)
+            if score < floor:
                 continue
             seen.add(hit.utterance_id)
             for detail in self._filtered_details(hit.utterance_id, query):
@@ -428,7 +455,7 @@ class Verifier:
                 if record is not None and identity.claim_link(
                     claimed, (record.name, *record.aliases), record.kind
                 ):
-                    return record.name
+                    return record.name, _Match(hit.utterance_id, score, hit.normalized)
         return None
 
     # --- retrieval ----------------------------------------------------------------------
@@ -708,9 +735,7 @@ def verdict_confidence(verdict: Verdict, found: float, support: float, attributi
 def rests_on_slip(variants: Sequence[Variant]) -> bool:
     """Some wording is equivalent to the query, but only through a spelling slip."""
     equivalent = [v for v in variants if v.equivalent]
-    return bool(equivalent) and all(
-        any(d.kind is DifferenceKind.SPELLING for d in v.differences) for v in equivalent
-    )
+    return bool(equivalent) and all(any(is_slip(d) for d in v.differences) for v in equivalent)
 
 
 def confidence_bounds(result: VerifyResult) -> tuple[float, float]:
@@ -836,7 +861,7 @@ def _variants(
 
 
 def _slips(differences: Sequence[Difference]) -> int:
-    return sum(d.kind is DifferenceKind.SPELLING for d in differences)
+    return sum(is_slip(d) for d in differences)
 
 
 def answer_page(

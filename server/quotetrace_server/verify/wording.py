@@ -15,7 +15,10 @@ wording, or a contiguous run of its whole words, up to
 - **spelling**: at most MAX_SPELLING_SLIPS words at Damerau-Levenshtein distance 1 from the
   printed word, both of at least MIN_SLIP_LETTERS letters, no digits, and not both English
   words (pyspellchecker's dictionary): "fihgt" / "fight" is a slip, "tread" / "treat" is a
-  different word.
+  different word. A spelling *variant* is not a slip and has no limit: a UK and a US
+  spelling ("organise" / "organize", "programme" / "program") and a number as a figure or
+  in words ("12" / "twelve", "5%" / "five per cent" / "5 percent"), the forms a house
+  style chooses.
 
 Any other difference is a changed **word**. The comparison is an alignment of whole words
 (dynamic programming over query and printed word positions, cheapest in spelling slips,
@@ -31,6 +34,8 @@ from functools import cache, lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
+from quotetrace_server.entities.lexicon import PER_CENT, PERCENT_WORDS
+from quotetrace_server.index.similarity import number_figure, us_spelling
 from quotetrace_server.verify.model import Difference, DifferenceKind, DiffOp, DiffSegment
 from quotetrace_server.verify.normalize import fold_typography, strip_punctuation
 
@@ -94,7 +99,7 @@ class Comparison:
 
     @property
     def spelling_slips(self) -> int:
-        return sum(d.kind is DifferenceKind.SPELLING for d in self.differences)
+        return sum(is_slip(d) for d in self.differences)
 
 
 @lru_cache(maxsize=1024)  # a printed wording is compared with query after query
@@ -161,6 +166,47 @@ def is_spelling_slip(query_key: str, printed_key: str) -> bool:
     return not (is_english_word(query_key) and is_english_word(printed_key))
 
 
+@lru_cache(maxsize=4096)
+def variant_form(text: str) -> tuple[str, ...]:
+    """The words of ``text`` with each spelling a house style chooses folded: figures for
+    number words, US for UK spellings, "percent" for "per cent", none after a figure."""
+    out: list[str] = []
+    for token in text.split():
+        word = strip_punctuation(token.casefold())
+        key = _NOT_WORD.sub("", word)
+        if not key:
+            continue
+        if key == PER_CENT[1] and out and out[-1] == PER_CENT[0]:
+            out[-1] = "percent"
+            continue
+        figure = key if key.isdigit() else number_figure(word)
+        out.append(figure or ("percent" if key in PERCENT_WORDS else us_spelling(key)))
+    return tuple(
+        w for k, w in enumerate(out) if not (w == "percent" and k and out[k - 1].isdigit())
+    )
+
+
+def is_spelling_variant(query_text: str, printed_text: str) -> bool:
+    """Two writings of the same words that differ only in the spelling a house style
+    chooses ("organise" / "organize", "twelve" / "12", "5%" / "five per cent")."""
+    # Words of the same letters are not variants of each other ("well" / "we'll").
+    return _letters(query_text) != _letters(printed_text) and variant_form(
+        query_text
+    ) == variant_form(printed_text)
+
+
+def _letters(text: str) -> tuple[str, ...]:
+    keys = (_NOT_WORD.sub("", word.casefold()) for word in text.split())
+    return tuple(k for k in keys if k)
+
+
+def is_slip(difference: Difference) -> bool:
+    """A SPELLING difference that is a one-letter slip, not a spelling variant."""
+    return difference.kind is DifferenceKind.SPELLING and not is_spelling_variant(
+        difference.query_text, difference.variant_text
+    )
+
+
 # --- alignment ----------------------------------------------------------------------------
 
 _Cost = tuple[int, int]  # (spelling slips, differences)
@@ -190,7 +236,7 @@ def _align(q: Sequence[Word], p: Sequence[Word], anchored: bool) -> tuple[Differ
     for i in range(len(q)):
         for j, (cost, diffs) in sorted(frontier[i].items()):
             for dq, dp, diff in _steps(q, p, i, j):
-                slips = cost[0] + (diff is not None and diff.kind is DifferenceKind.SPELLING)
+                slips = cost[0] + (diff is not None and is_slip(diff))
                 if slips > MAX_SPELLING_SLIPS:
                     continue
                 new_cost = (slips, cost[1] + (diff is not None))
@@ -219,7 +265,12 @@ def _starts(first: Word, p: Sequence[Word]) -> list[int]:
     by_key: dict[str, list[int]] = {}
     for j, word in enumerate(p):
         by_key.setdefault(word.key, []).append(j)
-    keys = {k for k in by_key if k in heads or is_spelling_slip(first.key, k)}
+    form = variant_form(first.shown)
+    keys = {
+        k
+        for k in by_key
+        if k in heads or is_spelling_slip(first.key, k) or variant_form(k)[:1] == form[:1]
+    }
     starts = {j for k in keys for j in by_key[k]}
     starts |= {j for j, word in enumerate(p) if "'" in word.shown or _parts(word.shown)[1:]}
     return sorted(starts)
@@ -234,8 +285,10 @@ def _steps(q: Sequence[Word], p: Sequence[Word], i: int, j: int) -> list[_Step]:
     edges = (i == 0, i == len(q) - 1)
     if a.key == b.key and not _is_homograph(a.shown, b.shown):
         steps.append((1, 1, _form_difference(a, b, edges)))
-    elif is_spelling_slip(a.key, b.key):
+    elif is_spelling_variant(a.shown, b.shown) or is_spelling_slip(a.key, b.key):
         steps.append((1, 1, Difference(DifferenceKind.SPELLING, a.raw_word, b.raw_word)))
+    steps += _percent_steps(q, p, i, j, query_side=True)
+    steps += _percent_steps(p, q, j, i, query_side=False)
     steps += _contraction_steps(q, p, i, j, query_side=True)
     steps += _contraction_steps(p, q, j, i, query_side=False)
     steps += _split_steps(q, p, i, j, query_side=True)
@@ -296,6 +349,27 @@ def _contraction_steps(
         elif "".join(expansion) == long[t].key and "'" not in long[t].shown:
             solid = long[t : t + 1]
             steps.append(_oriented(1, 1, word, solid, DifferenceKind.CONTRACTION, query_side))
+    return steps
+
+
+def _percent_steps(
+    short: Sequence[Word], long: Sequence[Word], s: int, t: int, *, query_side: bool
+) -> list[_Step]:
+    """A figure with its sign ("5%") against the figure and "percent" or "per cent"
+    written out ("5 percent", "five per cent"), and "percent" against "per cent"."""
+    word = short[s]
+    sizes: tuple[int, ...]
+    if word.trail.startswith("%"):
+        said, sizes = f"{word.shown} percent", (2, 3)
+    elif word.key in PERCENT_WORDS:
+        said, sizes = word.shown, (2,)
+    else:
+        return []
+    steps: list[_Step] = []
+    for n in sizes:
+        run = long[t : t + n]
+        if len(run) == n and variant_form(said) == variant_form(" ".join(w.shown for w in run)):
+            steps.append(_oriented(1, n, word, run, DifferenceKind.SPELLING, query_side))
     return steps
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from quotetrace_server.index.similarity import us_spelling
 from quotetrace_server.index.sql.database import Connection
 from quotetrace_server.index.sql.dialect import PostgresDialect
 from quotetrace_server.index.sql.records import quote_norm
@@ -27,8 +28,15 @@ def query_terms(norm: str, lemmas: Sequence[str]) -> list[str]:
     surface = [t.replace("_", "") for t in index_terms(norm)]
     surface = [t for t in surface if t]
     terms = dict.fromkeys(surface)
-    # One pass over the lemmas joined by spaces: the same runs as lemma by lemma.
-    terms.update(dict.fromkeys(t.replace("_", "") for t in index_terms(" ".join(lemmas))))
+    # One pass over the lemmas joined by spaces: the same runs as lemma by lemma. A UK
+    # word's US spelling is left out: it is the same word again, and would take one of the
+    # few places among the rarest terms a search reads.
+    respelled = {us_spelling(t) for t in surface} - terms.keys()
+    terms.update(
+        dict.fromkeys(
+            t.replace("_", "") for t in index_terms(" ".join(lemmas)) if t not in respelled
+        )
+    )
     terms.update(dict.fromkeys(f"{a}_{b}" for a, b in itertools.pairwise(surface)))
     terms.pop("", None)
     return list(terms)

@@ -41,6 +41,8 @@ class UtteranceClustering(SpeakerLinking):
             return
         strong: set[int] = set()
         weak: Counter[int] = Counter()
+        # How many words the best weak link to each cluster shares (its shorter side).
+        weight: Counter[int] = Counter()
         terms = query_terms(row.norm, row.lemmas)
         rowids = [
             r
@@ -61,12 +63,15 @@ class UtteranceClustering(SpeakerLinking):
             else []
         )
         for norm, lead, speaker, utterance in candidates:
-            reason = link_reason(new, sketch(norm, lead, speaker))
+            other = sketch(norm, lead, speaker)
+            reason = link_reason(new, other)
             if reason in STRONG_LINKS:
                 strong.add(int(utterance))
             elif reason is not None:
                 weak[int(utterance)] += 1
-        joined = self._clusters_to_join(conn, new, strong, weak)
+                shared = min(len(new.words), len(other.words))
+                weight[int(utterance)] = max(weight[int(utterance)], shared)
+        joined = self._clusters_to_join(conn, new, strong, weak, weight)
         self._assign_utterance(conn, quote_rowid, joined)
 
     def _copy_utterance(
@@ -103,7 +108,12 @@ class UtteranceClustering(SpeakerLinking):
         return None if found is None else int(found[0])
 
     def _clusters_to_join(
-        self, conn: Connection, new: QuoteSketch, strong: set[int], weak: Counter[int]
+        self,
+        conn: Connection,
+        new: QuoteSketch,
+        strong: set[int],
+        weak: Counter[int],
+        weight: Counter[int],
     ) -> set[int]:
         """The clusters a new quotation joins (and so merges).
 
@@ -114,10 +124,16 @@ class UtteranceClustering(SpeakerLinking):
         target's is short, or the two longest printings themselves link. The new
         quotation is the target's longest printing when it is longer than them: a long
         printing holding two fragments is what they were cut from.
+
+        Without a strong link, the target is the weakly linked cluster sharing the most
+        words with the new quotation (``weight``), then the one with the most links: a
+        remark holding a 5-word phrase that a second remark of its speaker also holds
+        belongs with the printing it shares a whole sentence with, not with whichever
+        cluster the phrase reached first.
         """
         if not strong and not weak:
             return set()
-        ordered_weak = sorted(weak, key=lambda u: (-weak[u], u))
+        ordered_weak = sorted(weak, key=lambda u: (-weight[u], -weak[u], u))
         joined = set(strong) if strong else {ordered_weak[0]}
         anchor = self._longest_member(conn, min(joined))
         if len(new.words) > len(anchor.words):
