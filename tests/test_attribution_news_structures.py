@@ -589,3 +589,59 @@ def test_a_nurse_before_a_name_is_her_role_not_her_name(attributor: Attributor) 
         "“We turn people away every night,” Brann said."
     )
     assert quote(attributor, text, "We turn people").speaker == "Ottilie Brann"
+
+
+def test_a_surname_later_joins_a_name_ending_in_a_generational_suffix(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "“The orchard stays in the family,” said Cornelius Abernath Jr., who runs it with "
+        "his sisters.\n\n“We will never sell,” Abernath said."
+    )
+    assert quote(attributor, text, "We will never").speaker == "Cornelius Abernath Jr."
+    text = "Osgood Pellham III opened the vault.\n\n“It was empty,” Pellham said."
+    assert quote(attributor, text, "It was empty").speaker == "Osgood Pellham III"
+
+
+def test_a_party_or_nationality_after_the_describes_the_person_named_before(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Representative Idris Malloway voted for the budget.\n\n"
+        "“It is the best deal we could get,” the Nebraska Democrat said."
+    )
+    assert quote(attributor, text, "It is the best").speaker == "Idris Malloway"
+    text = "Sipho Ndlanzi finished third.\n\n“The altitude hurt me,” the South African said."
+    assert quote(attributor, text, "The altitude").speaker == "Sipho Ndlanzi"
+
+
+def test_a_sentence_opening_says_is_the_cue_not_part_of_the_name(
+    attributor: Attributor,
+) -> None:
+    text = "Adds Perpetua Lindhorst, a ferry pilot: “The river moves every winter.”"
+    assert quote(attributor, text, "The river").speaker == "Perpetua Lindhorst"
+
+
+def test_interjected_and_scoffed_are_speech_verbs(attributor: Attributor) -> None:
+    text = (
+        "“The bridge is safe,” interjected Oswin Farrant. “Nobody trusts that survey,” "
+        "scoffed Delphine Arkwell."
+    )
+    assert quote(attributor, text, "The bridge").speaker == "Oswin Farrant"
+    assert quote(attributor, text, "Nobody trusts").speaker == "Delphine Arkwell"
+
+
+def test_the_name_an_unnamed_speaker_gave_as_theirs_is_the_speaker(
+    attributor: Attributor,
+) -> None:
+    text = "“The shelter closes at eight,” said a woman who gave her first name only as Ludmila."
+    assert quote(attributor, text, "The shelter").speaker == "Ludmila"
+    text = "“We wait here every day,” said a man identified only as Bertrand."
+    assert quote(attributor, text, "We wait").speaker == "Bertrand"
+
+
+def test_a_name_given_for_someone_else_is_not_the_unnamed_speaker(
+    attributor: Attributor,
+) -> None:
+    text = "“She loved the sea,” said a neighbour, who gave the girl’s name as Ilka Sorvanen."
+    assert quote(attributor, text, "She loved").speaker is None

@@ -4,22 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from quotetrace_server.entities.lexicon import word_set
-
-# Base forms of reporting verbs in news English.
-SPEECH_VERBS = word_set(
-    """
-    say tell add state reply confirm warn note explain insist claim argue declare announce
-    stress thank predict pledge promise vow greet write cite call describe recall ask answer
-    respond suggest admit acknowledge deny urge accuse comment remark reveal indicate report
-    mention assert contend observe concede complain boast joke quip tweet post toast
-    emphasise emphasize underline agree caution charge demand estimate forecast hint
-    maintain reiterate repeat shout whisper dub label brand question counter conclude
-    proclaim exclaim lament allege blast slam criticise criticize praise assure tout recount
-    testify speak read continue describe concur retort snap muse condemn denounce decry
-    lambast rebuke scold hail dismiss
-    """
-)
+from quotetrace_server.entities.lexicon import SPEECH_VERBS, word_set
 
 IRREGULAR_FORMS: dict[str, str] = {
     "said": "say",

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from quotetrace_server.attribution.speakers import speaker_from_entity
 from quotetrace_server.entities.finder import ArticleNames, NameMention
 from quotetrace_server.entities.lexicon import (
-    DEMONYMS,
+    DESCRIPTIVE_NOUNS,
     DETERMINERS,
     GENERAL_ROLES,
     GENERIC_ORG_HEADS,
@@ -402,7 +402,7 @@ def resolve_nominal(
         found = _by_role(ref, head, facts)
         if found is not None:
             return found
-    if head in DEMONYMS or head.endswith("year-old") or _ends_with_demonym(ref.mention):
+    if head in DESCRIPTIVE_NOUNS or head.endswith("year-old") or _ends_with_demonym(ref.mention):
         entity = facts.salient_person(ref.start)
         if entity is not None:
             return Resolution(speaker_of(facts, entity), "nominal_salient")
@@ -422,7 +422,7 @@ def _head_word(mention: str) -> str:
 
 def _ends_with_demonym(mention: str) -> bool:
     words = [w.strip(".,'’").lower() for w in mention.split()]
-    return len(words) >= 2 and words[-2] in DEMONYMS  # "the German boss"
+    return len(words) >= 2 and words[-2] in DESCRIPTIVE_NOUNS  # "the German boss"
 
 
 def _by_role(ref: SpeakerRef, head: str, facts: ArticleFacts) -> Resolution | None:

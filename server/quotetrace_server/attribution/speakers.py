@@ -11,7 +11,7 @@ from quotetrace_server.attribution.frames import Frame
 from quotetrace_server.entities.finder import ORG, OTHER, ArticleNames, NameMention
 from quotetrace_server.entities.lexicon import (
     COLLECTIVE_PERSON_HEADS,
-    DEMONYMS,
+    DESCRIPTIVE_NOUNS,
     DETERMINERS,
     DOCUMENT_NOUNS,
     FUNCTION_WORDS,
@@ -36,6 +36,11 @@ SKIPPABLE_BEFORE_VERB = word_set(
     """
 )
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+# "who gave her name only as …", "identified only as …": a clause that names a speaker the
+# phrase before it left unnamed, within this many words.
+NAME_GIVING_WORDS = word_set("name identified")
+NAME_GIVEN_FILLERS = word_set("only simply just himself herself themselves")
+NAME_GIVEN_WINDOW = 10
 # "a spokesman for …", "one aide to …": a person left unnamed.
 INDEFINITE_OPENERS = frozenset({"a", "an", "one", "another"})
 POSSESSIVE_PRONOUNS: dict[str, str | None] = {"his": "male", "her": "female"}
@@ -116,7 +121,8 @@ class NounPhrases:
         lower = name.text.lower()
         if lower in PERSON_PRONOUNS:  # "He said" at a sentence start
             return SpeakerRef(RefKind.PRONOUN, mention, start, gender=PERSON_PRONOUNS[lower])
-        if lower in DEMONYMS:  # "the German": a description of someone named elsewhere
+        if lower.split()[-1] in DESCRIPTIVE_NOUNS and (name.shape == OTHER or " " not in lower):
+            # "the German", "the Vermont Republican": a description of someone named elsewhere
             return SpeakerRef(RefKind.NOMINAL, mention, start)
         if lower in UNNAMED_PERSON_HEADS:  # "Residents told ...", "Officials said ..."
             return SpeakerRef(RefKind.UNNAMED, mention, start)
@@ -181,6 +187,12 @@ class NounPhrases:
             named = self._apposed_name(frame, last)
             if named is not None:
                 return named
+        if ref is None or ref.kind == RefKind.UNNAMED:
+            # "said a man who gave his name only as Tomas", "said a woman identified only as
+            # Ana": the name the clause gives.
+            given = self._name_given_as(frame, first if ref is None else last)
+            if given is not None:
+                return given
         if ref is None or ref.kind in (RefKind.NOMINAL, RefKind.UNNAMED):
             # "said Acme founder and chief executive Ana Ruiz": titles joined by "and".
             named = self._name_after_coordinated_titles(frame, last)
@@ -206,6 +218,38 @@ class NounPhrases:
                 return None
             end += 1
         return None
+
+    def _name_given_as(self, frame: Frame, position: int) -> SpeakerRef | None:
+        """The name after "as" in a clause right after an unnamed person that speaks of the
+        speaker's own name ("who gave his name only as Tomas", "identified only as Tomas"):
+        the writer names the speaker as far as the speaker allowed. "who identified the
+        victim as Ana Ruiz" names someone else, so only "only"-like words and a reflexive
+        may stand between the naming word and "as"."""
+        end = min(len(frame.items), position + NAME_GIVEN_WINDOW)
+        words = [self._word(frame, index) for index in range(position, end)]
+        naming = None
+        for offset, word in enumerate(words):
+            if word is None or (word.is_punct and word.text != ","):
+                return None
+            if word.lower in NAME_GIVING_WORDS and _own_name(
+                word, words[max(0, offset - 3) : offset]
+            ):
+                naming = offset
+            elif naming is not None and word.lower == "as":
+                return self._name_starting_at(frame, position + offset + 1)
+            elif naming is not None and word.lower not in NAME_GIVEN_FILLERS:
+                naming = None
+        return None
+
+    def _name_starting_at(self, frame: Frame, position: int) -> SpeakerRef | None:
+        if position >= len(frame.items) or frame.items[position].is_quote:
+            return None
+        name = self.name_at(frame.items[position].word)
+        if name is None or name.first_word != frame.items[position].word:
+            return None
+        if name.entity >= 0:
+            return SpeakerRef(RefKind.NAMED, name.surface, name.start, entity=name.entity)
+        return SpeakerRef(RefKind.BARE, name.surface, name.start, name=name.text)
 
     def _apposed_name(self, frame: Frame, comma: int) -> SpeakerRef | None:
         word = self._word(frame, comma) if comma < len(frame.items) else None
@@ -478,9 +522,9 @@ class NounPhrases:
         definite = opener.lower == "the" or (opener.capitalised and opener.lower not in DETERMINERS)
         if not definite or head in FUNCTION_WORDS or head in DOCUMENT_NOUNS:
             return False
-        if head in TITLES or head in DEMONYMS or head.endswith("year-old"):
+        if head in TITLES or head in DESCRIPTIVE_NOUNS or head.endswith("year-old"):
             return True
-        if len(head_words) >= 2 and head_words[-2].lower in DEMONYMS:
+        if len(head_words) >= 2 and head_words[-2].lower in DESCRIPTIVE_NOUNS:
             return True  # "the German boss"
         plural = head.endswith("s") and not head.endswith("ss")
         return (
@@ -617,6 +661,17 @@ def _unnamed_group_of_someone(words: list[Word]) -> bool:
         if word.capitalised or not word.text.isalpha():
             return False
     return False
+
+
+def _own_name(naming: Word, before: list[Word | None]) -> bool:
+    """ "identified (only) as", or "name" owned by a pronoun ("gave his (first) name"): the
+    speaker's own name, not a third person's ("gave the victim's name as")."""
+    if naming.lower != "name":
+        return True
+    lowers = [w.lower for w in before if w is not None]
+    while lowers and lowers[-1] in ("first", "full", "last"):
+        lowers.pop()
+    return bool(lowers) and lowers[-1] in POSSESSIVE_DETERMINERS
 
 
 def _agent_of_pronoun(head_words: list[Word]) -> bool:

@@ -17,13 +17,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from quotetrace_server.entities.lexicon import (
-    DEMONYMS,
+    DESCRIPTIVE_NOUNS,
     DETERMINERS,
     FUNCTION_WORDS,
     HONORIFICS,
     HYPHENATED_PARTICLES,
     MONTHS_AND_DAYS,
     NAME_PARTICLES,
+    NAME_SUFFIXES,
     OCCUPATIONS,
     ORG_HEADS,
     ORG_NAMES,
@@ -34,6 +35,7 @@ from quotetrace_server.entities.lexicon import (
     TITLE_SUFFIXES,
     TITLES,
     UNNAMED_PERSON_HEADS,
+    is_inverted_speech_verb,
 )
 from quotetrace_server.entities.model import ArticleEntities, Entity, EntityKind, Mention
 from quotetrace_server.entities.words import Word, words_of
@@ -369,8 +371,11 @@ def _names_in_run(words: list[Word], run: tuple[int, int], use_ner: bool) -> lis
     while first <= last and (
         (words[first].initial and _is_common_opener(words[first], words[last]))
         or words[first].lower.rstrip(".") in MONTHS_AND_DAYS
+        or (words[first].initial and first < last and is_inverted_speech_verb(words[first].text))
     ):
-        first += 1  # "On Thursday Oyelaran said": the weekday is not part of the name
+        # "On Thursday Oyelaran said", "Says Ana Ruiz:": the weekday or the verb is not
+        # part of the name
+        first += 1
     if first > last:
         return []
     if first == last and words[first].lower in ORG_NOMINAL_HEADS:
@@ -394,6 +399,8 @@ def _names_in_run(words: list[Word], run: tuple[int, int], use_ner: bool) -> lis
     shape = _ner_shape(name_words) if use_ner else None
     if shape is None:
         shape = _shape_of(name_words, titled)
+    if _describes_after_the(words, name_first, last):
+        shape = OTHER
     text_of = _text_between
     surface_first = _extend_over_roles(words, first)
     return [
@@ -412,6 +419,13 @@ def _names_in_run(words: list[Word], run: tuple[int, int], use_ner: bool) -> lis
             last_word=last,
         )
     ]
+
+
+def _describes_after_the(words: list[Word], first: int, last: int) -> bool:
+    """ "the Vermont Republican", "the South African": capitalised words after "the" that
+    end on a nationality or party word describe someone named elsewhere. Without "the" the
+    same word may be a surname ("Dawn French")."""
+    return first > 0 and words[first - 1].lower == "the" and words[last].lower in DESCRIPTIVE_NOUNS
 
 
 def _leads_as_occupation(words: list[Word], first: int, last: int) -> bool:
@@ -491,12 +505,12 @@ def _shape_of(name_words: list[Word], titled: bool) -> str:
         return OTHER
     if stripped[0] in PLACE_FIRST_WORDS or stripped[-1] in PLACE_HEADS:
         return OTHER
-    if len(name_words) == 1 and lowers[0] in DEMONYMS:
+    if len(name_words) == 1 and lowers[0] in DESCRIPTIVE_NOUNS:
         return OTHER  # "the German": a description, not a name
     if len(name_words) == 1 and name_words[0].is_acronym:
         return ORG
-    if any(w.is_acronym for w in name_words):
-        return OTHER
+    if any(w.is_acronym and w.lower not in NAME_SUFFIXES for w in name_words):
+        return OTHER  # "BBC World", but "Ana Ruiz III" is a person
     if titled or len(name_words) >= 2:
         return PERSON
     return "bare"
@@ -662,6 +676,7 @@ def _bearer_just_named(
 
 def _bears(full: tuple[str, ...], parts: tuple[str, ...], surname: bool) -> bool:
     """Is `parts` (one word, or a surname of several) the first or last part of `full`?"""
+    full = _without_suffix(full)
     if len(full) <= len(parts):
         return False
     if len(parts) > 1 or surname:
@@ -682,19 +697,28 @@ def _most_salient_bearer(
     if len(parts) != 1 and not surname:
         return by_key.get(parts)
     word = parts[0]
-    candidates = [
-        index
-        for key, index in by_key.items()
-        if isinstance(key, tuple)
-        and (
+    candidates = []
+    for key, index in by_key.items():
+        if not isinstance(key, tuple):
+            continue
+        key = _without_suffix(key)
+        if (
             key[len(key) - len(parts) :] == parts
             if len(parts) > 1
             else (key[0] == word or key[-1] == word)
-        )
-    ]
+        ):
+            candidates.append(index)
     if not candidates:
         return None
     return min(candidates, key=lambda i: (-counts[i], first_seen[i]))
+
+
+def _without_suffix(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """The name parts without a generational suffix: "Delroy" is the surname of "Marcus
+    Delroy Jr."."""
+    while len(parts) > 2 and parts[-1] in NAME_SUFFIXES:
+        parts = parts[:-1]
+    return parts
 
 
 def _canonical(names: list[str], kind: EntityKind) -> str:

@@ -14,6 +14,21 @@ def word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
+# Base forms of reporting verbs in news English (attribution/cues.py undoes their inflections).
+SPEECH_VERBS = word_set(
+    """
+    say tell add state reply confirm warn note explain insist claim argue declare announce
+    stress thank predict pledge promise vow greet write cite call describe recall ask answer
+    respond suggest admit acknowledge deny urge accuse comment remark reveal indicate report
+    mention assert contend observe concede complain boast joke quip tweet post toast
+    emphasise emphasize underline agree caution charge demand estimate forecast hint
+    maintain reiterate repeat shout whisper dub label brand question counter conclude
+    proclaim exclaim lament allege blast slam criticise criticize praise assure tout recount
+    testify speak read continue describe concur retort snap muse condemn denounce decry
+    lambast rebuke scold hail dismiss interject scoff
+    """
+)
+
 HONORIFICS: dict[str, str | None] = {
     "mr": "male",
     "mr.": "male",
@@ -112,6 +127,10 @@ NAME_PARTICLES = word_set("van von der den de del della di da dos das du la le t
 HYPHENATED_PARTICLES = word_set("al el ad ash as at az ed ul bin ibn abu")
 
 TITLE_SUFFIXES = ("-born", "-based", "-led", "-backed")
+
+# Generational suffixes that close a person's name ("Ana Ruiz Jr.", "Bo Lind III"): the
+# surname a later mention repeats is the word before them.
+NAME_SUFFIXES = word_set("jr jr. sr sr. ii iii iv")
 
 # Abbreviated titles and the word they stand for ("Gov. Ana Ruiz" is "the governor").
 TITLE_ABBREVIATIONS: dict[str, str] = {
@@ -255,6 +274,12 @@ DEMONYMS = word_set(
     venezuelan cuban european asian latino kiwi aussie yankee new zealander
     """
 )
+
+# Party words that, like a nationality, describe a person named elsewhere: "the Vermont
+# Republican said", "the veteran Democrat said".
+PARTY_MEMBERS = word_set("republican democrat tory socialist communist")
+# Nouns that say what kind of person someone is, never who.
+DESCRIPTIVE_NOUNS = DEMONYMS | PARTY_MEMBERS
 
 # Things that "say" in news copy without being anyone: "the report said".
 DOCUMENT_NOUNS = word_set(
@@ -442,6 +467,20 @@ POLAR_SCALES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 
 
+def is_inverted_speech_verb(word: str) -> bool:
+    """ "Says", "Adds", "Replies": the present-tense form of a speech verb that opens an
+    inverted attribution ("Says Ana Ruiz, a nurse: …"), so is no part of the name after it."""
+    lower = word.lower()
+    if not lower.endswith("s"):
+        return False
+    stems = [lower[:-1]]
+    if lower.endswith("es"):
+        stems.append(lower[:-2])
+    if lower.endswith("ies"):
+        stems.append(lower[:-3] + "y")
+    return any(stem in SPEECH_VERBS for stem in stems)
+
+
 def is_speaker_name(name: str) -> bool:
     """Could `name` name a person or an organisation? Not a pronoun ("I", "He"), a
     nationality ("German"), a bare title ("Market Strategist"), a function word, or a
@@ -454,7 +493,7 @@ def is_speaker_name(name: str) -> bool:
     if len(words) == 1 and (
         lowers[0] in FUNCTION_WORDS
         or lowers[0] in PERSON_PRONOUNS
-        or lowers[0] in DEMONYMS
+        or lowers[0] in DESCRIPTIVE_NOUNS
         or lowers[0] in {"i", "we", "you", "they", "it"}
     ):
         return False
