@@ -645,3 +645,47 @@ def test_a_name_given_for_someone_else_is_not_the_unnamed_speaker(
 ) -> None:
     text = "“She loved the sea,” said a neighbour, who gave the girl’s name as Ilka Sorvanen."
     assert quote(attributor, text, "She loved").speaker is None
+
+
+def test_an_indefinite_role_holder_speaks_unnamed_not_the_name_in_the_clause_after(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "“She fed every cat on the street,” said a constable, who identified the woman as "
+        "Philippa Larkhurst, 84."
+    )
+    assert quote(attributor, text, "She fed").speaker is None
+
+
+def test_a_possessed_view_noun_before_a_colon_speaks_for_its_possessor(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Ingrid Solvang judged the bread contest for a decade. Her verdict this year: "
+        "“The rye from the harbour bakery is the best I have eaten.”"
+    )
+    assert quote(attributor, text, "The rye").speaker == "Ingrid Solvang"
+
+
+def test_a_possessed_view_noun_without_a_colon_is_no_cue(attributor: Attributor) -> None:
+    text = (
+        "Ingrid Solvang gave her verdict on Friday. “We tasted forty loaves,” said her "
+        "deputy, Arne Kolstad."
+    )
+    assert quote(attributor, text, "We tasted").speaker == "Arne Kolstad"
+
+
+def test_the_named_source_of_a_speech_noun_before_a_colon_speaks(attributor: Attributor) -> None:
+    text = (
+        "The warning from Professor Leopold Hainault was blunt: “The dam will not survive "
+        "another flood like this one.”"
+    )
+    assert quote(attributor, text, "The dam").speaker == "Leopold Hainault"
+
+
+def test_came_the_reply_from_names_the_one_who_replied(attributor: Attributor) -> None:
+    text = (
+        "Alderman Rufina Castellane asked when the library would reopen. “Not before "
+        "spring,” came the reply from the city librarian, Evander Moorcroft."
+    )
+    assert quote(attributor, text, "Not before").speaker == "Evander Moorcroft"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from quotetrace_server.attribution.cues import (
     ACCORDING_TO,
     IN_THE_WORDS_OF,
+    SOURCE_NOUNS,
     is_speech_noun,
     speech_verb_base,
 )
@@ -24,6 +25,7 @@ from quotetrace_server.attribution.resolve import (
     resolve_pronoun,
 )
 from quotetrace_server.attribution.speakers import (
+    AUTHOR_PREPOSITIONS,
     NounPhrases,
     RefKind,
     Speaker,
@@ -109,16 +111,24 @@ def _events_in_frame(
             events.append(SpeechEvent(frame_index, position, cue, cue, "according_to", ref))
             continue
         speech_noun = is_speech_noun(word.text) and not word.capitalised
+        view_noun = word.lower in SOURCE_NOUNS and not speech_noun and not word.capitalised
         # "Ms. Ruiz’s reply was short: “…”": after a possessor, a noun, and the possessor speaks.
-        possessor = phrases.possessor_before(frame, position) if speech_noun else None
+        possessor = phrases.possessor_before(frame, position) if speech_noun or view_noun else None
+        if view_noun:
+            # "Her verdict: “…”", "Ruiz's advice was simple: “…”": a possessed view that a
+            # colon opens speaks like a possessed remark; elsewhere "her verdict" is no cue.
+            speech_noun = possessor is not None and _colon_follows(frame, position, phrases)
+            possessor = possessor if speech_noun else None
         if possessor is not None:
             possessor = _passive_agent_after(frame, position, phrases) or possessor
-        base = None if possessor else speech_verb_base(word.text, word.lemma, word.upos)
+        # "The warning from Ana Ruiz was blunt: “…”": the noun, with its author, not the verb.
+        author = _author_before_colon(frame, position, phrases) if speech_noun else None
+        base = None if possessor or author else speech_verb_base(word.text, word.lemma, word.upos)
         if base is not None:
             how, ref = _verb_subject(frame, position, phrases, dependencies)
             events.append(SpeechEvent(frame_index, position, word.text, base, how, ref))
         elif speech_noun:
-            ref = possessor or phrases.clause_subject(frame, position)
+            ref = possessor or author or phrases.clause_subject(frame, position)
             events.append(
                 SpeechEvent(
                     frame_index,
@@ -131,6 +141,35 @@ def _events_in_frame(
                 )
             )
     return events
+
+
+# How far a colon may follow the noun that it completes ("Her advice to young farmers
+# was simple: “…”").
+COLON_REACH = 12
+
+
+def _colon_follows(frame: Frame, position: int, phrases: NounPhrases) -> bool:
+    """A colon closes the clause after item `position`, before any quotation."""
+    for index in range(position + 1, min(len(frame.items), position + COLON_REACH)):
+        if frame.items[index].is_quote:
+            return False
+        if phrases.words[frame.items[index].word].text == ":":
+            return True
+    return False
+
+
+def _author_before_colon(frame: Frame, noun: int, phrases: NounPhrases) -> SpeakerRef | None:
+    """ "The message from Archbishop Ana Ruiz was clear: “…”": the named source of a speech
+    noun that a colon completes speaks."""
+    after = noun + 1
+    if after + 1 >= len(frame.items) or frame.items[after].is_quote:
+        return None
+    if phrases.words[frame.items[after].word].lower not in AUTHOR_PREPOSITIONS:
+        return None
+    author = phrases.name_starting_at(frame, after + 1)
+    if author is None or author.kind != RefKind.NAMED:
+        return None
+    return author if _colon_follows(frame, after + 1, phrases) else None
 
 
 def _passive_agent_after(frame: Frame, noun: int, phrases: NounPhrases) -> SpeakerRef | None:

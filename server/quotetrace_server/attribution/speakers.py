@@ -236,12 +236,12 @@ class NounPhrases:
             ):
                 naming = offset
             elif naming is not None and word.lower == "as":
-                return self._name_starting_at(frame, position + offset + 1)
+                return self.name_starting_at(frame, position + offset + 1)
             elif naming is not None and word.lower not in NAME_GIVEN_FILLERS:
                 naming = None
         return None
 
-    def _name_starting_at(self, frame: Frame, position: int) -> SpeakerRef | None:
+    def name_starting_at(self, frame: Frame, position: int) -> SpeakerRef | None:
         if position >= len(frame.items) or frame.items[position].is_quote:
             return None
         name = self.name_at(frame.items[position].word)
@@ -487,6 +487,9 @@ class NounPhrases:
         if self._is_description(head_words, before_cue):
             return SpeakerRef(RefKind.NOMINAL, mention, head_words[0].start)
         if head.lower in UNNAMED_PERSON_HEADS or head.lower in COLLECTIVE_PERSON_HEADS:
+            return SpeakerRef(RefKind.UNNAMED, mention, head_words[0].start)
+        if head.lower in TITLES and head_words[0].lower in INDEFINITE_OPENERS:
+            # "said a detective, who named the victim as …": one holder of the role, unnamed
             return SpeakerRef(RefKind.UNNAMED, mention, head_words[0].start)
         return None
 
