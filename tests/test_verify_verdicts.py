@@ -265,3 +265,15 @@ def test_a_claim_in_another_house_style_is_verified_as_surely_as_the_printing() 
         VerifyQuery("We will organise 14 ferries and cut fares by 5%.", "Aino Kettunen")
     )
     assert other_figure.verdict is Verdict.ALTERED
+
+
+def test_a_claim_that_drops_a_percent_sign_is_altered_not_verified() -> None:
+    """ "5%" and "5" are different amounts: the sign is part of the wording, not
+    punctuation a claim may leave out."""
+    store = SqliteStore(":memory:")
+    add_said(store, "Tolls on the bridge will rise by 5% from June.", "Aino Kettunen")
+    verifier = Verifier(store)
+    kept = verifier.verify(VerifyQuery("Tolls on the bridge will rise by 5% from June."))
+    dropped = verifier.verify(VerifyQuery("Tolls on the bridge will rise by 5 from June."))
+    assert kept.verdict is Verdict.VERIFIED, kept.explanation
+    assert dropped.verdict is Verdict.ALTERED, dropped.explanation

@@ -182,6 +182,8 @@ def test_a_house_style_spelling_leaves_room_for_one_slip() -> None:
         ("we have 13 boats", "we have twelve boats"),
         ("fares rise by 6% in May", "fares rise by five per cent in May"),
         ("fares rise by five in May", "fares rise by five per cent in May"),
+        ("fares rise by 5 in May", "fares rise by 5% in May"),
+        ("fares will rise by 5", "fares will rise by 5%"),
         ("well go home", "we’ll go home"),
     ],
 )

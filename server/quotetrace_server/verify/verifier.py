@@ -832,8 +832,10 @@ def _variants(
     variants: list[Variant] = []
     for variant_words, printings in grouped.items():
         shown = printings[0]
-        exact = is_printed_wording(query_words, variant_words)
         same = compare(raw_query, shown.quote.text)
+        # The normalised words drop signs such as "%", so they alone do not make a
+        # wording exact: the comparison of the texts as printed must agree.
+        exact = same.equivalent and is_printed_wording(query_words, variant_words)
         first = first_dated(printings)
         variants.append(
             Variant(

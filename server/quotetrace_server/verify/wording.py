@@ -283,7 +283,7 @@ def _steps(q: Sequence[Word], p: Sequence[Word], i: int, j: int) -> list[_Step]:
         return steps
     a, b = q[i], p[j]
     edges = (i == 0, i == len(q) - 1)
-    if a.key == b.key and not _is_homograph(a.shown, b.shown):
+    if a.key == b.key and not _is_homograph(a.shown, b.shown) and _same_amount(a, b):
         steps.append((1, 1, _form_difference(a, b, edges)))
     elif is_spelling_variant(a.shown, b.shown) or is_spelling_slip(a.key, b.key):
         steps.append((1, 1, Difference(DifferenceKind.SPELLING, a.raw_word, b.raw_word)))
@@ -323,6 +323,12 @@ def _form_difference(a: Word, b: Word, edges: tuple[bool, bool]) -> Difference |
     if lead_differs or trail_differs:
         return Difference(DifferenceKind.PUNCTUATION, a.raw, b.raw)
     return None
+
+
+def _same_amount(a: Word, b: Word) -> bool:
+    """A percent sign is not punctuation: "5%" and "5" are different amounts, wherever in
+    the quote the figure stands (a written-out "percent" is matched by _percent_steps)."""
+    return a.trail.startswith("%") == b.trail.startswith("%")
 
 
 def _same_but_initial(a: str, b: str) -> bool:
