@@ -12,7 +12,13 @@ numbers as digits and as words ("12" / "twelve", "5%" / "five per cent" / "5 per
 US and UK spellings, an aside between dashes or an editorial insertion in brackets left
 out or put in, "[...]" for dropped words, one remark printed whole and as two quotations,
 a short fragment with words dropped, a fragment shared by two remarks of one speaker, and
-two short remarks of one speaker that differ in the one word that matters.
+two short remarks of one speaker that differ in the one word that matters. Round 4 prints
+two cuts of one long answer that share only a sentence (re-transcribed in one), a printing
+that runs two remarks together (it goes with the one it holds more of), one remark as two
+quotations split by "she said" with a contraction in one part, a remark with and without
+its opening clause, an answer paraphrased in part and then quoted, a short phrase one
+speaker uses in two remarks, a resumed quotation that is a second remark, and remarks
+translated with other words by two outlets.
 
 Attributions are given (not the attributor's), so the probe measures clustering alone,
 in file order and in reverse order (clustering is incremental: order must not matter).
@@ -145,7 +151,7 @@ def test_probe_utterances_are_recovered_in_reverse_order() -> None:
 
 # Pairwise (precision, recall) the whole probe must keep, in both orders: the figures
 # measured when the rules were last changed (docs/index.md gives each round's history).
-PROBE_BAR = (1.0, 0.94)
+PROBE_BAR = (0.981, 0.889)
 
 
 if __name__ == "__main__":
