@@ -16,9 +16,11 @@ Phases, one process and one run so the figures compare:
     search cost depends on the count and dimension, not on what the vectors say;
 (4) Verify p50/p99 on the same query mix (bench_verify.make_queries) lexical-only and with
     semantic search in each configuration of VARIANTS (embedded inline, ahead from the
-    start or once the first candidates miss, on 1 or 2 threads, and as served),
-    interleaved in rounds of 50; the same figures over the queries the words miss; and
-    how many queries took the semantic path.
+    start, once the first candidates miss or once the term counts show the words printed
+    nowhere, on 1 or 2 threads, main's served configuration before the last, and as
+    served), interleaved in rounds of 50; the same figures over the queries the words
+    miss; and how many queries took the semantic path. --assume-spare-core times every
+    configuration as if a core were spare (on a busy machine: a measurement only).
 """
 
 from __future__ import annotations
@@ -57,24 +59,26 @@ from quotetrace_server.verify.verifier import Verifier
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 # The semantic configurations timed beside lexical-only: inline embeds the claim only after
-# its words found nothing; ahead embeds it on a spare thread while they are searched. The
-# defaults of SemanticSearch are the served configuration.
+# its words found nothing; ahead embeds it on a spare thread while they are searched,
+# started at once, once the first candidates miss (after probe), or as soon as the term
+# counts show the claim's words printed nowhere (on counts; Verifier.ahead_on_counts),
+# on `ahead_threads` threads. The defaults of SemanticSearch and Verifier are the served
+# configuration; "main's as served" is the one served before the start on counts.
 VARIANTS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("inline, 1 thread", {"embed_ahead": False, "query_threads": 1}),
     ("inline, 2 threads", {"embed_ahead": False, "query_threads": 2}),
     ("ahead at once, 1 thread", {"query_threads": 1, "ahead_after_probe": False}),
-    (
-        "ahead at once, 1 thr, no wait",
-        {"query_threads": 1, "ahead_after_probe": False, "stop_wait": 0.0},
-    ),
-    ("ahead at once, 2 threads", {"query_threads": 2, "ahead_after_probe": False}),
-    ("after probe, 1 thread", {"query_threads": 1}),
-    ("after probe, 2 threads", {"query_threads": 2}),
+    ("after probe, 1 thread", {"query_threads": 1, "ahead_on_counts": False}),
+    ("main's as served", {"ahead_threads": 2, "ahead_on_counts": False}),
+    ("on counts, 1 thread", {"query_threads": 1}),
+    ("on counts, ahead on 2", {"ahead_threads": 2}),
     ("as served", {}),
     # Latency only: the claim cut to its first 48 word pieces (the index's vectors are not
     # re-made so; their content does not change what a search costs).
     ("as served, claim cut at 48", {"max_tokens": 48}),
 )
+# Keys of a configuration that are the Verifier's, not SemanticSearch's.
+VERIFIER_KEYS = ("ahead_on_counts",)
 AS_SERVED = "as served"
 
 
@@ -145,16 +149,29 @@ def build_vectors(
     )
 
 
-def semantic_search(
-    vectors: WordingVectors, encoder: SentenceEncoder, config: dict[str, Any]
-) -> SemanticSearch:
+def semantic_verifier(
+    store: SqliteStore,
+    vectors: WordingVectors,
+    encoder: SentenceEncoder,
+    config: dict[str, Any],
+    *,
+    assume_spare_core: bool = False,
+) -> tuple[Verifier, SemanticSearch]:
     """One configuration of VARIANTS over the shared vectors."""
     kw = dict(config)
+    verifier_kw = {k: kw.pop(k) for k in VERIFIER_KEYS if k in kw}
     max_tokens = kw.pop("max_tokens", None)
     if max_tokens is not None:
         encoder = SentenceEncoder(encoder.files, max_tokens=int(max_tokens))
+    if assume_spare_core:
+        kw["core_spare"] = _always
     chosen = encoder
-    return SemanticSearch(vectors, lambda: chosen, **kw)
+    search = SemanticSearch(vectors, lambda: chosen, **kw)
+    return Verifier(store, search, **verifier_kw), search
+
+
+def _always() -> bool:
+    return True
 
 
 def settle(at_most: float) -> None:
@@ -208,6 +225,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--build-only", action="store_true", help="stop once the vectors file is built"
+    )
+    parser.add_argument(
+        "--assume-spare-core",
+        action="store_true",
+        help="every configuration acts as if a core were spare (a measurement on a busy"
+        " machine: what embedding ahead and 2 threads would do, not what is served there)",
     )
     parser.add_argument(
         "--settle",
@@ -266,11 +289,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise SystemExit(f"{path} holds no vectors of encoder {encoder.encoder_id}")
     print(f"  vectors of encoder {vectors.encoder_id}: {len(vectors):,}")
     chosen = [AS_SERVED, *args.variants.split(";")] if args.variants else [n for n, _ in VARIANTS]
-    searches = {
-        name: semantic_search(vectors, encoder, kw) for name, kw in VARIANTS if name in chosen
+    unknown = set(chosen) - {n for n, _ in VARIANTS}
+    if unknown:
+        raise SystemExit(f"unknown variants: {', '.join(sorted(unknown))}")
+    made = {
+        name: semantic_verifier(
+            store, vectors, encoder, kw, assume_spare_core=args.assume_spare_core
+        )
+        for name, kw in VARIANTS
+        if name in chosen
     }
+    searches = {name: search for name, (_, search) in made.items()}
     verifiers = {"lexical-only": Verifier(store)} | {
-        name: Verifier(store, search) for name, search in searches.items()
+        name: verifier for name, (verifier, _) in made.items()
     }
     for verifier in verifiers.values():
         measure_latencies(verifier.verify, queries[:20])

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -483,6 +484,70 @@ def test_a_claim_its_first_candidates_find_starts_no_embedding_ahead(
     search.add_wordings(crowded_store.speech_wordings())
     result = Verifier(crowded_store, search).verify(VerifyQuery(HARBOUR))
     assert result.verdict is Verdict.VERIFIED
+    assert search.ahead_counts == AheadCounts()
+
+
+def test_a_claim_whose_words_are_printed_nowhere_starts_embedding_on_the_term_counts(
+    store: SqliteStore, encoder: SentenceEncoder
+) -> None:
+    # Three remarks: the probe (PROBE_CANDIDATES scored) is never reached, so only the
+    # term counts (most of the claim's word pairs held by no quotation) can start it.
+    vectors = WordingVectors(None, writable=True)
+    on_counts = SemanticSearch(vectors, lambda: encoder, core_spare=_always)
+    probe_only = SemanticSearch(vectors, lambda: encoder, core_spare=_always)
+    on_counts.add_wordings(store.speech_wordings())
+    claim = VerifyQuery(REWORDED, "Marta Oyelaran")
+    early = Verifier(store, on_counts).verify(claim)
+    late = Verifier(store, probe_only, ahead_on_counts=False).verify(claim)
+    assert _counts(on_counts) == (1, 1, 0)
+    assert _counts(probe_only) == (0, 0, 0)  # embedded inline once the words missed
+    assert early.match_signal is MatchSignal.SEMANTIC
+    assert early == late
+
+
+def test_an_embedding_ahead_runs_on_one_thread_while_the_words_are_searched(
+    store: SqliteStore, encoder: SentenceEncoder
+) -> None:
+    search = SemanticSearch(
+        WordingVectors(None, writable=True), lambda: encoder, core_spare=_always, query_threads=2
+    )
+    search.add_wordings(store.speech_wordings())
+    result = Verifier(store, search).verify(VerifyQuery(REWORDED, "Marta Oyelaran"))
+    assert result.match_signal is MatchSignal.SEMANTIC
+    assert _counts(search) == (1, 1, 0)
+    assert search.ahead_counts.multi_threaded == 0
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        HARBOUR,
+        "We will rebiuld the old harbour wall before the winter storms arrive",  # a typo
+        "the old harbour wall before the winter storms",  # cut from the printing
+    ],
+)
+def test_a_claim_found_by_its_words_embeds_nothing_ahead_or_inline(
+    crowded_store: SqliteStore,
+    encoder: SentenceEncoder,
+    claim: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    search = SemanticSearch(
+        WordingVectors(None, writable=True), lambda: encoder, core_spare=_always
+    )
+    search.add_wordings(crowded_store.speech_wordings())
+    embedded: list[str] = []
+    original = SentenceEncoder.encode
+
+    def counting(self: SentenceEncoder, texts: Sequence[str], stop: Stop | None = None) -> Any:
+        embedded.extend(texts)
+        return original(self, texts, stop)
+
+    monkeypatch.setattr(SentenceEncoder, "encode", counting)
+    result = Verifier(crowded_store, search).verify(VerifyQuery(claim))
+    assert result.verdict in (Verdict.VERIFIED, Verdict.ALTERED)
+    assert result.match_signal is MatchSignal.LEXICAL
+    assert embedded == []
     assert search.ahead_counts == AheadCounts()
 
 

@@ -3,7 +3,7 @@ SQLite (index.sqlite_store) and on PostgreSQL (index.postgres_store)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
 from quotetrace_server.attribution.model import ArticleQuotes
@@ -81,11 +81,17 @@ class QuoteStore(Protocol):
     # --- used by the verifier ---------------------------------------------------------
 
     def search(
-        self, normalized_query: str, limit: int, printed: PrintingFilter | None = None
+        self,
+        normalized_query: str,
+        limit: int,
+        printed: PrintingFilter | None = None,
+        words_missing: Callable[[], None] | None = None,
     ) -> Iterator[SearchHit]:
         """Speech quotations sharing the query's most selective terms, best first; of the
         ``limit`` best, those whose article ``printed`` admits. Read lazily: stopping
-        early saves work."""
+        early saves work. ``words_missing`` (optional) is called, before the candidates
+        are read, when the term counts show that no quotation is worded nearly like the
+        query (the caller may start its look-up by meaning); it changes no hit."""
         ...
 
     def wording_hits(

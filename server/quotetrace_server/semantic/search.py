@@ -6,21 +6,23 @@ server takes traffic. Which model ran, or why none did, is `status` and goes int
 answer that depends on it.
 
 Embedding ahead: a query is embedded only when its words find nothing, so on that path
-the embedding (about 10-30 ms on one core) came after the whole lexical search. Inside
-`ahead(text)` the query is embedded on a spare thread while the words are searched, and
-`nearest(text)` takes the vector from there; when the words find the quotation, leaving
-the block stops the embedding (onnxruntime's terminate flag). By default it starts only
-when the caller says the words look like missing (the first candidates scored low), so a
-query its words find at once costs nothing; a query found later costs CPU on a second
-core for the rest of its lexical search. So it is done only when a
-core is spare (the 1-minute load average below the cores less one half: with every core
-busy, a second thread would slow the lexical search it races), and on one spare thread per
-process: a query that finds it busy, or no core spare, is embedded inline as before.
+the embedding (6-18 ms on one core with the served model) came after the whole lexical
+search. Inside `ahead(text)` the query is embedded on a spare thread while the words are
+searched, and `nearest(text)` takes the vector from there; when the words find the
+quotation, leaving the block stops the embedding (onnxruntime's terminate flag). By
+default it starts only when the caller says the words look like missing (the term counts
+show its words printed nowhere, or the first candidates scored low), so a query its words
+find at once costs nothing. It is done only when a core is spare (semantic.cpu: other
+processes' work at normal priority leaves half a core beside the caller's thread; with
+every core busy, a second thread would slow the lexical search it races), on one spare
+thread per process, itself on AHEAD_THREADS intra-op threads (the caller's thread is still
+searching words on the other core): a query that finds it busy, or no core spare, is
+embedded inline as before.
 
-Threads per query: a query's embedding runs on QUERY_THREADS intra-op threads when a core
-is spare (each matrix product split over both cores: about 0.6x the time on this 2-core
-VM), else on one (with every core busy, a second thread only waits for a core and makes
-the run slower). Wordings are embedded on one thread: that is throughput, not latency.
+Threads per inline query: its embedding runs on QUERY_THREADS intra-op threads when a
+core is spare (each matrix product split over both cores), else on one (with every core
+busy, a second thread only waits for a core and makes the run slower). Wordings are
+embedded on one thread: that is throughput, not latency.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from quotetrace_server.semantic.cpu import METER
 from quotetrace_server.semantic.encoder import (
     MODEL_ID,
     EmbeddingStopped,
@@ -69,9 +72,12 @@ class EmbedReport:
 STOP_WAIT_SECONDS = 0.01
 # Intra-op threads for a query's embedding when a core is spare.
 QUERY_THREADS = 2
-# Embedding ahead starts when the first candidates of the word search leave the claim far
-# from found (verifier.PROBE_CANDIDATES), not with the search: a claim its words find at
-# once (most) then costs the other core nothing.
+# Intra-op threads for an embedding ahead: it runs while the caller's thread searches the
+# words on another core, so a second thread of its own would take that core from them.
+AHEAD_THREADS = 1
+# Embedding ahead starts when the caller says the claim's words look like missing (its term
+# counts, or its first candidates: verifier.AHEAD_ON_COUNTS, PROBE_CANDIDATES), not with
+# the search: a claim its words find at once (most) then costs the other core nothing.
 AHEAD_AFTER_PROBE = True
 
 
@@ -109,9 +115,10 @@ class AheadCounts:
 
 
 def core_spare() -> bool:
-    """Whether the machine has a core nobody is using (1-minute load average)."""
-    cores = os.cpu_count() or 1
-    return cores > 1 and os.getloadavg()[0] < cores - 0.5
+    """Whether a core is left for a second thread beside the caller's: other processes'
+    work at normal priority over the last half second leaves half a core (semantic.cpu;
+    niced batch work yields its core, so it does not count)."""
+    return METER.spare()
 
 
 class SemanticSearch:
@@ -127,6 +134,7 @@ class SemanticSearch:
         query_threads: int = QUERY_THREADS,
         stop_wait: float = STOP_WAIT_SECONDS,
         ahead_after_probe: bool = AHEAD_AFTER_PROBE,
+        ahead_threads: int = AHEAD_THREADS,
         encoder_id: Callable[[], str] | None = None,
     ) -> None:
         """`encoder_id`: the vector space `encoder` embeds in (default: the served
@@ -147,6 +155,7 @@ class SemanticSearch:
         self._query_threads = max(1, min(query_threads, os.cpu_count() or 1))
         self._stop_wait = stop_wait
         self._ahead_after_probe = ahead_after_probe
+        self._ahead_threads = max(1, min(ahead_threads, os.cpu_count() or 1))
         self._spare = threading.Semaphore(1)  # one embedding ahead at a time
         self._pool: ThreadPoolExecutor | None = None
         self._ahead: dict[str, _Ahead] = {}
@@ -261,20 +270,20 @@ class SemanticSearch:
                 self._pool = ThreadPoolExecutor(1, thread_name_prefix="embed-ahead")
             return self._pool
 
-    def _query_encoder(self, core_spare: bool) -> SentenceEncoder:
-        """The encoder for one query: on QUERY_THREADS threads when a core is spare."""
+    def _query_encoder(self, threads: int) -> SentenceEncoder:
+        """The encoder for one query, on `threads` intra-op threads."""
         encoder = self._encoder_now()
-        if self._query_threads == 1 or not core_spare:
+        if threads == 1:
             return encoder
         with self._ahead_lock:
             self.ahead_counts.multi_threaded += 1
-        return encoder.with_threads(self._query_threads)
+        return encoder.with_threads(threads)
 
     def _embed_ahead_now(self, text: str, entry: _Ahead) -> None:
         # The spare thread is released before the vector is handed over, so whoever waits
         # on the vector finds the thread free. A core was spare when this run started.
         try:
-            vector = self._query_encoder(True).encode([text], entry.stop)[0]
+            vector = self._query_encoder(self._ahead_threads).encode([text], entry.stop)[0]
         except BaseException as exc:  # stopped, or the model failed: nearest() embeds inline
             self._spare.release()
             entry.vector.set_exception(exc)
@@ -314,7 +323,8 @@ class SemanticSearch:
                 with self._ahead_lock:
                     self.ahead_counts.used += 1
                 return vector
-        fresh: Vectors = self._query_encoder(self._core_spare()).encode([text])[0]
+        threads = self._query_threads if self._core_spare() else 1
+        fresh: Vectors = self._query_encoder(threads).encode([text])[0]
         return fresh
 
     def save(self, *, if_older_than: float = 0.0) -> bool:

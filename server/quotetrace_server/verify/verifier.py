@@ -77,6 +77,9 @@ MIN_COSINE_MISATTRIBUTED = 0.85
 CANDIDATES = 100
 # When this many leave the query below FOUND_THRESHOLD, its words look like missing.
 PROBE_CANDIDATES = 20
+# ... and before any is read, when the store's term counts show that no quotation holds
+# most of the query's adjacent-word pairs (index.sql.search.pairs_mostly_unheld).
+AHEAD_ON_COUNTS = True
 # Attributions with no stated confidence still count a little when weighting speakers.
 MIN_ATTRIBUTION_WEIGHT = 0.05
 # A query of function words only ("the", "is", "we will") shorter than this identifies no
@@ -204,9 +207,19 @@ class _Match:
 class Verifier:
     """Stateless apart from the store: safe to call from many threads at once."""
 
-    def __init__(self, store: QuoteStore, meaning: MeaningIndex | None = None) -> None:
+    def __init__(
+        self,
+        store: QuoteStore,
+        meaning: MeaningIndex | None = None,
+        *,
+        ahead_on_counts: bool = AHEAD_ON_COUNTS,
+    ) -> None:
+        """`ahead_on_counts`: the look-up by meaning may start getting ready as soon as
+        the term counts show the query's words printed nowhere (the store's
+        `words_missing`), not only once the first candidates scored low."""
         self._store = store
         self._meaning = meaning
+        self._ahead_on_counts = ahead_on_counts
 
     def verify(self, query: VerifyQuery) -> VerifyResult:
         result = self._verify(query)
@@ -466,13 +479,16 @@ class Verifier:
         """The utterance of the best-scoring retrieved quotation.
 
         Ties go to a whole-word match, then to the printing closest in length to the query.
-        `words_missing` is called when the first PROBE_CANDIDATES leave the query far from
-        found (the look-up by meaning may start getting ready); it changes no result.
+        `words_missing` is called when the store's term counts show the query's words
+        printed nowhere (with `ahead_on_counts`), or when the first PROBE_CANDIDATES leave
+        the query far from found (the look-up by meaning may start getting ready); it
+        changes no result.
         """
         query_words = words(normalized)
         best: tuple[float, bool, int] | None = None
         best_match: _Match | None = None
-        hits = self._store.search(normalized, CANDIDATES, printing_filter(query))
+        early = words_missing if self._ahead_on_counts and words_missing is not _nothing else None
+        hits = self._store.search(normalized, CANDIDATES, printing_filter(query), early)
         for scored, hit in enumerate(hits):
             if scored == PROBE_CANDIDATES and (best is None or best[0] < FOUND_THRESHOLD):
                 words_missing()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from quotetrace_server.index.model import PrintingFilter, SearchHit
@@ -31,6 +31,21 @@ _MAX_QUERY_TERMS = 6
 _ALL_OF_TERMS = 4
 # Terms with more postings than this are too costly to intersect (and say little).
 _INTERSECT_MAX_DF = 50_000
+# A query fewer than this share of whose adjacent-word pairs any quotation holds is not
+# printed anywhere nearly as worded (a printing that a query scores 80 against holds most
+# of its pairs: a typo breaks two, a changed word two): the caller may get its look-up by
+# meaning ready while the candidates are still read and scored.
+PAIRS_HELD_MIN = 0.5
+
+
+def pairs_mostly_unheld(terms: Sequence[str], counted: Sequence[tuple[int, str]]) -> bool:
+    """Fewer than PAIRS_HELD_MIN of the query's adjacent-word pairs ("why_we") are held by
+    any quotation (``counted``: the (document frequency, term) of the indexed ones)."""
+    pairs = [t for t in terms if "_" in t]
+    if not pairs:
+        return False
+    held = {term for _, term in counted}
+    return sum(p in held for p in pairs) < PAIRS_HELD_MIN * len(pairs)
 
 
 class CandidateSearch(Reads):
@@ -91,6 +106,7 @@ class CandidateSearch(Reads):
         max_terms: int = _MAX_QUERY_TERMS,
         *,
         favour_short: bool = False,
+        words_missing: Callable[[], None] | None = None,
     ) -> list[int]:
         """Quotations sharing the query's most selective terms, best first.
 
@@ -98,10 +114,14 @@ class CandidateSearch(Reads):
         first (clustering looks for fragments of a long quotation); otherwise by the
         summed rarity of the shared terms alone, which is cheaper (bm25 reads every
         candidate's length) and does not push back the long printing a truncated query
-        was cut from.
+        was cut from. ``words_missing`` is called, before any postings are read, when
+        the counts show that no quotation is worded nearly like the query
+        (``pairs_mostly_unheld``).
         """
         # Unknown terms are skipped: a term no quotation has is most often a typo.
         counted, corpus = self._term_counts(conn, terms)
+        if words_missing is not None and pairs_mostly_unheld(terms, counted):
+            words_missing()
         chosen, total = self._selective_terms(counted, max_terms)
         if not chosen:
             return []
@@ -125,7 +145,11 @@ class CandidateSearch(Reads):
         return self._terms.all_of(conn, common, limit, ranked=len(common) > 1)
 
     def search(
-        self, normalized_query: str, limit: int, printed: PrintingFilter | None = None
+        self,
+        normalized_query: str,
+        limit: int,
+        printed: PrintingFilter | None = None,
+        words_missing: Callable[[], None] | None = None,
     ) -> Iterator[SearchHit]:
         terms = query_terms(normalized_query, lemma_key(words(normalized_query)))
         rowids: list[int] = []
@@ -138,7 +162,7 @@ class CandidateSearch(Reads):
             if found is not None:
                 found = self._admitted_rows(conn, found, printed)
             else:
-                rowids = self._search_rowids(conn, terms, limit)
+                rowids = self._search_rowids(conn, terms, limit, words_missing=words_missing)
         if found is not None:
             yield from self._hits(found)
             return
