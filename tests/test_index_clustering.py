@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -436,3 +437,93 @@ def test_a_remark_joins_the_printing_it_shares_a_sentence_with_not_a_shared_phra
     assert utterance[quoted[3]] == utterance[quoted[1]]
     assert utterance[quoted[3]] != utterance[quoted[2]]
     assert utterance[quoted[0]] == utterance[quoted[2]]
+
+
+def _print_each(store: Any, printings: list[str], speaker: str) -> dict[str, str | None]:
+    """Each printing as its own article; its utterance id by its text."""
+    for quote in printings:
+        body = f"“{quote}” {speaker} said."
+        store.add_article(Article(body), ArticleQuotes((_said(body, quote, speaker),), ()))
+    quotes, _ = store.list_quotes(limit=100)
+    return {q.text: q.utterance_id for q in quotes}
+
+
+def test_two_cuts_of_one_answer_sharing_a_sentence_overlap() -> None:
+    head = "The pumps ran all night. The water in the lower town fell by a whole metre overnight."
+    tail = (
+        "The water in the lower town has fallen by a whole metre overnight. We drain the road next."
+    )
+    assert link_reason(sketch(head, PUTIN), sketch(tail, PUTIN)) == "overlap"
+    assert link_reason(sketch(tail, PUTIN), sketch(head, PUTIN)) == "overlap"
+    # Like the other fuzzy links, an overlap asks for one named speaker.
+    assert link_reason(sketch(head, PUTIN), sketch(tail, KIM)) is None
+
+
+def test_a_short_phrase_ending_one_remark_and_opening_another_is_no_overlap() -> None:
+    """Under eight words, the same words at the end of one remark and the start of the
+    next are a phrase the speaker likes, not a sentence two outlets both printed."""
+    first = sketch("We trained hard all winter and we kept our heads up", PUTIN)
+    second = sketch("We kept our heads up when the season went badly for everyone", PUTIN)
+    assert link_reason(first, second) is None
+
+
+def test_cuts_of_one_answer_at_different_points_are_one_utterance(
+    new_store: StoreFactory,
+) -> None:
+    first = "The pumps ran all night. The water in the lower town fell by a whole metre overnight."
+    second = (
+        "The water in the lower town has fallen by a whole metre overnight. We drain the road next."
+    )
+    utterances = _print_each(new_store(), [first, second], "Petra Lindqvist")
+    assert utterances[first] == utterances[second]
+
+
+def test_a_printing_of_two_remarks_goes_with_the_one_it_holds_more_of(
+    new_store: StoreFactory,
+) -> None:
+    """ "R1. R2" printed after R1 and R2 were printed apart: R2's printing shares more of
+    it (an overlap of 13 words against a contained 8), so it joins R2, and R1 stays its
+    own utterance rather than being merged through it."""
+    closing = "The pool will close on Sundays from April."
+    sorry = "I know that is hard news for the families who swim there every week, and I am sorry"
+    sorry += " that it has come to this."
+    both = "The pool will close on Sundays from April. I know that is hard news for the families"
+    both += " who swim there every week."
+    utterances = _print_each(new_store(), [closing, sorry, both], "Ines Marrow")
+    assert utterances[both] == utterances[sorry]
+    assert utterances[closing] != utterances[sorry]
+
+
+def test_an_overlapping_cut_does_not_join_a_printing_already_holding_another_remark(
+    new_store: StoreFactory,
+) -> None:
+    """ "R1. R2" printed first, then R1 alone (contained: it joins), then R2 in full: R2
+    only overlaps "R1. R2", whose utterance already holds R1, a sentence R2 does not link
+    to, so R2 starts its own utterance instead of merging two remarks."""
+    closing = "The pool will close on Sundays from April."
+    sorry = "I know that is hard news for the families who swim there every week, and I am sorry"
+    sorry += " that it has come to this."
+    both = "The pool will close on Sundays from April. I know that is hard news for the families"
+    both += " who swim there every week."
+    utterances = _print_each(new_store(), [both, closing, sorry], "Ines Marrow")
+    assert utterances[closing] == utterances[both]
+    assert utterances[sorry] != utterances[closing]
+
+
+def test_a_fragment_goes_with_the_remark_whose_fullest_printing_holds_it(
+    new_store: StoreFactory,
+) -> None:
+    """A fragment held by two printings of one speaker, one of them a cut that runs it
+    into another remark: it goes with the remark whose longest printing holds it, not
+    with whichever cluster was made first."""
+    store = new_store()
+    answer = (
+        "I love this town, I love the market, I love the people. But I still take this"
+        " decision, and I know it is the one I have to take."
+    )
+    cut = "But I still take this decision, I know it is the one I have to take. I am simply tired."
+    tired = "I am simply tired. I cannot run the council for another four years."
+    utterances = _print_each(store, [answer, cut, tired, "simply tired"], "Odo Brandvik")
+    assert utterances[cut] == utterances[answer]
+    assert utterances["simply tired"] == utterances[tired]
+    assert utterances[tired] != utterances[answer]

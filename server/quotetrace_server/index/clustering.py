@@ -50,6 +50,13 @@ SHORT_CONDENSED_CONTENT_WORDS = 2
 # Below this many lemmas, near-identical texts may add or drop a content word but not swap
 # one: in "We need a new hospital" / "We need a new bridge" the changed word is the remark.
 NEAR_IDENTICAL_KEY_WORDS_MAX = 8
+# Two printings cut from one long answer at different points ("S1 S2" / "S2 S3"), same
+# named speaker: the end of one aligns with the start of the other at OVERLAP_MIN over at
+# least OVERLAP_MIN_WORDS lemmas (a whole sentence, not a stock phrase) holding
+# OVERLAP_CONTENT_WORDS content words.
+OVERLAP_MIN = 0.8
+OVERLAP_MIN_WORDS = 8
+OVERLAP_CONTENT_WORDS = 3
 # Quotation plus the reporter's lead-in words ("they would discuss"), same named speaker.
 FRAMED_MIN = 0.8
 # Links between whole texts; the others attach a fragment or a re-translation.
@@ -117,7 +124,45 @@ def link_reason(a: QuoteSketch, b: QuoteSketch) -> str | None:
         return "condensed"
     if _framed_match(a, b):
         return "same-frame"
+    if overlap_words(a.lemmas, b.lemmas):
+        return "overlap"
     return None
+
+
+def link_weight(reason: str, a: QuoteSketch, b: QuoteSketch) -> int:
+    """How many words a link of ``reason`` between ``a`` and ``b`` shares: the shorter
+    side, except for overlapping cuts, which share only the overlap. A printing that runs
+    two remarks together goes with the one it holds more of."""
+    if reason == "overlap":
+        return overlap_words(a.lemmas, b.lemmas)
+    return min(len(a.words), len(b.words))
+
+
+def overlap_words(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    """Lemmas in the longest stretch where the end of one text aligns with the start of
+    the other (OVERLAP_MIN), or 0 below OVERLAP_MIN_WORDS."""
+    return max(_end_overlap(a, b), _end_overlap(b, a))
+
+
+def _end_overlap(head: tuple[str, ...], tail: tuple[str, ...]) -> int:
+    # The stretch is anchored on its first and last words (the first of ``tail``, the
+    # last of ``head``) so that only a few suffix/prefix lengths are compared.
+    if min(len(head), len(tail)) < OVERLAP_MIN_WORDS:
+        return 0
+    starts = [k for k in range(OVERLAP_MIN_WORDS, len(head) + 1) if head[-k] == tail[0]]
+    ends = [j for j in range(OVERLAP_MIN_WORDS, len(tail) + 1) if tail[j - 1] == head[-1]]
+    best = 0
+    for k in starts:
+        for j in ends:
+            if abs(k - j) > max(2, k // 5) or min(k, j) <= best:
+                continue
+            suffix, prefix = head[-k:], tail[:j]
+            if (
+                sum(w not in FUNCTION_WORDS for w in suffix) >= OVERLAP_CONTENT_WORDS
+                and sequence_similarity(suffix, prefix) >= OVERLAP_MIN
+            ):
+                best = min(k, j)
+    return best
 
 
 def links_nothing(sketch: QuoteSketch) -> bool:

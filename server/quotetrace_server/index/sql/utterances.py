@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections import Counter
 
 from quotetrace_server.index.clustering import (
+    OVERLAP_MIN_WORDS,
     STRONG_LINKS,
     QuoteSketch,
     link_reason,
+    link_weight,
     links_nothing,
 )
 from quotetrace_server.index.sql.database import Connection
@@ -27,6 +29,8 @@ _COPY_PROBE = 64
 # A cluster whose longest printing is shorter than this is a fragment cluster: it may be
 # merged into any cluster it links to.
 _FRAGMENT_MAX_WORDS = 8
+# Printings of a cluster checked before a quotation that only overlaps one of them joins.
+_OVERLAP_MEMBERS = 32
 
 
 class UtteranceClustering(SpeakerLinking):
@@ -43,6 +47,8 @@ class UtteranceClustering(SpeakerLinking):
         weak: Counter[int] = Counter()
         # How many words the best weak link to each cluster shares (its shorter side).
         weight: Counter[int] = Counter()
+        # Clusters reached by some link other than an overlap of two cuts.
+        held: set[int] = set()
         terms = query_terms(row.norm, row.lemmas)
         rowids = [
             r
@@ -69,9 +75,11 @@ class UtteranceClustering(SpeakerLinking):
                 strong.add(int(utterance))
             elif reason is not None:
                 weak[int(utterance)] += 1
-                shared = min(len(new.words), len(other.words))
+                shared = link_weight(reason, new, other)
                 weight[int(utterance)] = max(weight[int(utterance)], shared)
-        joined = self._clusters_to_join(conn, new, strong, weak, weight)
+                if reason != "overlap":
+                    held.add(int(utterance))
+        joined = self._clusters_to_join(conn, new, strong, weak, weight, held)
         self._assign_utterance(conn, quote_rowid, joined)
 
     def _copy_utterance(
@@ -114,6 +122,7 @@ class UtteranceClustering(SpeakerLinking):
         strong: set[int],
         weak: Counter[int],
         weight: Counter[int],
+        held: set[int],
     ) -> set[int]:
         """The clusters a new quotation joins (and so merges).
 
@@ -121,19 +130,30 @@ class UtteranceClustering(SpeakerLinking):
         a re-translation) would otherwise chain different sayings together: a fragment
         like "a fair deal" can sit inside two different long quotations by one speaker.
         So a weakly linked cluster is merged only when its longest printing or the
-        target's is short, or the two longest printings themselves link. The new
+        target's is short, or the two longest printings themselves link (more than by an
+        overlap: two cuts of one answer, which two remarks printed together also are). The new
         quotation is the target's longest printing when it is longer than them: a long
         printing holding two fragments is what they were cut from.
 
         Without a strong link, the target is the weakly linked cluster sharing the most
-        words with the new quotation (``weight``), then the one with the most links: a
-        remark holding a 5-word phrase that a second remark of its speaker also holds
-        belongs with the printing it shares a whole sentence with, not with whichever
-        cluster the phrase reached first.
+        words with the new quotation (``weight``), then the one whose longest printing
+        links to it, then the one with the most links: a remark holding a 5-word phrase
+        that a second remark of its speaker also holds belongs with the printing it shares
+        a whole sentence with, not with whichever cluster the phrase reached first. A
+        target reached only by an overlap (``held`` lacks it) is joined alone, if at all
+        (``_overlap_target``).
         """
         if not strong and not weak:
             return set()
-        ordered_weak = sorted(weak, key=lambda u: (-weight[u], -weak[u], u))
+        longest = {u: self._longest_member(conn, u) for u in weak}
+        # Between clusters sharing as many words, a fragment goes with the remark whose
+        # fullest printing holds it, not with a printing that ran it into another remark.
+        ordered_weak = sorted(
+            weak,
+            key=lambda u: (-weight[u], link_reason(new, longest[u]) is None, -weak[u], u),
+        )
+        if not strong and ordered_weak[0] not in held:
+            return self._overlap_target(conn, new, ordered_weak[0])
         joined = set(strong) if strong else {ordered_weak[0]}
         anchor = self._longest_member(conn, min(joined))
         if len(new.words) > len(anchor.words):
@@ -141,16 +161,39 @@ class UtteranceClustering(SpeakerLinking):
         for utterance in ordered_weak:
             if utterance in joined:
                 continue
-            other = self._longest_member(conn, utterance)
+            other = longest[utterance]
             if (
                 len(anchor.words) < _FRAGMENT_MAX_WORDS
                 or len(other.words) < _FRAGMENT_MAX_WORDS
-                or link_reason(anchor, other) is not None
+                or link_reason(anchor, other) not in (None, "overlap")
             ):
                 joined.add(utterance)
                 if len(other.words) > len(anchor.words):
                     anchor = other
         return joined
+
+    def _overlap_target(self, conn: Connection, new: QuoteSketch, target: int) -> set[int]:
+        """The cluster a quotation joins when its best link only overlaps a printing there.
+
+        Cut from one answer at another point, or running two remarks together, the new
+        quotation is not what the target's printings were cut from: it bridges nothing,
+        so no other cluster is merged ("R1. R2" goes with R2 without pulling R1 in). Nor
+        does it join a cluster holding a whole sentence it does not link to: that
+        printing overlaps it on a remark of its own ("R1. R2" already with R1, when R2
+        arrives).
+        """
+        norm = quote_norm(self._dialect)
+        rows = conn.execute(
+            f"SELECT {norm}, q.lead, q.speaker FROM quotes q JOIN articles a"
+            f" ON a.id = q.article WHERE q.utterance = ? ORDER BY length({norm}) DESC, q.id"
+            " LIMIT ?",
+            (target, _OVERLAP_MEMBERS),
+        ).fetchall()
+        for row in rows:
+            member = sketch(*row)
+            if len(member.lemmas) >= OVERLAP_MIN_WORDS and link_reason(new, member) is None:
+                return set()
+        return {target}
 
     def _longest_member(self, conn: Connection, utterance: int) -> QuoteSketch:
         norm = quote_norm(self._dialect)
