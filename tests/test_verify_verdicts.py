@@ -277,3 +277,49 @@ def test_a_claim_that_drops_a_percent_sign_is_altered_not_verified() -> None:
     dropped = verifier.verify(VerifyQuery("Tolls on the bridge will rise by 5 from June."))
     assert kept.verdict is Verdict.VERIFIED, kept.explanation
     assert dropped.verdict is Verdict.ALTERED, dropped.explanation
+
+
+# Two outlets cut one answer at different points: "S1 S2" and "S2 S3" (S2 re-transcribed).
+RESCUE = "Ilse Marchetti-Obi"
+REACHED = "We reached the flooded gallery at four in the morning."
+AIR = "The air down there is better than we feared."
+NOON = "We hope to bring the first two miners up before noon."
+
+
+def _two_cuts() -> Verifier:
+    store = SqliteStore(":memory:")
+    add_said(store, f"{REACHED} {AIR}", RESCUE, place="at the pithead")
+    add_said(store, f"The air down there is better than we had feared. {NOON}", RESCUE)
+    add_said(store, "Nobody goes down again before the pumps are fixed.", RESCUE, place="later")
+    return Verifier(store)
+
+
+def test_a_claim_worded_like_either_cut_of_one_answer_lists_both_wordings() -> None:
+    verifier = _two_cuts()
+    for claim in (f"{REACHED} {AIR}", f"The air down there is better than we had feared. {NOON}"):
+        result = verifier.verify(VerifyQuery(claim, RESCUE))
+        assert result.verdict is Verdict.VERIFIED, result.explanation
+        assert result.variant_count == 2 and result.printing_count == 2
+
+
+def test_a_claim_running_across_two_cuts_of_one_answer_is_verified() -> None:
+    """No outlet printed the whole answer; the claim is one cut's words continued by the
+    other's where they overlap (a whole sentence here), so every word is printed."""
+    verifier = _two_cuts()
+    for claim in (f"{REACHED} {AIR} {NOON}", f"{AIR} {NOON}"):
+        result = verifier.verify(VerifyQuery(claim, RESCUE))
+        assert result.verdict is Verdict.VERIFIED, (claim, result.explanation)
+        assert "runs across two printings" in result.explanation
+        assert result.printing_count == 2
+
+
+def test_a_claim_across_two_cuts_with_a_word_changed_or_a_gap_bridged_is_not_verified() -> None:
+    """A changed word in the joined claim, or two pieces that do not overlap (the words
+    between them, printed by no outlet in that place, left out), is not every word
+    printed."""
+    verifier = _two_cuts()
+    changed = f"{REACHED} {AIR} We hope to bring the first three miners up before noon."
+    bridged = f"{REACHED} {NOON}"
+    for claim in (changed, bridged):
+        result = verifier.verify(VerifyQuery(claim, RESCUE))
+        assert result.verdict is not Verdict.VERIFIED, (claim, result.explanation)

@@ -46,6 +46,7 @@ from quotetrace_server.verify.semantic import (
     best_meaning_match,
     turns_around,
 )
+from quotetrace_server.verify.spanning import spans_printings
 from quotetrace_server.verify.wording import compare, diff_differences, is_slip
 
 # An answer's size is bounded whatever the corpus holds (issue 15, B8): printings listed
@@ -193,6 +194,10 @@ def is_printed_wording(query_words: Sequence[str], variant_words: Sequence[str])
     )
 
 
+def _wordings(details: Sequence[QuoteDetail]) -> list[tuple[str, ...]]:
+    return [words(d.normalized) for d in details]
+
+
 def _nothing() -> None:
     """No one to tell (a words_missing callback for searches that need none)."""
 
@@ -285,6 +290,11 @@ class Verifier:
                 ),
                 normalized_query=normalized,
             )
+        spanned = self._spanned_details(query, match) if not details else None
+        if match is not None and spanned:
+            # Every word of the claim is printed, in two pieces that meet (verify.spanning).
+            result = self._judge(query, normalized, query_words, match, spanned, strength=1.0)
+            return _says_opposite(query_words, result) or result
         if match is None or not details:
             by_meaning = self._meaning_match(normalized, query)
             if by_meaning is not None:
@@ -314,6 +324,15 @@ class Verifier:
                     ),
                 )
         return result
+
+    def _spanned_details(self, query: VerifyQuery, match: _Match | None) -> list[QuoteDetail]:
+        """The printings of the closest utterance when the claim, too far from each of
+        them, runs across two of them (spans_printings); else none."""
+        if match is None or match.score < GAPPED_MIN_SCORE:
+            return []
+        details = self._filtered_details(match.utterance_id, query)
+        claim = words(normalize(query.quote))
+        return details if spans_printings(claim, _wordings(details)) else []
 
     def _judged_elsewhere(
         self,
@@ -544,7 +563,10 @@ class Verifier:
         strength: float | None = None,
     ) -> VerifyResult:
         variants = _variants(query.quote, normalized, query_words, details)
-        exact = exact_allowed and any(v.equivalent for v in variants)
+        printed_whole = any(v.equivalent for v in variants)
+        exact = exact_allowed and (
+            printed_whole or spans_printings(query_words, _wordings(details))
+        )
         speakers = self._speakers(details)
         claimed = query.claimed_speaker.strip() if query.claimed_speaker else ""
         claimed_support: float | None = None
@@ -593,7 +615,11 @@ class Verifier:
         return VerifyResult(
             verdict=verdict,
             confidence=confidence,
-            explanation=_explanation(verdict, query, variants, speakers, len(details), doubt, shown)
+            explanation=(
+                _explanation(verdict, query, variants, speakers, len(details), doubt, shown)
+                if printed_whole or verdict is not Verdict.VERIFIED
+                else _spanned_explanation(speakers, shown, len(details), len(variants))
+            )
             + (
                 f" {hidden} more printing(s) lie outside the {_filter_words(query)} filter."
                 if hidden
@@ -975,6 +1001,17 @@ def _not_found_explanation(
     return (
         f"No printed quotation is close enough in words (best match {best:.0f}/100, "
         f"threshold {FOUND_THRESHOLD:.0f}){by_meaning}{nearest}."
+    )
+
+
+def _spanned_explanation(
+    speakers: list[SpeakerScore], shown: str | None, printings: int, wordings: int
+) -> str:
+    top = shown or (speakers[0].name if speakers else None)
+    return (
+        f"The words of a quotation by {top}, printed {printings} time(s) in {wordings}"
+        " wording(s), none of them whole: the claim runs across two printings cut from it"
+        " at different points, joined where they overlap."
     )
 
 
