@@ -69,7 +69,10 @@ VARIANTS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("inline, 2 threads", {"embed_ahead": False, "query_threads": 2}),
     ("ahead at once, 1 thread", {"query_threads": 1, "ahead_after_probe": False}),
     ("after probe, 1 thread", {"query_threads": 1, "ahead_on_counts": False}),
-    ("main's as served", {"ahead_threads": 2, "ahead_on_counts": False}),
+    (
+        "main's as served",
+        {"ahead_threads": 2, "ahead_on_counts": False, "core_spare": "load average"},
+    ),
     ("on counts, 1 thread", {"query_threads": 1}),
     ("on counts, ahead on 2", {"ahead_threads": 2}),
     ("as served", {}),
@@ -163,6 +166,8 @@ def semantic_verifier(
     max_tokens = kw.pop("max_tokens", None)
     if max_tokens is not None:
         encoder = SentenceEncoder(encoder.files, max_tokens=int(max_tokens))
+    if kw.get("core_spare") == "load average":
+        kw["core_spare"] = load_average_spare
     if assume_spare_core:
         kw["core_spare"] = _always
     chosen = encoder
@@ -172,6 +177,13 @@ def semantic_verifier(
 
 def _always() -> bool:
     return True
+
+
+def load_average_spare() -> bool:
+    """The spare-core rule served before semantic.cpu: the 1-minute load average below the
+    cores less one half (counts niced work and the caller's own thread as busy)."""
+    cores = os.cpu_count() or 1
+    return cores > 1 and os.getloadavg()[0] < cores - 0.5
 
 
 def settle(at_most: float) -> None:

@@ -8,7 +8,8 @@ answer that depends on it.
 Embedding ahead: a query is embedded only when its words find nothing, so on that path
 the embedding (6-18 ms on one core with the served model) came after the whole lexical
 search. Inside `ahead(text)` the query is embedded on a spare thread while the words are
-searched, and `nearest(text)` takes the vector from there; when the words find the
+searched (onnxruntime keeps the GIL for much of a run, so the two overlap only in part:
+docs/semantic.md), and `nearest(text)` takes the vector from there; when the words find the
 quotation, leaving the block stops the embedding (onnxruntime's terminate flag). By
 default it starts only when the caller says the words look like missing (the term counts
 show its words printed nowhere, or the first candidates scored low), so a query its words
