@@ -16,8 +16,10 @@ reports the load time (corpus generation included, as in the SQLite builds) and 
 table's size with its indexes. ``both`` builds old and new at the same time, a process
 each, build figures only, and ``verify`` then times Verify on each file in turn
 (--reuse): the two builds of a large scale in half the wall time, under the same
-conditions. ``summary`` prints the ratios the bars are stated in: old build s / new
-build s (bar: >= 3) and new MiB / pg_trgm MiB (bar: <= 2).
+conditions; each one's CPU seconds are reported too (its build's worker included, and
+its 300 Verify queries), which the machine's load does not change. ``summary`` prints
+the ratios the bars are stated in: old build s / new build s (bar: >= 3) and new MiB /
+pg_trgm MiB (bar: <= 2).
 """
 
 from __future__ import annotations
@@ -111,14 +113,21 @@ def builds_side_by_side(
         running[name] = (subprocess.Popen(command, env=env, stdout=log, stderr=log), log, db)
     figures: dict[str, dict[str, float]] = {}
     for name, (child, log, db) in running.items():
-        child.wait()
+        # The CPU seconds of the run and of every process it waited for (a worker of the
+        # build): what the build cost whatever share of the cores the machine gave it.
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
         log.close()
         text = (args.work / f"{name}.log").read_text()
         sys.stdout.write(f"-- {name}\n{text}")
         if child.returncode != 0:
             raise SystemExit(f"{name} build failed (exit {child.returncode})")
         found = parse_verify_output(text)
-        figures[name] = {"build_s": found["build_s"], "file_mib": db.stat().st_size / 2**20}
+        figures[name] = {
+            "build_s": found["build_s"],
+            "file_mib": db.stat().st_size / 2**20,
+            "cpu_s": usage.ru_utime + usage.ru_stime,
+        }
     return figures
 
 
@@ -200,6 +209,11 @@ def summary(work: Path) -> None:
     if old and new:
         speedup = old["build_s"] / new["build_s"]
         print(f"build speed-up, old / new: {speedup:.2f}x (bar >= 3)")
+        if "cpu_s" in old and "cpu_s" in new:
+            print(
+                f"CPU seconds (build and its 300 Verify queries), old / new:"
+                f" {old['cpu_s']:.1f} / {new['cpu_s']:.1f} = {old['cpu_s'] / new['cpu_s']:.2f}x"
+            )
         print(f"file size, new / old: {new['file_mib'] / old['file_mib']:.2f}")
     if old and new and "p50_ms" in old and "p50_ms" in new:  # after the verify phase
         print(

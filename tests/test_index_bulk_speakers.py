@@ -4,6 +4,7 @@ decisions must be the ones article-by-article ingest takes, row for row."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from quotetrace_server.attribution.model import ArticleQuotes
@@ -133,3 +134,61 @@ def test_each_mirror_read_answers_as_the_tables_do() -> None:
                     found = tables.with_alias({form}, kind.value)
                     assert mirror.with_alias({form}, kind.value) == found, form
             assert mirror.with_key(keys, kind.value) == tables.with_key(keys, kind.value)
+
+
+def _mirror_with(name: str, forms: list[str], speaker: int = 1) -> SpeakerMirror:
+    mirror = SpeakerMirror()
+    mirror.create(speaker, name, EntityKind.PERSON.value)
+    mirror.add_aliases(speaker, forms)
+    mirror.add_keys(speaker, mirror.lookup_keys(EntityKind.PERSON, [name, *forms]))
+    return mirror
+
+
+def test_a_remembered_link_is_reused_while_nothing_it_read_has_changed() -> None:
+    person = EntityKind.PERSON
+    mirror = _mirror_with("Mara Quillon", ["Mara Quillon", "Quillon"])
+    forms = ["Mara Quillon", "Quillon"]
+    mirror.remember(person, forms, {1}, 1, "same form")
+    mirror.quotes_added(1, 3)  # counts only order several strong candidates: not read
+    found = mirror.decided(person, forms)
+    assert found is not None and (found.speaker, found.evidence) == (1, "same form")
+    assert mirror.decided(person, ["Quillon"]) is None  # other forms: never decided
+    assert mirror.decided(EntityKind.ORGANIZATION, forms) is None
+
+
+def _new_speaker_with_key(mirror: SpeakerMirror) -> None:
+    mirror.create(2, "Tomas Quillon", EntityKind.PERSON.value)
+    mirror.add_keys(2, mirror.lookup_keys(EntityKind.PERSON, ["Quillon"]))
+
+
+def _new_speaker_with_form_in_capitals(mirror: SpeakerMirror) -> None:
+    mirror.create(2, "QUILLON", EntityKind.PERSON.value)
+    mirror.add_aliases(2, ["QUILLON"])
+
+
+def _candidate_merged_away(mirror: SpeakerMirror) -> None:
+    mirror.create(2, "M. Quillon", EntityKind.PERSON.value)
+    mirror.merged(2, 1)
+
+
+def test_a_remembered_link_is_decided_again_after_a_write_it_depends_on() -> None:
+    person = EntityKind.PERSON
+    forms = ["Mara Quillon", "Quillon"]
+    changes: dict[str, Callable[[SpeakerMirror], None]] = {
+        "a new speaker holds one of its keys": _new_speaker_with_key,
+        "a new speaker writes one of its forms, in another case": (
+            _new_speaker_with_form_in_capitals
+        ),
+        "the candidate gains a form": lambda m: m.add_aliases(1, ["Dr. Mara Quillon"]),
+        "the candidate is renamed": lambda m: m.renamed(1, "Mara Quillon-Varenne"),
+        "the candidate is merged away": _candidate_merged_away,
+    }
+    for why, change in changes.items():
+        mirror = _mirror_with("Mara Quillon", forms)
+        mirror.remember(person, forms, {1}, 1, "same form")
+        change(mirror)
+        assert mirror.decided(person, forms) is None, why
+    unchanged = _mirror_with("Mara Quillon", forms)
+    unchanged.remember(person, forms, {1}, 1, "same form")
+    unchanged.add_aliases(1, ["Quillon"])  # a form it has already: nothing changes
+    assert unchanged.decided(person, forms) is not None

@@ -15,7 +15,7 @@ from quotetrace_server.index.sql.postgres_schema import create_schema
 from quotetrace_server.index.sql.records import QuoteRow, norm_hash, quote_norm
 from quotetrace_server.index.sql.store import SqlStore
 from quotetrace_server.index.sql.terms import PostgresPostings
-from quotetrace_server.index.sql.writer import Utterance
+from quotetrace_server.index.sql.writer import BulkBatch, Utterance
 
 # The tables the bulk path looks rows up in while it loads (not the postings it writes).
 _LOOKED_UP = ("articles", "quotes", "speakers", "speaker_aliases", "speaker_keys", "speaker_links")
@@ -35,7 +35,9 @@ class PostgresStore(SqlStore):
         with self._writing() as conn:
             create_schema(conn)
 
-    def _identical_or_new_utterance(self, conn: Connection, row: QuoteRow) -> Utterance:
+    def _identical_or_new_utterance(
+        self, conn: Connection, row: QuoteRow, bulk: BulkBatch | None = None
+    ) -> Utterance:
         # Found or made inside the quotation's INSERT: one round trip, not three.
         return Utterance(
             value="COALESCE((SELECT id FROM found), (SELECT id FROM made))",

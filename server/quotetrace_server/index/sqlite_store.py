@@ -39,6 +39,7 @@ class SqliteStore(SqlStore):
     """QuoteStore on one SQLite file (or ":memory:" for tests)."""
 
     _mirror_in_bulk = True
+    _bulk_numbers_rows = True
     # Most word-pair terms are held by one quotation: a sixth of the file, left out.
     _term_df_floor = 1
 

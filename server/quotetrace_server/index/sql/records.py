@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from quotetrace_server.attribution.model import AttributedQuote, QuoteKind
@@ -40,6 +41,8 @@ class QuoteRow:
     # what quote_norm computes from it: then the row stores NULL, not a second copy.
     text_in_article: bool = False
     norm_in_article: bool = False
+    # The postings terms of a speech quotation, when worked out already (None: not yet).
+    terms: list[str] | None = None
 
 
 def context_span(text: str, start: int, end: int, context: str) -> tuple[int, int] | None:
@@ -133,6 +136,7 @@ def article_record_of(r: Sequence[Any]) -> ArticleRecord:
     )
 
 
+@lru_cache(maxsize=1 << 16)  # each article's speakers ask again for the same forms
 def usable_alias(alias: str) -> bool:
     """Not a one-letter or letterless form ("S", "—"): those name no one."""
     return sum(c.isalpha() for c in alias) >= 2

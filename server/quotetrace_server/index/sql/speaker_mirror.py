@@ -8,6 +8,14 @@ and keeps the mirror in step with each row it writes: the linking decisions are 
 ones, taken from memory (a test builds an index both ways and compares every row).
 
 Case-insensitive alias equality is SQLite's NOCASE: ASCII letters only fold.
+
+The same speaker forms come back article after article (a prominent speaker is named in
+thousands), and each time linking weighs the same candidates the same way. The mirror
+remembers each decision with what it read (the lookup keys, the written forms, the
+candidates); a write that touches any of those (a form or key gained or lost by any
+speaker, a candidate renamed, merged or given a new form) forgets it, and the decision
+is taken again. So a remembered decision is only reused while everything it depended on
+is as it was: the same decision, without the work.
 """
 
 from __future__ import annotations
@@ -39,6 +47,20 @@ class MirroredSpeaker:
     keys: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class Decision:
+    """A linking decision: the speaker an article's forms were linked to, and the
+    evidence recorded for the link (None: no link recorded)."""
+
+    speaker: int
+    evidence: str | None
+
+
+# What a decision read: ("key", lookup key), ("form", NOCASE written form) or
+# ("speaker", candidate id).
+_Read = tuple[str, object]
+
+
 class SpeakerMirror:
     """speakers, speaker_aliases, speaker_keys and speaker_splits, as the writer sees them."""
 
@@ -47,6 +69,10 @@ class SpeakerMirror:
         self._by_alias: dict[str, set[int]] = {}
         self._by_key: dict[str, set[int]] = {}
         self._splits: list[tuple[str, str]] = []
+        # Decisions by (kind, sorted forms), and which of them each thing read: a change
+        # to it forgets them.
+        self._decisions: dict[tuple[EntityKind, tuple[str, ...]], Decision] = {}
+        self._readers: dict[_Read, set[tuple[EntityKind, tuple[str, ...]]]] = {}
         # identity's answers are functions of the written forms alone, and the same forms
         # come back article after article: each is worked out once per load.
         self._keys: dict[tuple[EntityKind, tuple[str, ...]], frozenset[str]] = {}
@@ -87,6 +113,34 @@ class SpeakerMirror:
             self._links[key] = identity.link(kind, new, known)
         return self._links[key]
 
+    def decided(self, kind: EntityKind, forms: Sequence[str]) -> Decision | None:
+        """The decision remembered for these sorted forms of this kind, while nothing it
+        read has changed since; else None (it is taken again)."""
+        return self._decisions.get((kind, tuple(forms)))
+
+    def remember(
+        self,
+        kind: EntityKind,
+        forms: Sequence[str],
+        candidates: Iterable[int],
+        speaker: int,
+        evidence: str | None,
+    ) -> None:
+        """Remember a decision taken now from these forms (sorted) and candidates."""
+        decision = (kind, tuple(forms))
+        self._decisions[decision] = Decision(speaker, evidence)
+        read: list[_Read] = [("key", k) for k in self.lookup_keys(kind, forms)]
+        read += [("form", f) for f in {nocase(f) for f in forms}]
+        read += [("speaker", s) for s in candidates]
+        for thing in read:
+            self._readers.setdefault(thing, set()).add(decision)
+
+    def _changed(self, thing: _Read) -> None:
+        """Forget the decisions that read ``thing`` (a later one under the same forms
+        may be forgotten with them: it is only taken again)."""
+        for decision in self._readers.pop(thing, ()):
+            self._decisions.pop(decision, None)
+
     def create(
         self, speaker: int, name: str, kind: str, count: int = 0, fixed: str | None = None
     ) -> None:
@@ -97,6 +151,7 @@ class SpeakerMirror:
 
     def renamed(self, speaker: int, name: str) -> None:
         self.speakers[speaker].name = name
+        self._changed(("speaker", speaker))
 
     def shown(self, speaker: int) -> Shown | None:
         found = self.speakers.get(speaker)
@@ -136,14 +191,24 @@ class SpeakerMirror:
         return [k for k in keys if k not in known]
 
     def add_aliases(self, speaker: int, aliases: Iterable[str]) -> None:
+        known = self.speakers[speaker].aliases
         for alias in aliases:
-            self.speakers[speaker].aliases.add(alias)
-            self._by_alias.setdefault(nocase(alias), set()).add(speaker)
+            if alias in known:
+                continue
+            known.add(alias)
+            folded = nocase(alias)
+            self._by_alias.setdefault(folded, set()).add(speaker)
+            self._changed(("form", folded))
+            self._changed(("speaker", speaker))
 
     def add_keys(self, speaker: int, keys: Iterable[str]) -> None:
+        known = self.speakers[speaker].keys
         for key in keys:
-            self.speakers[speaker].keys.add(key)
+            if key in known:
+                continue
+            known.add(key)
             self._by_key.setdefault(key, set()).add(speaker)
+            self._changed(("key", key))
 
     aliases_added = add_aliases
     keys_added = add_keys
@@ -154,9 +219,13 @@ class SpeakerMirror:
     def merged(self, keep: int, gone: int) -> None:
         """As ``_merge_speakers`` before its refresh: forms and count move, keys go."""
         old = self.speakers.pop(gone)
+        self._changed(("speaker", gone))
+        self._changed(("speaker", keep))
         for alias in old.aliases:
             self._by_alias[nocase(alias)].discard(gone)
+            self._changed(("form", nocase(alias)))
         for key in old.keys:
             self._by_key[key].discard(gone)
+            self._changed(("key", key))
         self.add_aliases(keep, old.aliases)
         self.speakers[keep].quote_count += old.quote_count

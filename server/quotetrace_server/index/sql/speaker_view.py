@@ -23,6 +23,17 @@ from quotetrace_server.index.sql.reads import Reads
 Shown = tuple[str, str, str | None]
 
 
+class Decided(Protocol):
+    """A remembered linking decision: the speaker, and the evidence of the link it
+    recorded (None: it recorded none)."""
+
+    @property
+    def speaker(self) -> int: ...
+
+    @property
+    def evidence(self) -> str | None: ...
+
+
 class SpeakerView(Protocol):
     def names(self, speaker: int) -> list[str]:
         """The speaker's written forms and shown name, sorted."""
@@ -57,6 +68,23 @@ class SpeakerView(Protocol):
         ...
 
     def new_keys(self, speaker: int, keys: Sequence[str]) -> list[str]: ...
+
+    def decided(self, kind: EntityKind, forms: Sequence[str]) -> Decided | None:
+        """A decision taken before on the same sorted forms, while everything it read is
+        unchanged (a view may remember none)."""
+        ...
+
+    def remember(
+        self,
+        kind: EntityKind,
+        forms: Sequence[str],
+        candidates: Iterable[int],
+        speaker: int,
+        evidence: str | None,
+    ) -> None:
+        """A decision just taken: ``forms`` link to ``speaker`` (a link recorded with
+        ``evidence``, or none), read from these candidates."""
+        ...
 
     # Writes linking made, reported so that a view held in memory stays true.
     def created(self, speaker: int, name: str, kind: str) -> None: ...
@@ -142,6 +170,19 @@ class SpeakerTables:
 
     def new_keys(self, speaker: int, keys: Sequence[str]) -> list[str]:
         return list(keys)
+
+    def decided(self, kind: EntityKind, forms: Sequence[str]) -> Decided | None:
+        return None  # other writers may change the tables between two articles
+
+    def remember(
+        self,
+        kind: EntityKind,
+        forms: Sequence[str],
+        candidates: Iterable[int],
+        speaker: int,
+        evidence: str | None,
+    ) -> None:
+        pass
 
     def created(self, speaker: int, name: str, kind: str) -> None:
         pass

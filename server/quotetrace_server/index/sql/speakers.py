@@ -45,6 +45,9 @@ class SpeakerLinking(CandidateSearch):
     _mirror: SpeakerMirror | None = None
     # Set for the length of a bulk load: link evidence text → its link_evidence id.
     _evidence_ids: dict[str, int] | None = None
+    # Set for the length of a bulk load that writes rows many at a time: speaker_links
+    # rows gathered, written at its next commit or before a merge reads the table.
+    _pending_links: list[tuple[int, str, int, str]] | None = None
 
     def _view(self, conn: Connection) -> SpeakerView:
         """Where linking reads the known speakers: the bulk load's mirror, else the tables."""
@@ -64,9 +67,18 @@ class SpeakerLinking(CandidateSearch):
             if quote.speaker_kind is not None:
                 kinds.setdefault(quote.speaker, quote.speaker_kind)
         resolved: dict[str, int] = {}
+        view = self._view(conn)
         for name, surface in aliases.items():
             kind = kinds.get(name, EntityKind.PERSON)
             surface = {a for a in surface if usable_alias(a)} | {name}
+            before = view.decided(kind, sorted(surface))
+            if before is not None:
+                # The same forms, decided on what is still there: the same link, and
+                # the forms are the speaker's already (adding one would have changed it).
+                if before.evidence is not None:
+                    self._record_link(conn, before.speaker, name, before.evidence, article_id)
+                resolved[name] = before.speaker
+                continue
             speaker = self._match_speaker(conn, name, surface, kind, article_id)
             if speaker is None:
                 speaker = self._create_speaker(conn, name, kind)
@@ -101,6 +113,7 @@ class SpeakerLinking(CandidateSearch):
             if _split_between(view, new, known):
                 continue  # an operator split these forms apart
             if {n.casefold() for n in known} == folded and not identity.has_full_name(kind, new):
+                view.remember(kind, new, candidates, speaker, None)
                 return speaker  # the same bare or unparsed name(s) as before
             found = view.link(kind, new, known)
             if found is None and speaker in exact and not identity.conflicts(kind, new, known):
@@ -113,6 +126,8 @@ class SpeakerLinking(CandidateSearch):
             if not _mergeable(view, group, kind):
                 return None  # one form fits several different people: ambiguous
             target = group[0]
+            if len(group) == 1:  # a merge changes what the next decision reads
+                view.remember(kind, new, candidates, target, strong[target])
             for other in group[1:]:
                 self._merge_speakers(
                     conn,
@@ -125,6 +140,7 @@ class SpeakerLinking(CandidateSearch):
             return target
         if len(weak) == 1 and len(candidates) == 1:
             target = next(iter(weak))
+            view.remember(kind, new, candidates, target, weak[target])
             self._record_link(conn, target, name, weak[target], article_id)
             return target
         return None
@@ -330,17 +346,32 @@ class SpeakerLinking(CandidateSearch):
     def _record_link(
         self, conn: Connection, speaker: int, name: str, evidence: str, article_id: str
     ) -> None:
-        conn.execute(
+        row = (
+            speaker,
+            name,
+            self._evidence_id(conn, evidence),
+            f"article {article_id}" if article_id else "ingest",
+        )
+        if self._pending_links is not None:
+            self._pending_links.append(row)
+        else:
+            self._write_links(conn, [row])
+
+    def _write_links(self, conn: Connection, rows: Sequence[tuple[int, str, int, str]]) -> None:
+        conn.executemany(
             self._dialect.insert_ignore(
                 "speaker_links(speaker, name, evidence_id, source)", "VALUES (?, ?, ?, ?)"
             ),
-            (
-                speaker,
-                name,
-                self._evidence_id(conn, evidence),
-                f"article {article_id}" if article_id else "ingest",
-            ),
+            rows,
         )
+
+    def _flush_pending(self, conn: Connection) -> None:
+        """Write the rows gathered for a later write (see Writer._flush_pending)."""
+        if self._pending_links:
+            # In key order (speaker, name, source): each page of the table visited once;
+            # a stable sort, so of two rows with one key the first is kept, as before.
+            self._write_links(conn, sorted(self._pending_links, key=lambda r: (r[0], r[1], r[3])))
+            self._pending_links.clear()
 
     def _evidence_id(self, conn: Connection, evidence: str) -> int:
         """The id of ``evidence`` in link_evidence (added when new). Links repeat a few
@@ -415,6 +446,7 @@ class SpeakerLinking(CandidateSearch):
         and ``gone``'s id keeps resolving (to ``keep``)."""
         if keep == gone:
             return
+        self._flush_pending(conn)  # the statements below read and change gathered rows
         conn.execute("UPDATE quotes SET speaker = ? WHERE speaker = ?", (keep, gone))
         conn.execute(
             self._dialect.insert_ignore(

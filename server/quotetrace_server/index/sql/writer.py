@@ -8,28 +8,26 @@ its URL or path) deletes the old version and writes the new one in that transact
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
-from quotetrace_server.index.context import bounded_context
 from quotetrace_server.index.model import DeletedArticle, IngestOutcome, IngestStatus
 from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.index.sql.database import Connection
+from quotetrace_server.index.sql.prepare import Prepared, prepare_article, prepared_items
 from quotetrace_server.index.sql.records import (
     QuoteRow,
-    context_span,
-    lead_words,
     norm_hash,
-    norm_in_article,
     quote_norm,
 )
 from quotetrace_server.index.sql.speaker_mirror import SpeakerMirror
 from quotetrace_server.index.sql.terms import query_terms
 from quotetrace_server.index.sql.utterances import UtteranceClustering
-from quotetrace_server.ingest.model import Article
-from quotetrace_server.verify.normalize import normalize, words
+from quotetrace_server.ingest.model import Article, id_for_identity, identity_for
+from quotetrace_server.verify.normalize import words
 
 
 class Writer(UtteranceClustering):
@@ -47,6 +45,16 @@ class Writer(UtteranceClustering):
     # Whether a quotation's row leaves out the text and normalised text that its article
     # gives back (records.QUOTE_TEXT, quote_norm); an older SQLite file stores them.
     _derive_quote_copies = True
+    # Whether a bulk load numbers its quotation and utterance rows itself and writes them
+    # many at a time at each commit (SQLite: an INTEGER PRIMARY KEY takes the number it
+    # is given, the one it would have chosen: the largest plus one); else each row is
+    # inserted as it comes and its id read back (a database server's identity columns).
+    _bulk_numbers_rows = False
+    # The batch a bulk load that numbers its rows is gathering (None otherwise).
+    _numbered: BulkBatch | None = None
+    # Whether a bulk load has its quotations' values worked out by a worker process
+    # while it writes (prepare.prepared_items): where a second core is there to run it.
+    _bulk_prepare_worker = (os.cpu_count() or 1) >= 2
 
     def add_article(self, article: Article, quotes: ArticleQuotes) -> IngestOutcome:
         """Index one article atomically, by its identity (its URL, path or text): a new
@@ -188,22 +196,41 @@ class Writer(UtteranceClustering):
         pending = 0
         # Postings and document frequencies are gathered over a batch and written at
         # commit (one COPY on PostgreSQL, one upsert per term): nothing on the bulk path
-        # reads them meanwhile.
+        # reads them meanwhile. Into an empty index, the document frequencies are
+        # counted over the whole load and written once at its end, each term one row in
+        # key order (a load stopped before its end leaves terms out of term_df: the
+        # search counts those from their postings, exactly, and a load onto the rows
+        # counts each term it adds to from them).
         gathered = BulkBatch()
         with self._writing() as conn:
             deferred = self._bulk_started(conn)
             self._begin(conn)
+            if self._bulk_numbers_rows:
+                self._numbered = gathered
+                self._pending_links = []
+                gathered.number_from(conn)
             self._mirror = SpeakerMirror.load(conn) if self._mirror_in_bulk else None
             self._bulk_utterances = {}
             self._evidence_ids = {}
             first = conn.execute("SELECT 1 FROM quotes LIMIT 1").fetchone()
             self._bulk_onto_rows = first is not None
+            # The identities this load added, in memory; the table is asked only when it
+            # held articles before the load (else its rows are all in this set).
+            onto_articles = conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
+            added_identities: set[str] = set()
+            stream = prepared_items(
+                items, derive_copies=self._derive_quote_copies, worker=self._bulk_prepare_worker
+            )
             try:
-                for article, quotes in items:
-                    if self._versions(conn, article.identity):
+                for article, quotes, prepared in stream:
+                    keys = ArticleKeys.of(article)  # its text hashed once, not four times
+                    if keys.identity in added_identities or (
+                        onto_articles and self._versions(conn, keys.identity)
+                    ):
                         continue
+                    added_identities.add(keys.identity)
                     self._insert_article_with_quotes(
-                        conn, article, quotes, article.article_id, bulk=gathered
+                        conn, article, quotes, keys.article_id, gathered, prepared, keys
                     )
                     added += 1
                     pending += 1
@@ -212,27 +239,36 @@ class Writer(UtteranceClustering):
                         conn.execute("COMMIT")
                         self._bulk_committed(conn)
                         self._begin(conn)
+                        if self._numbered is not None:  # another process may have written
+                            gathered.number_from(conn)
                         pending = 0
                 self._write_gathered(conn, gathered, whole=deferred)
-                if deferred and self._term_df_floor:
-                    conn.execute("DELETE FROM term_df WHERE df <= ?", (self._term_df_floor,))
+                if deferred:
+                    insert_term_df(conn, gathered.df, above=self._term_df_floor)
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             finally:
+                stream.close()  # the worker stops here, whatever stopped the load
                 self._mirror = None
                 self._bulk_utterances = None
                 self._evidence_ids = None
+                self._numbered = None
+                self._pending_links = None
             self._apply_edits(conn)
             conn.execute("COMMIT")
             self._bulk_finished(conn, deferred)
         return added
 
     def _write_gathered(self, conn: Connection, gathered: BulkBatch, *, whole: bool) -> None:
+        """Write a batch's rows and postings; and its document frequencies, unless they
+        are counted over the ``whole`` load (into an empty index) and written at its end."""
+        self._flush_pending(conn)
         # Postings first: a term term_df leaves out is counted from them (_add_term_df).
         self._terms.add_many(conn, gathered.postings)
         gathered.postings.clear()
-        self._add_term_df(conn, gathered.df, whole=whole)
+        if not whole:
+            self._add_term_df(conn, gathered.df)
 
     def _insert_article_with_quotes(
         self,
@@ -241,35 +277,42 @@ class Writer(UtteranceClustering):
         quotes: ArticleQuotes,
         article_id: str,
         bulk: BulkBatch | None = None,
+        prepared: Sequence[Prepared] | None = None,
+        keys: ArticleKeys | None = None,
     ) -> None:
         """Insert one article and its quotations, each speech quotation in its utterance.
 
         With `bulk` (the bulk path), an utterance is only joined by an identical
         normalised text, and the postings and document frequencies of the terms are
         gathered in `bulk` (written later); else they go to the index at once and
-        ``_cluster`` places each quotation."""
-        article_rowid = self._insert_article(conn, article, article_id, quotes.processors)
+        ``_cluster`` places each quotation. ``prepared``: the quotations' values worked
+        out already (prepare.prepare_article), else worked out here."""
+        article_rowid = self._insert_article(
+            conn, article, article_id, quotes.processors, keys or ArticleKeys.of(article)
+        )
         speakers = self._resolve_article_speakers(conn, quotes.quotes, article_id)
         per_speaker: Counter[int] = Counter()
-        spans = "\x00" not in article.text
-        for seq, quote in enumerate(quotes.quotes):
-            row = self._prepare(article.text, quote, speakers, spans)
+        if prepared is None:
+            prepared = prepare_article(article, quotes, self._derive_quote_copies)
+        for seq, (quote, values) in enumerate(zip(quotes.quotes, prepared, strict=True)):
+            row = self._prepare(quote, values, speakers)
             speech = quote.kind is not QuoteKind.TERM
             utterance = Utterance()
             if bulk is not None and speech:
                 # The utterance is known before the row exists, so it is written with the
                 # row rather than updated into it (two indexes hold it).
-                utterance = self._identical_or_new_utterance(conn, row)
+                utterance = self._identical_or_new_utterance(conn, row, bulk)
             quote_rowid = self._insert_quote(conn, article_rowid, seq, row, bulk, utterance)
             if row.speaker is not None:
                 per_speaker[row.speaker] += 1
             if bulk is None and speech:
                 self._cluster(conn, quote_rowid, row)
-        # Counted once per article: nothing reads the counts while its quotations go in.
-        conn.executemany(
-            "UPDATE speakers SET quote_count = quote_count + ? WHERE id = ?",
-            [(n, s) for s, n in per_speaker.items()],
-        )
+        # Counted once per article: nothing reads the counts while its quotations go in
+        # (a bulk load that numbers its rows counts in memory until it writes them).
+        if bulk is not None and bulk is self._numbered:
+            bulk.counts.update(per_speaker)
+        else:
+            add_quote_counts(conn, per_speaker)
         view = self._view(conn)
         for speaker, n in per_speaker.items():
             view.quotes_added(speaker, n)
@@ -280,6 +323,7 @@ class Writer(UtteranceClustering):
         article: Article,
         article_id: str,
         processors: Sequence[str],
+        keys: ArticleKeys,
     ) -> int:
         meta = article.meta
         return conn.insert(
@@ -297,32 +341,26 @@ class Writer(UtteranceClustering):
                 meta.url,
                 meta.source_name,
                 json.dumps(list(processors)),
-                article.identity,
-                article.text_hash,
+                keys.identity,
+                keys.text_hash,
                 json.dumps([list(pair) for pair in meta.derived]),
             ),
         )
 
     def _prepare(
-        self, text: str, quote: AttributedQuote, speakers: dict[str, int], spans: bool = True
+        self, quote: AttributedQuote, prepared: Prepared, speakers: dict[str, int]
     ) -> QuoteRow:
-        norm = normalize(quote.text)
-        context = bounded_context(text, quote.start, quote.end, quote.context)
-        in_article = (
-            self._derive_quote_copies and spans and text[quote.start : quote.end] == quote.text
-        )
         return QuoteRow(
             quote=quote,
-            norm=norm,
-            lemmas=lemma_key(words(norm)),
-            lead=lead_words(text, quote.start),
+            norm=prepared.norm,
+            lemmas=prepared.lemmas,
+            lead=prepared.lead,
             speaker=None if quote.speaker is None else speakers.get(quote.speaker),
-            context=context,
-            # SQLite's substr is not to be trusted past a NUL character (checked once per
-            # article by the caller: a check per quotation would scan the text each time).
-            context_span=context_span(text, quote.start, quote.end, context) if spans else None,
-            text_in_article=in_article,
-            norm_in_article=in_article and norm_in_article(quote.text, norm),
+            context=prepared.context,
+            context_span=prepared.context_span,
+            text_in_article=prepared.text_in_article,
+            norm_in_article=prepared.norm_in_article,
+            terms=prepared.terms,
         )
 
     def _insert_quote(
@@ -336,39 +374,19 @@ class Writer(UtteranceClustering):
     ) -> int:
         q = row.quote
         utterance = utterance or Utterance()
-        quote_rowid = conn.insert(
-            utterance.with_clause
-            + 'INSERT INTO quotes(article, seq, text, norm, norm_hash, lemmas, lead, start, "end",'
-            " kind, speaker, article_speaker, speaker_mention, cue, sieve, confidence, context,"
-            " resolution, utterance, context_start, context_end)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            f" {utterance.value}, ?, ?)",
-            (
-                *utterance.with_params,
-                article_rowid,
-                seq,
-                None if row.text_in_article else q.text,
-                None if row.norm_in_article else row.norm,
-                norm_hash(row.norm),
-                "",  # lemmas: derived from norm on read
-                " ".join(row.lead),
-                q.start,
-                q.end,
-                q.kind.value,
-                row.speaker,
-                q.speaker,
-                q.speaker_mention,
-                q.cue,
-                q.sieve,
-                float(q.confidence),
-                "" if row.context_span else row.context,
-                q.resolution,
-                *utterance.value_params,
-                *(row.context_span or (None, None)),
-            ),
-        )
+        values = self._quote_values(article_rowid, seq, row)
+        if bulk is not None and bulk is self._numbered:
+            quote_rowid = bulk.next_quote
+            bulk.next_quote += 1
+            bulk.quotes.append((quote_rowid, *values, *utterance.value_params, *values_tail(row)))
+        else:
+            quote_rowid = conn.insert(
+                utterance.with_clause + f"INSERT INTO quotes({_QUOTE_COLUMNS})"
+                f" VALUES ({', '.join(['?'] * 18)}, {utterance.value}, ?, ?)",
+                (*utterance.with_params, *values, *utterance.value_params, *values_tail(row)),
+            )
         if q.kind is not QuoteKind.TERM:
-            terms = query_terms(row.norm, row.lemmas)
+            terms = row.terms if row.terms is not None else query_terms(row.norm, row.lemmas)
             if bulk is None:
                 self._terms.add(conn, quote_rowid, terms)
                 self._add_term_df(conn, Counter(terms))
@@ -377,11 +395,51 @@ class Writer(UtteranceClustering):
                 bulk.df.update(terms)
         return quote_rowid
 
-    def _add_term_df(self, conn: Connection, df: Counter[str], *, whole: bool = False) -> None:
-        """Add ``df`` (of postings already written) to term_df. ``whole``: term_df holds
-        every term of the index (a bulk load into an empty one, until its end); else a
-        term it leaves out (see _term_df_floor) may have postings, and is counted."""
-        if whole or not self._term_df_floor:
+    def _quote_values(self, article_rowid: int, seq: int, row: QuoteRow) -> tuple[object, ...]:
+        """A quotation row's values up to its utterance (_QUOTE_COLUMNS' first 18)."""
+        q = row.quote
+        return (
+            article_rowid,
+            seq,
+            None if row.text_in_article else q.text,
+            None if row.norm_in_article else row.norm,
+            norm_hash(row.norm),
+            "",  # lemmas: derived from norm on read
+            " ".join(row.lead),
+            q.start,
+            q.end,
+            q.kind.value,
+            row.speaker,
+            q.speaker,
+            q.speaker_mention,
+            q.cue,
+            q.sieve,
+            float(q.confidence),
+            "" if row.context_span else row.context,
+            q.resolution,
+        )
+
+    def _flush_pending(self, conn: Connection) -> None:
+        """Write the rows a bulk load that numbers its rows has gathered: before each
+        commit, and before a statement that reads or changes them (a speakers' merge)."""
+        bulk = self._numbered
+        if bulk is not None:
+            # Utterances before the quotations that refer to them (foreign keys).
+            conn.executemany("INSERT INTO utterances(id) VALUES (?)", bulk.utterances)
+            conn.executemany(
+                f"INSERT INTO quotes(id, {_QUOTE_COLUMNS}) VALUES ({', '.join(['?'] * 22)})",
+                bulk.quotes,
+            )
+            add_quote_counts(conn, bulk.counts)
+            bulk.utterances.clear()
+            bulk.quotes.clear()
+            bulk.counts.clear()
+        super()._flush_pending(conn)
+
+    def _add_term_df(self, conn: Connection, df: Counter[str]) -> None:
+        """Add ``df`` (of postings already written) to term_df, and empty it. A term
+        term_df leaves out (see _term_df_floor) may have postings: it is counted."""
+        if not self._term_df_floor:
             add_term_df(conn, df)
             return
         terms = sorted(df)
@@ -409,7 +467,9 @@ class Writer(UtteranceClustering):
         """Prepare a bulk load; True when indexes were dropped, to build at the end."""
         return False
 
-    def _identical_or_new_utterance(self, conn: Connection, row: QuoteRow) -> Utterance:
+    def _identical_or_new_utterance(
+        self, conn: Connection, row: QuoteRow, bulk: BulkBatch | None = None
+    ) -> Utterance:
         """The bulk path's utterance of a speech quotation: an identical one's, else a
         new one."""
         # From memory for what this load added, from the table for what was there.
@@ -417,7 +477,11 @@ class Writer(UtteranceClustering):
         found = None if known is None else known.get(row.norm)
         if found is None and (known is None or self._bulk_onto_rows):
             found = self._identical_utterance(conn, row)
-        if found is None:
+        if found is None and bulk is not None and bulk is self._numbered:
+            found = bulk.next_utterance
+            bulk.next_utterance += 1
+            bulk.utterances.append((found,))
+        elif found is None:
             found = conn.insert("INSERT INTO utterances DEFAULT VALUES")
         if known is not None:
             known.setdefault(row.norm, found)
@@ -432,6 +496,22 @@ class Writer(UtteranceClustering):
 
 
 @dataclass(frozen=True)
+class ArticleKeys:
+    """An article's text hash, identity and the id it gets when new, worked out once
+    (each of Article's properties hashes the whole text again)."""
+
+    text_hash: str
+    identity: str
+    article_id: str
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleKeys:
+        text_hash = article.text_hash
+        identity = identity_for(article.meta.url, article.meta.source_path, text_hash)
+        return cls(text_hash, identity, id_for_identity(identity))
+
+
+@dataclass(frozen=True)
 class Utterance:
     """How a quotation's row gets its utterance: ``value`` is its SQL in the row's
     VALUES, after ``with_clause`` (which a database server may use to find or make the
@@ -443,12 +523,62 @@ class Utterance:
     with_params: tuple[object, ...] = ()
 
 
+# A quotation row's columns, in the order of Writer._quote_values, the utterance and
+# values_tail.
+_QUOTE_COLUMNS = (
+    'article, seq, text, norm, norm_hash, lemmas, lead, start, "end", kind, speaker,'
+    " article_speaker, speaker_mention, cue, sieve, confidence, context, resolution,"
+    " utterance, context_start, context_end"
+)
+
+
+def values_tail(row: QuoteRow) -> tuple[object, ...]:
+    """A quotation row's values after its utterance: where its context is in the text."""
+    return row.context_span or (None, None)
+
+
 @dataclass
 class BulkBatch:
-    """What the bulk path writes once per commit: postings, document frequencies."""
+    """What the bulk path writes once per commit: postings, document frequencies, and
+    where the engine lets the load number rows itself (Writer._bulk_numbers_rows), the
+    quotation and utterance rows and the speakers' added quotation counts."""
 
     postings: list[tuple[int, list[str]]] = field(default_factory=list)
     df: Counter[str] = field(default_factory=Counter)
+    quotes: list[tuple[object, ...]] = field(default_factory=list)
+    utterances: list[tuple[int]] = field(default_factory=list)
+    counts: Counter[int] = field(default_factory=Counter)
+    next_quote: int = 0
+    next_utterance: int = 0
+
+    def number_from(self, conn: Connection) -> None:
+        """Number the next rows after the largest ids in the tables (the writer holds the
+        write transaction: nothing else adds rows until it commits)."""
+        self.next_quote = _largest_id(conn, "quotes") + 1
+        self.next_utterance = _largest_id(conn, "utterances") + 1
+
+
+def _largest_id(conn: Connection, table: str) -> int:
+    row = conn.execute(f"SELECT MAX(id) FROM {table}").fetchone()
+    return 0 if row is None or row[0] is None else int(row[0])
+
+
+def add_quote_counts(conn: Connection, counts: Counter[int]) -> None:
+    """Add each speaker's new quotations to its stored count."""
+    conn.executemany(
+        "UPDATE speakers SET quote_count = quote_count + ? WHERE id = ?",
+        [(n, s) for s, n in sorted(counts.items())],
+    )
+
+
+def insert_term_df(conn: Connection, df: Counter[str], *, above: int) -> None:
+    """Write the document frequencies of a whole load into an empty term_df, the terms
+    held by more than ``above`` quotations, in key order; and empty ``df``."""
+    conn.executemany(
+        "INSERT INTO term_df(term, df) VALUES (?, ?)",
+        [(t, df[t]) for t in sorted(df) if df[t] > above],
+    )
+    df.clear()
 
 
 def add_term_df(conn: Connection, df: Counter[str]) -> None:
