@@ -689,3 +689,118 @@ def test_came_the_reply_from_names_the_one_who_replied(attributor: Attributor) -
         "spring,” came the reply from the city librarian, Evander Moorcroft."
     )
     assert quote(attributor, text, "Not before").speaker == "Evander Moorcroft"
+
+
+# --- round 13: courts, earnings, obituaries, reported clauses, pairs, Gaelic particles -----
+
+
+def test_the_plural_of_a_title_opening_a_sentence_is_an_unnamed_group(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Mirela Dancu ran the orchard for forty years.\n\n"
+        "Detectives said the fire was “started on purpose.”"
+    )
+    assert quote(attributor, text, "started on").speaker is None
+
+
+def test_the_defence_or_the_prosecution_is_a_side_not_the_last_person(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Bruno Lavalle, 61, denies fraud.\n\n"
+        "The prosecution said he had “lied to every investor he met.”"
+    )
+    assert quote(attributor, text, "lied to").speaker is None
+    text = "Bruno Lavalle, 61, denies fraud.\n\nThe defence argued the audit was “a fishing trip.”"
+    assert quote(attributor, text, "a fishing").speaker is None
+
+
+def test_a_role_apposed_after_a_possessor_is_the_role_a_description_points_back_to(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Tessaly Foods’ finance director, Ingrid Ambrose, spoke first.\n\n"
+        "“Our margins are back,” the finance director said."
+    )
+    assert quote(attributor, text, "Our margins").speaker == "Ingrid Ambrose"
+
+
+def test_an_acronym_business_title_is_not_part_of_the_name(attributor: Attributor) -> None:
+    text = "“Orders doubled in the spring,” COO Lamberto Ferri said."
+    assert quote(attributor, text, "Orders doubled").speaker == "Lamberto Ferri"
+
+
+def test_a_possessed_relative_speaks_unnamed_not_the_person_before(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Wanda Szulc died in March. “She never locked her door,” said Jonas Pill, who "
+        "lived next to her.\n\n“She fed half the street,” her nephew said."
+    )
+    assert quote(attributor, text, "She fed").speaker is None
+
+
+def test_a_view_owned_by_an_unnamed_relative_is_that_relatives_words(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Orrin Bellweather kept the forge going. He remembered his uncle's advice: "
+        "“Never let the fire go out.”"
+    )
+    assert quote(attributor, text, "Never let").speaker is None
+
+
+def test_so_said_in_the_next_paragraph_credits_a_quotation_standing_alone(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "“Nobody asked the fishermen.”\n\n"
+        "So said Hamish Corrigan, who has fished the loch for thirty years."
+    )
+    assert quote(attributor, text, "Nobody asked").speaker == "Hamish Corrigan"
+
+
+def test_the_former_and_the_latter_are_the_first_and_second_of_two_named(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Ulla Brand and Teodor Marsh debated the plan. The latter said it was “long "
+        "overdue,” and the former called it “reckless.”"
+    )
+    assert quote(attributor, text, "long").speaker == "Teodor Marsh"
+    assert quote(attributor, text, "reckless").speaker == "Ulla Brand"
+
+
+def test_an_age_and_an_occupation_describe_the_one_person_just_named(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "The winner was Petra Olsen, who crossed the line alone.\n\n"
+        "“I felt strong from the start,” the 24-year-old cyclist said."
+    )
+    assert quote(attributor, text, "I felt").speaker == "Petra Olsen"
+    text = (
+        "Petra Olsen beat Mia Lund by a wheel.\n\n"
+        "“I felt strong from the start,” the 24-year-old cyclist said."
+    )
+    assert quote(attributor, text, "I felt").speaker is None
+
+
+def test_a_verb_coordinated_inside_a_reported_clause_belongs_to_its_subject(
+    attributor: Attributor,
+) -> None:
+    text = "Ravi Anand said a neighbour ran over and shouted: “The barn is on fire.”"
+    assert quote(attributor, text, "The barn").speaker is None
+    text = "Ravi Anand said Colm Breslin walked in and told him: “We are closing.”"
+    assert quote(attributor, text, "We are").speaker == "Colm Breslin"
+    # a reported clause about no person leaves the coordinated verb to the reporter
+    text = "Ravi Anand said the plan was dead and told reporters: “We start again on Monday.”"
+    assert quote(attributor, text, "We start").speaker == "Ravi Anand"
+
+
+def test_a_gaelic_particle_and_surname_later_is_the_full_name(attributor: Attributor) -> None:
+    text = "Gráinne Nic Aodha runs the school.\n\n“We have eleven pupils,” Nic Aodha said."
+    assert quote(attributor, text, "We have").speaker == "Gráinne Nic Aodha"
+    text = "Tadhg Ó Briain fixed the pier.\n\n“It took a month,” Ó Briain said."
+    assert quote(attributor, text, "It took").speaker == "Tadhg Ó Briain"

@@ -246,6 +246,10 @@ def _verb_subject(
         return "clause_subject", _quoted_as_saying(frame, position - 2, phrases)
     ref = phrases.subject_before(frame, position)
     if ref is not None and ref.kind == RefKind.CLAUSE_SUBJECT:
+        inner = phrases.reported_clause_subject(frame, position)
+        if inner is not None:
+            # "Ruiz said the officer leaned in and told him, “…”": the officer speaks.
+            return "clause_subject", inner
         return "clause_subject", phrases.clause_subject(frame, position)
     if ref is not None:
         return "cue_subject", ref

@@ -15,6 +15,8 @@ module resolves it, one rule at a time, and says which rule decided:
   title or role (in front of the name, abbreviated or not, or in apposition).
 - `nominal_org`: the agency / the ministry -> the latest organisation with that word in its
   name, else the latest organisation mentioned.
+- `nominal_pair`: the former / the latter -> the first / second of the last two people
+  named in the nearest sentence that names two.
 - `nominal_salient`: the German / the 32-year-old -> the article's dominant person.
 - `nominal_recent`: the clown / the host (right before a speech verb) -> the person who spoke
   or was the subject in the previous sentences.
@@ -41,6 +43,7 @@ from quotetrace_server.entities.lexicon import (
     GENERIC_ORG_HEADS,
     ORG_HEAD_FORMS,
     ORG_NOMINAL_HEADS,
+    PAIR_REFERENCES,
     PERSON_PRONOUNS,
     PREPOSITIONS,
     TITLE_ABBREVIATIONS,
@@ -162,6 +165,7 @@ class ArticleFacts:
 # "the chairwoman, Senator Ana Ruiz": a role phrase and a comma right before the name.
 ROLE_BEFORE = re.compile(r"([^,.;:“”\"()\n]{2,80}),\s*$")
 ROLE_LOOKBACK = 100
+POSSESSIVE = ("'s", "’s", "s'", "s’")
 
 
 def _role_apposed_before(text: str, name_start: int) -> str:
@@ -173,7 +177,12 @@ def _role_apposed_before(text: str, name_start: int) -> str:
     if found is None:
         return ""
     words = found.group(1).split()
-    opener = max((i for i, w in enumerate(words) if w.lower() in DETERMINERS), default=-1)
+    # "the chief executive of Acme, Ana Ruiz" opens on a determiner; "Acme's chief
+    # executive, Ana Ruiz" on its possessor.
+    opener = max(
+        (i for i, w in enumerate(words) if w.lower() in DETERMINERS or w.endswith(POSSESSIVE)),
+        default=-1,
+    )
     if opener < 0 or (opener > 0 and words[opener - 1].lower() in PREPOSITIONS):
         return ""
     phrase = [w.lower() for w in words[opener + 1 :]]
@@ -396,6 +405,8 @@ def resolve_nominal(
 ) -> Resolution | None:
     """ "the judge", "Portvale mayor", "the agency", "the 61-year-old Dane"."""
     head = _head_word(ref.mention)
+    if head in PAIR_REFERENCES:
+        return _one_of_a_pair(ref, head, frame_index, layout, facts)
     if head in ORG_NOMINAL_HEADS:
         return _latest_organisation(ref, head, facts, earlier)
     if head in TITLES:
@@ -407,12 +418,71 @@ def resolve_nominal(
         if entity is not None:
             return Resolution(speaker_of(facts, entity), "nominal_salient")
         return None
+    if _aged(ref.mention):
+        return _person_just_named(ref, frame_index, layout, facts) or _salient_nominal(ref, facts)
     if head in TITLES:
         return None
     found = _recent_person(ref, frame_index, earlier, layout, phrases, facts)
     if found is None:
         return None
     return Resolution(found.speaker, "nominal_recent")
+
+
+def _aged(mention: str) -> bool:
+    """ "the 22-year-old forward": an age before the head noun."""
+    words = mention.lower().split()
+    return len(words) >= 3 and words[-2].endswith("year-old")
+
+
+def _person_just_named(
+    ref: SpeakerRef, frame_index: int, layout: Layout, facts: ArticleFacts
+) -> Resolution | None:
+    """ "The goal came from Ana Ruiz, who … “…,” the 22-year-old forward said.": the one
+    person of the nearest earlier sentence that names anyone, wherever it stands in that
+    sentence (an age and an occupation describe someone just introduced). Nobody when that
+    sentence names two."""
+    paragraph = layout.frames[frame_index].paragraph
+    for index in range(frame_index, max(frame_index - FRAMES_BACK, 0) - 1, -1):
+        frame = layout.frames[index]
+        if paragraph - frame.paragraph > PARAGRAPHS_BACK:
+            break
+        people = {
+            name.entity
+            for name in facts.mentions_between(frame.start, min(frame.end, ref.start))
+            if facts.kind(name.entity) == EntityKind.PERSON
+        }
+        if len(people) == 1:
+            return Resolution(speaker_of(facts, people.pop()), "nominal_recent")
+        if people:
+            return None
+    return None
+
+
+def _salient_nominal(ref: SpeakerRef, facts: ArticleFacts) -> Resolution | None:
+    entity = facts.salient_person(ref.start)
+    return Resolution(speaker_of(facts, entity), "nominal_salient") if entity is not None else None
+
+
+def _one_of_a_pair(
+    ref: SpeakerRef, head: str, frame_index: int, layout: Layout, facts: ArticleFacts
+) -> Resolution | None:
+    """ "Ana Ruiz and Bo Lin clashed. The former said …": the nearest sentence before the
+    mention that names two or more people; of its last two, the first is "the former" and
+    the second "the latter". Nobody when no sentence near names two."""
+    paragraph = layout.frames[frame_index].paragraph
+    for index in range(frame_index, max(frame_index - FRAMES_BACK, 0) - 1, -1):
+        frame = layout.frames[index]
+        if paragraph - frame.paragraph > 1:
+            return None
+        people: list[int] = []
+        for name in facts.mentions_between(frame.start, min(frame.end, ref.start)):
+            if facts.kind(name.entity) == EntityKind.PERSON and not name.possessive:
+                if name.entity in people:
+                    people.remove(name.entity)
+                people.append(name.entity)
+        if len(people) >= 2:
+            return Resolution(speaker_of(facts, people[-2:][PAIR_REFERENCES[head]]), "nominal_pair")
+    return None
 
 
 def _head_word(mention: str) -> str:

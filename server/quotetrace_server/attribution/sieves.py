@@ -503,20 +503,29 @@ def _resolved(s: QuoteSituation, ref: SpeakerRef | None) -> tuple[Speaker, str] 
 CREDIT_AFTER = re.compile(
     r"[ \t]*(?:(?:that|this|those|these|such)\s+(?:was|were|is|are)\s+"
     r"(?:(?:the|one)\s+(?:[\w-]+\s+)?(?P<noun>[\w-]+)\s+of|how)"
-    r"|the\s+(?:[\w-]+\s+)?(?P<came>[\w-]+)\s+came\s+from)\s",
+    r"|the\s+(?:[\w-]+\s+)?(?P<came>[\w-]+)\s+came\s+from"
+    r"|so\s+(?:said|says))\s",
     re.IGNORECASE,
 )
 
 
 def credited_after(s: QuoteSituation) -> Decision | None:
     """ "“We are out of water.” The warning came from Ana Ruiz, a doctor." / "That was the
-    view of Ana Ruiz." / "That was how Ana Ruiz described it.": a quotation standing alone
-    as its sentence, and the next sentence of the paragraph crediting it to someone: the
-    first person or organisation that sentence names."""
+    view of Ana Ruiz." / "That was how Ana Ruiz described it." / "So said Ana Ruiz.": a
+    quotation standing alone as its sentence, and the next sentence of the paragraph (or,
+    for a quotation that is a paragraph of its own, the next paragraph's first) crediting
+    it to someone: the first person or organisation that sentence names."""
     if not s.opens_frame or s.frame_has_cue or not s.reads_as_utterance:
         return None
     text = s.analysis.parsed.text
     credit = CREDIT_AFTER.match(text, s.quote.end + 1)  # after the closing mark
+    paragraph = s.paragraph
+    if credit is None and _alone_in_paragraph(s):
+        # "“We will not leave.”" as a paragraph of its own, then "So said Ana Ruiz, …"
+        paragraph += 1
+        paragraphs = s.analysis.layout.paragraphs
+        if paragraph < len(paragraphs):
+            credit = CREDIT_AFTER.match(text, paragraphs[paragraph][0])
     if credit is None:
         return None
     noun = (credit.group("noun") or credit.group("came") or "").lower()
@@ -527,7 +536,7 @@ def credited_after(s: QuoteSituation) -> Decision | None:
     frame = next(
         (f for f in itertools.islice(frames, s.frame_index, None) if f.end > credit.end()), None
     )
-    if frame is None or frame.paragraph != s.paragraph:
+    if frame is None or frame.paragraph != paragraph:
         return None
     names = facts.mentions_between(credit.end(), frame.end)
     if not names or names[0].possessive:
@@ -543,6 +552,13 @@ def credited_after(s: QuoteSituation) -> Decision | None:
         QuoteKind.DIRECT, speaker_from_entity(facts.names, name.entity), sieve,
         CONFIDENCE[sieve], text[name.start : name.end], None, "name", name.start,
     )  # fmt: skip
+
+
+def _alone_in_paragraph(s: QuoteSituation) -> bool:
+    """The quotation, its marks and punctuation are the whole of its paragraph."""
+    _, end = s.analysis.layout.paragraphs[s.paragraph]
+    after = s.analysis.parsed.text[s.quote.end : end]
+    return s.quote_opens_paragraph and not after.strip(" \t\n”\"’'.!?")
 
 
 def continuation(s: QuoteSituation) -> Decision | None:

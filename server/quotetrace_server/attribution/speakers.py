@@ -10,6 +10,7 @@ from quotetrace_server.attribution.cues import is_speech_noun, speech_verb_base
 from quotetrace_server.attribution.frames import Frame
 from quotetrace_server.entities.finder import ORG, OTHER, ArticleNames, NameMention
 from quotetrace_server.entities.lexicon import (
+    AUXILIARIES,
     COLLECTIVE_PERSON_HEADS,
     DESCRIPTIVE_NOUNS,
     DETERMINERS,
@@ -21,6 +22,7 @@ from quotetrace_server.entities.lexicon import (
     PREPOSITIONS,
     TITLES,
     UNNAMED_PERSON_HEADS,
+    is_plural_person_noun,
     word_set,
 )
 from quotetrace_server.entities.model import EntityKind
@@ -57,6 +59,10 @@ CLAUSE_WORDS = word_set(
     but and or where whether so then than once until unless
     """
 )
+
+
+# The most words of the noun phrase that opens a reported clause ("the traffic officer").
+REPORTED_SUBJECT_WORDS = 4
 
 
 class RefKind(StrEnum):
@@ -124,7 +130,8 @@ class NounPhrases:
         if lower.split()[-1] in DESCRIPTIVE_NOUNS and (name.shape == OTHER or " " not in lower):
             # "the German", "the Vermont Republican": a description of someone named elsewhere
             return SpeakerRef(RefKind.NOMINAL, mention, start)
-        if lower in UNNAMED_PERSON_HEADS:  # "Residents told ...", "Officials said ..."
+        if lower in UNNAMED_PERSON_HEADS or is_plural_person_noun(lower):
+            # "Residents told ...", "Officials said ...", "Prosecutors said ..."
             return SpeakerRef(RefKind.UNNAMED, mention, start)
         if lower in ORG_NOMINAL_HEADS:
             return SpeakerRef(RefKind.NOMINAL_ORG, mention, start, name=name.text)
@@ -288,6 +295,63 @@ class NounPhrases:
             found = ref
         return found
 
+    def reported_clause_subject(self, frame: Frame, position: int) -> SpeakerRef | None:
+        """The subject of a clause reported by an earlier speech verb of the sentence, when
+        the verb at `position` is coordinated inside that clause: in "Ruiz said the officer
+        leaned in and told him", the officer, not Ruiz, told him. Only a person's noun
+        phrase (a name, or a determiner and a word for a person; not a pronoun, which may
+        be the reporter again) right after the speech verb and followed by a
+        verb-like word (the parse has no parts of speech, so the words tell)."""
+        verb = next(
+            (
+                k
+                for k in range(position - 1, -1, -1)
+                if (w := self._word(frame, k)) is not None
+                and speech_verb_base(w.text, w.lemma, w.upos) is not None
+            ),
+            None,
+        )
+        if verb is None:
+            return None
+        first = verb + 1
+        opener = self._word(frame, first) if first < position else None
+        if opener is not None and opener.lower == "that":
+            first += 1
+        head = next(
+            (
+                k
+                for k in range(first, min(position, first + REPORTED_SUBJECT_WORDS))
+                if self._heads_a_person_phrase(frame, k)
+            ),
+            None,
+        )
+        if head is None or head + 1 >= position:
+            return None
+        following = self._word(frame, head + 1)
+        if following is None or not _reads_as_verb(following):
+            return None
+        ref = self._analyse(frame, first, head, before_cue=True)
+        if ref is None or not self._names_a_person(ref):
+            return None
+        return ref
+
+    def _heads_a_person_phrase(self, frame: Frame, position: int) -> bool:
+        """The last word of a name, or a lower-case word for a person ("officer")."""
+        word = self._word(frame, position)
+        if word is None or word.possessive:
+            return False
+        name = self.name_at(frame.items[position].word)
+        if name is not None:
+            return name.last_word == frame.items[position].word
+        return not word.capitalised and (word.lower in UNNAMED_PERSON_HEADS or word.lower in TITLES)
+
+    def _names_a_person(self, ref: SpeakerRef) -> bool:
+        if ref.kind == RefKind.NAMED:
+            return self.names.entities.entities[ref.entity].kind == EntityKind.PERSON
+        if ref.kind == RefKind.NOMINAL:
+            return ref.mention.split()[-1].lower() in TITLES
+        return ref.kind == RefKind.UNNAMED
+
     def _opens_clause(self, frame: Frame, ref: SpeakerRef) -> bool:
         first = next(
             (
@@ -312,7 +376,8 @@ class NounPhrases:
         return word is not None and word.lower == "the"
 
     def possessor_before(self, frame: Frame, position: int) -> SpeakerRef | None:
-        """Whose is the noun at `position`: "Ms. Ruiz’s answer", "her reply"."""
+        """Whose is the noun at `position`: "Ms. Ruiz’s answer", "her reply", "her
+        grandmother's advice"."""
         if position == 0:
             return None
         item = frame.items[position - 1]
@@ -322,6 +387,9 @@ class NounPhrases:
         if word.lower in POSSESSIVE_PRONOUNS:
             gender = POSSESSIVE_PRONOUNS[word.lower]
             return SpeakerRef(RefKind.PRONOUN, word.text, word.start, gender=gender)
+        if word.possessive and not word.capitalised:
+            # "her grandmother's advice", "the minister's reply": the phrase that owns it
+            return self._phrase_ending_at(frame, position - 1)
         name = self.name_at(item.word)
         if name is None or not name.possessive or name.last_word != item.word:
             return None
@@ -486,7 +554,11 @@ class NounPhrases:
             return SpeakerRef(RefKind.UNNAMED, mention, head_words[0].start)
         if self._is_description(head_words, before_cue):
             return SpeakerRef(RefKind.NOMINAL, mention, head_words[0].start)
-        if head.lower in UNNAMED_PERSON_HEADS or head.lower in COLLECTIVE_PERSON_HEADS:
+        if (
+            head.lower in UNNAMED_PERSON_HEADS
+            or head.lower in COLLECTIVE_PERSON_HEADS
+            or is_plural_person_noun(head.lower)
+        ):
             return SpeakerRef(RefKind.UNNAMED, mention, head_words[0].start)
         if head.lower in TITLES and head_words[0].lower in INDEFINITE_OPENERS:
             # "said a detective, who named the victim as …": one holder of the role, unnamed
@@ -527,6 +599,8 @@ class NounPhrases:
             return False
         if head in TITLES or head in DESCRIPTIVE_NOUNS or head.endswith("year-old"):
             return True
+        if _aged_noun(head_words):
+            return True  # "the 22-year-old forward"
         if len(head_words) >= 2 and head_words[-2].lower in DESCRIPTIVE_NOUNS:
             return True  # "the German boss"
         plural = head.endswith("s") and not head.endswith("ss")
@@ -685,6 +759,33 @@ def _agent_of_pronoun(head_words: list[Word]) -> bool:
         len(head_words) >= 2
         and head_words[0].lower in POSSESSIVE_DETERMINERS
         and (head in TITLES or head in UNNAMED_PERSON_HEADS)
+    )
+
+
+def _reads_as_verb(word: Word) -> bool:
+    """After a person's noun phrase, a word that can be its verb: a lower-case word that is
+    no function word, preposition or clause word ("ran", "leaned", "had")."""
+    lower = word.lower
+    if lower in AUXILIARIES:
+        return True
+    return (
+        word.text.isalpha()
+        and word.text.islower()
+        and lower not in FUNCTION_WORDS
+        and lower not in PREPOSITIONS
+        and lower not in CLAUSE_WORDS
+    )
+
+
+def _aged_noun(head_words: list[Word]) -> bool:
+    """ "the 22-year-old forward", "the 58-year-old father of three": an age, then a lower-case
+    noun for what the person is."""
+    head = head_words[-1]
+    return (
+        len(head_words) >= 3
+        and head_words[-2].lower.endswith("year-old")
+        and head.text.isalpha()
+        and head.text.islower()
     )
 
 

@@ -20,6 +20,7 @@ from quotetrace_server.entities.lexicon import (
     DESCRIPTIVE_NOUNS,
     DETERMINERS,
     FUNCTION_WORDS,
+    GAELIC_PARTICLES,
     HONORIFICS,
     HYPHENATED_PARTICLES,
     MONTHS_AND_DAYS,
@@ -645,7 +646,8 @@ def _is_surname_only(name: NameMention) -> bool:
     hyphenated word, shows a surname without the given name."""
     if len(name.parts) < 2:
         return False
-    return name.parts[0] in NAME_PARTICLES | HYPHENATED_PARTICLES or " " not in name.text.strip()
+    particles = NAME_PARTICLES | HYPHENATED_PARTICLES | GAELIC_PARTICLES
+    return name.parts[0] in particles or " " not in name.text.strip()
 
 
 # How many full names back the same-paragraph bearer of a surname is looked for (bounded:

@@ -66,7 +66,7 @@ TITLES = word_set(
     curator novelist playwright filmmaker historian goalkeeper striker midfielder defender
     campaigner organiser organizer fisherman fishermen policeman policewoman councilman
     councilwoman alderman assemblyman assemblywoman footballer cricketer interviewer
-    moderator presenter narrator forecaster meteorologist jockey recorder
+    moderator presenter narrator forecaster meteorologist jockey recorder cfo coo cto cio
     """
 )
 
@@ -122,6 +122,9 @@ WORD_PASSING_VERBS = word_set(
 # Lower-case particles inside a person's name ("Willem van der Berg", "María de la Cruz"):
 # they do not break a run of capitalised name words.
 NAME_PARTICLES = word_set("van von der den de del della di da dos das du la le ter ten bin ibn")
+# Capitalised Irish and Scottish Gaelic particles that open a surname ("Peadar Ó Súilleabháin",
+# "Siobhán Ní Bhriain"): "Ó Súilleabháin" alone is the surname, not a given name and surname.
+GAELIC_PARTICLES = word_set("ó ní nic mac mhic uí ua")
 # Particles glued to a capitalised part by a hyphen ("al-Masri", "el-Sayed"): such a word
 # is a capitalised name word although its first letter is lower case.
 HYPHENATED_PARTICLES = word_set("al el ad ash as at az ed ul bin ibn abu")
@@ -216,12 +219,18 @@ UNNAMED_PERSON_HEADS = word_set(
     neighbors locals residents citizens friend friends relative neighbour neighbor colleague
     colleagues cousin brother sister son daughter mother father wife husband partner
     supporter supporters ally allies associate associates classmate employee employees
+    grandson granddaughter grandchild grandchildren grandfather grandmother grandparent
+    grandparents nephew niece uncle aunt widow widower stepson stepdaughter stepfather
+    stepmother fiance fiancé fiancee fiancée sibling siblings twin child children
     """
 )
 
 # Singular nouns for several people at once ("the couple said"): they speak for no one
 # person, so the quotation's speaker is unknown rather than one of the people named before.
-COLLECTIVE_PERSON_HEADS = word_set("couple pair duo trio family household crew panel jury")
+# "the defence argued", "the prosecution said": a side's lawyers, several people at once.
+COLLECTIVE_PERSON_HEADS = word_set(
+    "couple pair duo trio family household crew panel jury defence defense prosecution"
+)
 
 # First words that make a capitalised run a place or direction, not a person.
 PLACE_FIRST_WORDS = word_set(
@@ -280,6 +289,9 @@ DEMONYMS = word_set(
 PARTY_MEMBERS = word_set("republican democrat tory socialist communist")
 # Nouns that say what kind of person someone is, never who.
 DESCRIPTIVE_NOUNS = DEMONYMS | PARTY_MEMBERS
+
+# "the former said", "the latter insisted": which of the two people named last is meant.
+PAIR_REFERENCES: dict[str, int] = {"former": 0, "latter": 1}
 
 # Things that "say" in news copy without being anyone: "the report said".
 DOCUMENT_NOUNS = word_set(
@@ -479,6 +491,15 @@ def is_inverted_speech_verb(word: str) -> bool:
     if lower.endswith("ies"):
         stems.append(lower[:-3] + "y")
     return any(stem in SPEECH_VERBS for stem in stems)
+
+
+def is_plural_person_noun(lower: str) -> bool:
+    """ "Prosecutors said", "deputies said": the plural of a title or of a word for an
+    unnamed person is several unnamed people, never a name."""
+    if not lower.endswith("s") or lower.endswith("ss"):
+        return False
+    stems = [lower[:-1]] + ([lower[:-3] + "y"] if lower.endswith("ies") else [])
+    return any(stem in TITLES or stem in UNNAMED_PERSON_HEADS for stem in stems)
 
 
 def is_speaker_name(name: str) -> bool:
