@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from quotetrace_server.attribution.attributor import Attributor
-from quotetrace_server.attribution.model import AttributedQuote
+from quotetrace_server.attribution.model import AttributedQuote, QuoteKind
 from quotetrace_server.entities.finder import find_entities
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.nlp.pipeline import NlpPipeline
@@ -804,3 +804,35 @@ def test_a_gaelic_particle_and_surname_later_is_the_full_name(attributor: Attrib
     assert quote(attributor, text, "We have").speaker == "Gráinne Nic Aodha"
     text = "Tadhg Ó Briain fixed the pier.\n\n“It took a month,” Ó Briain said."
     assert quote(attributor, text, "It took").speaker == "Tadhg Ó Briain"
+
+
+def test_a_title_case_nickname_after_a_naming_verb_is_not_speech(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Rosalind Okpara, the woman they call “The Comet,” won the sprint.\n\n"
+        "“I felt fast,” Okpara said."
+    )
+    assert [q.text for q in attributor.attribute(text).quotes if q.kind != QuoteKind.TERM] == [
+        "I felt fast,"
+    ]
+
+
+def test_a_given_name_alone_in_apposition_after_an_inverted_relative_speaks(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Anselm Quarrie was last seen on the ferry.\n\n"
+        "“He had a ticket home,” said Quarrie’s brother, Matthias."
+    )
+    assert quote(attributor, text, "He had").speaker == "Matthias"
+
+
+def test_who_after_a_name_and_a_short_apposition_points_to_the_name(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "The hall was full. Among the speakers was Henrike Aalderink, 74, who said the "
+        "plan would “cut the village in two.”"
+    )
+    assert quote(attributor, text, "cut the").speaker == "Henrike Aalderink"

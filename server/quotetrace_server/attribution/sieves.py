@@ -298,6 +298,8 @@ def marked_term(s: QuoteSituation) -> Decision | None:
         return _term(s, "marked_term")
     if _names_a_work(s, left):
         return _term(s, "marked_term")
+    if left and left[-1] in NAMING_VERBS and s.word_count <= HEADING_MAX_WORDS and _title_case(s):
+        return _term(s, "marked_term")  # the man they call “The Anvil,”: a nickname
     if not left or s.word_count > HEADING_MAX_WORDS:
         return None
     if left[-1] in TERM_MARKERS or (len(left) >= 2 and tuple(left[-2:]) in TERM_PHRASES):
@@ -317,6 +319,11 @@ def _names_a_work(s: QuoteSituation, left: list[str]) -> bool:
     noun = left[-2] if left[-1:] == [","] and len(left) >= 2 else (left[-1] if left else "")
     if noun not in WORK_NOUNS or s.word_count > WORK_TITLE_MAX_WORDS:
         return False
+    return _title_case(s)
+
+
+def _title_case(s: QuoteSituation) -> bool:
+    """Every content word of the quotation is capitalised ("The Quiet Harbour")."""
     words = re.findall(r"[^\W\d_][\w’'\-]*", s.text)
     content = [w for w in words if w.lower() not in FUNCTION_WORDS]
     return bool(content) and all(w[0].isupper() for w in content)

@@ -61,6 +61,8 @@ CLAUSE_WORDS = word_set(
 )
 
 
+# The most words of an apposition between a name and "who" ("Ana Ruiz, a nurse, who").
+APPOSITION_WORDS = 6
 # The most words of the noun phrase that opens a reported clause ("the traffic officer").
 REPORTED_SUBJECT_WORDS = 4
 
@@ -164,8 +166,14 @@ class NounPhrases:
             return None
         word = self.words[frame.items[j].word]
         if word.lower in RELATIVE_PRONOUNS:
-            # "... by Mr. Berg who stated": the antecedent is the name right before.
-            return self._last_name_in(frame, 0, j - 1) if j >= 1 else None
+            # "... by Mr. Berg who stated": the antecedent is the name right before;
+            # "Ana Ruiz, 80, who said": before a short apposition.
+            if j < 1:
+                return None
+            named = self._last_name_in(frame, 0, j - 1)
+            if named is None and word.lower == "who":
+                named = self._name_before_apposition(frame, j - 1)
+            return named
         if word.lower in COORDINATORS:
             return SpeakerRef(RefKind.CLAUSE_SUBJECT, "", word.start)
         if word.text == ",":
@@ -258,6 +266,21 @@ class NounPhrases:
             return SpeakerRef(RefKind.NAMED, name.surface, name.start, entity=name.entity)
         return SpeakerRef(RefKind.BARE, name.surface, name.start, name=name.text)
 
+    def _name_before_apposition(self, frame: Frame, comma: int) -> SpeakerRef | None:
+        """The name before ", <a short apposition>," that ends at item `comma`: "Ana Ruiz,
+        80, who …", "Bo Lin, a nurse, who …"."""
+        word = self._word(frame, comma)
+        if word is None or word.text != ",":
+            return None
+        for k in range(comma - 1, max(comma - APPOSITION_WORDS, 0) - 1, -1):
+            inner = self._word(frame, k)
+            if inner is None or inner.lower in RELATIVE_PRONOUNS:
+                return None
+            if inner.text == ",":
+                named = self._last_name_in(frame, 0, k - 1) if k >= 1 else None
+                return named if named is not None and named.kind == RefKind.NAMED else None
+        return None
+
     def _apposed_name(self, frame: Frame, comma: int) -> SpeakerRef | None:
         word = self._word(frame, comma) if comma < len(frame.items) else None
         if word is None or word.text != ",":
@@ -268,7 +291,11 @@ class NounPhrases:
         if end == comma + 1:
             return None
         ref = self._last_name_in(frame, comma + 1, end - 1)
-        return ref if ref is not None and ref.kind == RefKind.NAMED else None
+        if ref is None:
+            return None
+        if ref.kind == RefKind.BARE and not ref.organisation and end == comma + 2:
+            return ref  # "said Ruiz’s wife, Delphine": a given name alone in apposition
+        return ref if ref.kind == RefKind.NAMED else None
 
     def clause_subject(
         self, frame: Frame, before: int, nearest: bool = True, skip_pronouns: bool = False

@@ -406,7 +406,7 @@ PERCENT_WORDS = word_set("percent pct")
 PER_CENT = ("per", "cent")
 
 # Verbs that introduce a name for something ("what she calls “tokens”").
-NAMING_VERBS = word_set("calls called dubs dubbed nicknamed terms termed")
+NAMING_VERBS = word_set("call calls called dub dubs dubbed nicknamed term terms termed")
 
 # Opposite poles of common scales in news speech, each word with its inflected forms. A
 # claim that puts a word of one pole where the printing has a word of the other ("demand
