@@ -43,15 +43,6 @@ class Prepared(NamedTuple):
     terms: list[str] | None  # postings terms of a speech quotation (None: a term's)
 
 
-def prepare_quote(
-    text: str, quote: AttributedQuote, *, spans: bool, derive_copies: bool
-) -> Prepared:
-    """``quote``'s values in the article ``text``. ``spans``: the text has no NUL (SQLite's
-    substr is not to be trusted past one), so a context may be stored as a span;
-    ``derive_copies``: the row leaves out a text the article gives back."""
-    return _prepared(text, _sent(quote), spans, derive_copies)
-
-
 # What the worker is sent of a quotation: its text, start, end, context and whether it
 # is a term (a whole AttributedQuote costs the writer five times as much to pickle).
 _Sent = tuple[str, int, int, str, bool]
@@ -81,7 +72,9 @@ def _prepared(text: str, quote: _Sent, spans: bool, derive_copies: bool) -> Prep
 
 
 def prepare_article(article: Article, quotes: ArticleQuotes, derive_copies: bool) -> list[Prepared]:
-    """``prepare_quote`` for each of the article's quotations, in order."""
+    """Each of the article's quotations' values in the article's text, in order.
+    ``derive_copies``: a row leaves out a text the article gives back; a context is stored
+    as a span only when the text has no NUL (SQLite's substr is not to be trusted past one)."""
     return _prepare_sent(article.text, [_sent(q) for q in quotes.quotes], derive_copies)
 
 
