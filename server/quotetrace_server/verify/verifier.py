@@ -24,8 +24,14 @@ from quotetrace_server.index.names import fold, org_key, parse_name
 from quotetrace_server.index.similarity import has_content_word, is_contiguous_run, lemma_key
 from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.verify.diff import OMITTED, word_diff
+from quotetrace_server.verify.joined import (
+    claimants_words_removed,
+    compare_printed,
+    joined_printings,
+)
 from quotetrace_server.verify.model import (
     Difference,
+    DiffOp,
     MatchSignal,
     Occurrence,
     Printing,
@@ -47,7 +53,7 @@ from quotetrace_server.verify.semantic import (
     turns_around,
 )
 from quotetrace_server.verify.spanning import spans_printings
-from quotetrace_server.verify.wording import compare, diff_differences, is_slip
+from quotetrace_server.verify.wording import diff_differences, is_slip
 
 # An answer's size is bounded whatever the corpus holds (issue 15, B8): printings listed
 # per variant and in all (the counts say how many there are), characters of a printed
@@ -74,6 +80,12 @@ SHORT_WORD_MIN = 70.0
 SEMANTIC_CONFIDENCE = 0.85
 # MISATTRIBUTED on a match by meaning needs the meaning this close (cosine).
 MIN_COSINE_MISATTRIBUTED = 0.85
+# A claim scoring at least this against its closest utterance is looked for across
+# quotations split by their attribution (verify.joined).
+JOIN_MIN_SCORE = 50.0
+# A claim whose words that its closest printing lacks are at least this many is checked
+# for running two remarks together before it is called misattributed.
+MIXED_MIN_WORDS = 4
 # How many retrieved quotations are scored per query.
 CANDIDATES = 100
 # When this many leave the query below FOUND_THRESHOLD, its words look like missing.
@@ -228,12 +240,33 @@ class Verifier:
 
     def verify(self, query: VerifyQuery) -> VerifyResult:
         result = self._verify(query)
+        if result.verdict is not Verdict.VERIFIED:
+            result = self._without_claimants_words(query, result)
         # Every path's confidence is kept within its verdict's bounds (docs/confidence.md).
         result = replace(result, confidence=bounded_confidence(result))
         if self._meaning is None:
             return result
         return replace(
             result, semantic_state=SemanticState.ON, semantic_model=self._meaning.model_id
+        )
+
+    def _without_claimants_words(self, query: VerifyQuery, result: VerifyResult) -> VerifyResult:
+        """The verdict on the claim's quoted words alone when it carries words of its own
+        (an attribution: '"S1," she said, "S2"', "S1, he said"; an insertion in brackets:
+        verify.joined), if that finds them; else ``result``. Costs nothing for a claim
+        that has no such words."""
+        words_only = claimants_words_removed(query.quote)
+        if words_only is None:
+            return result
+        again = self._verify(replace(query, quote=words_only))
+        if again.verdict is Verdict.NOT_FOUND:
+            return result
+        return replace(
+            again,
+            explanation=(
+                f"{again.explanation} (The claim's own words, an attribution or a bracketed"
+                " insertion, are not compared.)"
+            ),
         )
 
     def _verify(self, query: VerifyQuery) -> VerifyResult:
@@ -296,15 +329,25 @@ class Verifier:
             result = self._judge(query, normalized, query_words, match, spanned, strength=1.0)
             return _says_opposite(query_words, result) or result
         if match is None or not details:
+            joined = self._joined(query, normalized, query_words, match, details)
+            if joined is not None:
+                return joined
             by_meaning = self._meaning_match(normalized, query)
             if by_meaning is not None:
                 return self._judge_by_meaning(query, normalized, query_words, by_meaning)
             return self._not_found(query, normalized, match)
         result = self._judge(query, normalized, query_words, match, details)
+        if not any(v.equivalent for v in result.variants):
+            joined = self._joined(query, normalized, query_words, match, details)
+            if joined is not None:
+                return joined
         opposite = _says_opposite(query_words, result)
         if opposite is not None:
             return opposite
         if result.verdict is Verdict.MISATTRIBUTED and query.claimed_speaker:
+            mixed = self._claimed_says_the_rest(query, normalized, query_words, match, result)
+            if mixed is not None:
+                return mixed
             elsewhere = self._claimed_elsewhere(normalized, query, match)
             if elsewhere is not None:
                 name, other = elsewhere
@@ -333,6 +376,93 @@ class Verifier:
         details = self._filtered_details(match.utterance_id, query)
         claim = words(normalize(query.quote))
         return details if spans_printings(claim, _wordings(details)) else []
+
+    def _joined(
+        self,
+        query: VerifyQuery,
+        normalized: str,
+        query_words: tuple[str, ...],
+        match: _Match | None,
+        details: list[QuoteDetail],
+    ) -> VerifyResult | None:
+        """The verdict when the claim runs across quotations one article prints side by
+        side with only their attribution between them ('“S1,” she said. “S2.”':
+        verify.joined), looked for beside the closest utterance's printings; else None."""
+        if match is None or match.score < JOIN_MIN_SCORE:
+            return None
+        printed = details or self._filtered_details(match.utterance_id, query)
+        joined = joined_printings(self._store, query.quote, [d.quote for d in printed])
+        if joined is None:
+            return None
+        utterances = dict.fromkeys(p.utterance_id for p in joined.pieces if p.utterance_id)
+        every = [d for u in utterances for d in self._filtered_details(u, query)]
+        if not every:
+            return None
+        pieces = {p.quote_id for p in joined.pieces}
+        # The printings the claim runs across come first: they are the evidence.
+        every.sort(key=lambda d: d.quote.quote_id not in pieces)
+        found = _Match(next(iter(utterances)), 100.0, every[0].normalized)
+        result = self._judge(query, normalized, query_words, found, every, joined=True)
+        if result.verdict is not Verdict.VERIFIED:
+            return result
+        shown = " / ".join(f"“{cut_text(p.text)[0]}”" for p in joined.pieces)
+        who = result.speakers[0].name if result.speakers else "its speaker"
+        return replace(
+            result,
+            explanation=(
+                f"The words of a remark by {who} that one article prints as"
+                f" {len(joined.pieces)} quotations split by its attribution ({shown}):"
+                " the claim runs across them."
+            ),
+        )
+
+    def _claimed_says_the_rest(
+        self,
+        query: VerifyQuery,
+        normalized: str,
+        query_words: tuple[str, ...],
+        match: _Match,
+        result: VerifyResult,
+    ) -> VerifyResult | None:
+        """The verdict on the claimed speaker's remark when the claim runs two remarks
+        together: it is no printed wording, and its words that the closest printing lacks
+        (MIXED_MIN_WORDS at least) are a printing of another utterance that, judged
+        against the claim, is not misattributed. Else None: the claim is the other
+        speaker's remark, altered."""
+        if not result.variants or any(v.equivalent for v in result.variants):
+            return None
+        lacking = [
+            normalize(s.query_text)
+            for s in result.variants[0].diff
+            if s.op in (DiffOp.DELETE, DiffOp.REPLACE)
+        ]
+        rest = max(lacking, key=lambda t: len(words(t)), default="")
+        if len(words(rest)) < MIXED_MIN_WORDS:
+            return None
+        other = self._best_utterance(rest, query)
+        if (
+            other is None
+            or other.score < FOUND_THRESHOLD
+            or other.utterance_id == match.utterance_id
+        ):
+            return None
+        details = self._filtered_details(other.utterance_id, query)
+        if not details:
+            return None
+        score = max(match_score(normalized, d.normalized) for d in details)
+        judged = self._judge(
+            query, normalized, query_words, _Match(other.utterance_id, score), details
+        )
+        if judged.verdict is Verdict.MISATTRIBUTED:
+            return None
+        shown = result.speakers[0].name if result.speakers else "another speaker"
+        return replace(
+            judged,
+            explanation=(
+                f"{judged.explanation} The claim runs two remarks together: the rest of its"
+                f" words are printed as {shown}'s."
+            ),
+        )
 
     def _judged_elsewhere(
         self,
@@ -561,11 +691,14 @@ class Verifier:
         *,
         exact_allowed: bool = True,
         strength: float | None = None,
+        joined: bool = False,
     ) -> VerifyResult:
+        """``joined``: the claim's words are printed across quotations split by their
+        attribution (verify.joined), so they are printed words."""
         variants = _variants(query.quote, normalized, query_words, details)
         printed_whole = any(v.equivalent for v in variants)
         exact = exact_allowed and (
-            printed_whole or spans_printings(query_words, _wordings(details))
+            printed_whole or joined or spans_printings(query_words, _wordings(details))
         )
         speakers = self._speakers(details)
         claimed = query.claimed_speaker.strip() if query.claimed_speaker else ""
@@ -874,7 +1007,7 @@ def _variants(
     variants: list[Variant] = []
     for variant_words, printings in grouped.items():
         shown = printings[0]
-        same = compare(raw_query, shown.quote.text)
+        same = compare_printed(raw_query, shown.quote.text)
         # The normalised words drop signs such as "%", so they alone do not make a
         # wording exact: the comparison of the texts as printed must agree.
         exact = same.equivalent and is_printed_wording(query_words, variant_words)
