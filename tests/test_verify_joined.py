@@ -91,6 +91,10 @@ def test_claims_own_attribution_and_inner_insertions_are_removed() -> None:
     )
     assert claimants_words_removed("We stay and we fight, Ruiz said.") == "We stay and we fight"
     assert claimants_words_removed("We [the growers] stay and fight") == "We stay and fight"
+    assert claimants_words_removed("We stay and fight, according to Ruiz") == "We stay and fight"
+    assert claimants_words_removed('Ruiz said: "We stay and fight."') == "We stay and fight."
+    assert claimants_words_removed('"We stay and fight."') is None
+    assert claimants_words_removed('We "stay" and fight') is None
     assert claimants_words_removed("We stay and fight, and we win") is None
     assert claimants_words_removed("[The growers] stay and fight") is None
 

@@ -11,6 +11,11 @@ dropped and marked "..."; a number or a negation changed; curly and straight quo
 apostrophes, contractions; the wrong speaker (MISATTRIBUTED only where the printings name
 another with confidence); two remarks run together; lower case without punctuation;
 [bracketed] editorial insertions in the printing or the claim; a trailing "he said".
+Round 2, written after round 1's rules, prints a remark in three pieces, split
+mid-sentence, with a long attribution between the pieces, with a contraction in one
+printing and not in another; claims skip a piece's end, change a number or a negation
+across the split, carry "according to X" or a leading "X said:", quote two phrases with
+the reporter's words between them, or run two remarks of one speaker together.
 
 Semantic search is off: every verdict rests on words. `python tests/test_verify_probe.py`
 prints the score per class and every wrong answer.
@@ -162,12 +167,17 @@ def test_probe_verdicts_meet_the_bar_with_no_wrong_verified_or_misattributed() -
 
 # Claims the probe must keep answering right: the figure measured when the rules were
 # last changed (docs/confidence.md gives the history).
-PROBE_BAR = 47
+PROBE_BAR = 72
 
 
 if __name__ == "__main__":
-    result = score_probe(load_probe())
-    print(result.summary())
+    probe = load_probe()
+    articles = [e for e in probe if e["type"] == "article"]
+    for number in sorted({int(e["round"]) for e in probe}):
+        claims = [e for e in probe if e["type"] == "claim" and e["round"] == number]
+        print(f"round {number}: {score_probe(articles + claims).summary()}")
+    result = score_probe(probe)
+    print(f"whole probe: {result.summary()}")
     for error in result.errors:
         print(" ", error)
     sys.exit(0)

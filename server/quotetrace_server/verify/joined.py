@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from quotetrace_server.attribution.cues import speech_verb_base
+from quotetrace_server.attribution.cues import ACCORDING_TO, speech_verb_base
 from quotetrace_server.attribution.model import QuoteKind
 from quotetrace_server.entities.lexicon import HONORIFICS, PERSON_PRONOUNS, TITLE_ABBREVIATIONS
 from quotetrace_server.index.model import StoredQuote
@@ -30,8 +30,8 @@ from quotetrace_server.verify.normalize import normalize, words
 from quotetrace_server.verify.wording import Comparison, compare
 
 # An attribution between two pieces of one remark is at most this many words
-# ("said Ana Ruiz, who chairs the harbour board").
-ATTRIBUTION_MAX_WORDS = 15
+# ("said Dr Ana Ruiz, the harbour board's chair, speaking at a briefing on Monday").
+ATTRIBUTION_MAX_WORDS = 25
 # A claim's own attribution after its words ("..., he said") is at most this many words.
 TRAILING_MAX_WORDS = 4
 # Pieces joined on each side of the printing a claim matched, and articles looked at.
@@ -90,8 +90,9 @@ def _has_sentence_break(text: str) -> bool:
 
 
 def claimants_words_removed(claim: str) -> str | None:
-    """The claim without the words it marks as its own: an attribution between quoted
-    pieces ('"S1," she said, "S2"' -> "S1 S2"), a trailing one ("S1, he said" -> "S1"),
+    """The claim without the words it marks as its own: an attribution around or between
+    quoted pieces ('"S1," she said, "S2"' -> "S1 S2"; 'X said: "S1"' -> "S1"), a trailing
+    one ("S1, he said", "S1, according to X" -> "S1"),
     [bracketed] insertions between two words (verify.editorial); None when it has none."""
     out = without_insertions(claim, inner_only=True) or claim
     out = _quoted_pieces(out) or _without_trailing_attribution(out) or out
@@ -124,9 +125,11 @@ def _quoted_pieces(claim: str) -> str | None:
         (m.start(), m.end(), next(g for g in m.groups() if g is not None))
         for m in _QUOTED.finditer(claim)
     ]
-    if len(spans) < 2:
+    if not spans:
         return None
     outside = [claim[: spans[0][0]], claim[spans[-1][1] :]]
+    if len(spans) == 1 and not any(text.strip(_EDGE) for text in outside):
+        return None  # a claim in quotation marks, nothing more
     between = [claim[a[1] : b[0]] for a, b in itertools.pairwise(spans)]
     if not all(is_attribution(text) for text in between):
         return None
@@ -136,14 +139,16 @@ def _quoted_pieces(claim: str) -> str | None:
 
 
 def _without_trailing_attribution(claim: str) -> str | None:
-    """ "S1, he said" -> "S1": a speech verb and a pronoun or a capitalised name after the
-    claim's last comma."""
+    """ "S1, he said" -> "S1": a speech verb (or "according to") and a pronoun or a
+    capitalised name after the claim's last comma."""
     match = _TRAILING.match(claim.strip().strip(_MARKS + " "))
     if match is None:
         return None
     tail = match.group("tail").split()
     if not 2 <= len(tail) <= TRAILING_MAX_WORDS:
         return None
+    if tuple(t.lower() for t in tail[: len(ACCORDING_TO)]) == ACCORDING_TO:
+        tail = ["said", *tail[len(ACCORDING_TO) :]]  # "according to X" cites X as "X said"
     verbs = [t for t in tail if speech_verb_base(t.lower()) is not None]
     others = [t for t in tail if t not in verbs]
     if len(verbs) != 1 or not others:
