@@ -8,7 +8,10 @@
 
 With --postgres (a postgresql:// URL of an empty database, or ``temp`` for a throwaway
 server started from Debian's binaries, as the tests do), the same corpus is built into
-PostgreSQL too and the same queries are timed on it, in the same run.
+PostgreSQL too and the same queries are timed on it, in the same run. A large build can
+happen apart from the timing: ``--build-only`` builds and prints the build figures;
+``--postgres-data DIR`` keeps the throwaway server's files in DIR, and a later run with
+``--db FILE --reuse --postgres temp --postgres-data DIR`` times both kept indexes.
 
 Phases: (1) a child process generates the seeded synthetic corpus (bench/synth.py) and
 indexes it through the store (``bulk_add`` by default, ``add_article`` with --ingest add);
@@ -267,8 +270,11 @@ def on_postgres(
     where: str, quotes: int, args: argparse.Namespace, queries: Sequence[BenchQuery]
 ) -> None:
     """Build the same corpus into PostgreSQL and time the same queries on it. The ids
-    match SQLite's (a fresh database, the same insertion order), so recall compares."""
+    match SQLite's (a fresh database, the same insertion order), so recall compares.
+    With ``--postgres temp --postgres-data DIR`` the server's files stay in DIR, and a
+    later run finds the database built there and times it again without building."""
     server = None
+    built = False
     if where == "temp":
         sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
         from tests.postgres import ThrowawayPostgres, postgres_bin
@@ -276,17 +282,24 @@ def on_postgres(
         bindir = postgres_bin()
         if bindir is None:
             raise SystemExit("--postgres temp: no PostgreSQL binaries (initdb)")
-        server = ThrowawayPostgres(bindir)
+        server = ThrowawayPostgres(bindir, args.postgres_data, args.postgres_setting)
         server.start()
-        where = server.new_database()
+        if args.postgres_data is None:
+            where = server.new_database()
+        else:
+            where = server.url("quotetrace", _KEPT_SCHEMA)
+            built = _kept_schema(server.url("quotetrace"))
     try:
-        build_s, build_rss = build_index(where, quotes, args.seed, args.ingest)
-        store = open_store(where)
         print(f"postgresql, the same {quotes:,} quotations and queries")
-        print(
-            f"  build: {build_s:.1f} s ({quotes / build_s:,.0f} quotes/s),"
-            f" peak RSS {build_rss:.0f} MiB (the client; the server's own work not counted)"
-        )
+        if built:
+            print(f"  build: (database kept in {args.postgres_data} reused)")
+        else:
+            build_s, build_rss = build_index(where, quotes, args.seed, args.ingest)
+            print(
+                f"  build: {build_s:.1f} s ({quotes / build_s:,.0f} quotes/s),"
+                f" peak RSS {build_rss:.0f} MiB (the client; the server's own work not counted)"
+            )
+        store = open_store(where)
         with store._reading() as conn:
             (size,) = conn.execute(
                 "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n"
@@ -294,11 +307,28 @@ def on_postgres(
                 " AND c.relkind = 'r'"
             ).fetchone()
         print(f"  tables with their indexes: {int(size) / 2**20:.0f} MiB")
-        time_verify(store, queries, args.concurrency)
+        if queries:
+            time_verify(store, queries, args.concurrency)
         store.close()
     finally:
         if server is not None:
-            server.stop()
+            server.stop(remove=args.postgres_data is None)
+
+
+# The schema a kept server's database is built in (--postgres-data).
+_KEPT_SCHEMA = "bench"
+
+
+def _kept_schema(url: str) -> bool:
+    """Whether the kept server holds a built index already (made empty when absent)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {_KEPT_SCHEMA}")
+        row = conn.execute(f"SELECT to_regclass('{_KEPT_SCHEMA}.quotes')").fetchone()
+        if row is None or row[0] is None:
+            return False
+        return conn.execute(f"SELECT 1 FROM {_KEPT_SCHEMA}.quotes LIMIT 1").fetchone() is not None
 
 
 def _recall(queries: Sequence[BenchQuery], answers: Sequence[object]) -> float:
@@ -330,6 +360,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also build and time the same on PostgreSQL: an empty database's URL, or 'temp'",
     )
     parser.add_argument(
+        "--postgres-data",
+        type=Path,
+        metavar="DIR",
+        help="with --postgres temp: keep the server's files in DIR; a later run reuses the"
+        " database built there",
+    )
+    parser.add_argument(
+        "--postgres-setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="with --postgres temp: a server setting (repeatable), e.g. shared_buffers=2GB",
+    )
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="build (what --reuse and a kept database do not hold already), print the build"
+        " figures, time no queries",
+    )
+    parser.add_argument(
         "--cluster-check",
         type=int,
         metavar="N",
@@ -349,7 +399,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     quotes = SCALES.get(args.scale) or int(args.scale)
     tmp = tempfile.TemporaryDirectory(prefix="qt-bench-")
     db = args.db or Path(tmp.name) / "index.db"
+    if args.build_only:
+        if not args.reuse:
+            _sqlite_part(db, quotes, args, build_only=True)
+        if args.postgres:
+            on_postgres(args.postgres, quotes, args, [])
+        tmp.cleanup()
+        return 0
+    quotes, latencies, queries = _sqlite_part(db, quotes, args)
+    if args.postgres:
+        on_postgres(args.postgres, quotes, args, queries)
 
+    if args.naive_queries > 0:
+        subset = queries[: args.naive_queries]
+        naive, naive_recall = naive_baseline(db, subset)
+        ours = statistics.fmean(latencies[: len(subset)])
+        print(
+            f"  naive rapidfuzz over all quotes ({len(subset)} queries): mean"
+            f" {_ms(statistics.fmean(naive))}, p50 {_ms(percentile(naive, 50))};"
+            f" found source {naive_recall:.3f}"
+        )
+        ratio = statistics.fmean(naive) / ours
+        print(f"  speed ratio (naive mean / verify mean, same queries): {ratio:,.0f}x")
+    tmp.cleanup()
+    return 0
+
+
+def _sqlite_part(
+    db: Path, quotes: int, args: argparse.Namespace, *, build_only: bool = False
+) -> tuple[int, list[float], list[BenchQuery]]:
+    """Build (unless --reuse) and time the SQLite index: (quotations, latencies, queries)."""
     if args.reuse:
         build_s, build_rss = float("nan"), float("nan")
     else:
@@ -368,29 +447,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             f" peak RSS {build_rss:.0f} MiB"
         )
     print(f"  index file: {db.stat().st_size / 2**20:.0f} MiB (+ WAL)")
-
+    if build_only:
+        return quotes, [], []
     queries = make_queries(db, args.queries, args.seed)
     store = SqliteStore(db)
     latencies = time_verify(store, queries, args.concurrency)
     serve_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  serving peak RSS: {serve_rss:.0f} MiB")
     store.close()
-    if args.postgres:
-        on_postgres(args.postgres, quotes, args, queries)
-
-    if args.naive_queries > 0:
-        subset = queries[: args.naive_queries]
-        naive, naive_recall = naive_baseline(db, subset)
-        ours = statistics.fmean(latencies[: len(subset)])
-        print(
-            f"  naive rapidfuzz over all quotes ({len(subset)} queries): mean"
-            f" {_ms(statistics.fmean(naive))}, p50 {_ms(percentile(naive, 50))};"
-            f" found source {naive_recall:.3f}"
-        )
-        ratio = statistics.fmean(naive) / ours
-        print(f"  speed ratio (naive mean / verify mean, same queries): {ratio:,.0f}x")
-    tmp.cleanup()
-    return 0
+    return quotes, latencies, queries
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import psycopg
@@ -28,11 +29,18 @@ def postgres_bin() -> Path | None:
 class ThrowawayPostgres:
     """Started by ``start``, gone (files and all) after ``stop``."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(
+        self, bindir: Path, root: Path | None = None, settings: Sequence[str] = ()
+    ) -> None:
+        """``root``: a folder kept after ``stop(remove=False)`` and started again (a
+        benchmark's database, timed again later); else a new temporary one. ``settings``:
+        more ``name=value`` server settings."""
         self.bindir = bindir
         # A short path: a unix socket's path is limited to about 100 characters.
-        self.root = Path(tempfile.mkdtemp(prefix="qt-pg-"))
+        self.root = root or Path(tempfile.mkdtemp(prefix="qt-pg-"))
+        self.root.mkdir(parents=True, exist_ok=True)
         self.data = self.root / "data"
+        self.settings = tuple(settings)
         self._names = itertools.count(1)
         self._as: list[str] = []
         if os.geteuid() == 0:
@@ -43,6 +51,29 @@ class ThrowawayPostgres:
         subprocess.run([*self._as, *command], check=True, capture_output=True, timeout=120)
 
     def start(self) -> None:
+        made = not self.data.exists()
+        if made:
+            self._initdb()
+        # Durability is not what these tests check: no fsync makes databases cheap.
+        options = f"-k {self.root} -h '' -c fsync=off -c synchronous_commit=off"
+        options += " -c full_page_writes=off -c max_connections=200"
+        options += "".join(f" -c {setting}" for setting in self.settings)
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "start",
+        )
+        if made:
+            with psycopg.connect(self.url(), autocommit=True) as conn:
+                conn.execute("CREATE DATABASE quotetrace")
+
+    def _initdb(self) -> None:
         self._run(
             str(self.bindir / "initdb"),
             "-D",
@@ -56,23 +87,6 @@ class ThrowawayPostgres:
             "--no-locale",
             "--no-sync",
         )
-        # Durability is not what these tests check: no fsync makes databases cheap.
-        options = f"-k {self.root} -h '' -c fsync=off -c synchronous_commit=off"
-        options += " -c full_page_writes=off -c max_connections=200"
-        self._run(
-            str(self.bindir / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-o",
-            options,
-            "-l",
-            str(self.root / "log"),
-            "-w",
-            "start",
-        )
-
-        with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute("CREATE DATABASE quotetrace")
 
     def url(self, database: str = "postgres", schema: str | None = None) -> str:
         path = f"postgresql://postgres@/{database}?host={self.root}"
@@ -86,7 +100,11 @@ class ThrowawayPostgres:
             conn.execute(f"CREATE SCHEMA {name}")
         return self.url("quotetrace", name)
 
-    def stop(self) -> None:
+    def stop(self, *, remove: bool = True) -> None:
+        """Stop the server; and unless ``remove`` is False, delete its files."""
+        if not remove:
+            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop")
+            return
         try:
             self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         finally:

@@ -204,11 +204,11 @@ class Writer(UtteranceClustering):
         gathered = BulkBatch()
         with self._writing() as conn:
             deferred = self._bulk_started(conn)
-            self._begin(conn)
+            self._begin_bulk(conn)
             if self._bulk_numbers_rows:
                 self._numbered = gathered
                 self._pending_links = []
-                gathered.number_from(conn)
+                self._number_rows(conn, gathered)
             self._mirror = SpeakerMirror.load(conn) if self._mirror_in_bulk else None
             self._bulk_utterances = {}
             self._evidence_ids = {}
@@ -238,9 +238,9 @@ class Writer(UtteranceClustering):
                         self._write_gathered(conn, gathered, whole=deferred)
                         conn.execute("COMMIT")
                         self._bulk_committed(conn)
-                        self._begin(conn)
+                        self._begin_bulk(conn)
                         if self._numbered is not None:  # another process may have written
-                            gathered.number_from(conn)
+                            self._number_rows(conn, gathered)
                         pending = 0
                 self._write_gathered(conn, gathered, whole=deferred)
                 if deferred:
@@ -325,26 +325,9 @@ class Writer(UtteranceClustering):
         processors: Sequence[str],
         keys: ArticleKeys,
     ) -> int:
-        meta = article.meta
         return conn.insert(
-            "INSERT INTO articles(article_id, text, title, outlet, wire_credits, byline, date,"
-            " url, source_name, processors, identity, text_hash, derived)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                article_id,
-                article.text,
-                meta.title,
-                meta.outlet,
-                json.dumps(list(meta.wire_credits)),
-                meta.byline,
-                meta.date,
-                meta.url,
-                meta.source_name,
-                json.dumps(list(processors)),
-                keys.identity,
-                keys.text_hash,
-                json.dumps([list(pair) for pair in meta.derived]),
-            ),
+            f"INSERT INTO articles({ARTICLE_COLUMNS}) VALUES ({', '.join(['?'] * 13)})",
+            article_values(article, article_id, processors, keys),
         )
 
     def _prepare(
@@ -381,7 +364,7 @@ class Writer(UtteranceClustering):
             bulk.quotes.append((quote_rowid, *values, *utterance.value_params, *values_tail(row)))
         else:
             quote_rowid = conn.insert(
-                utterance.with_clause + f"INSERT INTO quotes({_QUOTE_COLUMNS})"
+                utterance.with_clause + f"INSERT INTO quotes({WRITTEN_QUOTE_COLUMNS})"
                 f" VALUES ({', '.join(['?'] * 18)}, {utterance.value}, ?, ?)",
                 (*utterance.with_params, *values, *utterance.value_params, *values_tail(row)),
             )
@@ -396,7 +379,7 @@ class Writer(UtteranceClustering):
         return quote_rowid
 
     def _quote_values(self, article_rowid: int, seq: int, row: QuoteRow) -> tuple[object, ...]:
-        """A quotation row's values up to its utterance (_QUOTE_COLUMNS' first 18)."""
+        """A quotation row's values up to its utterance (WRITTEN_QUOTE_COLUMNS' first 18)."""
         q = row.quote
         return (
             article_rowid,
@@ -424,17 +407,25 @@ class Writer(UtteranceClustering):
         commit, and before a statement that reads or changes them (a speakers' merge)."""
         bulk = self._numbered
         if bulk is not None:
-            # Utterances before the quotations that refer to them (foreign keys).
-            conn.executemany("INSERT INTO utterances(id) VALUES (?)", bulk.utterances)
-            conn.executemany(
-                f"INSERT INTO quotes(id, {_QUOTE_COLUMNS}) VALUES ({', '.join(['?'] * 22)})",
-                bulk.quotes,
-            )
+            self._write_numbered(conn, bulk)
             add_quote_counts(conn, bulk.counts)
             bulk.utterances.clear()
             bulk.quotes.clear()
             bulk.counts.clear()
         super()._flush_pending(conn)
+
+    def _number_rows(self, conn: Connection, bulk: BulkBatch) -> None:
+        """Where the next numbered rows start (at the load's start and after each commit)."""
+        bulk.number_from(conn)
+
+    def _write_numbered(self, conn: Connection, bulk: BulkBatch) -> None:
+        """Write the utterance and quotation rows a bulk load numbered itself."""
+        # Utterances before the quotations that refer to them (foreign keys).
+        conn.executemany("INSERT INTO utterances(id) VALUES (?)", bulk.utterances)
+        conn.executemany(
+            f"INSERT INTO quotes(id, {WRITTEN_QUOTE_COLUMNS}) VALUES ({', '.join(['?'] * 22)})",
+            bulk.quotes,
+        )
 
     def _add_term_df(self, conn: Connection, df: Counter[str]) -> None:
         """Add ``df`` (of postings already written) to term_df, and empty it. A term
@@ -487,6 +478,10 @@ class Writer(UtteranceClustering):
             known.setdefault(row.norm, found)
         return Utterance(value_params=(found,))
 
+    def _begin_bulk(self, conn: Connection) -> None:
+        """Open one of a bulk load's transactions."""
+        self._begin(conn)
+
     def _bulk_committed(self, conn: Connection) -> None:
         """After each commit of a bulk load but the last."""
 
@@ -523,9 +518,38 @@ class Utterance:
     with_params: tuple[object, ...] = ()
 
 
+# An article row's columns, in the order of article_values.
+ARTICLE_COLUMNS = (
+    "article_id, text, title, outlet, wire_credits, byline, date, url, source_name,"
+    " processors, identity, text_hash, derived"
+)
+
+
+def article_values(
+    article: Article, article_id: str, processors: Sequence[str], keys: ArticleKeys
+) -> tuple[object, ...]:
+    """An article row's values (ARTICLE_COLUMNS)."""
+    meta = article.meta
+    return (
+        article_id,
+        article.text,
+        meta.title,
+        meta.outlet,
+        json.dumps(list(meta.wire_credits)),
+        meta.byline,
+        meta.date,
+        meta.url,
+        meta.source_name,
+        json.dumps(list(processors)),
+        keys.identity,
+        keys.text_hash,
+        json.dumps([list(pair) for pair in meta.derived]),
+    )
+
+
 # A quotation row's columns, in the order of Writer._quote_values, the utterance and
 # values_tail.
-_QUOTE_COLUMNS = (
+WRITTEN_QUOTE_COLUMNS = (
     'article, seq, text, norm, norm_hash, lemmas, lead, start, "end", kind, speaker,'
     " article_speaker, speaker_mention, cue, sieve, confidence, context, resolution,"
     " utterance, context_start, context_end"
