@@ -51,30 +51,47 @@ from bench_verify import (  # type: ignore[import-not-found, unused-ignore]
 
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.reader import read_articles
-from quotetrace_server.semantic.encoder import SentenceEncoder, installed_model_files
+from quotetrace_server.semantic.encoder import (
+    ModelFiles,
+    SentenceEncoder,
+    installed_model_files,
+)
 from quotetrace_server.semantic.search import AheadCounts, SemanticSearch, core_spare
 from quotetrace_server.semantic.vectors import WordingVectors, vectors_path
 from quotetrace_server.verify.model import MatchSignal, Verdict, VerifyResult
 from quotetrace_server.verify.verifier import Verifier
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+MAINS = "main's as served"
 # The semantic configurations timed beside lexical-only: inline embeds the claim only after
 # its words found nothing; ahead embeds it on a spare thread while they are searched,
 # started at once, once the first candidates miss (after probe), or as soon as the term
 # counts show the claim's words printed nowhere (on counts; Verifier.ahead_on_counts),
-# on `ahead_threads` threads. The defaults of SemanticSearch and Verifier are the served
-# configuration; "main's as served" is the one served before the start on counts.
+# on `ahead_threads` threads, in the helper process (semantic.helper) or on a thread of
+# the Verify process (ahead_process False). The defaults of SemanticSearch and Verifier are
+# the served configuration; "thread ahead" is the one served before the helper process,
+# "main's as served" the same with the encoder and vectors --main-model and --main-vectors
+# name (main's, when the encoder changed), "probe, load average" the one served before
+# the start on counts.
 VARIANTS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("inline, 1 thread", {"embed_ahead": False, "query_threads": 1}),
     ("inline, 2 threads", {"embed_ahead": False, "query_threads": 2}),
     ("ahead at once, 1 thread", {"query_threads": 1, "ahead_after_probe": False}),
     ("after probe, 1 thread", {"query_threads": 1, "ahead_on_counts": False}),
     (
-        "main's as served",
-        {"ahead_threads": 2, "ahead_on_counts": False, "core_spare": "load average"},
+        "probe, load average",
+        {
+            "ahead_threads": 2,
+            "ahead_on_counts": False,
+            "core_spare": "load average",
+            "ahead_process": False,
+        },
     ),
-    ("on counts, 1 thread", {"query_threads": 1}),
-    ("on counts, ahead on 2", {"ahead_threads": 2}),
+    ("on counts, 1 thread", {"query_threads": 1, "ahead_process": False}),
+    ("on counts, ahead on 2", {"ahead_threads": 2, "ahead_process": False}),
+    ("thread ahead", {"ahead_process": False}),
+    ("helper on 2 threads", {"ahead_threads": 2}),
+    (MAINS, {"ahead_process": False}),
     ("as served", {}),
     # Latency only: the claim cut to its first 48 word pieces (the index's vectors are not
     # re-made so; their content does not change what a search costs).
@@ -171,8 +188,20 @@ def semantic_verifier(
     if assume_spare_core:
         kw["core_spare"] = _always
     chosen = encoder
-    search = SemanticSearch(vectors, lambda: chosen, **kw)
+    space = vectors.encoder_id or encoder.encoder_id
+    search = SemanticSearch(vectors, lambda: chosen, encoder_id=lambda: space, **kw)
     return Verifier(store, search, **verifier_kw), search
+
+
+def main_encoder(model: Path, vectors_file: Path) -> tuple[SentenceEncoder, WordingVectors]:
+    """Main's encoder (its derived model file) and the vectors it made, for MAINS."""
+    space = Path(f"{vectors_file}.encoder").read_text(encoding="utf-8").strip()
+    files = ModelFiles(model, installed_model_files().tokenizer, None, encoder_id=space)
+    vectors = WordingVectors(vectors_file, writable=False)
+    vectors.use_encoder(space)
+    if not len(vectors):
+        raise SystemExit(f"{vectors_file} holds no vectors of encoder {space}")
+    return SentenceEncoder(files), vectors
 
 
 def _always() -> bool:
@@ -245,6 +274,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         " machine: what embedding ahead and 2 threads would do, not what is served there)",
     )
     parser.add_argument(
+        "--main-model",
+        type=Path,
+        help=f"the derived model file of main's encoder, for the variant {MAINS!r}",
+    )
+    parser.add_argument(
+        "--main-vectors", type=Path, help="the vectors file main's encoder made (same index)"
+    )
+    parser.add_argument(
         "--settle",
         type=float,
         default=180.0,
@@ -304,13 +341,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = set(chosen) - {n for n, _ in VARIANTS}
     if unknown:
         raise SystemExit(f"unknown variants: {', '.join(sorted(unknown))}")
+    theirs = (
+        main_encoder(args.main_model, args.main_vectors)
+        if args.main_model and args.main_vectors
+        else (encoder, vectors)
+    )
     made = {
         name: semantic_verifier(
-            store, vectors, encoder, kw, assume_spare_core=args.assume_spare_core
+            store,
+            theirs[1] if name == MAINS else vectors,
+            theirs[0] if name == MAINS else encoder,
+            kw,
+            assume_spare_core=args.assume_spare_core,
         )
         for name, kw in VARIANTS
         if name in chosen
     }
+    for name, (_, search) in made.items():
+        if search.uses_helper and not search.helper_ready(60.0):
+            print(f"  {name}: the embedding helper process did not start")
     searches = {name: search for name, (_, search) in made.items()}
     verifiers = {"lexical-only": Verifier(store)} | {
         name: verifier for name, (verifier, _) in made.items()
@@ -358,7 +407,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, search in searches.items():
         c = search.ahead_counts
         print(
-            f"    {name}: ahead {c.started} started, {c.used} used, {c.stopped} stopped"
+            f"    {name}: ahead {c.started} started ({c.in_process} in the helper process),"
+            f" {c.used} used, {c.stopped} stopped"
             f" (waited {c.stop_wait_seconds * 1000:.0f} ms in all), {c.busy} thread busy,"
             f" {c.no_spare_core} no core spare; {c.multi_threaded} embeddings on"
             " several threads"

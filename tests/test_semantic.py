@@ -386,6 +386,10 @@ def _always() -> bool:
     return True
 
 
+# The tests below with ahead_process=False pin embedding ahead on a thread of this process
+# (the fallback when the helper process is not up); the helper has test_semantic_helper.py.
+
+
 def _counts(search: SemanticSearch) -> tuple[int, int, int]:
     counts = search.ahead_counts
     return counts.started, counts.used, counts.stopped
@@ -395,7 +399,9 @@ def test_a_claim_found_by_meaning_uses_the_embedding_made_ahead(
     store: SqliteStore, encoder: SentenceEncoder
 ) -> None:
     vectors = WordingVectors(None, writable=True)
-    ahead = SemanticSearch(vectors, lambda: encoder, core_spare=_always, ahead_after_probe=False)
+    ahead = SemanticSearch(
+        vectors, lambda: encoder, core_spare=_always, ahead_after_probe=False, ahead_process=False
+    )
     inline = SemanticSearch(vectors, lambda: encoder, embed_ahead=False)
     ahead.add_wordings(store.speech_wordings())
     with_ahead = Verifier(store, ahead).verify(VerifyQuery(REWORDED, "Marta Oyelaran"))
@@ -414,6 +420,7 @@ def test_a_claim_found_by_words_leaves_the_embedding_ahead_unused_and_the_thread
         lambda: encoder,
         core_spare=_always,
         ahead_after_probe=False,
+        ahead_process=False,
     )
     search.add_wordings(store.speech_wordings())
     verifier = Verifier(store, search)
@@ -467,7 +474,7 @@ def test_embedding_ahead_starts_once_the_first_candidates_miss_and_serves_the_me
     crowded_store: SqliteStore, encoder: SentenceEncoder
 ) -> None:
     vectors = WordingVectors(None, writable=True)
-    probing = SemanticSearch(vectors, lambda: encoder, core_spare=_always)
+    probing = SemanticSearch(vectors, lambda: encoder, core_spare=_always, ahead_process=False)
     inline = SemanticSearch(vectors, lambda: encoder, embed_ahead=False)
     probing.add_wordings(crowded_store.speech_wordings())
     claim = VerifyQuery(REWORDED, "Marta Oyelaran")
@@ -493,8 +500,8 @@ def test_a_claim_whose_words_are_printed_nowhere_starts_embedding_on_the_term_co
     # Three remarks: the probe (PROBE_CANDIDATES scored) is never reached, so only the
     # term counts (most of the claim's word pairs held by no quotation) can start it.
     vectors = WordingVectors(None, writable=True)
-    on_counts = SemanticSearch(vectors, lambda: encoder, core_spare=_always)
-    probe_only = SemanticSearch(vectors, lambda: encoder, core_spare=_always)
+    on_counts = SemanticSearch(vectors, lambda: encoder, core_spare=_always, ahead_process=False)
+    probe_only = SemanticSearch(vectors, lambda: encoder, core_spare=_always, ahead_process=False)
     on_counts.add_wordings(store.speech_wordings())
     claim = VerifyQuery(REWORDED, "Marta Oyelaran")
     early = Verifier(store, on_counts).verify(claim)
@@ -509,7 +516,11 @@ def test_an_embedding_ahead_runs_on_one_thread_while_the_words_are_searched(
     store: SqliteStore, encoder: SentenceEncoder
 ) -> None:
     search = SemanticSearch(
-        WordingVectors(None, writable=True), lambda: encoder, core_spare=_always, query_threads=2
+        WordingVectors(None, writable=True),
+        lambda: encoder,
+        core_spare=_always,
+        query_threads=2,
+        ahead_process=False,
     )
     search.add_wordings(store.speech_wordings())
     result = Verifier(store, search).verify(VerifyQuery(REWORDED, "Marta Oyelaran"))

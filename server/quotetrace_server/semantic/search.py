@@ -6,19 +6,21 @@ server takes traffic. Which model ran, or why none did, is `status` and goes int
 answer that depends on it.
 
 Embedding ahead: a query is embedded only when its words find nothing, so on that path
-the embedding (6-18 ms on one core with the served model) came after the whole lexical
-search. Inside `ahead(text)` the query is embedded on a spare thread while the words are
-searched (onnxruntime keeps the GIL for much of a run, so the two overlap only in part:
-docs/semantic.md), and `nearest(text)` takes the vector from there; when the words find the
-quotation, leaving the block stops the embedding (onnxruntime's terminate flag). By
+the embedding (5-18 ms on one core with the served model) came after the whole lexical
+search. Inside `ahead(text)` the query is embedded in this process's helper process
+(semantic.helper) while the words are searched on this one, and `nearest(text)` takes the
+vector from there; when the words find the quotation, leaving the block stops the
+embedding. Until the helper is up, and if it died, a spare thread of this process embeds
+it instead (onnxruntime in the same process lets the word search proceed only in part:
+docs/semantic.md), stopped by onnxruntime's terminate flag. By
 default it starts only when the caller says the words look like missing (the term counts
 show its words printed nowhere, or the first candidates scored low), so a query its words
 find at once costs nothing. It is done only when a core is spare (semantic.cpu: other
 processes' work at normal priority leaves half a core beside the caller's thread; with
-every core busy, a second thread would slow the lexical search it races), on one spare
-thread per process, itself on AHEAD_THREADS intra-op threads (the caller's thread is still
-searching words on the other core): a query that finds it busy, or no core spare, is
-embedded inline as before.
+every core busy, a second process would slow the lexical search it races), one claim at
+a time per process, on AHEAD_THREADS intra-op threads (the caller's thread is still
+searching words on the other core): a query that finds the helper and the thread busy, or
+no core spare, is embedded inline as before.
 
 Threads per inline query: its embedding runs on QUERY_THREADS intra-op threads when a
 core is spare (each matrix product split over both cores), else on one (with every core
@@ -40,12 +42,15 @@ import numpy as np
 
 from quotetrace_server.semantic.cpu import METER
 from quotetrace_server.semantic.encoder import (
+    MAX_TOKENS,
     MODEL_ID,
     EmbeddingStopped,
+    ModelFiles,
     SentenceEncoder,
     Stop,
     Vectors,
 )
+from quotetrace_server.semantic.helper import EmbedHelper, shared_helper
 from quotetrace_server.semantic.vectors import WordingVectors
 
 
@@ -80,6 +85,9 @@ AHEAD_THREADS = 1
 # counts, or its first candidates: verifier.AHEAD_ON_COUNTS, PROBE_CANDIDATES), not with
 # the search: a claim its words find at once (most) then costs the other core nothing.
 AHEAD_AFTER_PROBE = True
+# Embedding ahead runs in this process's helper process (semantic.helper) when it is up: a
+# thread of this process overlaps little with the word search.
+AHEAD_PROCESS = True
 
 
 def _served_encoder_id() -> str:
@@ -99,6 +107,10 @@ class _Ahead:
     stop: Stop
     vector: Future[Vectors] = field(default_factory=Future)
     users: int = 1
+    # Set when the helper process embeds it (its ticket there); else a thread of this one.
+    helper: EmbedHelper | None = None
+    ticket: int = 0
+    collecting: threading.Lock = field(default_factory=threading.Lock)
 
 
 @dataclass
@@ -113,6 +125,7 @@ class AheadCounts:
     no_spare_core: int = 0
     stop_wait_seconds: float = 0.0  # spent waiting for stopped embeddings to end
     multi_threaded: int = 0  # query embeddings (ahead or inline) run on more than 1 thread
+    in_process: int = 0  # of those started, sent to the helper process (the rest: a thread)
 
 
 def core_spare() -> bool:
@@ -137,10 +150,14 @@ class SemanticSearch:
         ahead_after_probe: bool = AHEAD_AFTER_PROBE,
         ahead_threads: int = AHEAD_THREADS,
         encoder_id: Callable[[], str] | None = None,
+        ahead_process: bool = AHEAD_PROCESS,
+        helper: Callable[[ModelFiles, int], EmbedHelper] = shared_helper,
     ) -> None:
         """`encoder_id`: the vector space `encoder` embeds in (default: the served
         model's, quantized.encoder_id); the vectors are checked against it before any
-        use, so vectors of another encoder are re-embedded, never searched."""
+        use, so vectors of another encoder are re-embedded, never searched.
+        `ahead_process`: embed ahead in `helper(model files, ahead_threads)` (a helper
+        process) when it is up, else on a thread of this process."""
         self.vectors = vectors
         self._encoder_id = encoder_id or _served_encoder_id
         self._bound = False
@@ -162,15 +179,32 @@ class SemanticSearch:
         self._ahead: dict[str, _Ahead] = {}
         self._ahead_lock = threading.Lock()
         self.ahead_counts = AheadCounts()
+        self._ahead_process = ahead_process
+        self._make_helper = helper
 
     @property
     def model_id(self) -> str:
         return MODEL_ID
 
     def require(self) -> None:
-        """Load the encoder now; raises SemanticUnavailable with the reason."""
+        """Load the encoder now; raises SemanticUnavailable with the reason. (The helper
+        process starts on the first claim embedded ahead: `index` and a `serve` front
+        process whose workers answer Verify never need one.)"""
         self._bind()
         self._encoder_now()
+
+    def helper_ready(self, wait: float) -> bool:
+        """Start the helper process if none runs; whether it is up within `wait` seconds."""
+        helper = self._helper_now()
+        return helper.wait_ready(wait) if wait > 0 else helper.ready()
+
+    @property
+    def uses_helper(self) -> bool:
+        """Whether claims are embedded ahead in the helper process (when it is up)."""
+        return self._embed_ahead and self._ahead_process
+
+    def _helper_now(self) -> EmbedHelper:
+        return self._make_helper(self._encoder_now().files, self._ahead_threads)
 
     def _bind(self) -> None:
         """Tell the vectors which encoder this search embeds with (once)."""
@@ -253,6 +287,15 @@ class SemanticSearch:
             if not self._core_spare():
                 self.ahead_counts.no_spare_core += 1
                 return None
+            if self._ahead_process and self._encoder_now().max_tokens == MAX_TOKENS:
+                # (the helper embeds a claim's first MAX_TOKENS word pieces, as served)
+                helper = self._helper_now()
+                ticket = helper.submit(text)
+                if ticket is not None:
+                    entry = self._ahead[text] = _Ahead(Stop(), helper=helper, ticket=ticket)
+                    self.ahead_counts.started += 1
+                    self.ahead_counts.in_process += 1
+                    return entry
             if not self._spare.acquire(blocking=False):
                 self.ahead_counts.busy += 1
                 return None
@@ -300,8 +343,11 @@ class SemanticSearch:
             self._ahead.pop(text, None)
             if entry.vector.done():
                 return
-            entry.stop.set()
             self.ahead_counts.stopped += 1
+            if entry.helper is not None:
+                entry.helper.cancel(entry.ticket)  # the helper stops it; no wait here
+                return
+            entry.stop.set()
         # onnxruntime ends a stopped run at its next graph node: waiting that long frees
         # the spare thread for the caller's next query (a query right after would else
         # find it busy and embed inline).
@@ -316,6 +362,8 @@ class SemanticSearch:
         with self._ahead_lock:
             entry = self._ahead.get(text)
         if entry is not None:
+            if entry.helper is not None:
+                self._collect(entry)
             try:
                 vector = entry.vector.result()
             except Exception:  # stopped or failed ahead: embed here, with the error if any
@@ -327,6 +375,19 @@ class SemanticSearch:
         threads = self._query_threads if self._core_spare() else 1
         fresh: Vectors = self._query_encoder(threads).encode([text])[0]
         return fresh
+
+    @staticmethod
+    def _collect(entry: _Ahead) -> None:
+        """Read the helper process's vector into `entry` (once, whoever asks first)."""
+        assert entry.helper is not None
+        with entry.collecting:
+            if entry.vector.done():
+                return
+            vector = entry.helper.collect(entry.ticket)
+            if vector is None:  # the helper failed it, or is gone: embed here
+                entry.vector.set_exception(EmbeddingStopped("no vector from the helper"))
+            else:
+                entry.vector.set_result(vector)
 
     def save(self, *, if_older_than: float = 0.0) -> bool:
         """Write the vectors file when something was added (and the last save is at least
