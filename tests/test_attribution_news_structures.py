@@ -10,6 +10,8 @@ from quotetrace_server.attribution.model import AttributedQuote, QuoteKind
 from quotetrace_server.entities.finder import find_entities
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.nlp.pipeline import NlpPipeline
+from quotetrace_server.quotes.finder import find_quotes
+from quotetrace_server.quotes.model import QuoteSpan
 
 
 @pytest.fixture(scope="module")
@@ -836,3 +838,123 @@ def test_who_after_a_name_and_a_short_apposition_points_to_the_name(
         "plan would “cut the village in two.”"
     )
     assert quote(attributor, text, "cut the").speaker == "Henrike Aalderink"
+
+
+# --- round 14: offices, relatives, unnamed antecedents, epithets, aliases -----------------
+
+
+def test_a_shadow_minister_is_not_the_minister_of_a_later_sentence(attributor: Attributor) -> None:
+    text = (
+        "Transport Minister Ilona Vasquez opened the line on Monday.\n\n"
+        "The shadow transport minister, Rupert Achterberg, was not there. “A vanity project,” "
+        "he said.\n\n“It carries nine thousand people a day,” the minister said."
+    )
+    assert quote(attributor, text, "It carries").speaker == "Ilona Vasquez"
+
+
+def test_her_husband_is_the_man_named_in_apposition_to_her_husband_before(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Tereza Kowalik and her husband, Anselm Kowalik, have kept bees for thirty years.\n\n"
+        "“The winter losses were the worst we have seen,” her husband said."
+    )
+    assert quote(attributor, text, "The winter").speaker == "Anselm Kowalik"
+    unnamed = "Tereza Kowalik keeps bees.\n\n“The winter was bad,” her husband said."
+    assert quote(attributor, unnamed, "The winter").speaker is None
+
+
+def test_she_after_an_unnamed_spokeswoman_is_that_spokeswoman(attributor: Attributor) -> None:
+    text = (
+        "The water company, run by Gideon Marwick, cut supplies on Friday. A spokeswoman for "
+        "the company said engineers were on site.\n\n“Supplies should return by Sunday,” she said."
+    )
+    assert quote(attributor, text, "Supplies should").speaker is None
+
+
+def test_a_person_introduced_alone_before_a_quotation_beats_the_earlier_paragraphs_speaker(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "“Rents will fall next year,” Ottoline Brack said.\n\n"
+        "Ferdinand Osei-Lamptey was not convinced. “They have not fallen in twenty years.”"
+    )
+    assert quote(attributor, text, "They have not").speaker == "Ferdinand Osei-Lamptey"
+
+
+def test_used_to_say_is_a_speech_cue_of_its_subject(attributor: Attributor) -> None:
+    text = "Marit Solvang ran the ferry for years. She used to say, “The sea decides, not me.”"
+    assert quote(attributor, text, "The sea").speaker == "Marit Solvang"
+
+
+def test_an_epithet_is_the_person_just_introduced(attributor: Attributor) -> None:
+    text = (
+        "Yannick Obuya won the marathon in Rotterdam on Sunday.\n\n"
+        "“The last ten kilometres were agony,” said the three-time winner."
+    )
+    assert quote(attributor, text, "The last").speaker == "Yannick Obuya"
+    text = (
+        "Delphine Araujo, 41, lost her shop in the fire.\n\n"
+        "“I have nothing left,” said the mother of two."
+    )
+    assert quote(attributor, text, "I have nothing").speaker == "Delphine Araujo"
+    two = (
+        "Yannick Obuya beat Ruben Castell in Rotterdam on Sunday.\n\n"
+        "“The last ten kilometres were agony,” said the three-time winner."
+    )
+    assert quote(attributor, two, "The last").speaker is None
+
+
+def test_a_short_name_given_with_goes_by_is_the_same_person_later(attributor: Attributor) -> None:
+    text = (
+        "“We lost the whole harvest,” said Bartholomew Nkemelu, who goes by Bart.\n\n"
+        "The co-operative has promised help. “I will believe it when I see it,” Bart said."
+    )
+    assert quote(attributor, text, "I will believe").speaker == "Bartholomew Nkemelu"
+
+
+def test_a_plural_possessive_apostrophe_does_not_close_a_single_mark_quotation() -> None:
+    text = "‘The nurses’ rota is a mess, and the doctors’ is worse,’ said Ines Barrow."
+    spans = [(q.start, q.end) for q in find_quotes(text) if q.depth == 0]
+    assert spans == [(1, text.index(",’") + 1)]
+    plain = "‘Yes,’ said the nurses’ union."
+    assert [text_of(plain, q) for q in find_quotes(plain)] == ["Yes,"]
+
+
+def text_of(text: str, q: QuoteSpan) -> str:
+    return text[q.start : q.end]
+
+
+def test_her_opponent_is_the_other_of_the_two_people_just_speaking(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Mayor Rosalind Teague defended the tram plan on Monday. “It will pay for itself,” "
+        "Teague said.\n\nCouncillor Bernard Ekwueme called it reckless. “It never will,” he "
+        "said.\n\n“The figures are public,” the mayor said.\n\nHer opponent countered: “So "
+        "are the losses.”"
+    )
+    assert quote(attributor, text, "So are").speaker == "Bernard Ekwueme"
+    both_unknown = (
+        "Rosalind Teague and Bernard Ekwueme debated on Monday. “It will pay,” Teague said. "
+        "“It never will,” Ekwueme said.\n\nHer opponent countered: “So are the losses.”"
+    )
+    assert quote(attributor, both_unknown, "So are").speaker is None
+
+
+def test_the_lawmaker_is_the_person_titled_representative(attributor: Attributor) -> None:
+    text = (
+        "Rep. Winifred Castellanos has sat on the committee since 2002.\n\n"
+        "Her new colleague Oskar Lindqvist backed the bill. “It is overdue,” Lindqvist said.\n\n"
+        "“It was overdue in 2010 as well,” the veteran lawmaker said."
+    )
+    assert quote(attributor, text, "It was overdue").speaker == "Winifred Castellanos"
+
+
+def test_a_name_opening_a_parenthesis_after_the_quotation_credits_it(
+    attributor: Attributor,
+) -> None:
+    text = "The review called the ward “unsafe at night” (Dr. Priya Natarajan, writing in May)."
+    assert quote(attributor, text, "unsafe").speaker == "Priya Natarajan"
+    place = "The review called the ward “unsafe at night” (Portvale, 2021)."
+    assert quote(attributor, place, "unsafe").speaker is None

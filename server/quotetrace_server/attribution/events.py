@@ -7,6 +7,7 @@ told AFP." then "“…,” she said.").
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -21,11 +22,14 @@ from quotetrace_server.attribution.frames import Frame, Layout
 from quotetrace_server.attribution.resolve import (
     ArticleFacts,
     Resolution,
+    antecedent_is_unnamed,
+    resolve_adversary,
     resolve_nominal,
     resolve_pronoun,
 )
 from quotetrace_server.attribution.speakers import (
     AUTHOR_PREPOSITIONS,
+    POSSESSIVE_DETERMINERS,
     NounPhrases,
     RefKind,
     Speaker,
@@ -34,6 +38,7 @@ from quotetrace_server.attribution.speakers import (
     speaker_from_ref,
 )
 from quotetrace_server.entities.lexicon import (
+    KINSHIP_NOUNS,
     PASSIVE_AUXILIARIES,
     PERSON_PRONOUNS,
     TITLES,
@@ -79,6 +84,8 @@ def find_events(
         events = _events_in_frame(frame_index, frame, phrases, dependencies)
         all_events.append(events)
         for event in events:
+            if _points_to_unnamed(event, all_events, layout, phrases, frame_index, facts):
+                continue
             resolved = _resolve(event, all_events, layout, phrases, frame_index, facts)
             if resolved is not None:
                 event.speaker, event.resolution = resolved.speaker, resolved.rule
@@ -291,6 +298,26 @@ def _quoted_as_saying(frame: Frame, before_as: int, phrases: NounPhrases) -> Spe
     return ref if ref is not None and ref.kind == RefKind.NAMED else None
 
 
+def _points_to_unnamed(
+    event: SpeechEvent,
+    earlier: list[list[SpeechEvent]],
+    layout: Layout,
+    phrases: NounPhrases,
+    frame_index: int,
+    facts: ArticleFacts,
+) -> bool:
+    """A pronoun whose antecedent is an unnamed person ("a spokeswoman"): the event's
+    mention becomes unnamed, so its quotation is decided with no speaker rather than left
+    to sieves that would carry someone named before."""
+    ref = event.ref
+    if ref is None or ref.kind != RefKind.PRONOUN:
+        return False
+    if not antecedent_is_unnamed(ref, frame_index, earlier, layout, phrases, facts):
+        return False
+    event.ref = SpeakerRef(RefKind.UNNAMED, ref.mention, ref.start, gender=ref.gender)
+    return True
+
+
 def _resolve(
     event: SpeechEvent,
     earlier: list[list[SpeechEvent]],
@@ -323,6 +350,8 @@ def resolve_ref(
         return resolve_nominal(ref, frame_index, earlier, layout, phrases, facts)
     if ref.kind == RefKind.UNNAMED:
         speaker = resolve_description(ref, phrases)
+        if speaker is None:
+            speaker = resolve_adversary(ref, frame_index, earlier, facts)
         return Resolution(speaker, "nominal_role") if speaker else None
     speaker = speaker_from_ref(phrases.names, ref)
     return Resolution(speaker, "name") if speaker else None
@@ -339,6 +368,8 @@ def resolve_description(ref: SpeakerRef, phrases: NounPhrases) -> Speaker | None
     all those words in a titled mention ("Health Minister Anna Kowalski"). Indefinite
     descriptions ("a senior official") stay unnamed."""
     words = ref.mention.lower().split()
+    if len(words) == 2 and words[0] in POSSESSIVE_DETERMINERS and words[1] in KINSHIP_NOUNS:
+        return _relative_named_before(ref, phrases, words[0], words[1])
     if len(words) < 2 or words[0] != "the" or words[-1] not in TITLES:
         return None
     wanted = set(words[1:])
@@ -352,6 +383,29 @@ def resolve_description(ref: SpeakerRef, phrases: NounPhrases) -> Speaker | None
             speaker = speaker_from_entity(phrases.names, name.entity)
             if speaker.kind == EntityKind.PERSON:
                 return speaker
+    return None
+
+
+# How far before a name its apposed relation may start ("her husband, " + titles).
+RELATION_REACH = 40
+
+
+def _relative_named_before(
+    ref: SpeakerRef, phrases: NounPhrases, possessor: str, relation: str
+) -> Speaker | None:
+    """ "Ana Ruiz and her husband, Bo Ruiz, ran the shop. … “…,” her husband said.": the
+    latest person named in apposition to the same relation ("her husband," or "Ruiz’s
+    husband,") before the mention. Nobody when the article never named the relative."""
+    apposed = re.compile(rf"(?:\b{possessor}|['’]s)\s+{re.escape(relation)},\s*$", re.IGNORECASE)
+    names = phrases.names.names
+    before = bisect_left(phrases.name_starts, ref.start)
+    for name in reversed(names[max(0, before - DESCRIPTION_LOOKBACK) : before]):
+        if name.entity < 0 or name.possessive:
+            continue
+        lead = phrases.text[max(0, name.surface_start - RELATION_REACH) : name.surface_start]
+        if apposed.search(lead):
+            speaker = speaker_from_entity(phrases.names, name.entity)
+            return speaker if speaker.kind == EntityKind.PERSON else None
     return None
 
 

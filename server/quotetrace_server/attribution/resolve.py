@@ -34,20 +34,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from quotetrace_server.attribution.speakers import speaker_from_entity
+from quotetrace_server.attribution.speakers import (
+    POSSESSIVE_PRONOUNS,
+    RefKind,
+    speaker_from_entity,
+)
 from quotetrace_server.entities.finder import ArticleNames, NameMention
 from quotetrace_server.entities.lexicon import (
+    ADVERSARY_NOUNS,
     DESCRIPTIVE_NOUNS,
     DETERMINERS,
     GENERAL_ROLES,
     GENERIC_ORG_HEADS,
+    OFFICE_QUALIFIERS,
     ORG_HEAD_FORMS,
     ORG_NOMINAL_HEADS,
     PAIR_REFERENCES,
+    PERSON_NOUN_GENDERS,
     PERSON_PRONOUNS,
     PREPOSITIONS,
     TITLE_ABBREVIATIONS,
     TITLES,
+    is_epithet_phrase,
     word_set,
 )
 from quotetrace_server.entities.model import EntityKind
@@ -354,6 +362,74 @@ def _recent_person(
     return None
 
 
+def antecedent_is_unnamed(
+    ref: SpeakerRef,
+    frame_index: int,
+    earlier: list[list[SpeechEvent]],
+    layout: Layout,
+    phrases: NounPhrases,
+    facts: ArticleFacts,
+) -> bool:
+    """ "A spokeswoman for the board said …. “…,” she said.": the nearest sentence before
+    the pronoun that has a compatible person has an unnamed speaker whose noun tells the
+    pronoun's gender (spokeswoman, her mother); the pronoun is that unnamed person, not
+    someone named further back."""
+    if ref.gender is None:
+        return False
+    paragraph = layout.frames[frame_index].paragraph
+    for index in range(frame_index, max(frame_index - FRAMES_BACK, 0) - 1, -1):
+        frame = layout.frames[index]
+        if paragraph - frame.paragraph > PARAGRAPHS_BACK:
+            return False
+        limit = ref.start if index == frame_index else frame.end
+        unnamed = [
+            e.ref
+            for e in (earlier[index] if index < len(earlier) else [])
+            if e.speaker is None
+            and e.ref is not None
+            and e.ref.kind == RefKind.UNNAMED
+            and e.ref.start < limit
+        ]
+        if any(PERSON_NOUN_GENDERS.get(_head_word(u.mention)) == ref.gender for u in unnamed):
+            return True
+        for speaker in _candidates_in_frame(index, limit, earlier, phrases, facts, layout):
+            known = facts.gender(speaker.entity) if speaker.entity >= 0 else None
+            if speaker.kind == EntityKind.PERSON and _gender_fits(known, ref.gender):
+                return False
+    return False
+
+
+def resolve_adversary(
+    ref: SpeakerRef, frame_index: int, earlier: list[list[SpeechEvent]], facts: ArticleFacts
+) -> Speaker | None:
+    """ "Her opponent countered: “…”": of the last two people who spoke, the one the
+    possessive pronoun cannot be (by the gender known for them) when it can be only the
+    other. Nobody when both or neither fit."""
+    words = ref.mention.lower().split()
+    if len(words) != 2 or words[1] not in ADVERSARY_NOUNS:
+        return None
+    gender = POSSESSIVE_PRONOUNS.get(words[0])
+    if gender is None:
+        return None
+    recent: list[Speaker] = []
+    for events in reversed(earlier[max(0, frame_index - FRAMES_BACK) : frame_index + 1]):
+        for event in reversed(events):
+            speaker = event.speaker
+            if speaker is None or speaker.entity < 0 or speaker.kind != EntityKind.PERSON:
+                continue
+            if event.ref is None or event.ref.start >= ref.start:
+                continue
+            if all(s.entity != speaker.entity for s in recent):
+                recent.append(speaker)
+        if len(recent) >= 2:
+            break
+    pair = recent[:2]
+    fits = [s for s in pair if _gender_fits(facts.gender(s.entity), gender)]
+    if len(pair) < 2 or len(fits) != 1:
+        return None
+    return pair[1] if fits[0] is pair[0] else pair[0]
+
+
 def _candidates_in_frame(
     index: int,
     limit: int,
@@ -418,6 +494,8 @@ def resolve_nominal(
         if entity is not None:
             return Resolution(speaker_of(facts, entity), "nominal_salient")
         return None
+    if is_epithet_phrase(ref.mention.lower().split()):
+        return _person_just_named(ref, frame_index, layout, facts)
     if _aged(ref.mention):
         return _person_just_named(ref, frame_index, layout, facts) or _salient_nominal(ref, facts)
     if head in TITLES:
@@ -497,8 +575,14 @@ def _ends_with_demonym(mention: str) -> bool:
 
 def _by_role(ref: SpeakerRef, head: str, facts: ArticleFacts) -> Resolution | None:
     """The person the article gave this title or role: the latest one before the mention,
-    else (a headline, a leading clause) the first one after it."""
-    holders = facts.role_holders(head)
+    else (a headline, a leading clause) the first one after it. A holder of a qualified
+    office (the shadow minister) is not "the minister" unless the mention says so too."""
+    wanted = OFFICE_QUALIFIERS & set(ref.mention.lower().split())
+    holders = [
+        n
+        for n in facts.role_holders(head)
+        if OFFICE_QUALIFIERS & facts.roles.get(n.entity, set()) <= wanted
+    ]
     before = bisect_left(holders, ref.start, key=lambda n: n.start)
     chosen = holders[before - 1] if before else (holders[0] if holders else None)
     if chosen is None:

@@ -58,6 +58,7 @@ CONFIDENCE: dict[str, float] = {
     "credited_after": 0.7,
     "echo": 0.7,
     "unnamed_speaker": 0.8,
+    "parenthetical_credit": 0.8,
     "group_term": 0.6,
     "group_speaker": 0.5,
     "continuation": 0.85,
@@ -368,6 +369,38 @@ def scare_term(s: QuoteSituation) -> Decision | None:
     return _term(s, "scare_term")
 
 
+# "“…” (Ana Ruiz, speaking on Thursday)": a parenthesis right after the closing mark.
+PARENTHESIS_AFTER = re.compile(r"[ \t]*\(\s*")
+PARENTHESIS_NAME_REACH = 40
+
+
+def parenthetical_credit(s: QuoteSituation) -> Decision | None:
+    """ "… called it “a guess with a budget” (Ana Ruiz, speaking on Thursday).", "“…” (Ana
+    Ruiz)": a parenthesis that opens right after the closing mark on a person's name,
+    closed or followed by a comma at once, credits the quotation to that person."""
+    text = s.analysis.parsed.text
+    opened = PARENTHESIS_AFTER.match(text, s.quote.end + 1)  # after the closing mark
+    if opened is None:
+        return None
+    facts = s.analysis.facts
+    names = facts.mentions_between(opened.end(), opened.end() + PARENTHESIS_NAME_REACH)
+    if not names:
+        return None
+    name = names[0]  # its titles, if any, open the parenthesis ("(Dr. Ana Ruiz)")
+    if (
+        name.surface_start != opened.end()
+        or name.possessive
+        or facts.kind(name.entity) != EntityKind.PERSON
+        or text[name.end : name.end + 1] not in (",", ")")
+    ):
+        return None
+    sieve = "parenthetical_credit"
+    return Decision(
+        s.structural_kind, speaker_from_entity(facts.names, name.entity), sieve,
+        CONFIDENCE[sieve], text[name.start : name.end], None, "name", name.start,
+    )  # fmt: skip
+
+
 def cue_event(s: QuoteSituation) -> Decision | None:
     """A speech cue in the same sentence names the speaker (directly, by pronoun, as an
     organisation, or as an unnamed official)."""
@@ -570,10 +603,27 @@ def _alone_in_paragraph(s: QuoteSituation) -> bool:
 
 def continuation(s: QuoteSituation) -> Decision | None:
     """A quotation opening its sentence with no cue continues the previous quotation's
-    speaker when that quotation is in this paragraph or the one before."""
+    speaker when that quotation is in this paragraph or the one before. A closed quotation
+    of an earlier paragraph yields to a person this paragraph introduces alone before the
+    quotation ("“…,” Berg said.¶Holm disagreed. “…”": Holm)."""
     if not s.opens_frame:
         return None
+    if _previous_closed_in_earlier_paragraph(s):
+        introduced = introduced_speaker(s)
+        if introduced is not None:
+            return introduced
     return _previous_speaker_carried(s, QuoteKind.CONTINUATION, "continuation")
+
+
+def _previous_closed_in_earlier_paragraph(s: QuoteSituation) -> bool:
+    previous = s.previous_decided()
+    if previous is None:
+        return False
+    index = previous[0]
+    return (
+        s.analysis.layout.paragraph_of_quote[index] < s.paragraph
+        and s.analysis.quotes[index].closed
+    )
 
 
 def previous_quote(s: QuoteSituation) -> Decision | None:
@@ -678,6 +728,7 @@ SIEVES: tuple[Sieve, ...] = (
     heading_term,
     marked_term,
     scare_term,
+    parenthetical_credit,
     cue_event,
     cue_after_question,
     colon_introduction,

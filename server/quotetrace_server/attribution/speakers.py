@@ -16,12 +16,14 @@ from quotetrace_server.entities.lexicon import (
     DETERMINERS,
     DOCUMENT_NOUNS,
     FUNCTION_WORDS,
+    HABITUAL,
     ORG_NOMINAL_HEADS,
     PERSON_PRONOUNS,
     PLURAL_PRONOUNS,
     PREPOSITIONS,
     TITLES,
     UNNAMED_PERSON_HEADS,
+    is_epithet_phrase,
     is_plural_person_noun,
     word_set,
 )
@@ -473,9 +475,23 @@ class NounPhrases:
         if word is None:
             return False
         lower = word.lower
-        return lower in SKIPPABLE_BEFORE_VERB or (
-            lower.endswith("ly") and not word.capitalised and len(lower) > 3
+        return (
+            lower in SKIPPABLE_BEFORE_VERB
+            or (lower.endswith("ly") and not word.capitalised and len(lower) > 3)
+            or self._in_habitual(frame, position)
         )
+
+    def _in_habitual(self, frame: Frame, position: int) -> bool:
+        """ "She used to say, “…”": the habitual "used to" stands between a subject and its
+        speech verb like an auxiliary."""
+        word = self._word(frame, position)
+        if word is None:
+            return False
+        if word.lower == "to":
+            before = self._word(frame, position - 1) if position > 0 else None
+            return before is not None and before.lower == HABITUAL[0]
+        after = self._word(frame, position + 1) if position + 1 < len(frame.items) else None
+        return word.lower == HABITUAL[0] and after is not None and after.lower == HABITUAL[1]
 
     def _subject_before_comma(self, frame: Frame, comma: int) -> SpeakerRef | None:
         """ "X, a defector-turned-researcher who runs ..., told AFP": skip the appositive."""
@@ -577,6 +593,9 @@ class NounPhrases:
             name_end = self._of_complement_end(frame, head_last, last) or head.end
             name = self.text[name_words[0].start if name_words else head.start : name_end]
             return SpeakerRef(RefKind.NOMINAL_ORG, mention, head_words[0].start, name=name)
+        epithet = self._epithet(frame, head_words[0], last)
+        if epithet is not None:
+            return epithet
         if _agent_of_pronoun(head_words):
             return SpeakerRef(RefKind.UNNAMED, mention, head_words[0].start)
         if self._is_description(head_words, before_cue):
@@ -591,6 +610,16 @@ class NounPhrases:
             # "said a detective, who named the victim as …": one holder of the role, unnamed
             return SpeakerRef(RefKind.UNNAMED, mention, head_words[0].start)
         return None
+
+    def _epithet(self, frame: Frame, opener: Word, last: int) -> SpeakerRef | None:
+        """ "the two-time world champion", "the mother of three" (the whole phrase, its "of"
+        included): a description of someone just introduced, resolved in resolve.py."""
+        words = [
+            w for p in range(last + 1) if (w := self._word(frame, p)) and w.start >= opener.start
+        ]
+        if not words or not is_epithet_phrase([w.lower for w in words]):
+            return None
+        return SpeakerRef(RefKind.NOMINAL, self.text[opener.start : words[-1].end], opener.start)
 
     def _author_of_document(
         self, frame: Frame, head_words: list[Word], head_last: int, last: int

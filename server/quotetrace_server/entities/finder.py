@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from quotetrace_server.entities.lexicon import (
+    ALIAS_INTRODUCERS,
     DESCRIPTIVE_NOUNS,
     DETERMINERS,
     FUNCTION_WORDS,
@@ -554,11 +555,18 @@ def _cluster(names: list[NameMention], words: list[Word], text: str) -> ArticleN
     persons = {i for i, c in enumerate(clusters) if c.kind == EntityKind.PERSON}
     full_persons = [n for n in names if n.entity in persons]
     full_starts = [n.start for n in full_persons]
+    given_aliases: dict[tuple[str, ...], int] = {}
     for name in names:
         if name.entity >= 0 or name.shape not in (PERSON, "bare"):
             continue
         surname = _is_surname_only(name)
-        bearer = _bearer_just_named(name, surname, full_persons, full_starts, text)
+        bearer = given_aliases.get(name.parts) if len(name.parts) == 1 else None
+        if bearer is None and len(name.parts) == 1:
+            bearer = _alias_giver(name, full_persons, full_starts, text)
+            if bearer is not None:
+                given_aliases[name.parts] = bearer
+        if bearer is None:
+            bearer = _bearer_just_named(name, surname, full_persons, full_starts, text)
         if bearer is None:
             bearer = _most_salient_bearer(name.parts, surname, by_key, counts, first_seen)
         if bearer is None and name.shape == "bare":
@@ -674,6 +682,32 @@ def _bearer_just_named(
             return before.entity  # "Bo Ruiz's work" names Bo Ruiz as no one's subject
         upto = before.start
     return None
+
+
+# "Abdirahman Yusuf Hashi, who goes by Abdi": the words before a one-word alias, and how far
+# back in its sentence the full name may stand.
+ALIAS_BEFORE = re.compile(
+    r"\b(?:" + "|".join(p.replace(" ", r"\s+") for p in ALIAS_INTRODUCERS) + r")\s+$",
+    re.IGNORECASE,
+)
+ALIAS_REACH = 80
+
+
+def _alias_giver(
+    name: NameMention, full_persons: list[NameMention], starts: list[int], text: str
+) -> int | None:
+    """The person named in full earlier in the sentence of "who goes by Abdi" / "known as
+    Abdi": the one-word name is theirs, here and later in the article."""
+    if not ALIAS_BEFORE.search(text, max(0, name.surface_start - 30), name.surface_start):
+        return None
+    index = bisect_right(starts, name.start)
+    if not index:
+        return None
+    before = full_persons[index - 1]
+    between = text[before.end : name.surface_start]
+    if len(between) > ALIAS_REACH or any(mark in between for mark in '.\n;“”"‘’'):
+        return None
+    return None if before.possessive else before.entity
 
 
 def _bears(full: tuple[str, ...], parts: tuple[str, ...], surname: bool) -> bool:

@@ -6,6 +6,8 @@ article. All entries are lower case.
 
 from __future__ import annotations
 
+import re
+
 from nameparser.config import CONSTANTS as _NAMEPARSER
 
 
@@ -87,9 +89,20 @@ GENERAL_ROLES: dict[str, str] = {
     "congressman": "lawmaker",
     "congresswoman": "lawmaker",
     "legislator": "lawmaker",
+    "representative": "lawmaker",
     "assemblyman": "lawmaker",
     "assemblywoman": "lawmaker",
 }
+
+# Words that make a title a different office: the shadow minister, a deputy mayor or a vice
+# chancellor is not "the minister", "the mayor" or "the chancellor" of a later sentence.
+OFFICE_QUALIFIERS = word_set("shadow deputy vice assistant")
+
+# "She used to say": the habitual auxiliary of the past, between a subject and its verb.
+HABITUAL = ("used", "to")
+
+# Phrases that give a person's other, shorter name ("Abdirahman Hashi, who goes by Abdi").
+ALIAS_INTRODUCERS = ("goes by", "go by", "went by", "known as", "nicknamed")
 
 # Occupations that lead a name as a role ("Chef Ottavio Russo", "Industrialist Ana Ruiz"):
 # nameparser's public title list holds ranks, occupations and modifiers ("National",
@@ -221,9 +234,67 @@ UNNAMED_PERSON_HEADS = word_set(
     supporter supporters ally allies associate associates classmate employee employees
     grandson granddaughter grandchild grandchildren grandfather grandmother grandparent
     grandparents nephew niece uncle aunt widow widower stepson stepdaughter stepfather
-    stepmother fiance fiancé fiancee fiancée sibling siblings twin child children
+    stepmother fiance fiancé fiancee fiancée sibling siblings twin child children opponent
+    opponents rival rivals challenger challengers
     """
 )
+
+# "Her opponent countered": the other one of the two people who have just been speaking.
+ADVERSARY_NOUNS = word_set("opponent rival challenger")
+
+# Family relations: "her husband said" points back to the person named in apposition to the
+# same relation earlier ("Ana Ruiz and her husband, Bo Ruiz, ran the shop").
+KINSHIP_NOUNS = word_set(
+    """
+    husband wife partner son daughter mother father brother sister widow widower grandson
+    granddaughter grandfather grandmother uncle aunt nephew niece cousin stepson stepdaughter
+    stepfather stepmother fiance fiancé fiancee fiancée
+    """
+)
+
+# The gender a singular person noun tells: "A spokeswoman said …. “…,” she said." has the
+# unnamed spokeswoman, not a person named before, as the antecedent of "she".
+PERSON_NOUN_GENDERS: dict[str, str] = {
+    **dict.fromkeys(
+        word_set(
+            """
+            spokeswoman chairwoman woman mother wife daughter sister widow grandmother aunt
+            niece granddaughter businesswoman policewoman congresswoman councilwoman
+            headmistress girl stepmother stepdaughter fiancee fiancée
+            """
+        ),
+        "female",
+    ),
+    **dict.fromkeys(
+        word_set(
+            """
+            spokesman chairman man father husband son brother widower grandfather uncle
+            nephew grandson businessman policeman congressman councilman headmaster boy
+            stepfather stepson fiance fiancé
+            """
+        ),
+        "male",
+    ),
+}
+
+# "the two-time champion", "the mother of three": a description that says what one person
+# is known for, about someone the article has just introduced.
+REPEAT_EPITHET = re.compile(r"^[a-z0-9]+-times?$")
+
+
+def is_epithet_phrase(lower_words: list[str]) -> bool:
+    """ "the two-time world champion", "the mother of three"."""
+    if len(lower_words) < 2 or lower_words[0] != "the":
+        return False
+    if any(REPEAT_EPITHET.match(w) for w in lower_words[1:-1]):
+        return True
+    return (
+        len(lower_words) == 4
+        and lower_words[1] in KINSHIP_NOUNS
+        and lower_words[2] == "of"
+        and (lower_words[3] in NUMBER_WORDS or lower_words[3].isdigit())
+    )
+
 
 # Singular nouns for several people at once ("the couple said"): they speak for no one
 # person, so the quotation's speaker is unknown rather than one of the people named before.

@@ -170,6 +170,8 @@ def _quotes_in_paragraph(
         before = text[index - 1] if index > start else ""
         after = text[index + 1] if index + 1 < end else ""
         role = _role_of_mark(char, before, after, stack)
+        if role == "close" and char in SINGLE_CLOSERS and _plural_possessive(text, index, end):
+            continue
         if role == "open":
             family = _family_of(char)
             if (
@@ -201,6 +203,23 @@ def _quotes_in_paragraph(
         if span is not None and not _cut_off_by_end_of_text(text, span.end):
             spans.append(span)
     return spans
+
+
+def _plural_possessive(text: str, index: int, end: int) -> bool:
+    """ "‘The players’ wages come first,’ he said": a ’ after a plural -s and before a
+    lower-case word is a possessive apostrophe when a ’ after sentence punctuation closes
+    the quotation later in the paragraph (before any new opening mark)."""
+    if index < 2 or text[index - 1] != "s" or not text[index - 2].isalpha():
+        return False
+    if text[index + 1 : index + 2] != " " or not text[index + 2 : index + 3].islower():
+        return False
+    for later in range(index + 1, end):
+        char = text[later]
+        if char == "‘":
+            return False
+        if char in SINGLE_CLOSERS and text[later - 1] in SENTENCE_FINAL | {","}:
+            return True
+    return False
 
 
 def _joined_wraps(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
