@@ -18,7 +18,12 @@ that runs two remarks together (it goes with the one it holds more of), one rema
 quotations split by "she said" with a contraction in one part, a remark with and without
 its opening clause, an answer paraphrased in part and then quoted, a short phrase one
 speaker uses in two remarks, a resumed quotation that is a second remark, and remarks
-translated with other words by two outlets.
+translated with other words by two outlets. Round 5 prints two cuts of one long answer
+with a fragment of the later cut's tail printed first, a quotation resumed after its
+attribution and printed whole elsewhere (and its second part alone), two remarks of one
+speaker sharing a stock sentence, an aside in parentheses dropped, a re-translation, a
+figure with and without a thousands separator, "(laughs)" and "[sic]" put in, a
+self-correction ("We — we are") tidied, a hyphenated compound printed open.
 
 Attributions are given (not the attributor's), so the probe measures clustering alone,
 in file order and in reverse order (clustering is incremental: order must not matter).
@@ -151,7 +156,7 @@ def test_probe_utterances_are_recovered_in_reverse_order() -> None:
 
 # Pairwise (precision, recall) the whole probe must keep, in both orders: the figures
 # measured when the rules were last changed (docs/index.md gives each round's history).
-PROBE_BAR = (1.0, 0.906)
+PROBE_BAR = (1.0, 0.902)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.evaluation.verification import evaluate_clustering
 from quotetrace_server.index.clustering import QuoteSketch, link_reason, links_nothing
 from quotetrace_server.index.similarity import lemma_key
+from quotetrace_server.index.sql.utterances import starts_mid_sentence
 from quotetrace_server.index.sqlite_store import lead_words
 from quotetrace_server.ingest.model import Article
 from quotetrace_server.verify.normalize import normalize, words
@@ -527,3 +528,13 @@ def test_a_fragment_goes_with_the_remark_whose_fullest_printing_holds_it(
     assert utterances[cut] == utterances[answer]
     assert utterances["simply tired"] == utterances[tired]
     assert utterances[tired] != utterances[answer]
+
+
+def test_a_fragment_starts_mid_sentence_only_when_the_word_before_it_ends_none() -> None:
+    norm = normalize("The vans arrive in May. By then every school will have a new kitchen.")
+    longest = words(norm)
+    inside = words(normalize("every school will have a new kitchen"))
+    sentence = words(normalize("By then every school will have a new kitchen."))
+    assert starts_mid_sentence(inside, longest, norm)
+    assert not starts_mid_sentence(sentence, longest, norm)
+    assert not starts_mid_sentence(words(normalize("The vans arrive in May.")), longest, norm)

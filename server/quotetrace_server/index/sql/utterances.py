@@ -18,7 +18,7 @@ from quotetrace_server.index.sql.database import Connection
 from quotetrace_server.index.sql.records import QuoteRow, norm_hash, quote_norm, sketch
 from quotetrace_server.index.sql.speakers import SpeakerLinking
 from quotetrace_server.index.sql.terms import query_terms
-from quotetrace_server.verify.normalize import words
+from quotetrace_server.verify.normalize import strip_punctuation, words
 
 # Clustering looks wider than a query: a long quotation must find the short fragments
 # printed from it, and a fragment's only term may not be among the long one's rarest.
@@ -189,9 +189,14 @@ class UtteranceClustering(SpeakerLinking):
             " LIMIT ?",
             (target, _OVERLAP_MEMBERS),
         ).fetchall()
+        longest = words(rows[0][0]) if rows else ()
         for row in rows:
             member = sketch(*row)
             if len(member.lemmas) >= OVERLAP_MIN_WORDS and link_reason(new, member) is None:
+                if rows and starts_mid_sentence(member.words, longest, rows[0][0]):
+                    # A fragment cut from inside a sentence of the longest printing is
+                    # part of that printing's remark, not a remark of its own.
+                    continue
                 return set()
         return {target}
 
@@ -225,3 +230,20 @@ class UtteranceClustering(SpeakerLinking):
                 conn.execute("UPDATE quotes SET utterance = ? WHERE utterance = ?", (target, other))
                 conn.execute("DELETE FROM utterances WHERE id = ?", (other,))
         conn.execute("UPDATE quotes SET utterance = ? WHERE id = ?", (target, quote_rowid))
+
+
+def starts_mid_sentence(fragment: tuple[str, ...], longest: tuple[str, ...], norm: str) -> bool:
+    """``fragment`` is a run of ``longest``'s words (the words of ``norm``) that starts
+    inside one of its sentences: the word before it ends no sentence."""
+    # Token by token as words() splits them (not through its cache: ingest would fill it).
+    ends = [
+        token.rstrip("\"')]").endswith((".", "!", "?"))
+        for token in norm.split(" ")
+        if strip_punctuation(token)
+    ]
+    if len(ends) != len(longest) or not fragment or len(fragment) >= len(longest):
+        return False
+    n = len(fragment)
+    return any(
+        longest[i : i + n] == fragment and not ends[i - 1] for i in range(1, len(longest) - n + 1)
+    )
