@@ -7,7 +7,12 @@ import sys
 from pathlib import Path
 
 from quotetrace_server.attribution.model import ArticleQuotes
-from quotetrace_server.index.sql.prepare import prepare_article, prepared_items
+from quotetrace_server.index.sql.prepare import (
+    BulkQuote,
+    prepare_article,
+    prepared_items,
+    prepared_of,
+)
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.model import Article, ArticleMeta
 from tests.factories import said_quote
@@ -71,8 +76,12 @@ def test_the_worker_prepares_each_quotation_as_the_writer_would() -> None:
     inline = list(prepared_items(items, derive_copies=True, worker=False))
     ahead = list(prepared_items(items, derive_copies=True, worker=True))
     assert ahead == inline
-    assert [p for _, _, p in inline] == [prepare_article(a, q, True) for a, q in items]
-    assert any(v.context_span is None and v.context for _, _, p in inline for v in p)
+    # The values as the bulk path writes them are the ones add_article works out.
+    as_prepared = [[prepared_of(v) for v in p] for _, _, p in inline]
+    assert as_prepared == [prepare_article(a, q, True) for a, q in items]
+    values = [BulkQuote._make(v) for _, _, p in inline for v in p]
+    assert any(v.context_start is None and v.context for v in values)
+    assert any(v.text is not None for v in values)
 
 
 def test_a_bulk_load_prepared_by_a_worker_builds_the_same_index() -> None:
@@ -84,3 +93,45 @@ def test_a_bulk_load_prepared_by_a_worker_builds_the_same_index() -> None:
         assert store.bulk_add(items + items[:5]) == len(items)  # repeats are skipped
         stores[worker] = store
     assert _rows(stores[True]) == _rows(stores[False])
+
+
+def _fts_config(store: SqliteStore) -> dict[str, object]:
+    with store._reading() as conn:
+        return {str(k): v for k, v in conn.execute("SELECT k, v FROM quote_terms_config")}
+
+
+def test_a_bulk_load_into_an_empty_index_leaves_postings_merging_as_before() -> None:
+    # The load defers FTS5's segment merges (config automerge/crisismerge) and ends
+    # with one segment; later ingest merges as FTS5 does by default.
+    store = SqliteStore(":memory:")
+    store.bulk_add(_items(300))
+    config = _fts_config(store)
+    assert (config.get("automerge"), config.get("crisismerge")) == (4, 16)
+
+
+def _article_and_quote_rows(store: SqliteStore) -> dict[str, list[tuple[object, ...]]]:
+    """Articles and quotation rows, every column but the utterance (the bulk load joins
+    only identical texts; article by article clusters near ones too), and the postings."""
+    with store._reading() as conn:
+        columns = [str(r[1]) for r in conn.execute("PRAGMA table_info(quotes)")]
+        kept = ", ".join(f'"{c}"' for c in columns if c != "utterance")
+        rows = {
+            "articles": [tuple(r) for r in conn.execute("SELECT * FROM articles ORDER BY id")],
+            "quotes": [tuple(r) for r in conn.execute(f"SELECT {kept} FROM quotes ORDER BY id")],
+        }
+    rows["postings"] = _rows(store)["postings"]
+    return rows
+
+
+def test_a_bulk_load_writes_the_article_quotation_and_postings_rows_add_article_writes() -> None:
+    # The bulk load numbers its article and quotation rows itself and writes them many
+    # at a time, from the worker's values: the same rows as one article at a time.
+    items = _items(400)
+    bulk = SqliteStore(":memory:")
+    bulk.bulk_add(items)
+    one_by_one = SqliteStore(":memory:")
+    for article, quotes in items:
+        one_by_one.add_article(article, quotes)
+    expected = _article_and_quote_rows(one_by_one)
+    assert len(expected["articles"]) == len(items)
+    assert _article_and_quote_rows(bulk) == expected

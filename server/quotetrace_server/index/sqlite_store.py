@@ -23,7 +23,12 @@ from quotetrace_server.index.sql.sqlite_schema import (
     quote_copies_required,
 )
 from quotetrace_server.index.sql.store import SqlStore
-from quotetrace_server.index.sql.terms import Fts5Terms, query_terms
+from quotetrace_server.index.sql.terms import (
+    Fts5Terms,
+    insert_term_df_from_postings,
+    query_terms,
+)
+from quotetrace_server.index.sql.writer import BulkBatch
 
 __all__ = [
     "SpeakerEditError",
@@ -42,6 +47,7 @@ class SqliteStore(SqlStore):
     _bulk_numbers_rows = True
     # Most word-pair terms are held by one quotation: a sixth of the file, left out.
     _term_df_floor = 1
+    _df_from_postings = True
 
     def __init__(self, path: str | Path) -> None:
         self._sqlite = SqliteDatabase(str(path))
@@ -65,12 +71,21 @@ class SqliteStore(SqlStore):
         if deferred:
             for name in deferred_index_names():
                 conn.execute(f"DROP INDEX IF EXISTS {name}")
+            Fts5Terms.merge_for_bulk(conn, bulk=True)
         conn.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
         return deferred
+
+    def _write_joined_postings(self, conn: Connection, postings: list[tuple[int, str]]) -> None:
+        Fts5Terms.add_joined(conn, postings)
+
+    def _insert_whole_load_df(self, conn: Connection, gathered: BulkBatch) -> None:
+        insert_term_df_from_postings(conn, gathered.df, gathered.folded, above=self._term_df_floor)
+        gathered.folded.clear()
 
     def _bulk_finished(self, conn: Connection, deferred: bool) -> None:
         super()._bulk_finished(conn, deferred)
         if deferred:
+            Fts5Terms.merge_for_bulk(conn, bulk=False)
             conn.raw.executescript(DEFERRED_INDEXES)
             # Rewritten packed: merging the postings' segments frees a tenth of the file,
             # and the tables written in key order batch by batch (term_df, speaker links)

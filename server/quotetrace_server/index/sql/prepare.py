@@ -14,13 +14,18 @@ import multiprocessing
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from multiprocessing.pool import AsyncResult
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.index.context import bounded_context
 from quotetrace_server.index.similarity import lemma_key
-from quotetrace_server.index.sql.records import context_span, lead_words, norm_in_article
-from quotetrace_server.index.sql.terms import query_terms
+from quotetrace_server.index.sql.records import (
+    context_span,
+    lead_words,
+    norm_hash,
+    norm_in_article,
+)
+from quotetrace_server.index.sql.terms import query_terms, tokenized_as_written
 from quotetrace_server.ingest.model import Article
 from quotetrace_server.verify.normalize import normalize, words
 
@@ -84,45 +89,89 @@ def _prepare_sent(text: str, quotes: Sequence[_Sent], derive_copies: bool) -> li
     return [_prepared(text, q, spans, derive_copies) for q in quotes]
 
 
-# What the worker sends back of a quotation: Prepared with each sequence of words joined
-# by spaces (none holds a space): one string to unpickle, not a string per word, which
-# cost the writer a tenth of its time.
-_Packed = tuple[str, str, str, str, tuple[int, int] | None, bool, bool, str | None]
+class BulkQuote(NamedTuple):
+    """A quotation's values as the bulk path writes them (Writer._insert_bulk_article):
+    its ``Prepared`` values in the form its row and postings take, each run of words
+    joined by spaces (none holds a space). The worker sends these as plain tuples: one
+    string to unpickle per run, not a string per word, and nothing left for the writer
+    to work out, join or split."""
+
+    norm: str
+    text: str | None  # the row's text: None where the article gives it back
+    stored_norm: str | None  # the row's norm: None where its text gives it back
+    norm_hash: int
+    lemmas: str
+    lead: str
+    context: str  # '' when the span locates it in the article
+    context_start: int | None
+    context_end: int | None
+    terms: str | None  # postings terms of a speech quotation (None: a term's)
+    # Whether the postings' tokenizer reads each term as written (terms.tokenized_as_written).
+    terms_as_written: bool
 
 
-def _packed(p: Prepared) -> _Packed:
+# BulkQuote's fields as a plain tuple: what the worker sends, and the writer unpacks.
+BulkValues = tuple[
+    str, str | None, str | None, int, str, str, str, int | None, int | None, str | None, bool
+]
+
+
+def bulk_quote(quoted: str, p: Prepared) -> BulkQuote:
+    """``p``, the values of the quotation whose text is ``quoted``, as the bulk path
+    writes them (Writer._quote_values and values_tail give the same row)."""
     terms = None if p.terms is None else " ".join(p.terms)
-    return (
-        p.norm,
-        " ".join(p.lemmas),
-        " ".join(p.lead),
-        p.context,
-        p.context_span,
-        p.text_in_article,
-        p.norm_in_article,
-        terms,
+    span = p.context_span or (None, None)
+    return BulkQuote(
+        norm=p.norm,
+        text=None if p.text_in_article else quoted,
+        stored_norm=None if p.norm_in_article else p.norm,
+        norm_hash=norm_hash(p.norm),
+        lemmas=" ".join(p.lemmas),
+        lead=" ".join(p.lead),
+        context="" if p.context_span else p.context,
+        context_start=span[0],
+        context_end=span[1],
+        terms=terms,
+        terms_as_written=terms is not None and tokenized_as_written(terms),
     )
 
 
-def _unpacked(packed: _Packed) -> Prepared:
-    norm, lemmas, lead, context, span, text_in, norm_in, terms = packed
+def prepared_of(values: BulkValues) -> Prepared:
+    """The ``Prepared`` values a BulkQuote was made from (the bulk path of an engine
+    that writes its rows one statement each)."""
+    q = BulkQuote._make(values)
+    span = (
+        None
+        if q.context_start is None or q.context_end is None
+        else (
+            q.context_start,
+            q.context_end,
+        )
+    )
     return Prepared(
-        norm,
-        tuple(lemmas.split(" ")) if lemmas else (),
-        tuple(lead.split(" ")) if lead else (),
-        context,
-        span,
-        text_in,
-        norm_in,
-        None if terms is None else terms.split(" ") if terms else [],
+        norm=q.norm,
+        lemmas=tuple(q.lemmas.split()),
+        lead=tuple(q.lead.split()),
+        context=q.context,
+        context_span=span,
+        text_in_article=q.text is None,
+        norm_in_article=q.stored_norm is None,
+        terms=None if q.terms is None else q.terms.split(),
     )
+
+
+def _bulk_sent(text: str, quotes: Sequence[_Sent], derive_copies: bool) -> list[BulkQuote]:
+    prepared = _prepare_sent(text, quotes, derive_copies)
+    return [bulk_quote(q[0], p) for q, p in zip(quotes, prepared, strict=True)]
 
 
 def _prepare_chunk(
     chunk: Sequence[tuple[str, list[_Sent]]], derive_copies: bool
-) -> list[list[_Packed]]:
+) -> list[list[BulkValues]]:
+    # Plain tuples: a NamedTuple pickles by its class, and costs more to unpickle.
     return [
-        [_packed(p) for p in _prepare_sent(text, quotes, derive_copies)] for text, quotes in chunk
+        [cast(BulkValues, tuple(q)) for q in _bulk_sent(text, quotes, derive_copies)]
+        for text, quotes in chunk
     ]
 
 
@@ -131,17 +180,19 @@ Item = tuple[Article, ArticleQuotes]
 
 def prepared_items(
     items: Iterable[Item], *, derive_copies: bool, worker: bool
-) -> Generator[tuple[Article, ArticleQuotes, list[Prepared]], None, None]:
-    """Each (article, quotes) with its quotations' ``Prepared`` values, in order: worked
-    out by one worker process a few batches ahead (``worker``), else here, as asked."""
+) -> Generator[tuple[Article, ArticleQuotes, Sequence[BulkValues]], None, None]:
+    """Each (article, quotes) with its quotations' values as the bulk path writes them,
+    in order: worked out by one worker process a few batches ahead (``worker``), else
+    here, as asked."""
     # Forked: a spawned process would run the caller's main module again, which a script
     # without a main guard cannot take. The worker runs only this module's pure functions.
     if not worker or "fork" not in multiprocessing.get_all_start_methods():
         for article, quotes in items:
-            yield article, quotes, prepare_article(article, quotes, derive_copies)
+            own = [_sent(q) for q in quotes.quotes]
+            yield article, quotes, _bulk_sent(article.text, own, derive_copies)
         return
     with multiprocessing.get_context("fork").Pool(1) as pool:
-        in_flight: deque[tuple[list[Item], AsyncResult[list[list[_Packed]]]]] = deque()
+        in_flight: deque[tuple[list[Item], AsyncResult[list[list[BulkValues]]]]] = deque()
         source = iter(items)
         while chunk := list(itertools.islice(source, _CHUNK)):
             sent = [(a.text, [_sent(q) for q in quotes.quotes]) for a, quotes in chunk]
@@ -153,7 +204,7 @@ def prepared_items(
 
 
 def _collected(
-    chunk: list[Item], result: AsyncResult[list[list[_Packed]]]
-) -> Iterator[tuple[Article, ArticleQuotes, list[Prepared]]]:
+    chunk: list[Item], result: AsyncResult[list[list[BulkValues]]]
+) -> Iterator[tuple[Article, ArticleQuotes, list[BulkQuote]]]:
     for (article, quotes), packed in zip(chunk, result.get(), strict=True):
-        yield article, quotes, [_unpacked(p) for p in packed]
+        yield article, quotes, [BulkQuote._make(p) for p in packed]

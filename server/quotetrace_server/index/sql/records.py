@@ -137,6 +137,7 @@ def article_record_of(r: Sequence[Any]) -> ArticleRecord:
 
 
 @lru_cache(maxsize=1 << 16)  # each article's speakers ask again for the same forms
+@lru_cache(maxsize=1 << 16)  # the same forms come back article after article
 def usable_alias(alias: str) -> bool:
     """Not a one-letter or letterless form ("S", "—"): those name no one."""
     return sum(c.isalpha() for c in alias) >= 2

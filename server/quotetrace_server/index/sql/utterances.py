@@ -210,13 +210,13 @@ class UtteranceClustering(SpeakerLinking):
         ).fetchone()
         return sketch(*row) if row else QuoteSketch((), (), (), None)
 
-    def _identical_utterance(self, conn: Connection, row: QuoteRow) -> int | None:
-        """The utterance of an indexed speech quotation with the same normalised text."""
+    def _identical_utterance(self, conn: Connection, norm: str) -> int | None:
+        """The utterance of an indexed speech quotation with normalised text ``norm``."""
         found = conn.execute(
             "SELECT q.utterance FROM quotes q JOIN articles a ON a.id = q.article"
             f" WHERE q.norm_hash = ? AND {quote_norm(self._dialect)} = ?"
             " AND q.utterance IS NOT NULL LIMIT 1",
-            (norm_hash(row.norm), row.norm),
+            (norm_hash(norm), norm),
         ).fetchone()
         return None if found is None else int(found[0])
 

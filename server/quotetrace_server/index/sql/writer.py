@@ -12,19 +12,26 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.index.model import DeletedArticle, IngestOutcome, IngestStatus
 from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.index.sql.database import Connection
-from quotetrace_server.index.sql.prepare import Prepared, prepare_article, prepared_items
+from quotetrace_server.index.sql.prepare import (
+    BulkValues,
+    Prepared,
+    prepare_article,
+    prepared_items,
+    prepared_of,
+)
 from quotetrace_server.index.sql.records import (
     QuoteRow,
     norm_hash,
     quote_norm,
 )
 from quotetrace_server.index.sql.speaker_mirror import SpeakerMirror
-from quotetrace_server.index.sql.terms import query_terms
+from quotetrace_server.index.sql.terms import query_terms, tokenized_as_written
 from quotetrace_server.index.sql.utterances import UtteranceClustering
 from quotetrace_server.ingest.model import Article, id_for_identity, identity_for
 from quotetrace_server.verify.normalize import words
@@ -55,6 +62,11 @@ class Writer(UtteranceClustering):
     # Whether a bulk load has its quotations' values worked out by a worker process
     # while it writes (prepare.prepared_items): where a second core is there to run it.
     _bulk_prepare_worker = (os.cpu_count() or 1) >= 2
+    # Whether a bulk load into an empty index takes term_df from its postings' own
+    # document counts at its end (the engine's text search counts them: SQLite's
+    # fts5vocab), counting in memory only the quotations whose terms its tokenizer may
+    # read otherwise; else every term of every quotation is counted in memory.
+    _df_from_postings = False
 
     def add_article(self, article: Article, quotes: ArticleQuotes) -> IngestOutcome:
         """Index one article atomically, by its identity (its URL, path or text): a new
@@ -204,6 +216,7 @@ class Writer(UtteranceClustering):
         gathered = BulkBatch()
         with self._writing() as conn:
             deferred = self._bulk_started(conn)
+            gathered.df_from_postings = deferred and self._df_from_postings
             self._begin_bulk(conn)
             if self._bulk_numbers_rows:
                 self._numbered = gathered
@@ -229,9 +242,13 @@ class Writer(UtteranceClustering):
                     ):
                         continue
                     added_identities.add(keys.identity)
-                    self._insert_article_with_quotes(
-                        conn, article, quotes, keys.article_id, gathered, prepared, keys
-                    )
+                    if gathered is self._numbered:
+                        self._insert_bulk_article(conn, article, quotes, keys, prepared, gathered)
+                    else:
+                        values = [prepared_of(q) for q in prepared]
+                        self._insert_article_with_quotes(
+                            conn, article, quotes, keys.article_id, gathered, values, keys
+                        )
                     added += 1
                     pending += 1
                     if pending >= batch:
@@ -244,7 +261,7 @@ class Writer(UtteranceClustering):
                         pending = 0
                 self._write_gathered(conn, gathered, whole=deferred)
                 if deferred:
-                    insert_term_df(conn, gathered.df, above=self._term_df_floor)
+                    self._insert_whole_load_df(conn, gathered)
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -260,6 +277,14 @@ class Writer(UtteranceClustering):
             self._bulk_finished(conn, deferred)
         return added
 
+    def _write_joined_postings(self, conn: Connection, postings: list[tuple[int, str]]) -> None:
+        """Write postings whose terms are joined by spaces (the bulk path's own)."""
+        self._terms.add_many(conn, [(quote, terms.split()) for quote, terms in postings])
+
+    def _insert_whole_load_df(self, conn: Connection, gathered: BulkBatch) -> None:
+        """term_df of a whole load into an empty index, written at its end."""
+        insert_term_df(conn, gathered.df, above=self._term_df_floor)
+
     def _write_gathered(self, conn: Connection, gathered: BulkBatch, *, whole: bool) -> None:
         """Write a batch's rows and postings; and its document frequencies, unless they
         are counted over the ``whole`` load (into an empty index) and written at its end."""
@@ -267,6 +292,8 @@ class Writer(UtteranceClustering):
         # Postings first: a term term_df leaves out is counted from them (_add_term_df).
         self._terms.add_many(conn, gathered.postings)
         gathered.postings.clear()
+        self._write_joined_postings(conn, gathered.joined_postings)
+        gathered.joined_postings.clear()
         if not whole:
             self._add_term_df(conn, gathered.df)
 
@@ -317,6 +344,68 @@ class Writer(UtteranceClustering):
         for speaker, n in per_speaker.items():
             view.quotes_added(speaker, n)
 
+    def _insert_bulk_article(
+        self,
+        conn: Connection,
+        article: Article,
+        quotes: ArticleQuotes,
+        keys: ArticleKeys,
+        values: Sequence[BulkValues],
+        bulk: BulkBatch,
+    ) -> None:
+        """``_insert_article_with_quotes`` of a bulk load that numbers its rows: the same
+        rows, each quotation's gathered for the next commit from its values as the bulk
+        path writes them (prepare.BulkQuote), with no row object in between."""
+        article_rowid = self._insert_article(
+            conn, article, keys.article_id, quotes.processors, keys
+        )
+        speakers = self._resolve_article_speakers(conn, quotes.quotes, keys.article_id)
+        per_speaker: Counter[int] = Counter()
+        rows = bulk.quotes
+        for seq, (q, v) in enumerate(zip(quotes.quotes, values, strict=True)):
+            # BulkQuote's fields, unpacked (the worker sends plain tuples).
+            norm, text, stored_norm, hashed, _, lead, context, c_start, c_end, terms, plain = v
+            speaker = None if q.speaker is None else speakers.get(q.speaker)
+            # A speech quotation's utterance is known before its row exists (an identical
+            # one's, else a new one), so it is written with the row.
+            utterance = None if terms is None else self._bulk_utterance(conn, norm, bulk)
+            rowid = bulk.next_quote
+            bulk.next_quote += 1
+            rows.append(
+                (
+                    rowid,
+                    article_rowid,
+                    seq,
+                    text,
+                    stored_norm,
+                    hashed,
+                    "",  # lemmas: derived from norm on read
+                    lead,
+                    q.start,
+                    q.end,
+                    q.kind.value,
+                    speaker,
+                    q.speaker,
+                    q.speaker_mention,
+                    q.cue,
+                    q.sieve,
+                    float(q.confidence),
+                    context,
+                    q.resolution,
+                    utterance,
+                    c_start,
+                    c_end,
+                )
+            )
+            if terms is not None:
+                bulk.add_joined_postings(rowid, terms, plain)
+            if speaker is not None:
+                per_speaker[speaker] += 1
+        bulk.counts.update(per_speaker)
+        view = self._view(conn)
+        for speaker, n in per_speaker.items():
+            view.quotes_added(speaker, n)
+
     def _insert_article(
         self,
         conn: Connection,
@@ -325,10 +414,14 @@ class Writer(UtteranceClustering):
         processors: Sequence[str],
         keys: ArticleKeys,
     ) -> int:
-        return conn.insert(
-            f"INSERT INTO articles({ARTICLE_COLUMNS}) VALUES ({', '.join(['?'] * 13)})",
-            article_values(article, article_id, processors, keys),
-        )
+        values = article_values(article, article_id, processors, keys)
+        bulk = self._numbered
+        if bulk is not None:  # numbered here, written with the batch's other rows
+            rowid = bulk.next_article
+            bulk.next_article += 1
+            bulk.articles.append((rowid, *values))
+            return rowid
+        return conn.insert(f"INSERT INTO articles({ARTICLE_COLUMNS}) VALUES ({_13})", values)
 
     def _prepare(
         self, quote: AttributedQuote, prepared: Prepared, speakers: dict[str, int]
@@ -375,7 +468,7 @@ class Writer(UtteranceClustering):
                 self._add_term_df(conn, Counter(terms))
             else:
                 bulk.postings.append((quote_rowid, terms))
-                bulk.df.update(terms)
+                bulk.count_terms(terms)
         return quote_rowid
 
     def _quote_values(self, article_rowid: int, seq: int, row: QuoteRow) -> tuple[object, ...]:
@@ -409,6 +502,7 @@ class Writer(UtteranceClustering):
         if bulk is not None:
             self._write_numbered(conn, bulk)
             add_quote_counts(conn, bulk.counts)
+            bulk.articles.clear()
             bulk.utterances.clear()
             bulk.quotes.clear()
             bulk.counts.clear()
@@ -420,7 +514,10 @@ class Writer(UtteranceClustering):
 
     def _write_numbered(self, conn: Connection, bulk: BulkBatch) -> None:
         """Write the utterance and quotation rows a bulk load numbered itself."""
-        # Utterances before the quotations that refer to them (foreign keys).
+        # Articles and utterances before the quotations that refer to them (foreign keys).
+        conn.executemany(
+            f"INSERT INTO articles(id, {ARTICLE_COLUMNS}) VALUES (?, {_13})", bulk.articles
+        )
         conn.executemany("INSERT INTO utterances(id) VALUES (?)", bulk.utterances)
         conn.executemany(
             f"INSERT INTO quotes(id, {WRITTEN_QUOTE_COLUMNS}) VALUES ({', '.join(['?'] * 22)})",
@@ -458,6 +555,22 @@ class Writer(UtteranceClustering):
         """Prepare a bulk load; True when indexes were dropped, to build at the end."""
         return False
 
+    def _bulk_utterance(self, conn: Connection, norm: str, bulk: BulkBatch) -> int:
+        """The utterance of a speech quotation of a bulk load that numbers its rows: an
+        identical one's (this load's, from memory; else the table's), else a new one."""
+        known = self._bulk_utterances
+        assert known is not None
+        found = known.get(norm)
+        if found is None:
+            if self._bulk_onto_rows:
+                found = self._identical_utterance(conn, norm)
+            if found is None:
+                found = bulk.next_utterance
+                bulk.next_utterance += 1
+                bulk.utterances.append((found,))
+            known[norm] = found
+        return found
+
     def _identical_or_new_utterance(
         self, conn: Connection, row: QuoteRow, bulk: BulkBatch | None = None
     ) -> Utterance:
@@ -467,7 +580,7 @@ class Writer(UtteranceClustering):
         known = self._bulk_utterances
         found = None if known is None else known.get(row.norm)
         if found is None and (known is None or self._bulk_onto_rows):
-            found = self._identical_utterance(conn, row)
+            found = self._identical_utterance(conn, row.norm)
         if found is None and bulk is not None and bulk is self._numbered:
             found = bulk.next_utterance
             bulk.next_utterance += 1
@@ -535,16 +648,24 @@ def article_values(
         article.text,
         meta.title,
         meta.outlet,
-        json.dumps(list(meta.wire_credits)),
+        _json_list(meta.wire_credits),
         meta.byline,
         meta.date,
         meta.url,
         meta.source_name,
-        json.dumps(list(processors)),
+        _json_list(tuple(processors)),
         keys.identity,
         keys.text_hash,
-        json.dumps([list(pair) for pair in meta.derived]),
+        json.dumps([list(pair) for pair in meta.derived]) if meta.derived else "[]",
     )
+
+
+_13 = ", ".join(["?"] * 13)
+
+
+@lru_cache(maxsize=1024)  # a load's articles share a few: the same processors, credits
+def _json_list(values: tuple[str, ...]) -> str:
+    return json.dumps(list(values))
 
 
 # A quotation row's columns, in the order of Writer._quote_values, the utterance and
@@ -568,18 +689,46 @@ class BulkBatch:
     quotation and utterance rows and the speakers' added quotation counts."""
 
     postings: list[tuple[int, list[str]]] = field(default_factory=list)
+    joined_postings: list[tuple[int, str]] = field(default_factory=list)
     df: Counter[str] = field(default_factory=Counter)
     quotes: list[tuple[object, ...]] = field(default_factory=list)
+    articles: list[tuple[object, ...]] = field(default_factory=list)
     utterances: list[tuple[int]] = field(default_factory=list)
     counts: Counter[int] = field(default_factory=Counter)
     next_quote: int = 0
     next_utterance: int = 0
+    next_article: int = 0
+    # Set when the postings count the load's terms at its end (Writer._df_from_postings):
+    # ``df`` then counts only the quotations in ``folded`` (their terms joined), those
+    # whose terms the engine's tokenizer may not read as written.
+    df_from_postings: bool = False
+    folded: list[str] = field(default_factory=list)
+
+    def add_joined_postings(self, quote: int, terms: str, as_written: bool) -> None:
+        """A speech quotation's postings, its terms joined by spaces, and their count
+        for term_df (``as_written``: terms.tokenized_as_written(terms))."""
+        self.joined_postings.append((quote, terms))
+        if self.df_from_postings:
+            if as_written:
+                return  # the postings count these exactly
+            self.folded.append(terms)
+        self.df.update(terms.split())
+
+    def count_terms(self, terms: Sequence[str]) -> None:
+        """Count a speech quotation's terms for term_df (see ``df_from_postings``)."""
+        if self.df_from_postings:
+            joined = " ".join(terms)
+            if tokenized_as_written(joined):
+                return  # the postings count these exactly
+            self.folded.append(joined)
+        self.df.update(terms)
 
     def number_from(self, conn: Connection) -> None:
         """Number the next rows after the largest ids in the tables (the writer holds the
         write transaction: nothing else adds rows until it commits)."""
         self.next_quote = _largest_id(conn, "quotes") + 1
         self.next_utterance = _largest_id(conn, "utterances") + 1
+        self.next_article = _largest_id(conn, "articles") + 1
 
 
 def _largest_id(conn: Connection, table: str) -> int:
