@@ -206,3 +206,33 @@ def test_a_search_whose_rarest_term_is_over_budget_takes_the_steps_on_postgres(
     for query in _QUERIES:
         assert _hits(pg, query) == _hits(lite, query), query
     assert _hits(pg, "the lighthouse keeper counted the gulls")
+
+
+def _holding_every(store: SqlStore, terms: list[str], *, ranked: bool) -> list[int]:
+    with store._reading() as conn:
+        return store._terms.all_of(conn, terms, 100, ranked=ranked)
+
+
+def _newest_holding_every(store: SqlStore, terms: list[str], window: int) -> list[int]:
+    with store._reading() as conn:
+        return store._terms.newest_all_of_ranked(conn, terms, window, 100)
+
+
+def test_quotations_holding_every_term_are_the_same_on_both_engines(
+    ranked_pair: tuple[SqliteStore, PostgresStore],
+) -> None:
+    lite, pg = ranked_pair
+    # One term (unranked, id order), two and three (bm25 ranked), rarest first as the
+    # search gives them, and a set no quotation holds whole.
+    for terms in (["gulls"], ["dawn", "gulls"], ["keeper", "dawn", "the"], ["nets", "cliffs"]):
+        for ranked in (False, True):
+            assert _holding_every(pg, terms, ranked=ranked) == _holding_every(
+                lite, terms, ranked=ranked
+            ), (terms, ranked)
+        for window in (2, 100):
+            assert _newest_holding_every(pg, terms, window) == _newest_holding_every(
+                lite, terms, window
+            ), (terms, window)
+    assert len(_holding_every(pg, ["dawn", "gulls"], ranked=True)) == 4
+    assert _holding_every(pg, ["nets", "cliffs"], ranked=False) == []
+    assert len(_newest_holding_every(pg, ["gulls"], 2)) == 2

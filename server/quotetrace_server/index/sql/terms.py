@@ -139,7 +139,8 @@ class TermIndex(Protocol):
     def all_of(
         self, conn: Connection, terms: Sequence[str], limit: int, *, ranked: bool
     ) -> list[int]:
-        """Quotations holding every term: best bm25 first, or in id order."""
+        """Quotations holding every term: best bm25 first, or in id order. The terms come
+        rarest first (an engine may walk the first one's postings and look up the rest)."""
         ...
 
     def rarest_first_rows(
@@ -395,15 +396,12 @@ class PostgresPostings:
         self, conn: Connection, terms: Sequence[str], limit: int, *, ranked: bool
     ) -> list[int]:
         unique = list(dict.fromkeys(terms))
-        holding = (
-            "SELECT quote, min(terms) FROM quote_postings WHERE term = ANY(?)"
-            " GROUP BY quote HAVING count(*) = ? ORDER BY quote"
-        )
         if not ranked:
             return [
-                int(r[0]) for r in conn.execute(holding + " LIMIT ?", (unique, len(unique), limit))
+                int(r[0])
+                for r in conn.execute(_holding_all(len(unique)) + " LIMIT ?", (*unique, limit))
             ]
-        rows = conn.execute(holding, (unique, len(unique))).fetchall()
+        rows = conn.execute(_holding_all(len(unique)), unique).fetchall()
         return self._ranked(conn, unique, rows, limit)
 
     def newest_all_of_ranked(
@@ -411,9 +409,7 @@ class PostgresPostings:
     ) -> list[int]:
         unique = list(dict.fromkeys(terms))
         rows = conn.execute(
-            "SELECT quote, min(terms) FROM quote_postings WHERE term = ANY(?)"
-            " GROUP BY quote HAVING count(*) = ? ORDER BY quote DESC LIMIT ?",
-            (unique, len(unique), window),
+            _holding_all(len(unique), newest_first=True) + " LIMIT ?", (*unique, window)
         ).fetchall()
         return self._ranked(conn, unique, rows, limit)
 
@@ -474,6 +470,26 @@ FROM scored s JOIN quotes q ON q.id = s.quote JOIN articles a ON a.id = q.articl
 WHERE q.utterance IS NOT NULL
 ORDER BY 5 NULLS LAST, 6 DESC NULLS FIRST, 7, 8
 """.replace("{norm}", quote_norm(PostgresDialect()))
+
+
+def _holding_all(count: int, *, newest_first: bool = False) -> str:
+    """(quote, length) of the quotations holding each of ``count`` terms (the parameters,
+    the rarest first), in quote order: the first term's postings walked in the index's
+    order, each looked up in the others' (a semi-join the planner runs as a merge or as
+    index probes). Not a GROUP BY over every posting of every term with a count of the
+    terms each quotation holds: with the common terms this path is for (tens of
+    thousands of postings each) that read and hashed every posting, 30-90 ms at a
+    million quotations, against 0.3-20 ms this way."""
+    probes = "".join(
+        f" AND EXISTS (SELECT 1 FROM quote_postings p{i}"
+        f" WHERE p{i}.term = ? AND p{i}.quote = p0.quote)"
+        for i in range(1, count)
+    )
+    order = " DESC" if newest_first else ""
+    return (
+        f"SELECT p0.quote, p0.terms FROM quote_postings p0 WHERE p0.term = ?{probes}"
+        f" ORDER BY p0.quote{order}"
+    )
 
 
 def _idf(docs: int, holding: int) -> float:
