@@ -106,6 +106,33 @@ def test_a_second_server_finds_the_schema_made_and_versioned(postgres: Throwaway
     second.close()
 
 
+def test_an_index_of_the_previous_version_is_stepped_up_to_the_planners_larger_sample_of_terms(
+    postgres: ThrowawayPostgres,
+) -> None:
+    url = postgres.new_database()
+    older = PostgresStore(url)
+    add_said(older, HARBOUR, "Ines Harlow")
+    with older._writing() as conn:  # as the version before the sample was enlarged left it
+        conn.execute("ALTER TABLE quote_postings ALTER COLUMN term SET STATISTICS -1")
+        conn.execute("UPDATE schema_version SET version = ?", (len(MIGRATIONS) - 1,))
+    older.close()
+    store = PostgresStore(url)
+    with store._reading() as conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(len(MIGRATIONS),)]
+        (target,) = conn.execute(
+            "SELECT attstattarget FROM pg_attribute WHERE attname = 'term'"
+            " AND attrelid = 'quote_postings'::regclass"
+        ).fetchone()
+        (analysed,) = conn.execute(
+            "SELECT count(*) FROM pg_stats WHERE tablename = 'quote_postings'"
+            " AND schemaname = current_schema()"
+        ).fetchone()
+    assert target == 1000
+    assert analysed > 0  # analysed at once, not at autovacuum's next turn
+    assert store.stats().quote_count == 1
+    store.close()
+
+
 def test_db_option_keeps_a_postgres_url_whole_and_a_file_as_a_path() -> None:
     url = "postgresql://quotes@db.internal:5432/index"
     assert _db_location(url) == url
