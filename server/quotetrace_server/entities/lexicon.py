@@ -590,3 +590,100 @@ def is_speaker_name(name: str) -> bool:
     ):
         return False
     return not all(w in TITLES or w in HONORIFICS or w in FUNCTION_WORDS for w in lowers)
+
+
+# Words that, printed just before the words a claim quotes and in the same clause, put
+# them under a negation or a hedge ("I do not believe | the town is safe", "it is probably
+# | strong enough"): a claim that cuts them off says more than the speaker did. Keys as
+# verify.wording makes them (apostrophes dropped: "don't" -> "dont").
+SCOPE_NEGATIONS = NEGATIONS | word_set(
+    """
+    dont doesnt didnt isnt arent wasnt werent wont cant couldnt shouldnt wouldnt havent
+    hasnt hadnt aint mustnt neednt
+    """
+)
+HEDGES = word_set(
+    """
+    probably perhaps maybe possibly likely unlikely hardly barely scarcely allegedly
+    supposedly doubt doubtful
+    """
+)
+
+# Forms of one given name: a familiar form ("Bill" / "William") or a transliteration
+# ("Mohammed" / "Muhammad", "Evgenia" / "Yevgeniya") that spelling rules cannot tell from
+# another name ("Mahmoud" is not "Mohammed"). Each line is one group; a name may sit in
+# two groups ("Fred": Frederick, Alfred).
+GIVEN_NAME_GROUPS: tuple[frozenset[str], ...] = tuple(
+    word_set(line)
+    for line in """
+    william bill billy will willie liam
+    robert bob bobby rob robbie bert
+    richard dick rick ricky rich richie
+    elizabeth liz lizzie beth betty eliza libby
+    margaret maggie meg peggy madge greta
+    james jim jimmy jamie
+    thomas tom tommy
+    tobias toby
+    edward ed eddie ted ned
+    theodore theo ted
+    anthony tony antony
+    joseph joe joey
+    michael mike mick mickey
+    katherine catherine kathryn kate kathy cathy katie kat
+    christopher chris kit
+    alexander alex sandy aleksandr aleksander oleksandr alexandr
+    alexandra alex sasha aleksandra oleksandra
+    patricia pat trish patty
+    daniel dan danny
+    benjamin ben benny
+    samuel sam sammy
+    nicholas nick nicky
+    matthew matt matty
+    andrew andy drew
+    jonathan jon jonny
+    deborah debbie deb
+    susan sue susie
+    rebecca becky
+    jennifer jen jenny
+    charles charlie chuck
+    henry harry hal
+    john jack johnny
+    david dave davy
+    stephen steven steve stevie
+    peter pete
+    frederick fred freddie
+    alfred alf fred
+    abigail abby
+    gregory greg
+    timothy tim timmy
+    kenneth ken kenny
+    donald don donny
+    ronald ron ronnie
+    lawrence laurence larry
+    leonard len lenny
+    philip phillip phil
+    gerald gerry
+    nathaniel nathan nate nat
+    vincent vince
+    raymond ray
+    oliver ollie
+    walter walt
+    albert al bert
+    muhammad mohammed mohamed mohammad muhammed mohamad mohamud mehmet
+    ahmed ahmad ahmet
+    hussein husain hussain husayn
+    abdullah abdulla abdallah
+    yusuf yousef youssef yusef
+    mustafa mustapha mostafa
+    yevgeny evgeny evgeniy yevgeniy evgenii
+    yevgeniya evgenia evgeniya yevgenia eugenia
+    sergei sergey serhiy
+    dmitri dmitry dmitriy
+    nikolai nikolay mykola
+    andrei andrey andriy
+    yuri yury yuriy iouri
+    mikhail michail
+    fyodor fedor
+    pyotr petr
+    """.strip().splitlines()
+)

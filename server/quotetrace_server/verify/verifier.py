@@ -23,6 +23,9 @@ from quotetrace_server.index.model import PrintingFilter, QuoteDetail, outlet_la
 from quotetrace_server.index.names import fold, org_key, parse_name
 from quotetrace_server.index.similarity import has_content_word, is_contiguous_run, lemma_key
 from quotetrace_server.index.store import QuoteStore
+from quotetrace_server.verify.amounts import respelt
+from quotetrace_server.verify.claimed_name import given_name_form
+from quotetrace_server.verify.debris import without_debris
 from quotetrace_server.verify.diff import OMITTED, word_diff
 from quotetrace_server.verify.joined import (
     claimants_words_removed,
@@ -44,6 +47,7 @@ from quotetrace_server.verify.model import (
 )
 from quotetrace_server.verify.normalize import normalize, words
 from quotetrace_server.verify.provenance import chronological, first_dated, printing
+from quotetrace_server.verify.scope import dropped_limit
 from quotetrace_server.verify.semantic import (
     MIN_COSINE,
     SEMANTIC_MIN_WORDS,
@@ -242,6 +246,12 @@ class Verifier:
         result = self._verify(query)
         if result.verdict is not Verdict.VERIFIED:
             result = self._without_claimants_words(query, result)
+        if result.verdict is not Verdict.VERIFIED:
+            result = self._without_debris(query, result)
+        else:
+            result = _limit_dropped(query, result)
+        if result.verdict is Verdict.NOT_FOUND:
+            result = self._found_by_amounts(query, result)
         # Every path's confidence is kept within its verdict's bounds (docs/confidence.md).
         result = replace(result, confidence=bounded_confidence(result))
         if self._meaning is None:
@@ -261,6 +271,8 @@ class Verifier:
         again = self._verify(replace(query, quote=words_only))
         if again.verdict is Verdict.NOT_FOUND:
             return result
+        if again.verdict is Verdict.VERIFIED:
+            again = _limit_dropped(replace(query, quote=words_only), again)
         return replace(
             again,
             explanation=(
@@ -268,6 +280,46 @@ class Verifier:
                 " insertion, are not compared.)"
             ),
         )
+
+    def _without_debris(self, query: VerifyQuery, result: VerifyResult) -> VerifyResult:
+        """The verdict on the claim without social-media debris or a trailing source
+        credit (verify.debris) when it holds some and that finds it; else ``result``.
+        Costs one pattern search for a claim that holds none."""
+        cleaned = without_debris(query.quote)
+        if cleaned is None:
+            return result
+        again = self._without_claimants_words(
+            replace(query, quote=cleaned), self._verify(replace(query, quote=cleaned))
+        )
+        if again.verdict is Verdict.NOT_FOUND:
+            return result
+        if again.verdict is Verdict.VERIFIED:
+            again = _limit_dropped(replace(query, quote=cleaned), again)
+        return replace(
+            again,
+            explanation=(
+                f"{again.explanation} (Set aside as no words of the speaker's: what the"
+                f" claim holds besides “{cleaned}”, such as post marks, emoji or a source"
+                " credit.)"
+            ),
+        )
+
+    def _found_by_amounts(self, query: VerifyQuery, result: VerifyResult) -> VerifyResult:
+        """The verdict on the printing a NOT_FOUND claim finds once its figures are
+        written in words ("5,000" as "five thousand": verify.amounts), judged on the
+        claim as it came (wording compares the amounts); else ``result``. Costs nothing
+        for a claim with no figure."""
+        respelt_claim = respelt(query.quote)
+        if respelt_claim is None:
+            return result
+        match, details = self._match_with_details(normalize(respelt_claim), query)
+        if match is None or not details:
+            return result
+        normalized = normalize(query.quote)
+        query_words = words(normalized)
+        judged = self._judge(query, normalized, query_words, match, details)
+        judged = _says_opposite(query_words, judged) or judged
+        return _limit_dropped(query, judged) if judged.verdict is Verdict.VERIFIED else judged
 
     def _verify(self, query: VerifyQuery) -> VerifyResult:
         normalized = normalize(query.quote)
@@ -344,6 +396,14 @@ class Verifier:
         opposite = _says_opposite(query_words, result)
         if opposite is not None:
             return opposite
+        if result.verdict is Verdict.UNATTRIBUTED and result.speakers and query.claimed_speaker:
+            # In doubt about the printed speaker: the claimed speaker may have said the
+            # same words in a remark of their own.
+            elsewhere = self._claimed_elsewhere(normalized, query, match)
+            if elsewhere is not None:
+                theirs = self._judged_elsewhere(query, normalized, query_words, match, elsewhere[1])
+                if theirs is not None:
+                    return theirs
         if result.verdict is Verdict.MISATTRIBUTED and query.claimed_speaker:
             mixed = self._claimed_says_the_rest(query, normalized, query_words, match, result)
             if mixed is not None:
@@ -711,9 +771,14 @@ class Verifier:
                 for s in speakers
                 if identity.claim_link(claimed, (s.name, *s.aliases), s.kind) is not None
                 or identity.description_fits(claimed, (s.name, *s.aliases)) is not None
+                or given_name_form(claimed, (s.name, *s.aliases)) is not None
             ]
             claimed_support = sum(s.probability for s in answering)
             shown = answering[0].name if answering else shown
+            if answering and answering[0].probability >= speakers[0].probability:
+                # Printings split evenly: the claimed speaker, one of the tied, leads.
+                speakers.remove(answering[0])
+                speakers.insert(0, answering[0])
             if claimed_support <= 0.0 and speakers:
                 doubt = misattribution_doubt(claimed, speakers, details, self._text_before)
         verdict = decide_verdict(exact, bool(speakers), claimed_support, doubt=doubt)
@@ -967,6 +1032,33 @@ def _says_opposite(query_words: tuple[str, ...], result: VerifyResult) -> Verify
         match_signal=MatchSignal.NONE,
         closest=closest.occurrences[0] if closest.occurrences else None,
         closest_similarity=closest.similarity if closest.occurrences else 0.0,
+    )
+
+
+# A VERIFIED turned ALTERED because the claim cuts off a negation, hedge or condition
+# rests on a rule about the words around the run, not on a changed word: less sure.
+LIMIT_DROPPED_CERTAINTY = 0.8
+
+
+def _limit_dropped(query: VerifyQuery, result: VerifyResult) -> VerifyResult:
+    """ALTERED when every wording the claim is a run of limits it with words the claim
+    leaves out (verify.scope: "I do not believe | the town is safe"); else ``result``."""
+    equivalent = [v for v in result.variants if v.equivalent]
+    if not equivalent:
+        return result
+    limits = [dropped_limit(query.quote, v.text) for v in equivalent]
+    if not all(limits):
+        return result
+    who = f" by {result.speakers[0].name}" if result.speakers else ""
+    return replace(
+        result,
+        verdict=Verdict.ALTERED,
+        confidence=round(result.confidence * LIMIT_DROPPED_CERTAINTY, 4),
+        explanation=(
+            f"The words of a quotation{who}, but cut from it without “{limits[0]}”, which"
+            f" limits them in the printing (“{cut_text(equivalent[0].text)[0]}”): the claim"
+            " says more than the speaker did."
+        ),
     )
 
 

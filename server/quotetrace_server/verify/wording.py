@@ -36,6 +36,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from quotetrace_server.entities.lexicon import PER_CENT, PERCENT_WORDS
 from quotetrace_server.index.similarity import number_figure, us_spelling
+from quotetrace_server.verify.amounts import MAX_AMOUNT_WORDS, may_start_amount, same_amount_runs
 from quotetrace_server.verify.model import Difference, DifferenceKind, DiffOp, DiffSegment
 from quotetrace_server.verify.normalize import fold_typography, strip_punctuation
 
@@ -273,6 +274,8 @@ def _starts(first: Word, p: Sequence[Word]) -> list[int]:
     }
     starts = {j for k in keys for j in by_key[k]}
     starts |= {j for j, word in enumerate(p) if "'" in word.shown or _parts(word.shown)[1:]}
+    if may_start_amount(first.shown):  # "two hundred" / "200": an amount written otherwise
+        starts |= {j for j, word in enumerate(p) if may_start_amount(word.shown)}
     return sorted(starts)
 
 
@@ -285,7 +288,9 @@ def _steps(q: Sequence[Word], p: Sequence[Word], i: int, j: int) -> list[_Step]:
     edges = (i == 0, i == len(q) - 1)
     if a.key == b.key and not _is_homograph(a.shown, b.shown) and _same_amount(a, b):
         steps.append((1, 1, _form_difference(a, b, edges)))
-    elif is_spelling_variant(a.shown, b.shown) or is_spelling_slip(a.key, b.key):
+    elif (is_spelling_variant(a.shown, b.shown) and _same_amount(a, b)) or is_spelling_slip(
+        a.key, b.key
+    ):
         steps.append((1, 1, Difference(DifferenceKind.SPELLING, a.raw_word, b.raw_word)))
     steps += _percent_steps(q, p, i, j, query_side=True)
     steps += _percent_steps(p, q, j, i, query_side=False)
@@ -293,6 +298,26 @@ def _steps(q: Sequence[Word], p: Sequence[Word], i: int, j: int) -> list[_Step]:
     steps += _contraction_steps(p, q, j, i, query_side=False)
     steps += _split_steps(q, p, i, j, query_side=True)
     steps += _split_steps(p, q, j, i, query_side=False)
+    if may_start_amount(a.shown) and may_start_amount(b.shown):
+        steps += _amount_steps(q, p, i, j)
+    return steps
+
+
+def _with_percent(word: Word) -> str:
+    # A percent sign is part of the amount: "forty" is not "40%" (_percent_steps reads it).
+    return word.shown + "%" if word.trail.startswith("%") else word.shown
+
+
+def _amount_steps(q: Sequence[Word], p: Sequence[Word], i: int, j: int) -> list[_Step]:
+    """One amount written two ways from q[i] and p[j] on (verify.amounts)."""
+    steps: list[_Step] = []
+    ahead = MAX_AMOUNT_WORDS
+    query = [_with_percent(w) for w in q[i : i + ahead]]
+    printed = [_with_percent(w) for w in p[j : j + ahead]]
+    for n, m in same_amount_runs(query, printed):
+        said = " ".join(w.raw_word for w in q[i : i + n])
+        shown = " ".join(w.raw_word for w in p[j : j + m])
+        steps.append((n, m, Difference(DifferenceKind.SPELLING, said, shown)))
     return steps
 
 
