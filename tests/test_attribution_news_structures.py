@@ -958,3 +958,75 @@ def test_a_name_opening_a_parenthesis_after_the_quotation_credits_it(
     assert quote(attributor, text, "unsafe").speaker == "Priya Natarajan"
     place = "The review called the ward “unsafe at night” (Portvale, 2021)."
     assert quote(attributor, place, "unsafe").speaker is None
+
+
+# --- round 15 of the probe ---------------------------------------------------------------
+
+
+def test_a_crowd_chant_has_no_speaker_even_beside_a_named_person(attributor: Attributor) -> None:
+    text = (
+        "“Open the gates,” the marchers chanted as Yolanda Briscoe-Nunn, the organiser, "
+        "reached the square.\n\nAt the harbour, dockers chanted: “No cuts, no ships!”\n\n"
+        "“We will be back next week,” Briscoe-Nunn said."
+    )
+    assert quote(attributor, text, "Open the gates").speaker is None
+    assert quote(attributor, text, "No cuts").speaker is None
+    assert quote(attributor, text, "We will be back").speaker == "Yolanda Briscoe-Nunn"
+
+
+def test_a_capitalised_preposition_opening_a_sentence_is_not_a_speaker(
+    attributor: Attributor,
+) -> None:
+    text = "Inside the hall, the choir sang one line: “Home is where the river bends.”"
+    assert quote(attributor, text, "Home is").speaker is None
+
+
+def test_a_pronoun_skips_a_publication_named_after_with_the(attributor: Attributor) -> None:
+    text = (
+        "Ottoline Vasquez-Brand, who ran the ferry for forty years, died on Friday.\n\n"
+        "In a 2001 interview with the Marrow Gazette, she put it plainly: "
+        "“The river owes nobody a living.”"
+    )
+    assert quote(attributor, text, "The river owes").speaker == "Ottoline Vasquez-Brand"
+
+
+def test_a_surname_opened_by_st_joins_the_full_name(attributor: Attributor) -> None:
+    text = (
+        "“The choir has never been larger,” said Rowena St. John, who conducts it.\n\n"
+        "“We turned twelve singers away,” St. John said."
+    )
+    assert quote(attributor, text, "We turned").speaker == "Rowena St. John"
+
+
+def test_the_younger_and_the_elder_surname_follow_the_relation_introduced(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Wendell Achterhof and his daughter, Saskia, run the boatyard on the estuary.\n\n"
+        "“We build six boats a year,” the elder Achterhof said.\n\n"
+        "“Seven, if the winter is kind,” the younger Achterhof said."
+    )
+    assert quote(attributor, text, "We build").speaker == "Wendell Achterhof"
+    assert quote(attributor, text, "Seven, if").speaker == "Saskia"
+
+
+def test_the_younger_surname_with_no_relative_introduced_has_no_speaker(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Wendell Achterhof has run the boatyard for thirty years.\n\n"
+        "“Seven boats, if the winter is kind,” the younger Achterhof said."
+    )
+    assert quote(attributor, text, "Seven boats").speaker is None
+
+
+def test_quoted_sentences_credited_as_words_spoken_by_a_person_next(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "“The bridge is ours.” “Nobody will sell it.”\n\n"
+        "Those words, spoken by Ilario Venturini at the first protest in 1998, are "
+        "painted on the railing."
+    )
+    assert quote(attributor, text, "The bridge").speaker == "Ilario Venturini"
+    assert quote(attributor, text, "Nobody will").speaker == "Ilario Venturini"

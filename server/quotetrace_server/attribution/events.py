@@ -38,11 +38,14 @@ from quotetrace_server.attribution.speakers import (
     speaker_from_ref,
 )
 from quotetrace_server.entities.lexicon import (
+    ELDER_KIN,
+    GENERATION_WORDS,
     KINSHIP_NOUNS,
     PASSIVE_AUXILIARIES,
     PERSON_PRONOUNS,
     TITLES,
     WORD_PASSING_VERBS,
+    YOUNGER_KIN,
 )
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.nlp.model import ParsedText
@@ -354,7 +357,63 @@ def resolve_ref(
             speaker = resolve_adversary(ref, frame_index, earlier, facts)
         return Resolution(speaker, "nominal_role") if speaker else None
     speaker = speaker_from_ref(phrases.names, ref)
+    if speaker is not None and _generation_before(phrases.text, ref.start):
+        return _relative_by_generation(ref, phrases, speaker)
     return Resolution(speaker, "name") if speaker else None
+
+
+# "the younger Ruiz said": the words before a surname that pick one of two relatives.
+GENERATION_BEFORE = re.compile(r"\bthe\s+(" + "|".join(GENERATION_WORDS) + r")\s+$", re.IGNORECASE)
+GENERATION_REACH = 20
+# How far an apposed relative ("and his son, Teo") may stand after the surname's bearer.
+RELATIVE_APPOSITION_REACH = 60
+RELATIVE_APPOSED = re.compile(r"(?:\b(?:his|her|their)|['’]s)\s+([a-z]+),\s*$", re.IGNORECASE)
+
+
+def _generation_before(text: str, start: int) -> str | None:
+    found = GENERATION_BEFORE.search(text[max(0, start - GENERATION_REACH) : start])
+    return GENERATION_WORDS[found.group(1).lower()] if found else None
+
+
+def _relative_by_generation(
+    ref: SpeakerRef, phrases: NounPhrases, bearer: Speaker
+) -> Resolution | None:
+    """ "Bo Ruiz and his son, Teo, run the farm. … “…,” the younger Ruiz said.": the son,
+    as the relation he was introduced with tells; "the elder Ruiz" is Bo Ruiz. Nobody when
+    no relative was introduced next to the surname's bearer (the surname alone cannot say
+    which generation is meant)."""
+    wanted = _generation_before(phrases.text, ref.start)
+    names = phrases.names.names
+    before = bisect_left(phrases.name_starts, ref.start)
+    bearer_ends = [n.end for n in names[:before] if n.entity == bearer.entity]
+    for name in reversed(names[max(0, before - DESCRIPTION_LOOKBACK) : before]):
+        unclustered = name.entity < 0  # a given name alone ("his son, Teo,")
+        if unclustered and name.shape != "bare":
+            continue
+        if name.entity == bearer.entity or name.possessive:
+            continue
+        lead = phrases.text[max(0, name.surface_start - RELATION_REACH) : name.surface_start]
+        apposed = RELATIVE_APPOSED.search(lead)
+        if apposed is None or not any(
+            0 <= name.surface_start - end <= RELATIVE_APPOSITION_REACH
+            and "\n" not in phrases.text[end : name.surface_start]
+            for end in bearer_ends
+        ):
+            continue
+        relation = apposed.group(1).lower()
+        relative = (
+            Speaker(name=name.text, kind=EntityKind.PERSON, aliases=(name.text,))
+            if unclustered
+            else speaker_from_entity(phrases.names, name.entity)
+        )
+        if relation in YOUNGER_KIN:
+            chosen = relative if wanted == "younger" else bearer
+        elif relation in ELDER_KIN:
+            chosen = relative if wanted == "elder" else bearer
+        else:
+            return None
+        return Resolution(chosen, "relative_by_generation")
+    return None
 
 
 def _not_a_proper_name(name: str) -> bool:

@@ -25,6 +25,7 @@ from quotetrace_server.attribution.speakers import (
     speaker_from_entity,
 )
 from quotetrace_server.entities.lexicon import (
+    CHANT_VERBS,
     COPULAS,
     DETERMINERS,
     FUNCTION_WORDS,
@@ -59,6 +60,7 @@ CONFIDENCE: dict[str, float] = {
     "echo": 0.7,
     "unnamed_speaker": 0.8,
     "parenthetical_credit": 0.8,
+    "crowd_chant": 0.7,
     "group_term": 0.6,
     "group_speaker": 0.5,
     "continuation": 0.85,
@@ -401,6 +403,27 @@ def parenthetical_credit(s: QuoteSituation) -> Decision | None:
     )  # fmt: skip
 
 
+# "“Out, out, out,” the crowd chanted": how many words may stand between the closing mark
+# and the chant verb (its subject), and the punctuation that may close the opening clause.
+CHANT_SUBJECT_WORDS = 4
+CHANT_CLAUSE_MARKS = frozenset({":", ","})
+
+
+def crowd_chant(s: QuoteSituation) -> Decision | None:
+    """ "“Fees down!” the students chanted", "hundreds chanted: “…”", "chanting “…”": a
+    slogan a crowd repeats is nobody's own remark, so it has no speaker, whoever the
+    sentence names as it goes on ("… chanted as Ana Ruiz took the stage")."""
+    left = [w.lower() for w in s.left_words(2)]
+    while left and left[-1] in CHANT_CLAUSE_MARKS:
+        left.pop()
+    right = s.right_words(CHANT_SUBJECT_WORDS + 1)
+    before_punctuation = list(itertools.takewhile(lambda w: w[:1].isalnum(), right))
+    chanted_after = any(w.lower() in CHANT_VERBS for w in before_punctuation)
+    if not (left and left[-1] in CHANT_VERBS) and not chanted_after:
+        return None
+    return Decision(s.structural_kind, None, "crowd_chant", CONFIDENCE["crowd_chant"])
+
+
 def cue_event(s: QuoteSituation) -> Decision | None:
     """A speech cue in the same sentence names the speaker (directly, by pronoun, as an
     organisation, or as an unnamed official)."""
@@ -544,23 +567,26 @@ CREDIT_AFTER = re.compile(
     r"[ \t]*(?:(?:that|this|those|these|such)\s+(?:was|were|is|are)\s+"
     r"(?:(?:the|one)\s+(?:[\w-]+\s+)?(?P<noun>[\w-]+)\s+of|how)"
     r"|the\s+(?:[\w-]+\s+)?(?P<came>[\w-]+)\s+came\s+from"
-    r"|so\s+(?:said|says))\s",
+    r"|so\s+(?:said|says)"
+    r"|(?:the|these|those|both)\s+(?:[\w-]+\s+)?(?:words|sentences|lines|remarks),?\s+"
+    r"(?:first\s+)?(?:spoken|uttered)\s+by)\s",
     re.IGNORECASE,
 )
 
 
 def credited_after(s: QuoteSituation) -> Decision | None:
     """ "“We are out of water.” The warning came from Ana Ruiz, a doctor." / "That was the
-    view of Ana Ruiz." / "That was how Ana Ruiz described it." / "So said Ana Ruiz.": a
-    quotation standing alone as its sentence, and the next sentence of the paragraph (or,
-    for a quotation that is a paragraph of its own, the next paragraph's first) crediting
-    it to someone: the first person or organisation that sentence names."""
+    view of Ana Ruiz." / "That was how Ana Ruiz described it." / "So said Ana Ruiz." /
+    "Those words, spoken by Ana Ruiz in 1990, …": a quotation standing alone as its
+    sentence, and the next sentence of the paragraph (or, for a paragraph of nothing but
+    quotations, the next paragraph's first) crediting it to someone: the first person or
+    organisation that sentence names."""
     if not s.opens_frame or s.frame_has_cue or not s.reads_as_utterance:
         return None
     text = s.analysis.parsed.text
     credit = CREDIT_AFTER.match(text, s.quote.end + 1)  # after the closing mark
     paragraph = s.paragraph
-    if credit is None and _alone_in_paragraph(s):
+    if credit is None and _only_quotations_in_paragraph(s):
         # "“We will not leave.”" as a paragraph of its own, then "So said Ana Ruiz, …"
         paragraph += 1
         paragraphs = s.analysis.layout.paragraphs
@@ -594,11 +620,27 @@ def credited_after(s: QuoteSituation) -> Decision | None:
     )  # fmt: skip
 
 
-def _alone_in_paragraph(s: QuoteSituation) -> bool:
-    """The quotation, its marks and punctuation are the whole of its paragraph."""
-    _, end = s.analysis.layout.paragraphs[s.paragraph]
-    after = s.analysis.parsed.text[s.quote.end : end]
-    return s.quote_opens_paragraph and not after.strip(" \t\n”\"’'.!?")
+def _only_quotations_in_paragraph(s: QuoteSituation) -> bool:
+    """Quotations, their marks and punctuation are the whole of the quotation's paragraph
+    ("“The money is gone.” “Nobody can tell us where.”"). Looks at the quotations of this
+    paragraph only, from this one outwards, so a long article costs linear time."""
+    layout = s.analysis.layout
+    quotes = s.analysis.quotes
+    text = s.analysis.parsed.text
+    start, end = layout.paragraphs[s.paragraph]
+    inside = [s.index]
+    for step in (-1, 1):
+        other = s.index + step
+        while 0 <= other < len(quotes) and layout.paragraph_of_quote[other] == s.paragraph:
+            inside.append(other)
+            other += step
+    inside.sort()
+    pieces, position = [], start
+    for other in inside:
+        pieces.append(text[position : quotes[other].start])
+        position = quotes[other].end
+    pieces.append(text[position:end])
+    return not "".join(pieces).strip(" \t\n“”\"‘’'.!?,")
 
 
 def continuation(s: QuoteSituation) -> Decision | None:
@@ -729,6 +771,7 @@ SIEVES: tuple[Sieve, ...] = (
     marked_term,
     scare_term,
     parenthetical_credit,
+    crowd_chant,
     cue_event,
     cue_after_question,
     colon_introduction,

@@ -750,10 +750,14 @@ class NounPhrases:
         return SpeakerRef(RefKind.NAMED, mention, name.surface_start, entity=name.entity)
 
     def after_preposition(self, word_index: int) -> bool:
+        """Object of a preposition or a possessor: "with Ana Ruiz", "Ruiz's", and "with the
+        Carrow Ledger" (a name after "the" is a publication or a body, after its preposition)."""
         if word_index == 0:
             return False
         previous = self.words[word_index - 1]
         same_sentence = previous.sentence == self.words[word_index].sentence
+        if same_sentence and previous.lower == "the" and word_index > 1:
+            return self.after_preposition(word_index - 1)
         return same_sentence and (previous.lower in PREPOSITIONS or previous.possessive)
 
     def _group_after(self, frame: Frame, position: int) -> SpeakerRef | None:

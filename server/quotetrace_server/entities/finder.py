@@ -34,6 +34,7 @@ from quotetrace_server.entities.lexicon import (
     PLACE_FIRST_WORDS,
     PLACE_HEADS,
     PREPOSITIONS,
+    SURNAME_ABBREVIATIONS,
     TITLE_SUFFIXES,
     TITLES,
     UNNAMED_PERSON_HEADS,
@@ -654,7 +655,7 @@ def _is_surname_only(name: NameMention) -> bool:
     hyphenated word, shows a surname without the given name."""
     if len(name.parts) < 2:
         return False
-    particles = NAME_PARTICLES | HYPHENATED_PARTICLES | GAELIC_PARTICLES
+    particles = NAME_PARTICLES | HYPHENATED_PARTICLES | GAELIC_PARTICLES | SURNAME_ABBREVIATIONS
     return name.parts[0] in particles or " " not in name.text.strip()
 
 

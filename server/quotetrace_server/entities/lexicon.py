@@ -101,6 +101,10 @@ OFFICE_QUALIFIERS = word_set("shadow deputy vice assistant")
 # "She used to say": the habitual auxiliary of the past, between a subject and its verb.
 HABITUAL = ("used", "to")
 
+# Crowd voicing: "“Fees down!” the students chanted" is a slogan a crowd repeats, nobody's
+# own remark, so the quotation has no speaker even when a person is named nearby.
+CHANT_VERBS = word_set("chant chants chanted chanting")
+
 # Phrases that give a person's other, shorter name ("Abdirahman Hashi, who goes by Abdi").
 ALIAS_INTRODUCERS = ("goes by", "go by", "went by", "known as", "nicknamed")
 
@@ -138,6 +142,10 @@ NAME_PARTICLES = word_set("van von der den de del della di da dos das du la le t
 # Capitalised Irish and Scottish Gaelic particles that open a surname ("Peadar Ó Súilleabháin",
 # "Siobhán Ní Bhriain"): "Ó Súilleabháin" alone is the surname, not a given name and surname.
 GAELIC_PARTICLES = word_set("ó ní nic mac mhic uí ua")
+# Abbreviations that open a surname written apart ("Marian St. Clair" -> "St. Clair said"),
+# as name parts (lower case, without their full stop).
+SURNAME_ABBREVIATIONS = word_set("st ste")
+
 # Particles glued to a capitalised part by a hyphen ("al-Masri", "el-Sayed"): such a word
 # is a capitalised name word although its first letter is lower case.
 HYPHENATED_PARTICLES = word_set("al el ad ash as at az ed ul bin ibn abu")
@@ -252,6 +260,12 @@ KINSHIP_NOUNS = word_set(
     """
 )
 
+# "the younger Ruiz", "the elder Ruiz": which of two relatives sharing a surname is meant,
+# told by the relation one of them was introduced with ("Bo Ruiz and his son, Teo").
+GENERATION_WORDS: dict[str, str] = {"younger": "younger", "elder": "elder", "older": "elder"}
+YOUNGER_KIN = word_set("son daughter grandson granddaughter stepson stepdaughter nephew niece")
+ELDER_KIN = word_set("father mother grandfather grandmother stepfather stepmother uncle aunt")
+
 # The gender a singular person noun tells: "A spokeswoman said …. “…,” she said." has the
 # unnamed spokeswoman, not a person named before, as the antecedent of "she".
 PERSON_NOUN_GENDERS: dict[str, str] = {
@@ -334,7 +348,7 @@ FUNCTION_WORDS = word_set(
     then there here what which who whom whose why how where also meanwhile however so yet
     once now today yesterday tomorrow last next all every each any no not more most such
     only than unlike like until unless because whether instead besides beyond within without
-    throughout toward towards via per you me us them him one two three
+    throughout toward towards via per you me us them him one two three outside inside behind
     """
 )
 
