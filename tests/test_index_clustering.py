@@ -11,7 +11,12 @@ import pytest
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.evaluation.verification import evaluate_clustering
-from quotetrace_server.index.clustering import QuoteSketch, link_reason, links_nothing
+from quotetrace_server.index.clustering import (
+    QuoteSketch,
+    link_reason,
+    links_nothing,
+    one_typo_apart,
+)
 from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.index.sql.utterances import starts_mid_sentence
 from quotetrace_server.index.sqlite_store import lead_words
@@ -538,3 +543,154 @@ def test_a_fragment_starts_mid_sentence_only_when_the_word_before_it_ends_none()
     assert starts_mid_sentence(inside, longest, norm)
     assert not starts_mid_sentence(sentence, longest, norm)
     assert not starts_mid_sentence(words(normalize("The vans arrive in May.")), longest, norm)
+
+
+def test_a_remark_denied_in_a_later_quotation_is_not_that_quotation() -> None:
+    """ "I never said the levy doubles rents" quotes the remark to deny it: a printing of
+    the remark (or a fragment of it) does not join the denial, though its words are there."""
+    fragment = sketch("doubles rents for every tenant", PUTIN)
+    denial = sketch("I never said the levy doubles rents for every tenant. I said it might.", PUTIN)
+    assert link_reason(fragment, denial) is None
+    did_not = sketch("We did not say the levy doubles rents for every tenant at all.", PUTIN)
+    assert link_reason(fragment, did_not) is None
+    # The speaker repeating her own remark ("as I said") still prints it.
+    repeated = sketch("As I said, the levy doubles rents for every tenant in the town.", PUTIN)
+    assert link_reason(fragment, repeated) == "contained"
+
+
+def test_a_remark_reported_in_another_speakers_quotation_is_not_theirs() -> None:
+    """The mayor quoting the minister ("she told us the new pool opens in May") is the
+    mayor's remark about the minister's words; eight words verbatim otherwise link across
+    speakers (a misattributed printing)."""
+    remark = "The new pool on Quarry Lane opens to swimmers in May."
+    mocked = sketch(
+        f"She stood on this spot and told us {remark[0].lower()}{remark[1:]} It is October.",
+        KIM,
+    )
+    assert link_reason(sketch(remark, PUTIN), mocked) is None
+    # The same words after "told us" in the same speaker's mouth are her own remark again.
+    assert link_reason(sketch(remark, KIM), mocked) == "contained"
+    # Not after a reporting word: a misattributed printing still meets its remark.
+    plain = sketch(f"Good news at last. {remark} Bring the children.", KIM)
+    assert link_reason(sketch(remark, PUTIN), plain) == "contained"
+
+
+def test_a_long_word_misprinted_by_one_letter_is_the_same_short_remark() -> None:
+    assert (
+        link_reason(
+            sketch("We are recruting 40 teachers", PUTIN),
+            sketch("We are recruiting 40 teachers.", PUTIN),
+        )
+        == "near-identical"
+    )
+    assert (
+        link_reason(
+            sketch("The goverment is bankrupt.", PUTIN), sketch("The government is bankrupt", PUTIN)
+        )
+        == "near-identical"
+    )
+    # Short words one letter apart are other words: county is not country.
+    assert (
+        link_reason(
+            sketch("We will defend every county", PUTIN),
+            sketch("We will defend every country", PUTIN),
+        )
+        is None
+    )
+    # Two changed words are not a misprint.
+    assert (
+        link_reason(
+            sketch("We are recruting 40 techers", PUTIN),
+            sketch("We are recruiting 40 teachers", PUTIN),
+        )
+        is None
+    )
+
+
+def test_one_typo_apart_means_one_letter_added_dropped_or_swapped() -> None:
+    assert one_typo_apart("recruting", "recruiting")
+    assert one_typo_apart("throught", "through")
+    assert one_typo_apart("goverment", "government")
+    assert one_typo_apart("recieved", "received")
+    assert not one_typo_apart("recruiting", "recruitment")
+    assert not one_typo_apart("hiring", "firing")
+    assert not one_typo_apart("planned", "planted")  # a letter changed: another word
+
+
+def test_a_number_written_with_a_multiplier_is_its_figure() -> None:
+    assert lemma_key(("two", "hundred", "nurses")) == lemma_key(("200", "nurses"))
+    assert lemma_key(("three", "million", "pounds")) == lemma_key(("3", "million", "pounds"))
+    assert lemma_key(("3", "million")) == ("3000000",)
+    assert lemma_key(("two", "hundred", "and", "five")) == ("205",)
+    assert lemma_key(("2.5", "million")) == ("2500000",)
+    # "and" joins a whole hundred and a number under 100 only after a multiplier.
+    assert lemma_key(("between", "200", "and", "5")) == ("between", "200", "and", "5")
+    assert lemma_key(("3", "million", "and", "5")) == ("3000000", "and", "5")
+    assert lemma_key(("a", "hundred", "days")) == ("a", "100", "days")
+    a = sketch("We are hiring two hundred nurses.", PUTIN)
+    assert link_reason(a, sketch("We are hiring 200 nurses", PUTIN)) == "near-identical"
+    assert link_reason(a, sketch("We are hiring 300 nurses", PUTIN)) is None
+
+
+def test_pieces_of_one_remark_broken_by_attribution_meet_through_a_printing_running_them_together(
+    new_store: StoreFactory,
+) -> None:
+    """'"S1," said X. "S2."' then another outlet's "…S1's end and S2": that printing
+    overlaps S1 (the reporter took S1's opening words into his sentence) and holds S2, so
+    the two pieces are one remark. Two pieces alone, or a phrase in both, join nothing."""
+    store = new_store()
+    first = "The sea wall at Penhallow was built for the storms of another century,"
+    second = "It will not survive the storms we have now."
+    split = f"“{first}” said Tamsin Rowe, the engineer. “{second}”"
+    store.add_article(
+        Article(split),
+        ArticleQuotes(
+            (
+                said_quote(first, "Tamsin Rowe", split.index(first), split),
+                said_quote(second, "Tamsin Rowe", split.index(second), split),
+            ),
+            (),
+        ),
+    )
+    stored, _ = store.list_quotes()
+    before = {q.text: q.utterance_id for q in stored}
+    assert before[first] != before[second]
+    merged = (
+        "was built for the storms of another century and it will not survive the storms we have now"
+    )
+    body = f"Tamsin Rowe said the wall “{merged}”."
+    store.add_article(
+        Article(body),
+        ArticleQuotes((said_quote(merged, "Tamsin Rowe", body.index(merged), body),), ()),
+    )
+    stored, _ = store.list_quotes()
+    after = {q.text: q.utterance_id for q in stored}
+    assert after[first] == after[second] == after[merged]
+
+
+def test_a_phrase_in_two_adjacent_remarks_does_not_join_them(
+    new_store: StoreFactory,
+) -> None:
+    store = new_store()
+    first = "We want a fair rent for tenants, and we want it before the winter,"
+    second = "A fair rent for tenants means a flat that costs less than half a wage."
+    split = f"“{first}” said Odile Marchand. “{second}”"
+    store.add_article(
+        Article(split),
+        ArticleQuotes(
+            (
+                said_quote(first, "Odile Marchand", split.index(first), split),
+                said_quote(second, "Odile Marchand", split.index(second), split),
+            ),
+            (),
+        ),
+    )
+    body = "Odile Marchand asked for “a fair rent for tenants”."
+    phrase = "a fair rent for tenants"
+    store.add_article(
+        Article(body),
+        ArticleQuotes((said_quote(phrase, "Odile Marchand", body.index(phrase), body),), ()),
+    )
+    stored, _ = store.list_quotes()
+    utterance = {q.text: q.utterance_id for q in stored}
+    assert utterance[first] != utterance[second]

@@ -490,6 +490,16 @@ UK_WORDS: dict[str, str] = {
 PERCENT_WORDS = word_set("percent pct")
 PER_CENT = ("per", "cent")
 
+# Words that report speech inside a quotation ("told us the money is on its way", "I never
+# said the plan ..."): the words after them are someone's words reported, not the speaker's
+# own remark printed again (index.clustering).
+REPORTING_WORDS = word_set("say says said saying tell tells told telling claim claims claimed")
+# Negations of a reporting word just before it ("never said", "did not say", "didn't say").
+REPORTING_NEGATIONS = word_set("not never didn't didn’t don't don’t haven't haven’t hasn't hasn’t")
+# Multipliers after a number word or figure ("two hundred" is "200", "3 million" is
+# "3000000") and "and" between a multiple of a hundred and the rest ("two hundred and five").
+NUMBER_MULTIPLIERS = {"100": 100, "1000": 1000, "1000000": 1000000, "1000000000": 1000000000}
+
 # Verbs that introduce a name for something ("what she calls “tokens”").
 NAMING_VERBS = word_set("call calls called dub dubs dubbed nicknamed term terms termed")
 

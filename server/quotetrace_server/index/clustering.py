@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from quotetrace_server.entities.lexicon import REPORTING_NEGATIONS, REPORTING_WORDS
 from quotetrace_server.index.similarity import (
     FUNCTION_WORDS,
     best_window_similarity,
@@ -59,6 +60,12 @@ OVERLAP_MIN_WORDS = 8
 OVERLAP_CONTENT_WORDS = 3
 # Quotation plus the reporter's lead-in words ("they would discuss"), same named speaker.
 FRAMED_MIN = 0.8
+# How far before a fragment's words in a longer quotation a reporting word is looked for
+# ("told us the money ...", "I never said the plan takes ...").
+REPORTED_LOOKBACK = 3
+# A content word this long that differs from one in the other printing by one letter
+# added, dropped or two swapped ("recruting" / "recruiting") is the same word misprinted.
+TYPO_MIN_LETTERS = 7
 # Links between whole texts; the others attach a fragment or a re-translation.
 STRONG_LINKS = frozenset({"identical", "near-identical"})
 
@@ -86,6 +93,40 @@ def _same_named_speaker(a: QuoteSketch, b: QuoteSketch) -> bool:
 
 def link_reason(a: QuoteSketch, b: QuoteSketch) -> str | None:
     """Why ``a`` and ``b`` are one utterance, or None when they are not."""
+    reason = _link_reason(a, b)
+    if reason is None or reason in STRONG_LINKS:
+        return reason
+    short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
+    if _reported_inside(short, long):
+        return None
+    return reason
+
+
+def _reported_inside(short: QuoteSketch, long: QuoteSketch) -> bool:
+    """``short``'s words stand in ``long`` as words reported by its speaker, not said:
+    after a negated reporting word ("I never said the plan takes money ...": a denial),
+    or after any reporting word when two named speakers differ ("The minister told us
+    the money is on its way", said the mayor: the minister's words in the mayor's mouth).
+    A speaker's own "as I said, ..." still links to the remark it repeats."""
+    n = len(short.words)
+    others = long.speaker is not None and short.speaker is not None
+    others = others and long.speaker != short.speaker
+    first = short.words[0]
+    for i in range(1, len(long.words) - n + 1):
+        if long.words[i] != first or long.words[i : i + n] != short.words:
+            continue
+        for j in range(max(0, i - REPORTED_LOOKBACK), i):
+            if long.words[j] in REPORTING_WORDS and (others or _negated(long.words, j)):
+                return True
+    return False
+
+
+def _negated(words: tuple[str, ...], at: int) -> bool:
+    # "never said", "did not say", "didn't say", "have not said": one or two words back.
+    return any(w in REPORTING_NEGATIONS for w in words[max(0, at - 2) : at])
+
+
+def _link_reason(a: QuoteSketch, b: QuoteSketch) -> str | None:
     if not a.words or not b.words:
         return None
     if a.words == b.words:
@@ -199,7 +240,36 @@ def _same_content_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     # other's; a word swapped for another does not.
     content_a = {w for w in a if w not in FUNCTION_WORDS}
     content_b = {w for w in b if w not in FUNCTION_WORDS}
-    return content_a <= content_b or content_b <= content_a
+    if content_a <= content_b or content_b <= content_a:
+        return True
+    # One word misprinted on one side ("recruting"): read as its twin, then compare.
+    only_a, only_b = content_a - content_b, content_b - content_a
+    if len(only_a) != 1 or len(only_b) != 1:
+        return False
+    return one_typo_apart(next(iter(only_a)), next(iter(only_b)))
+
+
+def one_typo_apart(x: str, y: str) -> bool:
+    """``x`` and ``y`` differ by one letter added or dropped, or two neighbouring letters
+    swapped, and are long enough (TYPO_MIN_LETTERS) that no other word is that close
+    ("county" / "country" are two words; "recruting" is "recruiting" misprinted)."""
+    if min(len(x), len(y)) < TYPO_MIN_LETTERS or x.isdigit() or y.isdigit():
+        return False
+    if len(x) == len(y):
+        diff = [i for i in range(len(x)) if x[i] != y[i]]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and x[diff[0]] == y[diff[1]]
+            and (x[diff[1]] == y[diff[0]])
+        )
+    if abs(len(x) - len(y)) != 1:
+        return False
+    short, long = (x, y) if len(x) < len(y) else (y, x)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1 :]
 
 
 def _keeps_key_words(short: tuple[str, ...], long: tuple[str, ...]) -> bool:

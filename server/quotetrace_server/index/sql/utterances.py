@@ -15,7 +15,13 @@ from quotetrace_server.index.clustering import (
     links_nothing,
 )
 from quotetrace_server.index.sql.database import Connection
-from quotetrace_server.index.sql.records import QuoteRow, norm_hash, quote_norm, sketch
+from quotetrace_server.index.sql.records import (
+    QUOTE_TEXT,
+    QuoteRow,
+    norm_hash,
+    quote_norm,
+    sketch,
+)
 from quotetrace_server.index.sql.speakers import SpeakerLinking
 from quotetrace_server.index.sql.terms import query_terms
 from quotetrace_server.verify.normalize import strip_punctuation, words
@@ -31,6 +37,10 @@ _COPY_PROBE = 64
 _FRAGMENT_MAX_WORDS = 8
 # Printings of a cluster checked before a quotation that only overlaps one of them joins.
 _OVERLAP_MEMBERS = 32
+# Characters between a quotation broken off with a comma and its resumption in one
+# article: a closing mark, an attribution ("said Ana Ruiz, the harbourmaster.") and an
+# opening mark.
+_RESUMED_GAP_MAX = 120
 
 
 class UtteranceClustering(SpeakerLinking):
@@ -80,6 +90,8 @@ class UtteranceClustering(SpeakerLinking):
                 if reason != "overlap":
                     held.add(int(utterance))
         joined = self._clusters_to_join(conn, new, strong, weak, weight, held)
+        if len(joined) < len(weak) and is_one_sentence(row.norm):
+            joined |= self._pieces_run_together(conn, joined, set(weak) - held - joined)
         self._assign_utterance(conn, quote_rowid, joined)
 
     def _copy_utterance(
@@ -172,6 +184,41 @@ class UtteranceClustering(SpeakerLinking):
                     anchor = other
         return joined
 
+    def _pieces_run_together(
+        self, conn: Connection, joined: set[int], overlapped: set[int]
+    ) -> set[int]:
+        """The clusters of ``overlapped`` (reached by the new quotation only by an overlap)
+        that an article prints side by side with one of ``joined``, as one remark broken
+        by its attribution ('"S1," said X. "S2."'), the new quotation being one sentence.
+
+        The new printing then runs the two pieces together in one sentence ("...the end
+        of S1 and S2": the reporter took S1's opening words into his own sentence), so
+        they are one remark, though the pieces alone may not link. Without such a
+        printing the pieces stay apart: a second sentence after "said X." is as often
+        another remark, and a printing of "S1. S2" as two sentences is two remarks
+        printed together (it goes with the one it holds more of); nor does a phrase
+        found in both pieces ("a fair deal") run them together.
+        """
+        if not joined:
+            return set()
+        return {u for u in sorted(overlapped) if self._resumed_after_attribution(conn, joined, u)}
+
+    def _resumed_after_attribution(self, conn: Connection, joined: set[int], other: int) -> bool:
+        """Whether an article prints a quotation of ``other`` and one of ``joined`` side by
+        side as one remark broken by its attribution: one speaker, the first piece ending
+        in a comma, no other quotation and at most _RESUMED_GAP_MAX characters between."""
+        marks = ",".join("?" * len(joined))
+        found = conn.execute(
+            "SELECT 1 FROM quotes q JOIN articles a ON a.id = q.article"
+            " JOIN quotes r ON r.article = q.article AND r.seq = q.seq + 1"
+            " AND r.speaker = q.speaker"
+            f" WHERE ((q.utterance = ? AND r.utterance IN ({marks}))"
+            f" OR (r.utterance = ? AND q.utterance IN ({marks})))"
+            f' AND r.start - q."end" <= ? AND {QUOTE_TEXT} LIKE ? LIMIT 1',
+            (other, *sorted(joined), other, *sorted(joined), _RESUMED_GAP_MAX, "%,"),
+        ).fetchone()
+        return found is not None
+
     def _overlap_target(self, conn: Connection, new: QuoteSketch, target: int) -> set[int]:
         """The cluster a quotation joins when its best link only overlaps a printing there.
 
@@ -232,15 +279,24 @@ class UtteranceClustering(SpeakerLinking):
         conn.execute("UPDATE quotes SET utterance = ? WHERE id = ?", (target, quote_rowid))
 
 
-def starts_mid_sentence(fragment: tuple[str, ...], longest: tuple[str, ...], norm: str) -> bool:
-    """``fragment`` is a run of ``longest``'s words (the words of ``norm``) that starts
-    inside one of its sentences: the word before it ends no sentence."""
+def is_one_sentence(norm: str) -> bool:
+    """No sentence ends inside ``norm`` (a quotation's normalised text) before its end."""
+    return not any(_sentence_ends(norm)[:-1])
+
+
+def _sentence_ends(norm: str) -> list[bool]:
     # Token by token as words() splits them (not through its cache: ingest would fill it).
-    ends = [
+    return [
         token.rstrip("\"')]").endswith((".", "!", "?"))
         for token in norm.split(" ")
         if strip_punctuation(token)
     ]
+
+
+def starts_mid_sentence(fragment: tuple[str, ...], longest: tuple[str, ...], norm: str) -> bool:
+    """``fragment`` is a run of ``longest``'s words (the words of ``norm``) that starts
+    inside one of its sentences: the word before it ends no sentence."""
+    ends = _sentence_ends(norm)
     if len(ends) != len(longest) or not fragment or len(fragment) >= len(longest):
         return False
     n = len(fragment)
