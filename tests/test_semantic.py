@@ -484,6 +484,22 @@ def test_embedding_ahead_starts_once_the_first_candidates_miss_and_serves_the_me
     assert found == Verifier(crowded_store, inline).verify(claim)
 
 
+def test_the_wait_for_a_vector_embedded_ahead_is_counted(
+    crowded_store: SqliteStore, encoder: SentenceEncoder
+) -> None:
+    search = SemanticSearch(
+        WordingVectors(None, writable=True),
+        lambda: encoder,
+        core_spare=_always,
+        ahead_process=False,
+    )
+    search.add_wordings(crowded_store.speech_wordings())
+    Verifier(crowded_store, search).verify(VerifyQuery(REWORDED, "Marta Oyelaran"))
+    counts = search.ahead_counts
+    assert counts.used == 1
+    assert 0.0 < counts.vector_wait_max <= counts.vector_wait_seconds
+
+
 def test_a_claim_its_first_candidates_find_starts_no_embedding_ahead(
     crowded_store: SqliteStore, encoder: SentenceEncoder
 ) -> None:

@@ -126,6 +126,10 @@ class AheadCounts:
     stop_wait_seconds: float = 0.0  # spent waiting for stopped embeddings to end
     multi_threaded: int = 0  # query embeddings (ahead or inline) run on more than 1 thread
     in_process: int = 0  # of those started, sent to the helper process (the rest: a thread)
+    # Vectors taken from an embedding ahead, and the time their callers waited for them
+    # (the embedding outlasting the word search: the look-up by meaning waits on it).
+    vector_wait_seconds: float = 0.0
+    vector_wait_max: float = 0.0
 
 
 def core_spare() -> bool:
@@ -362,6 +366,7 @@ class SemanticSearch:
         with self._ahead_lock:
             entry = self._ahead.get(text)
         if entry is not None:
+            began = time.perf_counter()
             if entry.helper is not None:
                 self._collect(entry)
             try:
@@ -369,8 +374,12 @@ class SemanticSearch:
             except Exception:  # stopped or failed ahead: embed here, with the error if any
                 pass
             else:
+                waited = time.perf_counter() - began
                 with self._ahead_lock:
-                    self.ahead_counts.used += 1
+                    counts = self.ahead_counts
+                    counts.used += 1
+                    counts.vector_wait_seconds += waited
+                    counts.vector_wait_max = max(counts.vector_wait_max, waited)
                 return vector
         threads = self._query_threads if self._core_spare() else 1
         fresh: Vectors = self._query_encoder(threads).encode([text])[0]
