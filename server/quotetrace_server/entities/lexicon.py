@@ -48,6 +48,19 @@ HONORIFICS: dict[str, str | None] = {
     "lady": "female",
 }
 
+# Honorifics and roles dropped from a written name's key across articles, besides nameparser's
+# titles (index/names.py: "President Ana Novak" and "Mrs. Novak" share the key "novak"): the
+# honorifics above, and these words and abbreviations without their full stops.
+NAME_KEY_TITLES = frozenset(h.rstrip(".") for h in HONORIFICS) | word_set(
+    """
+    prof rev president vice premier prime minister chancellor secretary general
+    secretary-general spokesman spokeswoman spokesperson chairman chairwoman chairperson chair
+    gen col maj capt lt adm sgt sen rep gov governor mayor judge justice ambassador director
+    chief ceo cfo coo head foreign defence defense interior deputy supreme state commander
+    marshal manager coach founder cofounder co-founder executive the
+    """
+)
+
 # Words that, directly before a name, say what the person is (stripped from canonical names).
 TITLES = word_set(
     """

@@ -27,79 +27,11 @@ import jellyfish
 from anyascii import anyascii
 from nameparser.config import CONSTANTS as _NAMEPARSER
 
-# Honorifics and roles that precede a name ("President Ana Novak", "Mr. Lee"), in
-# addition to nameparser's titles. Dropping them lets "Mrs. Novak" and "Ana Novak" share
-# a surname key.
-_EXTRA_TITLES = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "mx",
-        "dr",
-        "prof",
-        "sir",
-        "dame",
-        "lord",
-        "lady",
-        "rev",
-        "president",
-        "vice",
-        "premier",
-        "prime",
-        "minister",
-        "chancellor",
-        "secretary",
-        "general",
-        "secretary-general",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "chairman",
-        "chairwoman",
-        "chairperson",
-        "chair",
-        "gen",
-        "col",
-        "maj",
-        "capt",
-        "lt",
-        "adm",
-        "sgt",
-        "sen",
-        "rep",
-        "gov",
-        "governor",
-        "mayor",
-        "judge",
-        "justice",
-        "ambassador",
-        "director",
-        "chief",
-        "ceo",
-        "cfo",
-        "coo",
-        "head",
-        "foreign",
-        "defence",
-        "defense",
-        "interior",
-        "deputy",
-        "supreme",
-        "state",
-        "commander",
-        "marshal",
-        "manager",
-        "coach",
-        "founder",
-        "cofounder",
-        "co-founder",
-        "executive",
-        "the",
-    ]
-)
-_TITLES = frozenset(t for t in _NAMEPARSER.titles if t.isascii()) | _EXTRA_TITLES
+from quotetrace_server.entities.lexicon import NAME_KEY_TITLES
+
+# Honorifics and roles that precede a name, nameparser's and the lexicon's (dropping them
+# lets "Mrs. Novak" and "Ana Novak" share a surname key).
+_TITLES = frozenset(t for t in _NAMEPARSER.titles if t.isascii()) | NAME_KEY_TITLES
 # Generational suffixes ("Jr.", "III"); nameparser's degree acronyms ("MA") are left
 # out, as they are also surnames.
 _SUFFIXES = frozenset(
