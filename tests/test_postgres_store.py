@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -263,3 +264,55 @@ def test_quotations_holding_every_term_are_the_same_on_both_engines(
     assert len(_holding_every(pg, ["dawn", "gulls"], ranked=True)) == 4
     assert _holding_every(pg, ["nets", "cliffs"], ranked=False) == []
     assert len(_newest_holding_every(pg, ["gulls"], 2)) == 2
+
+
+# Thirty quotations sharing a query's words in different combinations: more candidates
+# than the one statement's first rows (search._HIT_BATCH), so the rest are read after.
+_MANY = [
+    f"The {boat} pilot {verb} the {cargo} past the breakwater"
+    for boat in ("harbour", "river", "canal")
+    for verb in ("steered", "guided", "towed", "watched", "hailed")
+    for cargo in ("barge", "ferry")
+]
+
+
+@pytest.fixture()
+def many_pair(postgres: ThrowawayPostgres) -> Iterator[tuple[SqliteStore, PostgresStore]]:
+    lite, pg = SqliteStore(":memory:"), PostgresStore(postgres.new_database())
+    for i, quote in enumerate(_MANY):
+        for store in (lite, pg):
+            add_said(store, quote, f"Speaker {chr(65 + i % 26)} Quill", place=f"on day {i}")
+    yield lite, pg
+    lite.close()
+    pg.close()
+
+
+def test_candidates_past_the_first_rows_come_as_sqlites_steps_give_them(
+    many_pair: tuple[SqliteStore, PostgresStore],
+) -> None:
+    lite, pg = many_pair
+    for query in ("the pilot past the breakwater", "pilot breakwater", "the canal pilot"):
+        hits = _hits(pg, query)
+        assert len(hits) > search._HIT_BATCH, query  # some came after the first rows
+        assert hits == _hits(lite, query), query
+
+
+def test_a_caller_stopping_within_the_first_rows_reads_no_more_on_postgres(
+    many_pair: tuple[SqliteStore, PostgresStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lite, pg = many_pair
+    query = normalize("the pilot past the breakwater")
+    best = next(lite.search(query, 100))
+    later: list[int] = []
+    read_rows = search.CandidateSearch._candidate_rows
+
+    def counted(self: SqlStore, conn: Any, rowids: list[int], printed: Any) -> Any:
+        later.append(len(rowids))
+        return read_rows(self, conn, rowids, printed)
+
+    monkeypatch.setattr(search.CandidateSearch, "_candidate_rows", counted)
+    hits = pg.search(query, 100)
+    assert next(hits) == best
+    assert later == []  # the best one came with the search's one statement
+    assert len(list(pg.search(query, 100))) == len(_MANY)
+    assert later == [len(_MANY) - search._HIT_BATCH]  # the rest, once, when asked for

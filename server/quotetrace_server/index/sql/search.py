@@ -152,20 +152,20 @@ class CandidateSearch(Reads):
         words_missing: Callable[[], None] | None = None,
     ) -> Iterator[SearchHit]:
         terms = query_terms(normalized_query, lemma_key(words(normalized_query)))
-        rowids: list[int] = []
+        first: list[tuple[Any, ...]] = []
         with self._reading() as conn:
             # One statement where the engine has it (a database server: each statement is
             # a round trip); else, or when its rarest terms are too common, the steps.
+            # The rows of the best _HIT_BATCH come with it, the rest as ids.
             found = self._terms.rarest_first_rows(
-                conn, terms, TermChoice(_POSTINGS_BUDGET, _MAX_QUERY_TERMS), limit
+                conn, terms, TermChoice(_POSTINGS_BUDGET, _MAX_QUERY_TERMS), limit, _HIT_BATCH
             )
             if found is not None:
-                found = self._admitted_rows(conn, found, printed)
+                first = self._admitted_rows(conn, found.rows, printed)
+                rowids = found.rest
             else:
                 rowids = self._search_rowids(conn, terms, limit, words_missing=words_missing)
-        if found is not None:
-            yield from self._hits(found)
-            return
+        yield from self._hits(first)
         # Rows are read a batch at a time, best first: a caller that has found a perfect
         # match stops early and reads no more. No lock is held between batches.
         batch = self._dialect.hit_batch or _HIT_BATCH

@@ -144,13 +144,14 @@ class TermIndex(Protocol):
         ...
 
     def rarest_first_rows(
-        self, conn: Connection, terms: Sequence[str], choice: TermChoice, limit: int
-    ) -> list[tuple[Any, ...]] | None:
+        self, conn: Connection, terms: Sequence[str], choice: TermChoice, limit: int, first: int
+    ) -> RankedRows | None:
         """The whole common case of a search in one statement, where the engine has one:
         the rarest of ``terms`` chosen as ``choice`` says (search._selective_terms), ranked
-        as ``rarest_first`` ranks them, and the (id, utterance, norm, article) rows of the
-        best ``limit`` speech quotations, best first. None when the rarest term alone is
-        over the postings budget, or the engine answers in steps (the caller takes them)."""
+        as ``rarest_first`` ranks them, the best ``limit`` quotations: the (id, utterance,
+        norm, article) rows of the speech quotations among the best ``first``, and the ids
+        of the others, best first. None when the rarest term alone is over the postings
+        budget, or the engine answers in steps (the caller takes them)."""
         ...
 
     def newest_all_of_ranked(
@@ -162,6 +163,17 @@ class TermIndex(Protocol):
     def optimize(self, conn: Connection) -> None:
         """Compact the postings after a bulk load."""
         ...
+
+
+@dataclass(frozen=True)
+class RankedRows:
+    """A search's best quotations: the (id, utterance, norm, article) rows of the speech
+    quotations among the first few, best first, and the ids of the rest, best first (their
+    rows read only when a caller goes past the first: most stop at a match printed word
+    for word, and a row's normalised text is most of a row's cost)."""
+
+    rows: list[tuple[Any, ...]]
+    rest: list[int]
 
 
 @dataclass(frozen=True)
@@ -238,8 +250,8 @@ class Fts5Terms:
         return heapq.nlargest(limit, scores, key=scores.__getitem__)
 
     def rarest_first_rows(
-        self, conn: Connection, terms: Sequence[str], choice: TermChoice, limit: int
-    ) -> list[tuple[Any, ...]] | None:
+        self, conn: Connection, terms: Sequence[str], choice: TermChoice, limit: int, first: int
+    ) -> RankedRows | None:
         return None  # in-process: the steps cost no round trips
 
     def all_of(
@@ -379,58 +391,43 @@ class PostgresPostings:
         ]
 
     def rarest_first_rows(
-        self, conn: Connection, terms: Sequence[str], choice: TermChoice, limit: int
-    ) -> list[tuple[Any, ...]] | None:
+        self, conn: Connection, terms: Sequence[str], choice: TermChoice, limit: int, first: int
+    ) -> RankedRows | None:
+        unique = list(dict.fromkeys(terms))
         rows = conn.execute(
             _RAREST_FIRST_ROWS,
-            (list(dict.fromkeys(terms)), choice.budget, choice.max_terms, choice.budget, limit),
+            (unique, choice.budget, choice.max_terms, choice.budget, limit, first, first),
         ).fetchall()
         within = rows[0][4]  # the status row comes first
         if within is None:
-            return []  # no term of the query is indexed
+            return RankedRows([], [])  # no term of the query is indexed
         if not within:
             return None
-        return [tuple(r[:4]) for r in rows[1:]]
+        return RankedRows(
+            [tuple(r[:4]) for r in rows[1:] if r[5] <= first],
+            [int(r[0]) for r in rows[1:] if r[5] > first],
+        )
 
     def all_of(
         self, conn: Connection, terms: Sequence[str], limit: int, *, ranked: bool
     ) -> list[int]:
         unique = list(dict.fromkeys(terms))
-        if not ranked:
-            return [
-                int(r[0])
-                for r in _planned_each_time(
-                    conn, _holding_all(len(unique)) + " LIMIT ?", (*unique, limit)
-                )
-            ]
-        rows = _planned_each_time(conn, _holding_all(len(unique)), unique)
-        return self._ranked(conn, unique, rows, limit)
+        order = _BM25_OF_ALL if ranked else "p0.quote"
+        sql = _holding_all(len(unique), order) + " LIMIT ?"
+        return [int(r[0]) for r in _planned_each_time(conn, sql, (*unique, limit))]
 
     def newest_all_of_ranked(
         self, conn: Connection, terms: Sequence[str], window: int, limit: int
     ) -> list[int]:
         unique = list(dict.fromkeys(terms))
-        rows = _planned_each_time(
-            conn, _holding_all(len(unique), newest_first=True) + " LIMIT ?", (*unique, window)
-        )
-        return self._ranked(conn, unique, rows, limit)
+        newest = _holding_all(len(unique), "p0.quote DESC") + " LIMIT ?"
+        sql = f"SELECT h.quote FROM ({newest}) h ORDER BY {_BM25_OF_ALL} LIMIT ?"
+        return [int(r[0]) for r in _planned_each_time(conn, sql, (*unique, window, limit))]
 
     def optimize(self, conn: Connection) -> None:
         # VACUUM marks the loaded pages all-visible, so that postings are read from the
         # index alone (an index-only scan), not from the table too.
         conn.execute("VACUUM (ANALYZE) quote_postings, term_df, quotes")
-
-    def _ranked(
-        self, conn: Connection, terms: Sequence[str], rows: Sequence[Sequence[object]], limit: int
-    ) -> list[int]:
-        """Quotations each holding every term, (quote, length) rows, best bm25 first."""
-        docs, average = self._totals(conn)
-        counted = dict(
-            conn.execute("SELECT term, df FROM term_df WHERE term = ANY(?)", (list(terms),))
-        )
-        idf = sum(_idf(docs, int(counted.get(t, 0))) for t in terms)
-        scores = {int(str(q)): idf * _bm25(1.0, int(str(n)), average) for q, n in rows}
-        return heapq.nsmallest(limit, scores, key=lambda q: (-scores[q], q))
 
     @staticmethod
     def _totals(conn: Connection) -> tuple[int, float]:
@@ -442,8 +439,10 @@ class PostgresPostings:
 # terms by (document frequency, term by code point), the rarest within the budget
 # (running sums: all frequencies are positive, so the first over budget ends the run),
 # their postings scored by summed idf (computed as search._weighted does, rounded as
-# rarest_first rounds: to 1e-9), and the best quotations' rows. A status row comes first:
-# whether the chosen terms are within budget (NULL: no term indexed).
+# rarest_first rounds: to 1e-9), and the best quotations by rank: the rows of the speech
+# quotations among the first few (their normalised text read from the article), the ids
+# of the rest. A status row comes first (rank 0): whether the chosen terms are within
+# budget (NULL: no term indexed).
 _RAREST_FIRST_ROWS = """
 WITH counted AS (
     SELECT d.term, d.df, row_number() OVER w AS pos, sum(d.df) OVER w AS running
@@ -463,23 +462,36 @@ WITH counted AS (
     FROM weighted w JOIN quote_postings p ON p.term = w.term
     WHERE (SELECT within FROM status)
     GROUP BY p.quote ORDER BY score DESC, first, p.quote LIMIT ?
+), ranked AS MATERIALIZED (
+    SELECT quote, row_number() OVER (ORDER BY score DESC, first, quote) AS rank FROM scored
 )
 SELECT NULL::bigint, NULL::bigint, NULL::text, NULL::bigint, (SELECT within FROM status),
-    NULL::float8, 0::bigint, 0::bigint
+    0::bigint
 UNION ALL
-SELECT q.id, q.utterance, {norm}, q.article, NULL, s.score, s.first, s.quote
-FROM scored s JOIN quotes q ON q.id = s.quote JOIN articles a ON a.id = q.article
-WHERE q.utterance IS NOT NULL
-ORDER BY 5 NULLS LAST, 6 DESC NULLS FIRST, 7, 8
+SELECT q.id, q.utterance, {norm}, q.article, NULL, r.rank
+FROM ranked r JOIN quotes q ON q.id = r.quote JOIN articles a ON a.id = q.article
+WHERE r.rank <= ? AND q.utterance IS NOT NULL
+UNION ALL
+SELECT r.quote, NULL, NULL, NULL, NULL, r.rank FROM ranked r WHERE r.rank > ?
+ORDER BY 6
 """.replace("{norm}", quote_norm(PostgresDialect()))
 
 
-def _holding_all(count: int, *, newest_first: bool = False) -> str:
-    """(quote, length) of the quotations holding each of ``count`` terms (the parameters,
-    the rarest first), in quote order: the first term's postings walked in the index's
-    order, each looked up in the others' (a semi-join the planner runs as a merge or as
-    index probes). Not a GROUP BY over every posting of every term with a count of the
-    terms each quotation holds: with the common terms this path is for (tens of
+# bm25's order of quotations that each hold every one of the same terms: their scores
+# are the same idf sum (positive: _idf's floor) times (k1 + 1) / (1 + k1 · (1 − b + b ·
+# length / average)), which falls as the length grows, so the shortest come first, ties
+# by id. Ranked on the server: only the best ids come back, not every quotation holding
+# the terms with its length (2,074 rows for two terms of 37,000 postings at a million),
+# nor two more statements for the idf and the average length.
+_BM25_OF_ALL = "terms, quote"  # both columns named alike in _holding_all's rows
+
+
+def _holding_all(count: int, order: str) -> str:
+    """(quote, terms: its length) of the quotations holding each of ``count`` terms (the
+    parameters, the rarest first), in ``order``: the first term's postings walked in the
+    index's order, each looked up in the others' (a semi-join the planner runs as a merge
+    or as index probes). Not a GROUP BY over every posting of every term with a count of
+    the terms each quotation holds: with the common terms this path is for (tens of
     thousands of postings each) that read and hashed every posting, 30-90 ms at a
     million quotations, against 0.3-20 ms this way."""
     probes = "".join(
@@ -487,10 +499,9 @@ def _holding_all(count: int, *, newest_first: bool = False) -> str:
         f" WHERE p{i}.term = ? AND p{i}.quote = p0.quote)"
         for i in range(1, count)
     )
-    order = " DESC" if newest_first else ""
     return (
         f"SELECT p0.quote, p0.terms FROM quote_postings p0 WHERE p0.term = ?{probes}"
-        f" ORDER BY p0.quote{order}"
+        f" ORDER BY {order}"
     )
 
 
