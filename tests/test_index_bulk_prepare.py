@@ -3,16 +3,20 @@ writes: the index must be the one it builds when it works them out itself."""
 
 from __future__ import annotations
 
+import itertools
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from quotetrace_server.attribution.model import ArticleQuotes
+from quotetrace_server.index.sql import prepare
 from quotetrace_server.index.sql.prepare import (
     BulkQuote,
     prepare_article,
     prepared_items,
     prepared_of,
 )
+from quotetrace_server.index.sql.writer import Writer
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.model import Article, ArticleMeta
 from tests.factories import said_quote
@@ -82,6 +86,26 @@ def test_the_worker_prepares_each_quotation_as_the_writer_would() -> None:
     values = [BulkQuote._make(v) for _, _, p in inline for v in p]
     assert any(v.context_start is None and v.context for v in values)
     assert any(v.text is not None for v in values)
+
+
+def test_the_worker_is_sent_more_than_a_commit_of_articles_ahead() -> None:
+    # While the writer commits a batch it takes no answer: the worker has the next
+    # batch's articles already, so it keeps preparing instead of waiting for the commit.
+    drawn = 0
+
+    def source() -> Iterator[Item]:
+        nonlocal drawn
+        for item in itertools.cycle(_items(100)):
+            drawn += 1
+            yield item
+
+    stream = prepared_items(source(), derive_copies=True, worker=True)
+    try:
+        next(stream)
+        assert drawn == prepare._AHEAD * prepare._CHUNK
+        assert drawn > Writer._BULK_BATCH
+    finally:
+        stream.close()
 
 
 def test_a_bulk_load_prepared_by_a_worker_builds_the_same_index() -> None:

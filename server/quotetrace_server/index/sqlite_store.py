@@ -79,11 +79,16 @@ class SqliteStore(SqlStore):
         Fts5Terms.add_joined(conn, postings)
 
     def _insert_whole_load_df(self, conn: Connection, gathered: BulkBatch) -> None:
+        # The postings merged into one segment first (the 'optimize' every load ends
+        # with): fts5vocab then reads each token's list whole, not a piece in each
+        # commit's segment (100,000 quotations: 0.55 -> 0.30 CPU s).
+        self._terms.optimize(conn)
         insert_term_df_from_postings(conn, gathered.df, gathered.folded, above=self._term_df_floor)
         gathered.folded.clear()
 
     def _bulk_finished(self, conn: Connection, deferred: bool) -> None:
-        super()._bulk_finished(conn, deferred)
+        if not deferred:  # a load into an empty index optimized before its term_df
+            super()._bulk_finished(conn, deferred)
         if deferred:
             Fts5Terms.merge_for_bulk(conn, bulk=False)
             conn.raw.executescript(DEFERRED_INDEXES)
