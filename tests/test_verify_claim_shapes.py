@@ -59,6 +59,8 @@ def test_a_run_cut_from_after_a_negation_in_its_clause_is_not_verified() -> None
     result = _verify(store, "the lock gates will hold through another wet winter", "Pomeroy-Lund")
     assert result.verdict is Verdict.ALTERED
     assert "not" in result.explanation and result.confidence < 0.9
+    # The cut claim does not stand for the printed wording: no variant is listed as equivalent.
+    assert result.variants and not any(v.equivalent for v in result.variants)
     said = _verify(store, "“The lock gates will hold,” she said", "Cressida Pomeroy-Lund")
     assert said.verdict is Verdict.ALTERED  # the claim's own attribution set aside first
 

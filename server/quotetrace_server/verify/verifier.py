@@ -1050,8 +1050,12 @@ def _limit_dropped(query: VerifyQuery, result: VerifyResult) -> VerifyResult:
     if not all(limits):
         return result
     who = f" by {result.speakers[0].name}" if result.speakers else ""
+    # The claim no longer stands for those wordings (it drops what limits them): an
+    # ALTERED answer lists none as equivalent, as every other ALTERED does.
+    variants = tuple(replace(v, equivalent=False) for v in result.variants)
     return replace(
         result,
+        variants=variants,
         verdict=Verdict.ALTERED,
         confidence=round(result.confidence * LIMIT_DROPPED_CERTAINTY, 4),
         explanation=(
