@@ -97,6 +97,12 @@ VARIANTS: tuple[tuple[str, dict[str, Any]], ...] = (
     # Latency only: the claim cut to its first 48 word pieces (the index's vectors are not
     # re-made so; their content does not change what a search costs).
     ("as served, claim cut at 48", {"max_tokens": 48}),
+    # A long claim (at least this many word pieces) embedded ahead on entering `ahead`.
+    ("as served, long at once 30", {"ahead_at_once_pieces": 30}),
+    ("as served, long at once 40", {"ahead_at_once_pieces": 40}),
+    # The HNSW search's candidate list shortened (its own reader of the same file).
+    ("as served, ef 32", {"expansion_search": 32}),
+    ("as served, long at once 30, ef 32", {"ahead_at_once_pieces": 30, "expansion_search": 32}),
 )
 # Keys of a configuration that are the Verifier's, not SemanticSearch's.
 VERIFIER_KEYS = ("ahead_on_counts",)
@@ -184,6 +190,10 @@ def semantic_verifier(
     kw = dict(config)
     verifier_kw = {k: kw.pop(k) for k in VERIFIER_KEYS if k in kw}
     max_tokens = kw.pop("max_tokens", None)
+    expansion = kw.pop("expansion_search", None)
+    if expansion is not None and vectors.path is not None:
+        vectors = WordingVectors(vectors.path, writable=False, expansion_search=int(expansion))
+        vectors.use_encoder(encoder.encoder_id)
     if max_tokens is not None:
         encoder = SentenceEncoder(encoder.files, max_tokens=int(max_tokens))
     if kw.get("core_spare") == "load average":
@@ -458,7 +468,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, search in searches.items():
         c = search.ahead_counts
         print(
-            f"    {name}: ahead {c.started} started ({c.in_process} in the helper process),"
+            f"    {name}: ahead {c.started} started ({c.in_process} in the helper process,"
+            f" {c.at_once} at once as long),"
             f" {c.used} used, {c.stopped} stopped"
             f" (waited {c.stop_wait_seconds * 1000:.0f} ms in all), {c.busy} thread busy,"
             f" {c.no_spare_core} no core spare; {c.multi_threaded} embeddings on"

@@ -510,6 +510,54 @@ def test_a_claim_its_first_candidates_find_starts_no_embedding_ahead(
     assert search.ahead_counts == AheadCounts()
 
 
+def test_a_long_claim_starts_embedding_on_entering_ahead_and_a_short_one_waits_to_be_told(
+    store: SqliteStore, encoder: SentenceEncoder
+) -> None:
+    search = SemanticSearch(
+        WordingVectors(None, writable=True),
+        lambda: encoder,
+        core_spare=_always,
+        ahead_process=False,
+        ahead_at_once_pieces=20,
+    )
+    search.add_wordings(store.speech_wordings())
+    short = "the harbour wall will be rebuilt soon"
+    long = (
+        "before the first of the winter storms comes in off the grey sea we are going to"
+        " rebuild every stone of the old harbour wall"
+    )
+    assert encoder.pieces(short) < 20 <= encoder.pieces(long)
+    with search.ahead(short):
+        pass
+    assert search.ahead_counts.started == 0  # never told the words miss: nothing started
+    with search.ahead(long) as words_missing:
+        assert search.ahead_counts.at_once == 1 and search.ahead_counts.started == 1
+        words_missing()  # told again: the run already under way serves it
+        vector = search.nearest(long, 1)
+    assert search.ahead_counts.started == 1 and search.ahead_counts.used == 1
+    inline = SemanticSearch(search.vectors, lambda: encoder, embed_ahead=False)
+    assert vector == inline.nearest(long, 1)
+
+
+def test_a_reader_with_a_shorter_hnsw_search_list_finds_the_same_nearest_wording(
+    tmp_path: Path, store: SqliteStore, meaning: SemanticSearch
+) -> None:
+    path = tmp_path / "vectors.usearch"
+    writer = WordingVectors(path, writable=True)
+    writer.use_encoder(meaning.vectors.encoder_id or "")
+    hashes = [h for h, _ in store.speech_wordings()]
+    writer.add(hashes, meaning.embed([t for _, t in store.speech_wordings()]))
+    writer.save()
+    short = WordingVectors(path, writable=False, expansion_search=8)
+    short.use_encoder(meaning.vectors.encoder_id or "")
+    query = meaning.embed([REWORDED])[0]
+    assert short._index.expansion_search == 8
+    assert (
+        short.nearest(query, 1)[0][0]
+        == WordingVectors(path, writable=False).nearest(query, 1)[0][0]
+    )
+
+
 def test_a_claim_whose_words_are_printed_nowhere_starts_embedding_on_the_term_counts(
     store: SqliteStore, encoder: SentenceEncoder
 ) -> None:

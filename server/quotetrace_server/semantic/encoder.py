@@ -183,6 +183,11 @@ class SentenceEncoder:
                 self._siblings[threads] = sibling
             return sibling
 
+    def pieces(self, text: str) -> int:
+        """How many word pieces of `text` a run would take (at most max_tokens, with the
+        [CLS] and [SEP] marks): what its embedding costs grows with it."""
+        return len(self._tokenizer.encode(text).ids)
+
     def encode(self, texts: Sequence[str], stop: Stop | None = None) -> Vectors:
         """One unit vector per text, in the order given; EmbeddingStopped when `stop` is
         set before the last batch ends."""

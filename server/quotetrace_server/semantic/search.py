@@ -85,6 +85,11 @@ AHEAD_THREADS = 1
 # counts, or its first candidates: verifier.AHEAD_ON_COUNTS, PROBE_CANDIDATES), not with
 # the search: a claim its words find at once (most) then costs the other core nothing.
 AHEAD_AFTER_PROBE = True
+# ...except a claim of at least this many word pieces, which starts on entering `ahead`:
+# its embedding outlasts most word searches (0.26 ms a piece + 4 ms on this kind of core),
+# so the time until the words say "missing" would be added to the look-up by meaning's
+# wait; a long claim the words find costs the helper one stopped run. None: never at once.
+AHEAD_AT_ONCE_PIECES: int | None = None
 # Embedding ahead runs in this process's helper process (semantic.helper) when it is up: a
 # thread of this process overlaps little with the word search.
 AHEAD_PROCESS = True
@@ -126,6 +131,7 @@ class AheadCounts:
     stop_wait_seconds: float = 0.0  # spent waiting for stopped embeddings to end
     multi_threaded: int = 0  # query embeddings (ahead or inline) run on more than 1 thread
     in_process: int = 0  # of those started, sent to the helper process (the rest: a thread)
+    at_once: int = 0  # of those started, on entering `ahead` because the claim is long
     # Vectors taken from an embedding ahead, and the time their callers waited for them
     # (the embedding outlasting the word search: the look-up by meaning waits on it).
     vector_wait_seconds: float = 0.0
@@ -152,6 +158,7 @@ class SemanticSearch:
         query_threads: int = QUERY_THREADS,
         stop_wait: float = STOP_WAIT_SECONDS,
         ahead_after_probe: bool = AHEAD_AFTER_PROBE,
+        ahead_at_once_pieces: int | None = AHEAD_AT_ONCE_PIECES,
         ahead_threads: int = AHEAD_THREADS,
         encoder_id: Callable[[], str] | None = None,
         ahead_process: bool = AHEAD_PROCESS,
@@ -177,6 +184,7 @@ class SemanticSearch:
         self._query_threads = max(1, min(query_threads, os.cpu_count() or 1))
         self._stop_wait = stop_wait
         self._ahead_after_probe = ahead_after_probe
+        self._ahead_at_once_pieces = ahead_at_once_pieces
         self._ahead_threads = max(1, min(ahead_threads, os.cpu_count() or 1))
         self._spare = threading.Semaphore(1)  # one embedding ahead at a time
         self._pool: ThreadPoolExecutor | None = None
@@ -262,7 +270,8 @@ class SemanticSearch:
         """Within this block, `text` is being embedded on the spare thread (when it is
         free), for a `nearest(text, …)` call to use; leaving the block stops it unused.
         With `ahead_after_probe`, the embedding starts only when the caller calls the
-        function this gives (its words look like missing), not on entering the block."""
+        function this gives (its words look like missing), not on entering the block,
+        unless the text is long (`ahead_at_once_pieces`)."""
         entries: list[_Ahead | None] = []
 
         def start() -> None:
@@ -273,6 +282,11 @@ class SemanticSearch:
         if self._embed_ahead and len(self.vectors):
             if not self._ahead_after_probe:
                 start()
+            elif self._long(text):
+                start()
+                if entries[0] is not None:
+                    with self._ahead_lock:
+                        self.ahead_counts.at_once += 1
             told: Callable[[], None] = start
         else:
             told = _nothing
@@ -281,6 +295,11 @@ class SemanticSearch:
         finally:
             if entries and entries[0] is not None:
                 self._leave_ahead(text, entries[0])
+
+    def _long(self, text: str) -> bool:
+        """Whether `text` is long enough to be embedded ahead at once."""
+        at_once = self._ahead_at_once_pieces
+        return at_once is not None and self._encoder_now().pieces(text) >= at_once
 
     def _start_ahead(self, text: str) -> _Ahead | None:
         with self._ahead_lock:

@@ -77,8 +77,13 @@ def _new_index() -> Index:
 class WordingVectors:
     """Wording key → unit vector, with nearest-neighbour search. Thread-safe."""
 
-    def __init__(self, path: Path | None, *, writable: bool) -> None:
+    def __init__(
+        self, path: Path | None, *, writable: bool, expansion_search: int | None = None
+    ) -> None:
+        """`expansion_search`: the HNSW search's candidate list length (usearch's `ef`;
+        None: usearch's default, 64)."""
         self.path = path
+        self._expansion_search = expansion_search
         self.writable = writable
         self._lock = threading.RLock()
         self._loaded_mtime: tuple[int | None, int | None] | None = None
@@ -90,6 +95,16 @@ class WordingVectors:
         self._index = self._load()
 
     def _load(self) -> Index:
+        return self._tuned(self._loaded())
+
+    def _tuned(self, index: Index) -> Index:
+        """`index` searching with this reader's expansion_search."""
+        if self._expansion_search is not None:
+            # (usearch declares the setter without types: mypy takes the property as read-only)
+            index.expansion_search = self._expansion_search  # type: ignore[misc]
+        return index
+
+    def _loaded(self) -> Index:
         self._loaded_mtime = self._mtimes()
         if self.path is None or not self.path.exists():
             return self._checked(_new_index(), None)
@@ -134,7 +149,7 @@ class WordingVectors:
         holds this encoder's)."""
         with self._lock:
             self._expected = encoder_id
-            self._index = self._checked(self._index, self.encoder_id)
+            self._index = self._tuned(self._checked(self._index, self.encoder_id))
 
     def _mtimes(self) -> tuple[int | None, int | None] | None:
         if self.path is None:
