@@ -63,9 +63,17 @@ def _hand_made() -> list[Item]:
             ("the boat is ours", "I. Borrow", ("Ines B.",), person),
         ],
         [("keep the lights on", "Borrow", (), person)],
-        [("the ropes hold fast", "Ansel Durrow-Pike", (), person)],
+        [("the ropes hold fast", "Ansel Pikeman", (), person)],
         [("we sailed at first light", "Ansel Durrow", (), person)],
-        [("the keel is sound", "Ansel Durrow-Pike", ("Ansel Durrow",), person)],
+        [("the keel is sound", "Ansel Pikeman", ("Ansel Durrow",), person)],
+        [("the nets are mended", "Oswin Threlkeld Sr.", (), person)],
+        [("the nets are sold", "Oswin Threlkeld Jr.", (), person)],
+        [("the wells are dug", "Khalid al-Rashidi", (), person)],
+        [("the wells are deep", "Rashidi", (), person)],
+        [("the pass is open", "Liesl Brandauer-Koenig", (), person)],
+        [("the pass is closed", "Liesl Brandauer", (), person)],
+        [("the pass is icy", "Yulia Chernovets", (), person)],
+        [("the pass is steep", "Yuliya Tchernovets", (), person)],
     ]
     return [_article(i, s) for i, s in enumerate(said)]
 

@@ -68,14 +68,15 @@ def test_close_but_different_surnames_stay_apart(new_store: StoreFactory) -> Non
 
 def test_a_later_article_that_links_two_speakers_merges_them(new_store: StoreFactory) -> None:
     store = new_store()
-    _add(store, "the ferry runs again on Monday", "Ilsa Marovic-Kern")
+    # A married name and a maiden name: nothing in either says they are one person.
+    _add(store, "the ferry runs again on Monday", "Ilsa Kernholt")
     _add(store, "we rebuilt the pier in a year", "Ilsa Marovic")
     assert store.stats().speaker_count == 2
     old = store.find_speaker("Ilsa Marovic")
     assert old is not None
-    _add(store, "the tolls stay as they are", "Ilsa Marovic-Kern", ("Ilsa Marovic",))
+    _add(store, "the tolls stay as they are", "Ilsa Kernholt", ("Ilsa Marovic",))
     assert store.stats().speaker_count == 1
-    merged = store.find_speaker("Ilsa Marovic-Kern")
+    merged = store.find_speaker("Ilsa Kernholt")
     assert merged is not None and merged.quote_count == 3
     # The old id still resolves, to the merged speaker, and its quotations followed.
     again = store.get_speaker(old.speaker_id)
@@ -120,3 +121,68 @@ def test_an_acronym_seen_first_takes_the_full_name_when_it_appears(new_store: St
     record = store.find_speaker("Northern Grid Office")
     assert old is not None and record is not None and record.speaker_id == old.speaker_id
     assert record.name == "Northern Grid Office" and record.quote_count == 2
+
+
+def test_a_father_and_a_son_who_share_a_name_stay_apart(new_store: StoreFactory) -> None:
+    store = new_store()
+    _add(store, "I opened the cannery in the spring of my twentieth year", "Oswin Threlkeld Sr.")
+    _add(store, "the cannery needs a second line", "Oswin Threlkeld Jr.")
+    _add(store, "my father still walks the floor every morning", "Oswin Threlkeld Jr")
+    _add(store, "the line starts in June", "Oswin Threlkeld")  # which one? neither
+    assert _names(store) == {
+        "Oswin Threlkeld Sr.", "Oswin Threlkeld Jr.", "Oswin Threlkeld"
+    }  # fmt: skip
+    assert store.stats().speaker_count == 3
+
+
+def test_a_surname_opening_with_a_lower_case_particle_is_a_name(new_store: StoreFactory) -> None:
+    store = new_store()
+    _add(store, "the tapestries travel to three cities", "Amaury de Villeterre")
+    _add(store, "they have never left the country", "de Villeterre")
+    _add(store, "the wells reach every village", "Khalid al-Rashidi")
+    _add(store, "the pipeline is half built", "al-Rashidi")
+    _add(store, "the museum keeps its tapestries", "Villeterre")  # without the particle
+    _add(store, "the wells are deeper now", "Rashidi")
+    assert store.stats().speaker_count == 2
+    assert _names(store) == {"Amaury de Villeterre", "Khalid al-Rashidi"}
+
+
+def test_transliterated_given_names_and_surnames_merge(new_store: StoreFactory) -> None:
+    store = new_store()
+    _add(store, "the orchestra tours twelve cities", "Yuliya Tchernovets")
+    _add(store, "we rehearse every morning", "Yulia Chernovets")
+    _add(store, "the port doubles its cranes", "Mohammed Qarawi")
+    _add(store, "ships wait less than a day", "Muhammad Qarawi")
+    assert store.stats().speaker_count == 2
+
+
+def test_given_names_with_one_vowel_or_few_consonants_apart_stay_two_people(
+    new_store: StoreFactory,
+) -> None:
+    store = new_store()
+    _add(store, "the bakery stays open", "Jonas Montesi")  # few consonants: Janos
+    _add(store, "the bakery needs an oven", "Janos Montesi")
+    _add(store, "the mill closes in June", "Marten Oyelade")
+    _add(store, "the mill keeps its workers", "Morten Oyelade")
+    assert store.stats().speaker_count == 4
+
+
+def test_one_half_of_a_double_surname_is_the_same_person(new_store: StoreFactory) -> None:
+    store = new_store()
+    _add(store, "the pass reopens when the snow is cleared", "Liesl Brandauer-Koenig")
+    _add(store, "we cleared two metres overnight", "Liesl Brandauer")
+    _add(store, "the mine needs the villagers' consent", "Gabriela Ortúzar Benavente")
+    _add(store, "the consultation starts in April", "Gabriela Ortúzar")
+    assert store.stats().speaker_count == 2
+    record = store.find_speaker("Liesl Brandauer")
+    assert record is not None and record.name == "Liesl Brandauer-Koenig"
+    history = store.speaker_history(record.speaker_id)
+    assert any("one half of" in evidence for _, evidence, _ in history)
+
+
+def test_double_surnames_with_different_second_halves_stay_apart(new_store: StoreFactory) -> None:
+    store = new_store()
+    _add(store, "the clinic opens on Monday", "Ana Oyarzun Garmendia")
+    _add(store, "the clinic has no doctors", "Ana Oyarzun Lizarraga")
+    _add(store, "the vote is next week", "Ana Oyarzun")  # fits both: neither
+    assert store.stats().speaker_count == 3

@@ -13,7 +13,7 @@ from tests.factories import StoreFactory, add_said
 
 ARTICLES = [
     ("the ferry runs again on Monday", "Ilsa Marovic"),
-    ("the pier was rebuilt in a year", "Ilsa Marovic-Kern"),
+    ("the pier was rebuilt in a year", "Ilsa Kernholt"),
     ("the harbour fees stay as they are", "Tomas Velland"),
     ("the tide tables were wrong", "T. Velland"),
 ]
@@ -34,11 +34,11 @@ def test_operator_merge_split_and_rename_are_kept_across_a_rebuild(tmp_path: Pat
     db = tmp_path / "q.db"
     store = _build(db)
     assert store.stats().speaker_count == 2 + 1  # the two Velland forms are one already
-    merged = store.merge_speakers("Ilsa Marovic", "Ilsa Marovic-Kern")
+    merged = store.merge_speakers("Ilsa Marovic", "Ilsa Kernholt")
     assert merged.quote_count == 2
     velland, t_velland = store.split_speaker("Tomas Velland", "T. Velland")
     assert velland.quote_count == 1 and t_velland.quote_count == 1
-    store.rename_speaker("Ilsa Marovic", "Ilsa Marovic-Kern (harbour mayor)")
+    store.rename_speaker("Ilsa Marovic", "Ilsa Kernholt (harbour mayor)")
     edits = store.speaker_edits()
     assert [op for op, _, _ in edits] == ["merge", "split", "rename"]
     store.close()
@@ -52,10 +52,10 @@ def test_operator_merge_split_and_rename_are_kept_across_a_rebuild(tmp_path: Pat
     db.unlink()
     rebuilt = _build(db)
     assert _speaker_of(rebuilt, "the ferry runs again on Monday") == (
-        "Ilsa Marovic-Kern (harbour mayor)"
+        "Ilsa Kernholt (harbour mayor)"
     )
     assert _speaker_of(rebuilt, "the pier was rebuilt in a year") == (
-        "Ilsa Marovic-Kern (harbour mayor)"
+        "Ilsa Kernholt (harbour mayor)"
     )
     assert _speaker_of(rebuilt, "the tide tables were wrong") == "T. Velland"
     assert _speaker_of(rebuilt, "the harbour fees stay as they are") == "Tomas Velland"

@@ -168,6 +168,20 @@ TITLE_SUFFIXES = ("-born", "-based", "-led", "-backed")
 # Generational suffixes that close a person's name ("Ana Ruiz Jr.", "Bo Lind III"): the
 # surname a later mention repeats is the word before them.
 NAME_SUFFIXES = word_set("jr jr. sr sr. ii iii iv")
+# The same suffixes as the generation they name ("Junior" / "Jr."): a father and a son who
+# share a name ("Ana Ruiz Sr." / "Ana Ruiz Jr.") are two people.
+GENERATIONS: dict[str, str] = {
+    "jr": "jr", "jnr": "jr", "junior": "jr", "sr": "sr", "snr": "sr", "senior": "sr",
+    "ii": "ii", "iii": "iii", "iv": "iv",
+}  # fmt: skip
+
+# Respellings under which transliterations of one name agree, as (pattern, replacement) on
+# folded lower-case letters: "Tchernov" / "Chernov" (French and English romanisations of
+# Cyrillic ч), "Mariya" / "Maria" (ия written "iya" or "ia").
+TRANSLITERATION_RESPELLINGS: tuple[tuple[str, str], ...] = (
+    (r"^tch", "ch"),
+    (r"iy(?=[aeou])", "i"),
+)
 
 # Abbreviated titles and the word they stand for ("Gov. Ana Ruiz" is "the governor").
 TITLE_ABBREVIATIONS: dict[str, str] = {

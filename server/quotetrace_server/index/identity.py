@@ -23,6 +23,7 @@ from quotetrace_server.index.names import (
     bare_matches,
     fold,
     is_acronym,
+    is_proper_name,
     name_link,
     names_conflict,
     org_key,
@@ -62,7 +63,7 @@ def _is_org(kind: EntityKind) -> bool:
 
 
 def _proper(names: Iterable[str]) -> list[str]:
-    return [n.strip() for n in names if n.strip() and not n.strip()[0].islower()]
+    return [n.strip() for n in names if is_proper_name(n)]
 
 
 def lookup_keys(kind: EntityKind, names: Iterable[str]) -> set[str]:
@@ -88,6 +89,8 @@ def lookup_keys(kind: EntityKind, names: Iterable[str]) -> set[str]:
 
 def _form_keys(form: NameForm) -> set[str]:
     keys = {"s:" + translit_key(form.surname), "l:" + form.letters}
+    if form.core:  # "Villeterre" finds "Amaury de Villeterre"
+        keys.add("s:" + translit_key(form.core))
     if form.bare:
         keys.add("f:" + form.surname)
     else:

@@ -27,7 +27,12 @@ import jellyfish
 from anyascii import anyascii
 from nameparser.config import CONSTANTS as _NAMEPARSER
 
-from quotetrace_server.entities.lexicon import NAME_KEY_TITLES
+from quotetrace_server.entities.lexicon import (
+    GENERATIONS,
+    HYPHENATED_PARTICLES,
+    NAME_KEY_TITLES,
+    TRANSLITERATION_RESPELLINGS,
+)
 
 # Honorifics and roles that precede a name, nameparser's and the lexicon's (dropping them
 # lets "Mrs. Novak" and "Ana Novak" share a surname key).
@@ -50,6 +55,12 @@ _VOWELS = frozenset("aeiou")
 # skeleton must be this long to say so: "Bhaskaranarayan" / "Baskaranarayan" do,
 # "Michael" / "Michaela" (4) do not.
 _SKELETON_MIN = 5
+# A given name transliterated with other vowels ("Mohammed" / "Muhammad") keeps every
+# consonant, h included, in place: at least this many of them, and at least two vowels
+# respelt, as one respelt vowel is more often another name ("Marten" / "Morten"); short
+# names respelt are others too ("Jonas" / "Janos").
+_RESPELT_CONSONANTS_MIN = 4
+_RESPELT_VOWELS_MIN = 2
 
 
 def fold(text: str) -> str:
@@ -81,6 +92,20 @@ def name_tokens(name: str) -> tuple[str, ...]:
     # Secretary-General Maria Costa"); the final token is always kept ("John Major").
     last_title = max((i for i, t in enumerate(folded[:-1]) if t in _TITLES), default=-1)
     return tuple(folded[last_title + 1 :])
+
+
+def is_proper_name(name: str) -> bool:
+    """A written name rather than a description: it opens with a capital ("Ana Novak", "The
+    Harbour Council"), or with a lower-case particle before a capitalised part ("de
+    Villeterre", "al-Rashidi", "van der Berk"); "the prime minister" describes."""
+    words = name.strip().split()
+    if not words:
+        return False
+    if not words[0][:1].islower():
+        return True
+    head = re.split(r"[-‐‑'’]", words[0])[0].casefold()
+    particle = head in _PARTICLES or head in HYPHENATED_PARTICLES
+    return particle and any(c.isupper() for c in name)
 
 
 def name_key(name: str) -> str:
@@ -119,6 +144,9 @@ class NameForm:
     given: tuple[str, ...]
     surname: str
     proper: str = ""  # the name as written, without titles or description ("Ilsa Marović")
+    generation: str = ""  # "jr", "sr", "iii": a father and a son share the rest of a name
+    halves: tuple[str, ...] = ()  # the parts of a hyphenated surname ("marovic", "kern")
+    core: str = ""  # the surname without its particles ("villeterre" of "de Villeterre")
 
     @property
     def bare(self) -> bool:
@@ -163,7 +191,10 @@ def parse_name(name: str) -> NameForm | None:
     ]
     if lower:
         raw = raw[lower[-1] + 1 :]
+    generation, suffixes = "", list[str]()
     while len(raw) > 1 and fold(raw[-1]).strip(".") in _SUFFIXES:
+        generation = generation or GENERATIONS.get(fold(raw[-1]).strip("."), "")
+        suffixes.insert(0, raw[-1])
         raw = raw[:-1]
     titles = [i for i, t in enumerate(raw[:-1]) if fold(t).strip(".") in _TITLES]
     if titles:
@@ -196,15 +227,45 @@ def parse_name(name: str) -> NameForm | None:
     given = tuple(p for p in parts if p)
     if len(surname) < 2:
         return None
-    return NameForm(text=name, given=given, surname=surname, proper=" ".join(raw))
+    halves = tuple(h for h in (_letters(p) for p in re.split(r"[-‐‑]", tail[-1])) if h)
+    if halves and halves[0] in _PARTICLES | HYPHENATED_PARTICLES:
+        halves = ()  # "al-Rashidi" is one surname with its particle, not two
+    core = _without_particles(tail)
+    # A generational suffix stays in the shown name: it tells a father from his son.
+    proper = " ".join(raw + [s for s in suffixes if fold(s).strip(".") in GENERATIONS])
+    return NameForm(
+        text=name,
+        given=given,
+        surname=surname,
+        proper=proper,
+        generation=generation,
+        halves=halves if len(halves) > 1 else (),
+        core=core if core != surname and len(core) >= 2 else "",
+    )
+
+
+def _without_particles(tail: list[str]) -> str:
+    """The letters of a surname's words after its particles: "de Villeterre" →
+    "villeterre", "al-Rashidi" → "rashidi", "van der Berk" → "berk"."""
+    words = list(tail)
+    while len(words) > 1 and fold(words[0]).strip(".") in _PARTICLES:
+        words = words[1:]
+    head, _, rest = words[0].partition("-")
+    if rest and fold(head) in _PARTICLES | HYPHENATED_PARTICLES:
+        words[0] = rest
+    return "".join(_letters(w) for w in words)
 
 
 @functools.lru_cache(maxsize=65_536)
 def translit_key(word: str) -> str:
     """Key under which transliterations of one name agree: doubled letters collapsed,
     German umlaut spellings folded ("ue" → "u"), a final run of i/y/j as one "y"
-    ("Zelenkoi", "Zelenkoyy", "Zelenkoy")."""
-    w = re.sub(r"([aou])e", r"\1", word)
+    ("Zelenkoi", "Zelenkoyy", "Zelenkoy"), and the lexicon's respellings ("Tchernov" /
+    "Chernov", "Mariya" / "Maria")."""
+    w = word
+    for pattern, replacement in TRANSLITERATION_RESPELLINGS:
+        w = re.sub(pattern, replacement, w)
+    w = re.sub(r"([aou])e", r"\1", w)
     w = re.sub(r"(.)\1+", r"\1", w)
     return re.sub(r"[iyj]+$", "y", w)
 
@@ -222,9 +283,12 @@ def surname_variant(a: str, b: str) -> bool:
 def given_variant(a: str, b: str) -> bool:
     """Two spellings of one given name ("Jorn" / "Joern", "Bhaskaranarayan" /
     "Baskaranarayan"): a transliteration, or the same long consonant skeleton, the same
-    first and last letter and a high Jaro-Winkler similarity. "Alexander" / "Alexandra"
-    and "Jon" / "Joan" are different names."""
+    first and last letter and a high Jaro-Winkler similarity, or the same consonants in
+    place with vowels respelt ("Mohammed" / "Muhammad"). "Alexander" / "Alexandra",
+    "Marten" / "Morten", "Jonas" / "Janos" and "Jon" / "Joan" are different names."""
     if a == b or (min(len(a), len(b)) >= 3 and translit_key(a) == translit_key(b)):
+        return True
+    if vowels_respelt(a, b):
         return True
     skeleton = _skeleton(a)
     return (
@@ -233,6 +297,24 @@ def given_variant(a: str, b: str) -> bool:
         and a[-1] == b[-1]
         and jellyfish.jaro_winkler_similarity(a, b) >= 0.85
     )
+
+
+def vowels_respelt(a: str, b: str) -> bool:
+    """One given name transliterated with other vowels: with doubled letters collapsed, the
+    same letters but for at least two vowels, the same first and last letter and at least
+    four consonants ("Mohammed" / "Muhammad", "Mohamed" / "Muhamad")."""
+    x, y = re.sub(r"(.)\1+", r"\1", a), re.sub(r"(.)\1+", r"\1", b)
+    if len(x) != len(y) or x[0] != y[0] or x[-1] != y[-1]:
+        return False
+    respelt = 0
+    for p, q in zip(x, y, strict=True):
+        if p == q:
+            continue
+        if p not in _VOWELS or q not in _VOWELS:
+            return False
+        respelt += 1
+    consonants = sum(c not in _VOWELS for c in x)
+    return respelt >= _RESPELT_VOWELS_MIN and consonants >= _RESPELT_CONSONANTS_MIN
 
 
 def _given_link(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
@@ -261,6 +343,8 @@ def _given_link(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
 def name_link(a: NameForm, b: NameForm) -> str | None:
     """Why two full forms can be one person, or None. Bare forms never link here: a
     surname alone is linked only where it names one known speaker (the caller's job)."""
+    if other_generation(a, b):
+        return None
     if a.letters == b.letters and len(a.given) + len(b.given) > 0:
         return "same name letters" if a.text != b.text else "same form"
     if a.bare or b.bare:
@@ -270,7 +354,7 @@ def name_link(a: NameForm, b: NameForm) -> str | None:
     elif surname_variant(a.surname, b.surname):
         surname = f"surname spelling {a.surname}/{b.surname}"
     else:
-        return None
+        return surname_half(a, b) or surname_half(b, a)
     given = _given_link(a.given, b.given)
     if given is None:
         return None
@@ -280,24 +364,64 @@ def name_link(a: NameForm, b: NameForm) -> str | None:
     return f"{surname}; {given}"
 
 
+def other_generation(a: NameForm, b: NameForm) -> bool:
+    """Two forms with different generational suffixes ("Sr." / "Jr."): a father and a son."""
+    return bool(a.generation and b.generation and a.generation != b.generation)
+
+
+def _surname_pair(form: NameForm) -> tuple[str, str] | None:
+    """The two surnames of a double surname, hyphenated ("marovic", "kern") or written
+    apart after the given name ("ortuzar", "benavente" of "Gabriela Ortúzar Benavente")."""
+    if len(form.halves) == 2:
+        return form.halves[0], form.halves[1]
+    if len(form.given) >= 2 and len(form.given[-1]) > 1:
+        return form.given[-1], form.surname
+    return None
+
+
+def surname_half(short: NameForm, full: NameForm) -> str | None:
+    """Why ``short`` is ``full`` written with one half of a double surname, or None: the same
+    given names, all written out, and a surname that is one part of a hyphenated one
+    ("Liesl Brandauer" / "Liesl Brandauer-Koenig") or the first of two written apart
+    ("Gabriela Ortúzar" / "Gabriela Ortúzar Benavente", as Spanish names are shortened)."""
+    if not short.given or any(len(g) == 1 for g in short.given) or other_generation(short, full):
+        return None
+    if full.halves and short.given == full.given and short.surname in full.halves:
+        return f"same given names; {short.surname} is one half of {'-'.join(full.halves)}"
+    if full.given[:-1] == short.given and full.given[-1] == short.surname:
+        return f"same given names; {short.surname} is the first of two surnames"
+    return None
+
+
 def names_conflict(a: NameForm, b: NameForm) -> bool:
-    """Two full forms with one surname whose given names disagree: different people."""
-    if a.bare or b.bare or not surname_variant(a.surname, b.surname):
+    """Two full forms that name different people: one surname and given names that
+    disagree, another generation ("Sr." / "Jr."), or double surnames with one first half
+    and different second ones ("Ana Lopez Garcia" / "Ana Lopez Ruiz")."""
+    if a.bare or b.bare:
         return False
-    return _given_link(a.given, b.given) is None
+    if surname_variant(a.surname, b.surname):
+        return other_generation(a, b) or _given_link(a.given, b.given) is None
+    pa, pb = _surname_pair(a), _surname_pair(b)
+    if pa is None or pb is None or a.given[:1] != b.given[:1]:
+        return False
+    return pa[0] == pb[0] and not surname_variant(pa[1], pb[1])
 
 
 def bare_matches(bare: NameForm, form: NameForm) -> bool:
-    """A bare name ("Novak", "Zelenkoi") that is the surname or the first token of ``form``."""
+    """A bare name ("Novak", "Zelenkoi") that is the surname or the first token of ``form``,
+    with or without the surname's particles ("Villeterre" of "Amaury de Villeterre")."""
     word = bare.surname
-    return surname_variant(word, form.surname) or (not form.bare and word == form.first)
+    if not form.bare and word == form.first:
+        return True
+    words = [w for w in (bare.surname, bare.core) if w]
+    return any(surname_variant(x, y) for x in words for y in (form.surname, form.core) if y)
 
 
 def parse_forms(names: Iterable[str]) -> list[NameForm]:
     """The parsed forms of proper names among ``names`` (descriptions are dropped)."""
     forms: list[NameForm] = []
     for name in names:
-        if not name.strip() or name.strip()[0].islower():
+        if not is_proper_name(name):
             continue
         form = parse_name(name)
         if form is not None:

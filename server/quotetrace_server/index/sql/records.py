@@ -143,12 +143,6 @@ def usable_alias(alias: str) -> bool:
     return sum(c.isalpha() for c in alias) >= 2
 
 
-def is_proper_name(alias: str) -> bool:
-    # "the prime minister" describes; "Ana Novak" / "The Harbour Council" name.
-    stripped = alias.strip()
-    return bool(stripped) and not stripped[0].islower()
-
-
 def quote_id_for(article_id: str, seq: int) -> str:
     return f"{article_id}-{seq}"
 

@@ -14,9 +14,9 @@ from quotetrace_server.attribution.model import AttributedQuote
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index import identity
 from quotetrace_server.index.model import SpeakerRecord
-from quotetrace_server.index.names import name_key
+from quotetrace_server.index.names import is_proper_name, name_key
 from quotetrace_server.index.sql.database import Connection
-from quotetrace_server.index.sql.records import is_proper_name, speaker_id_for, usable_alias
+from quotetrace_server.index.sql.records import speaker_id_for, usable_alias
 from quotetrace_server.index.sql.search import CandidateSearch
 from quotetrace_server.index.sql.speaker_mirror import SpeakerMirror
 from quotetrace_server.index.sql.speaker_view import SpeakerTables, SpeakerView, batches
