@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.entities.numbers import amount
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.model import Article, ArticleMeta
-from quotetrace_server.verify.amounts import amount, respelt
+from quotetrace_server.verify.amounts import respelt
 from quotetrace_server.verify.claimed_name import given_name_form, same_given_name
 from quotetrace_server.verify.debris import without_debris
 from quotetrace_server.verify.model import Verdict, VerifyQuery, VerifyResult

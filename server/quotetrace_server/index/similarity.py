@@ -19,12 +19,14 @@ from rapidfuzz.distance import Indel, LCSseq
 
 from quotetrace_server.entities.lexicon import (
     NUMBER_MULTIPLIERS,
-    NUMBER_WORDS,
-    PER_CENT,
-    PERCENT_WORDS,
     UK_DOUBLED_L_STEMS,
     UK_OUR_STEMS,
     UK_WORDS,
+)
+from quotetrace_server.entities.numbers import (
+    multiplied_figures,
+    number_figure,
+    without_percent_words,
 )
 
 _CONTRACTION_SUFFIXES = (
@@ -317,39 +319,6 @@ def us_spelling(word: str) -> str:
     return word
 
 
-def number_figure(word: str) -> str | None:
-    """A number word as its figure ("twelve" -> "12", "twenty-five" -> "25"), else None."""
-    figure = NUMBER_WORDS.get(word)
-    if figure is not None or "-" not in word:
-        return figure
-    tens, _, unit = word.partition("-")
-    if tens in NUMBER_WORDS and unit in NUMBER_WORDS and len(NUMBER_WORDS[unit]) == 1:
-        return str(int(NUMBER_WORDS[tens]) + int(NUMBER_WORDS[unit]))
-    return None
-
-
-def _is_figure(lemma: str) -> bool:
-    return lemma[:1].isdigit()
-
-
-def _without_percent_words(lemmas: list[str]) -> list[str]:
-    """Drop "percent" / "per cent" after a figure: "5%" loses its sign with the
-    punctuation, so "five per cent", "5 percent" and "5%" all read "5"."""
-    out: list[str] = []
-    i = 0
-    while i < len(lemmas):
-        if out and _is_figure(out[-1]):
-            if lemmas[i] in PERCENT_WORDS:
-                i += 1
-                continue
-            if tuple(lemmas[i : i + 2]) == PER_CENT:
-                i += 2
-                continue
-        out.append(lemmas[i])
-        i += 1
-    return out
-
-
 def _lemma(word: str) -> str:
     word = _DEMONSTRATIVE.get(word, word)
     base = _IRREGULAR.get(word)
@@ -371,50 +340,10 @@ def lemma_key(words: Sequence[str]) -> tuple[str, ...]:
     for word in words:
         out.extend(_word_lemmas(word))
     if "cent" in out or "percent" in out or "pct" in out:
-        out = _without_percent_words(out)
+        out = without_percent_words(out)
     if not NUMBER_MULTIPLIERS.keys().isdisjoint(out):
-        out = _multiplied_figures(out)
+        out = multiplied_figures(out)
     return tuple(out)
-
-
-def _multiplied_figures(lemmas: list[str]) -> list[str]:
-    """One figure for a number written with a multiplier: "two hundred" (lemmas "2",
-    "100") reads "200" as the digits do, "3 million" reads "3000000", and "two hundred
-    and five" reads "205"."""
-    out: list[str] = []
-    multiplied = -1  # where the last figure made by a multiplier stands in ``out``
-    for lemma in lemmas:
-        factor = NUMBER_MULTIPLIERS.get(lemma)
-        if factor is not None and out and _is_figure(out[-1]):
-            product = _figure_value(out[-1]) * factor
-            if product == int(product):
-                out[-1] = str(int(product))
-                multiplied = len(out) - 1
-                continue
-        if multiplied == len(out) - 2 and out[-1] == "and" and _hundreds_then_less(out[-2], lemma):
-            out[-2:] = [str(int(out[-2]) + int(lemma))]
-            continue
-        out.append(lemma)
-    return out
-
-
-def _figure_value(figure: str) -> float:
-    try:
-        return float(figure.replace(",", ""))
-    except ValueError:
-        return 0.0
-
-
-def _hundreds_then_less(big: str, small: str) -> bool:
-    # "two hundred and five" is 205, "two thousand and five" 2005: a whole hundred under
-    # a million, then a number under 100 ("3 million and 5 more" stays two numbers).
-    return (
-        big.isdigit()
-        and small.isdigit()
-        and int(big) % 100 == 0
-        and int(big) < 1_000_000
-        and int(small) < 100
-    )
 
 
 @lru_cache(maxsize=1 << 16)  # news vocabulary is Zipfian: most words recur constantly

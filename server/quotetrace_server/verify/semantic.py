@@ -39,9 +39,9 @@ from quotetrace_server.entities.lexicon import (
     AUXILIARIES,
     FUNCTION_WORDS,
     NEGATIONS,
-    NUMBER_WORDS,
     POLAR_SCALES,
 )
+from quotetrace_server.entities.numbers import number_figure
 from quotetrace_server.index.model import PrintingFilter, SearchHit
 from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.verify.normalize import words
@@ -184,8 +184,9 @@ def numbers(tokens: Sequence[str], *, one: bool = False) -> frozenset[str]:
     for token in tokens:
         found.update(m.group().replace(",", "") for m in _DIGITS.finditer(token))
         for part in token.split("-"):
-            if part in NUMBER_WORDS:
-                found.add(NUMBER_WORDS[part])
+            figure = number_figure(part)
+            if figure is not None:
+                found.add(figure)
             elif one and part == "one":
                 found.add("1")
     return frozenset(found)

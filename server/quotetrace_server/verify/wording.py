@@ -35,8 +35,9 @@ from functools import cache, lru_cache
 from rapidfuzz.distance import DamerauLevenshtein
 
 from quotetrace_server.entities.lexicon import PER_CENT, PERCENT_WORDS
-from quotetrace_server.index.similarity import number_figure, us_spelling
-from quotetrace_server.verify.amounts import MAX_AMOUNT_WORDS, may_start_amount, same_amount_runs
+from quotetrace_server.entities.numbers import may_start_amount, number_figure
+from quotetrace_server.index.similarity import us_spelling
+from quotetrace_server.verify.amounts import MAX_AMOUNT_WORDS, same_amount_runs
 from quotetrace_server.verify.model import Difference, DifferenceKind, DiffOp, DiffSegment
 from quotetrace_server.verify.normalize import fold_typography, strip_punctuation
 
