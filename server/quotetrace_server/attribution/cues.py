@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from quotetrace_server.entities.lexicon import SPEECH_VERBS, word_set
+from quotetrace_server.entities.lexicon import (
+    IRREGULAR_VERB_BASES,
+    SPEECH_VERBS,
+    inflection_bases,
+    word_set,
+)
 
+# Forms of speech verbs that no regular ending undoes: the irregular verbs' ("said",
+# "told", "wrote": lexicon.IRREGULAR_VERB_BASES), a doubled last consonant ("admitted",
+# "snapped"), and "read", a cue in its bare form although it is one of NOUN_LIKE_VERBS.
 IRREGULAR_FORMS: dict[str, str] = {
-    "said": "say",
-    "says": "say",
+    form: base for form, base in IRREGULAR_VERB_BASES.items() if base in SPEECH_VERBS
+} | {
     "saying": "say",
-    "told": "tell",
-    "wrote": "write",
-    "written": "write",
-    "spoke": "speak",
-    "spoken": "speak",
     "admitted": "admit",
     "admitting": "admit",
     "quipped": "quip",
@@ -62,31 +65,12 @@ def speech_verb_base(word: str, lemma: str | None = None, upos: str | None = Non
     lower = word.lower()
     if lower in IRREGULAR_FORMS:
         return IRREGULAR_FORMS[lower]
-    for base in _candidate_bases(lower):
+    for base in (lower, *inflection_bases(lower)):
         if base in SPEECH_VERBS:
             if base in NOUN_LIKE_VERBS and upos is None and not lower.endswith(("ed", "ing")):
                 return None
             return base
     return None
-
-
-def _candidate_bases(lower: str) -> list[str]:
-    """Undo the regular English inflections (-s, -es, -ed, -d, -ied, -ing)."""
-    candidates = [lower]
-    if lower.endswith("ies"):
-        candidates.append(lower[:-3] + "y")
-    if lower.endswith("es"):
-        candidates.append(lower[:-2])
-    if lower.endswith("s"):
-        candidates.append(lower[:-1])
-    if lower.endswith("ied"):
-        candidates.append(lower[:-3] + "y")
-    if lower.endswith("ed"):
-        candidates.extend([lower[:-2], lower[:-1]])
-    if lower.endswith("ing"):
-        stem = lower[:-3]
-        candidates.extend([stem, stem + "e"])
-    return candidates
 
 
 def is_speech_noun(word: str) -> bool:

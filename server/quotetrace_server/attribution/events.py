@@ -29,7 +29,6 @@ from quotetrace_server.attribution.resolve import (
 )
 from quotetrace_server.attribution.speakers import (
     AUTHOR_PREPOSITIONS,
-    POSSESSIVE_DETERMINERS,
     NounPhrases,
     RefKind,
     Speaker,
@@ -41,8 +40,10 @@ from quotetrace_server.entities.lexicon import (
     ELDER_KIN,
     GENERATION_WORDS,
     KINSHIP_NOUNS,
+    OBJECT_PERSON_PRONOUNS,
     PASSIVE_AUXILIARIES,
     PERSON_PRONOUNS,
+    POSSESSIVE_DETERMINERS,
     TITLES,
     WORD_PASSING_VERBS,
     YOUNGER_KIN,
@@ -275,7 +276,6 @@ def _verb_subject(
 # Passive verbs of reporting before "as saying": "was quoted as saying", "was cited as
 # saying" — the clause's subject is the speaker.
 REPORTED_AS = frozenset({"quoted", "cited", "reported", "described", "heard", "recorded"})
-OBJECT_PRONOUNS: dict[str, str] = {"him": "male", "her": "female"}
 
 
 def _word_is(frame: Frame, position: int, lower: str, phrases: NounPhrases) -> bool:
@@ -293,9 +293,9 @@ def _quoted_as_saying(frame: Frame, before_as: int, phrases: NounPhrases) -> Spe
     word = phrases.words[item.word]
     if word.lower in REPORTED_AS:
         return phrases.clause_subject(frame, before_as, nearest=False)
-    if word.lower in OBJECT_PRONOUNS:
+    if word.lower in OBJECT_PERSON_PRONOUNS:
         return SpeakerRef(
-            RefKind.PRONOUN, word.text, word.start, gender=OBJECT_PRONOUNS[word.lower]
+            RefKind.PRONOUN, word.text, word.start, gender=OBJECT_PERSON_PRONOUNS[word.lower]
         )
     ref = phrases.subject_before(frame, before_as + 1)
     return ref if ref is not None and ref.kind == RefKind.NAMED else None

@@ -13,11 +13,13 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from quotetrace_server.entities.words import Word
-from quotetrace_server.quotes.finder import paragraph_spans
+from quotetrace_server.quotes.finder import CLOSERS as QUOTE_CLOSERS
+from quotetrace_server.quotes.finder import SENTENCE_FINAL, STRAIGHT, paragraph_spans
 from quotetrace_server.quotes.model import QuoteSpan
 
-SENTENCE_END = frozenset(".!?…")
-CLOSERS = frozenset("”’\"')]»›")
+# What may follow a sentence's final mark: closing quotation marks (quotes.finder's and
+# the straight ones) and brackets.
+CLOSERS = QUOTE_CLOSERS | frozenset(STRAIGHT) | frozenset(")]")
 
 
 @dataclass(frozen=True)
@@ -147,15 +149,15 @@ def _narrative_sentence_ends(
     position = previous_end - 1
     while position >= 0 and (text[position] in CLOSERS or text[position].isspace()):
         position -= 1
-    return position >= 0 and text[position] in SENTENCE_END
+    return position >= 0 and text[position] in SENTENCE_FINAL
 
 
 def _is_full_stop(text: str, item: Item, words: list[Word], quotes: list[QuoteSpan]) -> bool:
     """A lone . ! ? token, or a closed quotation whose own text ends with one."""
     if item.is_quote:
         quote = quotes[item.quote]
-        return quote.closed and text[quote.end - 1] in SENTENCE_END
-    return words[item.word].text in SENTENCE_END
+        return quote.closed and text[quote.end - 1] in SENTENCE_FINAL
+    return words[item.word].text in SENTENCE_FINAL
 
 
 def _starts_sentence(text: str, start: int) -> bool:

@@ -34,11 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from quotetrace_server.attribution.speakers import (
-    POSSESSIVE_PRONOUNS,
-    RefKind,
-    speaker_from_entity,
-)
+from quotetrace_server.attribution.speakers import RefKind, speaker_from_entity
 from quotetrace_server.entities.finder import ArticleNames, NameMention
 from quotetrace_server.entities.lexicon import (
     ADVERSARY_NOUNS,
@@ -52,6 +48,7 @@ from quotetrace_server.entities.lexicon import (
     PAIR_REFERENCES,
     PERSON_NOUN_GENDERS,
     PERSON_PRONOUNS,
+    POSSESSIVE_PERSON_PRONOUNS,
     PREPOSITIONS,
     TITLE_ABBREVIATIONS,
     TITLES,
@@ -218,7 +215,7 @@ def _content_words(text: str) -> set[str]:
 
 # Pronouns that open a sentence about the person of the sentence before ("Her assistant,
 # …", "He has …"), with the gender they give that person.
-OPENING_PRONOUNS: dict[str, str] = {"he": "male", "his": "male", "she": "female", "her": "female"}
+OPENING_PRONOUNS = PERSON_PRONOUNS | POSSESSIVE_PERSON_PRONOUNS
 
 
 def learn_genders_from_openers(layout: Layout, words: list[Word], facts: ArticleFacts) -> None:
@@ -408,7 +405,7 @@ def resolve_adversary(
     words = ref.mention.lower().split()
     if len(words) != 2 or words[1] not in ADVERSARY_NOUNS:
         return None
-    gender = POSSESSIVE_PRONOUNS.get(words[0])
+    gender = POSSESSIVE_PERSON_PRONOUNS.get(words[0])
     if gender is None:
         return None
     recent: list[Speaker] = []

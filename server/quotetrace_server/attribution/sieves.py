@@ -27,6 +27,7 @@ from quotetrace_server.attribution.speakers import (
 from quotetrace_server.entities.lexicon import (
     CHANT_VERBS,
     COPULAS,
+    DASH_MARKS,
     DETERMINERS,
     FUNCTION_WORDS,
     NAMING_VERBS,
@@ -190,7 +191,7 @@ class QuoteSituation:
         if self.opens_frame:
             return QuoteKind.DIRECT
         left = self.left_words()
-        if left and left[-1] in (":", ",", "—", "–"):
+        if left and left[-1] in (":", ",", *DASH_MARKS):
             return QuoteKind.DIRECT
         return QuoteKind.PARTIAL
 

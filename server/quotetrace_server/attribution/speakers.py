@@ -20,9 +20,12 @@ from quotetrace_server.entities.lexicon import (
     ORG_NOMINAL_HEADS,
     PERSON_PRONOUNS,
     PLURAL_PRONOUNS,
+    POSSESSIVE_DETERMINERS,
+    POSSESSIVE_PERSON_PRONOUNS,
     PREPOSITIONS,
     TITLES,
     UNNAMED_PERSON_HEADS,
+    WEEKDAYS,
     is_epithet_phrase,
     is_plural_person_noun,
     word_set,
@@ -30,13 +33,13 @@ from quotetrace_server.entities.lexicon import (
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.entities.words import Word
 
-# Between a subject and its verb: auxiliaries, negation, common adverbs.
-SKIPPABLE_BEFORE_VERB = word_set(
+# Between a subject and its verb: auxiliaries, negation, common adverbs, a day ("on Monday").
+SKIPPABLE_BEFORE_VERB = WEEKDAYS | word_set(
     """
     had has have would will also later earlier then again repeatedly reportedly once previously
     did does do not never was is were are been be just already still often first finally
-    further recently last week yesterday today on tuesday wednesday thursday friday monday
-    saturday sunday could may might should can must himself herself themselves itself n't
+    further recently last week yesterday today on could may might should can must himself
+    herself themselves itself n't
     """
 )
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
@@ -47,9 +50,6 @@ NAME_GIVEN_FILLERS = word_set("only simply just himself herself themselves")
 NAME_GIVEN_WINDOW = 10
 # "a spokesman for …", "one aide to …": a person left unnamed.
 INDEFINITE_OPENERS = frozenset({"a", "an", "one", "another"})
-POSSESSIVE_PRONOUNS: dict[str, str | None] = {"his": "male", "her": "female"}
-# "his lawyer", "their coach": someone's agent or relative, left unnamed by the phrase.
-POSSESSIVE_DETERMINERS = frozenset({"his", "her", "its", "their", "our", "my", "your"})
 # "a statement from the ministry", "a letter by Ana Ruiz": the document's author.
 AUTHOR_PREPOSITIONS = frozenset({"from", "by"})
 LOCATION_PREPOSITIONS = frozenset({"in", "at", "from", "to", "near", "into", "across"})
@@ -413,8 +413,8 @@ class NounPhrases:
         word = self._word(frame, position - 1)
         if word is None:
             return None
-        if word.lower in POSSESSIVE_PRONOUNS:
-            gender = POSSESSIVE_PRONOUNS[word.lower]
+        if word.lower in POSSESSIVE_PERSON_PRONOUNS:
+            gender = POSSESSIVE_PERSON_PRONOUNS[word.lower]
             return SpeakerRef(RefKind.PRONOUN, word.text, word.start, gender=gender)
         if word.possessive and not word.capitalised:
             # "her grandmother's advice", "the minister's reply": the phrase that owns it

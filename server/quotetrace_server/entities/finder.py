@@ -23,6 +23,7 @@ from quotetrace_server.entities.lexicon import (
     FUNCTION_WORDS,
     GAELIC_PARTICLES,
     HONORIFICS,
+    HYPHEN_MARKS,
     HYPHENATED_PARTICLES,
     MONTHS_AND_DAYS,
     NAME_PARTICLES,
@@ -85,7 +86,9 @@ def normalise_name(name: str) -> str:
 
 
 def _name_parts(name: str) -> tuple[str, ...]:
-    return tuple(p for p in re.split(r"[\s\-‑‐]+", name.lower().strip(" .,")) if p)
+    return tuple(
+        p for p in re.split(rf"[\s{re.escape(HYPHEN_MARKS)}]+", name.lower().strip(" .,")) if p
+    )
 
 
 def find_entities(parsed: ParsedText) -> ArticleNames:

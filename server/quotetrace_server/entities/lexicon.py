@@ -30,6 +30,10 @@ SPEECH_VERBS = word_set(
     lambast rebuke scold hail dismiss interject scoff
     """
 )
+# The commonest of them: lead-in words two printings share that tell nothing about the
+# remark (index.clustering's same-frame rule). The rule has always left the rarer verbs
+# as shared words.
+COMMON_SPEECH_VERBS = word_set("say tell add state confirm reply note stress warn insist")
 
 HONORIFICS: dict[str, str | None] = {
     "mr": "male",
@@ -168,6 +172,13 @@ WORD_PASSING_VERBS = word_set(
     """
 )
 
+# Hyphens that join the parts of one word ("Jae-myung", "al-Masri", "Secretary-General"):
+# the hyphen-minus, U+2010 and the non-breaking U+2011.
+HYPHEN_MARKS = "-\u2010\u2011"
+# Dashes that set a phrase apart ("— Reuters", "the port – and the town – flooded"); a
+# hyphen-minus between spaces does the same in plain-text copy.
+DASH_MARKS = "\u2013\u2014"
+
 # Lower-case particles inside a person's name ("Willem van der Berg", "María de la Cruz"):
 # they do not break a run of capitalised name words.
 NAME_PARTICLES = word_set("van von der den de del della di da dos das du la le ter ten bin ibn")
@@ -244,6 +255,9 @@ ORG_HEADS = word_set(
     directorate inspectorate secretariat trust therapeutics biosciences fc afc
     """
 )
+
+# Words that join the names in an organisation's name ("Bank of Ostrava", "Fox & Hound").
+ORG_NAME_JOINERS = word_set("the of and &")
 
 # Multi-word or single names that are organisations whatever precedes them.
 ORG_NAMES = frozenset(
@@ -376,13 +390,30 @@ PLACE_HEADS = word_set(
     """
 )
 
-MONTHS_AND_DAYS = word_set(
-    """
-    january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday
-    thursday friday saturday sunday
-    """
-)
+# Month names and their abbreviations, with the month's number (a dateline's "Sept. 3").
+MONTH_NUMBERS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            "january jan",
+            "february feb",
+            "march mar",
+            "april apr",
+            "may",
+            "june jun",
+            "july jul",
+            "august aug",
+            "september sep sept",
+            "october oct",
+            "november nov",
+            "december dec",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+WEEKDAYS = word_set("monday tuesday wednesday thursday friday saturday sunday")
+MONTHS_AND_DAYS = frozenset(MONTH_NUMBERS) | WEEKDAYS
 
 # Capitalised only because they open a sentence; never part of a name.
 FUNCTION_WORDS = word_set(
@@ -446,6 +477,16 @@ PERSON_PRONOUNS: dict[str, str | None] = {
     "she": "female",
 }
 PLURAL_PRONOUNS = frozenset({"they"})
+# The same person's pronouns as an object ("quoted him as saying") and a possessive ("his
+# assistant"), with the gender they tell.
+OBJECT_PERSON_PRONOUNS: dict[str, str | None] = {"him": "male", "her": "female"}
+POSSESSIVE_PERSON_PRONOUNS: dict[str, str | None] = {"his": "male", "her": "female"}
+# "his lawyer", "their coach": someone's agent or relative, left unnamed by the phrase.
+POSSESSIVE_DETERMINERS = frozenset(POSSESSIVE_PERSON_PRONOUNS) | word_set("its their our my your")
+SUBJECT_PRONOUNS = word_set("i we you he she it they")
+# A printed speaker mention that is one of these names nobody by itself ("he said", "said
+# who"): the paragraphs around it stand for the speaker (verify.verifier).
+MENTION_PRONOUNS = SUBJECT_PRONOUNS | word_set("him her them his hers who")
 
 PREPOSITIONS = word_set(
     """
@@ -464,6 +505,111 @@ COPULAS = word_set("is are was were be been being am")
 NEGATIONS = word_set("not no never nothing nobody none neither nor nowhere cannot without")
 AUXILIARIES = word_set("be is are was were am been being do does did have has had will would")
 AUXILIARIES |= word_set("shall should can could may might must")
+# Words of a lemma key (index.similarity) that carry no content: a fragment made only of
+# them ("of the", "it is") says nothing about which remark it comes from. Not FUNCTION_WORDS,
+# which tells the words capitalised only because they open a sentence ("Today", "Asked"):
+# these are the auxiliaries, pronouns in every case, "say" and "tell", and the pieces a
+# contraction leaves ("s", "ll").
+LEMMA_FUNCTION_WORDS = AUXILIARIES | word_set(
+    """
+    a an the and or but nor so yet if then than that those this these there here of in on
+    at by for with from to into onto upon about over under after before between through
+    during without within against among as like i me my mine we us our ours you your yours
+    he him his she her hers it its they them their theirs who whom whose which what when
+    where why how all any both each every few many more most much other some such no not
+    only own same too very just also say said tell told add added s t ll ve re d m one two
+    up down out off again further once done having
+    """
+)
+# Irregular forms of frequent English verbs (and "be", and the modals' past forms) and the
+# base form a lemma key writes for them (index.similarity: "came" is "come").
+IRREGULAR_VERB_BASES: dict[str, str] = {
+    form: base
+    for base, forms in (
+        ("be", "am is are was were been being"),
+        ("have", "has had having"),
+        ("do", "does did done"),
+        ("come", "came comes coming"),
+        ("go", "went gone goes"),
+        ("say", "said says"),
+        ("make", "made makes"),
+        ("take", "took taken"),
+        ("give", "gave given"),
+        ("get", "got gotten"),
+        ("see", "saw seen"),
+        ("know", "knew known"),
+        ("think", "thought"),
+        ("tell", "told"),
+        ("find", "found"),
+        ("leave", "left"),
+        ("feel", "felt"),
+        ("bring", "brought"),
+        ("begin", "began begun"),
+        ("keep", "kept"),
+        ("hold", "held"),
+        ("stand", "stood"),
+        ("win", "won"),
+        ("lead", "led"),
+        ("meet", "met"),
+        ("pay", "paid"),
+        ("send", "sent"),
+        ("build", "built"),
+        ("spend", "spent"),
+        ("fight", "fought"),
+        ("become", "became"),
+        ("buy", "bought"),
+        ("mean", "meant"),
+        ("speak", "spoke spoken"),
+        ("write", "wrote written"),
+        ("choose", "chose chosen"),
+        ("grow", "grew grown"),
+        ("lose", "lost"),
+        ("hear", "heard"),
+        ("will", "will would"),
+        ("can", "could"),
+        ("shall", "should"),
+        ("may", "might"),
+    )
+    for form in forms.split()
+}
+# Demonstratives a lemma key folds into one ("this" is "that"): a translation or a re-edit
+# swaps them freely.
+DEMONSTRATIVE_FOLDS: dict[str, str] = {"this": "that", "these": "those"}
+# English contractions: the words each suffix stands for, every reading ("'d" is "would"
+# or "had", "'s" "is" or "has"; the first is the one a lemma key writes), and the forms no
+# suffix rule spells.
+CONTRACTION_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("n't", ("not",)),
+    ("'ll", ("will",)),
+    ("'re", ("are",)),
+    ("'ve", ("have",)),
+    ("'m", ("am",)),
+    ("'d", ("would", "had")),
+    ("'s", ("is", "has")),
+)
+IRREGULAR_CONTRACTIONS: dict[str, tuple[str, ...]] = {
+    "won't": ("will", "not"),
+    "can't": ("can", "not"),
+    "shan't": ("shall", "not"),
+    "let's": ("let", "us"),
+    "y'all": ("you", "all"),
+    "ma'am": ("madam",),
+}
+# "'s" is a contraction only after these; after a name or a noun it is a possessive.
+S_CONTRACTION_HOSTS = word_set(
+    """
+    it he she that there here what who where when why how this everything nothing
+    something someone everyone everybody nobody somebody
+    """
+)
+# The lemma key (index.similarity) expands fewer, as first written: not these forms
+# ("shan't" keys "sha not"), nor "'s" after the later hosts ("nobody's"). A lemma key is
+# stored with every indexed quotation (its search terms), so expanding more would re-key
+# the stored indexes; verify.wording reads every contraction above.
+KEY_UNEXPANDED_CONTRACTIONS = word_set("shan't y'all ma'am")
+KEY_S_CONTRACTION_HOSTS = S_CONTRACTION_HOSTS - word_set(
+    "when why everything nothing something someone everyone everybody nobody somebody"
+)
 # Number words, compared as the figures they stand for: "three bridges" is not a re-wording
 # of "ten bridges", "ten-year" is of "10-year". "one" is left out: it is a pronoun as often
 # as a number ("every one of them", "at one point").
@@ -643,18 +789,32 @@ POLAR_SCALES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 
 
+def inflection_bases(lower: str) -> list[str]:
+    """The base forms a regularly inflected English word may come from, the regular
+    endings (-s, -es, -ies, -ed, -d, -ied, -ing) undone: "replies" -> "reply",
+    "stressed" -> "stress" or "stresse", "noting" -> "not" or "note"."""
+    bases: list[str] = []
+    if lower.endswith("ies"):
+        bases.append(lower[:-3] + "y")
+    if lower.endswith("es"):
+        bases.append(lower[:-2])
+    if lower.endswith("s"):
+        bases.append(lower[:-1])
+    if lower.endswith("ied"):
+        bases.append(lower[:-3] + "y")
+    if lower.endswith("ed"):
+        bases.extend([lower[:-2], lower[:-1]])
+    if lower.endswith("ing"):
+        stem = lower[:-3]
+        bases.extend([stem, stem + "e"])
+    return bases
+
+
 def is_inverted_speech_verb(word: str) -> bool:
     """ "Says", "Adds", "Replies": the present-tense form of a speech verb that opens an
     inverted attribution ("Says Ana Ruiz, a nurse: …"), so is no part of the name after it."""
     lower = word.lower()
-    if not lower.endswith("s"):
-        return False
-    stems = [lower[:-1]]
-    if lower.endswith("es"):
-        stems.append(lower[:-2])
-    if lower.endswith("ies"):
-        stems.append(lower[:-3] + "y")
-    return any(stem in SPEECH_VERBS for stem in stems)
+    return lower.endswith("s") and any(base in SPEECH_VERBS for base in inflection_bases(lower))
 
 
 def is_plural_person_noun(lower: str) -> bool:
@@ -677,9 +837,8 @@ def is_speaker_name(name: str) -> bool:
     lowers = [w.lower() for w in words]
     if len(words) == 1 and (
         lowers[0] in FUNCTION_WORDS
-        or lowers[0] in PERSON_PRONOUNS
+        or lowers[0] in SUBJECT_PRONOUNS
         or lowers[0] in DESCRIPTIVE_NOUNS
-        or lowers[0] in {"i", "we", "you", "they", "it"}
     ):
         return False
     return not all(w in TITLES or w in HONORIFICS or w in FUNCTION_WORDS for w in lowers)

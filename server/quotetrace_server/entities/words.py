@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quotetrace_server.entities.lexicon import HYPHENATED_PARTICLES
+from quotetrace_server.entities.lexicon import HYPHEN_MARKS, HYPHENATED_PARTICLES
 from quotetrace_server.nlp.model import ParsedText, Token
 
-HYPHENS = frozenset({"-", "‑", "‐"})
+HYPHENS = frozenset(HYPHEN_MARKS)
 POSSESSIVE_ENDINGS = frozenset({"’s", "'s", "’", "'", "’S", "'S"})
 
 

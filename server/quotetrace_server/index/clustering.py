@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quotetrace_server.entities.lexicon import REPORTING_NEGATIONS, REPORTING_WORDS
+from quotetrace_server.entities.lexicon import (
+    COMMON_SPEECH_VERBS,
+    LEMMA_FUNCTION_WORDS,
+    REPORTING_NEGATIONS,
+    REPORTING_WORDS,
+)
 from quotetrace_server.index.similarity import (
-    FUNCTION_WORDS,
     best_window_similarity,
     condensed_coverage,
     has_content_word,
@@ -68,11 +72,6 @@ REPORTED_LOOKBACK = 3
 TYPO_MIN_LETTERS = 7
 # Links between whole texts; the others attach a fragment or a re-translation.
 STRONG_LINKS = frozenset({"identical", "near-identical"})
-
-
-_SPEECH_VERBS = frozenset(
-    ["say", "tell", "add", "state", "confirm", "reply", "note", "stress", "warn", "insist"]
-)
 
 
 @dataclass(frozen=True)
@@ -199,7 +198,7 @@ def _end_overlap(head: tuple[str, ...], tail: tuple[str, ...]) -> int:
                 continue
             suffix, prefix = head[-k:], tail[:j]
             if (
-                sum(w not in FUNCTION_WORDS for w in suffix) >= OVERLAP_CONTENT_WORDS
+                sum(w not in LEMMA_FUNCTION_WORDS for w in suffix) >= OVERLAP_CONTENT_WORDS
                 and sequence_similarity(suffix, prefix) >= OVERLAP_MIN
             ):
                 best = min(k, j)
@@ -238,8 +237,8 @@ def _near_identical(a: QuoteSketch, b: QuoteSketch) -> str | None:
 def _same_content_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     # A word added ("exactly") or dropped leaves one side's content words inside the
     # other's; a word swapped for another does not.
-    content_a = {w for w in a if w not in FUNCTION_WORDS}
-    content_b = {w for w in b if w not in FUNCTION_WORDS}
+    content_a = {w for w in a if w not in LEMMA_FUNCTION_WORDS}
+    content_b = {w for w in b if w not in LEMMA_FUNCTION_WORDS}
     if content_a <= content_b or content_b <= content_a:
         return True
     # One word misprinted on one side ("recruting"): read as its twin, then compare.
@@ -279,7 +278,7 @@ def _keeps_key_words(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     if len(short) >= FUZZY_KEY_WORDS_MAX:
         return True
     held = set(long)
-    return all(w in held for w in short if w not in FUNCTION_WORDS)
+    return all(w in held for w in short if w not in LEMMA_FUNCTION_WORDS)
 
 
 def _condensed(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
@@ -291,7 +290,7 @@ def _condensed(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 def _short_condensed(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return (
         SHORT_CONDENSED_MIN_WORDS <= len(short) < CONDENSED_MIN_WORDS
-        and sum(w not in FUNCTION_WORDS for w in short) >= SHORT_CONDENSED_CONTENT_WORDS
+        and sum(w not in LEMMA_FUNCTION_WORDS for w in short) >= SHORT_CONDENSED_CONTENT_WORDS
         and condensed_coverage(short, long, CONDENSED_SPREAD, at_least=1.0) >= 1.0
     )
 
@@ -304,7 +303,7 @@ def _framed_match(a: QuoteSketch, b: QuoteSketch) -> bool:
     shared = set(a.lemmas) & set(b.lemmas)
     if not a.lead or not b.lead or 2 * len(shared) < min(len(set(a.lemmas)), len(set(b.lemmas))):
         return False
-    if not (set(a.lead) & set(b.lead)) - _SPEECH_VERBS:
+    if not (set(a.lead) & set(b.lead)) - COMMON_SPEECH_VERBS:
         return False
     framed_a, framed_b = a.lead + a.lemmas, b.lead + b.lemmas
     short, long = (framed_a, framed_b) if len(framed_a) <= len(framed_b) else (framed_b, framed_a)

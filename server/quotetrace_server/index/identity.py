@@ -15,7 +15,12 @@ from dataclasses import dataclass
 
 import jellyfish
 
-from quotetrace_server.entities.lexicon import TITLE_ABBREVIATIONS, TITLES
+from quotetrace_server.entities.lexicon import (
+    POSSESSIVE_DETERMINERS,
+    TITLE_ABBREVIATIONS,
+    TITLES,
+    word_set,
+)
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index.names import (
     NameForm,
@@ -47,9 +52,7 @@ _COMPLEMENT_OPENERS = frozenset(["of", "for", "at", "from", "with", "in", "to"])
 _DESCRIPTION_LINKS = _COMPLEMENT_OPENERS | frozenset(["and", "&"])
 
 # Words that open a description of a speaker rather than a name ("the mayor", "his lawyer").
-_DETERMINERS = frozenset(
-    ["the", "a", "an", "this", "that", "his", "her", "its", "their", "our", "my", "your"]
-)
+_DETERMINERS = word_set("the a an this that") | POSSESSIVE_DETERMINERS
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,14 @@ from anyascii import anyascii
 from nameparser.config import CONSTANTS as _NAMEPARSER
 
 from quotetrace_server.entities.lexicon import (
+    DASH_MARKS,
     GENERATIONS,
+    HYPHEN_MARKS,
     HYPHENATED_PARTICLES,
     NAME_KEY_TITLES,
+    ORG_NAME_JOINERS,
     TRANSLITERATION_RESPELLINGS,
+    word_set,
 )
 
 # Honorifics and roles that precede a name, nameparser's and the lexicon's (dropping them
@@ -45,10 +49,13 @@ _SUFFIXES = frozenset(
 # Lower-case particles that belong to a surname ("van", "de", "al").
 _PARTICLES = frozenset(p for p in _NAMEPARSER.prefixes if p.isascii() and p.isalpha())
 # Words left out of an organisation's acronym ("Bank of the North" → "BN").
-_ACRONYM_SKIP = frozenset(["of", "the", "and", "for", "&", "de", "du", "des", "la", "le"])
-_SPLIT = re.compile(r"[\s\-‐‑–—_.]+")
+_ACRONYM_SKIP = ORG_NAME_JOINERS | word_set("for de du des la le")
+_SPLIT = re.compile(rf"[\s{re.escape(HYPHEN_MARKS + DASH_MARKS)}_.]+")
 _PARENTHESES = re.compile(r"\(([^()]*)\)")
 _POSSESSIVE = re.compile(r"['’]s$")
+_HYPHEN = re.compile(rf"[{re.escape(HYPHEN_MARKS)}]")
+# A hyphen or an apostrophe after a particle glued to a surname ("al-Rashidi", "d’Arcy").
+_PARTICLE_GLUE = re.compile(rf"[{re.escape(HYPHEN_MARKS)}'’]")
 _STRIP = "'’\",()[]:;!?“”‘"
 _VOWELS = frozenset("aeiou")
 # A transliterated given name may differ in vowels, h, w and y, but its consonant
@@ -103,7 +110,7 @@ def is_proper_name(name: str) -> bool:
         return False
     if not words[0][:1].islower():
         return True
-    head = re.split(r"[-‐‑'’]", words[0])[0].casefold()
+    head = _PARTICLE_GLUE.split(words[0])[0].casefold()
     particle = head in _PARTICLES or head in HYPHENATED_PARTICLES
     return particle and any(c.isupper() for c in name)
 
@@ -199,7 +206,7 @@ def parse_name(name: str) -> NameForm | None:
     titles = [i for i, t in enumerate(raw[:-1]) if fold(t).strip(".") in _TITLES]
     if titles:
         raw = raw[titles[-1] + 1 :]
-    if not raw[-1][:1].isupper() and re.split(r"[-‐‑']", fold(raw[-1]))[0] not in _PARTICLES:
+    if not raw[-1][:1].isupper() and _PARTICLE_GLUE.split(fold(raw[-1]))[0] not in _PARTICLES:
         return None  # "the judge": a description, not a name
     if len(raw) == 1 and fold(raw[-1]).strip(".") in _TITLES:
         return None  # "Judge", "The Mayor"
@@ -227,7 +234,7 @@ def parse_name(name: str) -> NameForm | None:
     given = tuple(p for p in parts if p)
     if len(surname) < 2:
         return None
-    halves = tuple(h for h in (_letters(p) for p in re.split(r"[-‐‑]", tail[-1])) if h)
+    halves = tuple(h for h in (_letters(p) for p in _HYPHEN.split(tail[-1])) if h)
     if halves and halves[0] in _PARTICLES | HYPHENATED_PARTICLES:
         halves = ()  # "al-Rashidi" is one surname with its particle, not two
     core = _without_particles(tail)

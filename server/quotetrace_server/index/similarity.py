@@ -18,6 +18,13 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, LCSseq
 
 from quotetrace_server.entities.lexicon import (
+    CONTRACTION_SUFFIXES,
+    DEMONSTRATIVE_FOLDS,
+    IRREGULAR_CONTRACTIONS,
+    IRREGULAR_VERB_BASES,
+    KEY_S_CONTRACTION_HOSTS,
+    KEY_UNEXPANDED_CONTRACTIONS,
+    LEMMA_FUNCTION_WORDS,
     NUMBER_MULTIPLIERS,
     UK_DOUBLED_L_STEMS,
     UK_OUR_STEMS,
@@ -29,262 +36,25 @@ from quotetrace_server.entities.numbers import (
     without_percent_words,
 )
 
-_CONTRACTION_SUFFIXES = (
-    ("n't", ("not",)),
-    ("'ll", ("will",)),
-    ("'ve", ("have",)),
-    ("'re", ("are",)),
-    ("'m", ("am",)),
-    ("'d", ("would",)),
-)
-# "'s" is only "is" after pronouns and demonstratives; elsewhere it is a possessive.
-_IS_CONTRACTED = frozenset(
-    ["that", "it", "he", "she", "there", "here", "what", "who", "where", "how", "let", "this"]
-)
-_SPECIAL = {"won't": ("will", "not"), "can't": ("can", "not"), "let's": ("let", "us")}
-
-# Irregular forms of frequent English verbs (and "be"), mapped to the base form.
-_IRREGULAR = {
-    "am": "be",
-    "is": "be",
-    "are": "be",
-    "was": "be",
-    "were": "be",
-    "been": "be",
-    "being": "be",
-    "has": "have",
-    "had": "have",
-    "having": "have",
-    "does": "do",
-    "did": "do",
-    "done": "do",
-    "came": "come",
-    "comes": "come",
-    "coming": "come",
-    "went": "go",
-    "gone": "go",
-    "goes": "go",
-    "said": "say",
-    "says": "say",
-    "made": "make",
-    "makes": "make",
-    "took": "take",
-    "taken": "take",
-    "gave": "give",
-    "given": "give",
-    "got": "get",
-    "gotten": "get",
-    "saw": "see",
-    "seen": "see",
-    "knew": "know",
-    "known": "know",
-    "thought": "think",
-    "told": "tell",
-    "found": "find",
-    "left": "leave",
-    "felt": "feel",
-    "brought": "bring",
-    "began": "begin",
-    "begun": "begin",
-    "kept": "keep",
-    "held": "hold",
-    "stood": "stand",
-    "won": "win",
-    "led": "lead",
-    "met": "meet",
-    "paid": "pay",
-    "sent": "send",
-    "built": "build",
-    "spent": "spend",
-    "fought": "fight",
-    "became": "become",
-    "bought": "buy",
-    "meant": "mean",
-    "spoke": "speak",
-    "spoken": "speak",
-    "wrote": "write",
-    "written": "write",
-    "chose": "choose",
-    "chosen": "choose",
-    "grew": "grow",
-    "grown": "grow",
-    "lost": "lose",
-    "heard": "hear",
-    "will": "will",
-    "would": "will",
-    "could": "can",
-    "should": "shall",
-    "might": "may",
-}
-_DEMONSTRATIVE = {"this": "that", "these": "those"}
-
-# English function words (lemma forms included): a fragment made only of these says
-# nothing about which saying it comes from.
-FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "nor",
-        "so",
-        "yet",
-        "if",
-        "then",
-        "than",
-        "that",
-        "those",
-        "this",
-        "these",
-        "there",
-        "here",
-        "of",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "to",
-        "into",
-        "onto",
-        "upon",
-        "about",
-        "over",
-        "under",
-        "after",
-        "before",
-        "between",
-        "through",
-        "during",
-        "without",
-        "within",
-        "against",
-        "among",
-        "as",
-        "like",
-        "i",
-        "me",
-        "my",
-        "mine",
-        "we",
-        "us",
-        "our",
-        "ours",
-        "you",
-        "your",
-        "yours",
-        "he",
-        "him",
-        "his",
-        "she",
-        "her",
-        "hers",
-        "it",
-        "its",
-        "they",
-        "them",
-        "their",
-        "theirs",
-        "who",
-        "whom",
-        "whose",
-        "which",
-        "what",
-        "when",
-        "where",
-        "why",
-        "how",
-        "all",
-        "any",
-        "both",
-        "each",
-        "every",
-        "few",
-        "many",
-        "more",
-        "most",
-        "much",
-        "other",
-        "some",
-        "such",
-        "no",
-        "not",
-        "only",
-        "own",
-        "same",
-        "too",
-        "very",
-        "just",
-        "also",
-        "be",
-        "is",
-        "am",
-        "are",
-        "was",
-        "were",
-        "been",
-        "being",
-        "have",
-        "has",
-        "had",
-        "having",
-        "do",
-        "does",
-        "did",
-        "done",
-        "will",
-        "would",
-        "shall",
-        "should",
-        "can",
-        "could",
-        "may",
-        "might",
-        "must",
-        "say",
-        "said",
-        "tell",
-        "told",
-        "add",
-        "added",
-        "s",
-        "t",
-        "ll",
-        "ve",
-        "re",
-        "d",
-        "m",
-        "one",
-        "two",
-        "up",
-        "down",
-        "out",
-        "off",
-        "again",
-        "further",
-        "once",
-    ]
-)
-
 
 def has_content_word(lemmas: Sequence[str]) -> bool:
     """At least one word that is not a function word."""
-    return any(w not in FUNCTION_WORDS for w in lemmas)
+    return any(w not in LEMMA_FUNCTION_WORDS for w in lemmas)
 
 
 def _expand(word: str) -> tuple[str, ...]:
+    """The words a contraction stands for, each in its first reading ("we'd" -> "we",
+    "would"); the word itself when it is none."""
     word = word.replace("’", "'")
-    if word in _SPECIAL:
-        return _SPECIAL[word]
-    for suffix, expansion in _CONTRACTION_SUFFIXES:
-        if word.endswith(suffix) and len(word) > len(suffix):
-            return (word[: -len(suffix)], *expansion)
-    if word.endswith("'s") and word[:-2] in _IS_CONTRACTED:
-        return (word[:-2], "is")
+    if word in IRREGULAR_CONTRACTIONS and word not in KEY_UNEXPANDED_CONTRACTIONS:
+        return IRREGULAR_CONTRACTIONS[word]
+    for suffix, readings in CONTRACTION_SUFFIXES:
+        if not word.endswith(suffix) or len(word) <= len(suffix):
+            continue
+        stem = word[: -len(suffix)]
+        if suffix == "'s" and stem not in KEY_S_CONTRACTION_HOSTS:
+            return (word,)  # a possessive ("Novak's")
+        return (stem, readings[0])
     return (word,)
 
 
@@ -320,8 +90,8 @@ def us_spelling(word: str) -> str:
 
 
 def _lemma(word: str) -> str:
-    word = _DEMONSTRATIVE.get(word, word)
-    base = _IRREGULAR.get(word)
+    word = DEMONSTRATIVE_FOLDS.get(word, word)
+    base = IRREGULAR_VERB_BASES.get(word)
     if base is not None:
         return base
     figure = number_figure(word)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from quotetrace_server.entities.lexicon import DASH_MARKS, MONTH_NUMBERS
 from quotetrace_server.ingest.model import DERIVABLE_FIELDS, ArticleMeta, Origin
 
 HEADER_LINES = 12
@@ -35,29 +36,9 @@ WIRE_AGENCIES = (
 _AGENCY = "|".join(re.escape(a) for a in sorted(WIRE_AGENCIES, key=len, reverse=True))
 _AGENCY_LIST_LINE = re.compile(rf"^(?:{_AGENCY})(?:\s*(?:&|and|,)\s*(?:{_AGENCY}))*\.?$")
 _BY_AGENCY = re.compile(rf"^By\s+((?:{_AGENCY})(?:\s*(?:&|and|,)\s*(?:{_AGENCY}))*)\s*$")
-_DASH_AGENCY_END = re.compile(rf"[—–-]\s*((?:{_AGENCY}))\s*$")
+_DASH_AGENCY_END = re.compile(rf"[{DASH_MARKS}-]\s*((?:{_AGENCY}))\s*$")
 _AGENCY_NAME = re.compile(rf"{_AGENCY}")
 
-_MONTHS = {
-    name: i + 1
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ]
-    )
-    for name in names
-}
 _MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
 _DATE_PATTERNS = (
     re.compile(r"\b(?P<year>\d{4})-(?P<m>\d{2})-(?P<day>\d{2})\b"),
@@ -67,7 +48,7 @@ _DATE_PATTERNS = (
 _PERSON_BYLINE = re.compile(r"^By\s+([A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&))+)\s*$")
 _REACHED_AT = re.compile(r"^[•*\-\s]*([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)\s+can be reached at\b")
 _DASHED_HEADER_OUTLET = re.compile(
-    r"^[-–—]\s*((?:The\s+)?[A-Z][\w&'’.]*(?:\s+[A-Z][\w&'’.]*)*)\s*[-–—]"
+    rf"^[-{DASH_MARKS}]\s*((?:The\s+)?[A-Z][\w&'’.]*(?:\s+[A-Z][\w&'’.]*)*)\s*[-{DASH_MARKS}]"
 )
 _COPYRIGHT_OUTLET = re.compile(
     r"^Copyright\s*(?:©|\(c\))?\s*\d{4}\s+((?:The\s+)?[A-Z][\w&'’.]*(?:\s+[A-Z][\w&'’.]*)*?)"
@@ -128,7 +109,7 @@ def stated_date(header: list[str]) -> str | None:
 
 def _date_from_match(match: re.Match[str]) -> date | None:
     groups = match.groupdict()
-    month = int(groups["m"]) if groups.get("m") else _MONTHS.get(groups["month"].lower())
+    month = int(groups["m"]) if groups.get("m") else MONTH_NUMBERS.get(groups["month"].lower())
     if month is None:
         return None
     try:
@@ -149,7 +130,7 @@ def _looks_like_headline(line: str) -> bool:
     words = line.split()
     if not 5 <= len(words) <= 30 or line[-1] in ".:;":
         return False
-    if line[0] in "-–—•" or line.startswith("By ") or stated_date([line]) is not None:
+    if line[0] in "-•" + DASH_MARKS or line.startswith("By ") or stated_date([line]) is not None:
         return False
     return sum(1 for w in words if w[:1].isupper()) >= 2
 

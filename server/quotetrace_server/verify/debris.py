@@ -16,7 +16,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from quotetrace_server.entities.lexicon import FUNCTION_WORDS, NEGATIONS
+from quotetrace_server.entities.lexicon import (
+    DASH_MARKS,
+    FUNCTION_WORDS,
+    NEGATIONS,
+    ORG_NAME_JOINERS,
+)
 
 _RETWEET = re.compile(r"^\s*RT\s+@\w+:?\s*", re.IGNORECASE)
 _LINK = re.compile(r"\s*\b(?:https?://|www\.)\S+\s*")
@@ -28,11 +33,9 @@ _TRAILING_TAGS = re.compile(rf"(?:[\s,]*{_TAG})+\s*$")
 # "(AFP)"), or a dash then capitalised words ("- The Harbour Gazette").
 _CREDIT_WORDS = r"(?:The\s+)?[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|of|&|and)){0,4}"
 _PAREN_CREDIT = re.compile(rf"\s*\(\s*{_CREDIT_WORDS}\s*\)\s*$")
-_DASH_CREDIT = re.compile(rf"\s+[-–—]+\s*{_CREDIT_WORDS}\s*$")
+_DASH_CREDIT = re.compile(rf"\s+[-{DASH_MARKS}]+\s*{_CREDIT_WORDS}\s*$")
 # Characters that hint at debris; a claim without any of them is returned untouched fast.
-# Words a credit may join its names with ("Bank of Ostrava", "Fox & Hound").
-_CREDIT_JOINERS = frozenset({"the", "of", "&", "and"})
-_HINTS = re.compile(r"[@#(\-–—]|https?:|www\.|RT\b|[^\x00-\u2000]")
+_HINTS = re.compile(rf"[@#(\-{DASH_MARKS}]|https?:|www\.|RT\b|[^\x00-\u2000]")
 
 
 def _is_pictograph(char: str) -> bool:
@@ -46,7 +49,7 @@ def _is_pictograph(char: str) -> bool:
 def _credit_removed(match: re.Match[str]) -> str:
     """ "" for a source credit; the words kept when they read as speech ("- Not Ever")."""
     names = [w.casefold() for w in re.findall(r"[\w'’.&-]+", match.group(0))]
-    spoken = [w for w in names if w not in _CREDIT_JOINERS and w in FUNCTION_WORDS | NEGATIONS]
+    spoken = [w for w in names if w not in ORG_NAME_JOINERS and w in FUNCTION_WORDS | NEGATIONS]
     return match.group(0) if spoken else ""
 
 

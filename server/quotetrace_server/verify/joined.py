@@ -21,7 +21,12 @@ from dataclasses import dataclass
 
 from quotetrace_server.attribution.cues import ACCORDING_TO, speech_verb_base
 from quotetrace_server.attribution.model import QuoteKind
-from quotetrace_server.entities.lexicon import HONORIFICS, PERSON_PRONOUNS, TITLE_ABBREVIATIONS
+from quotetrace_server.entities.lexicon import (
+    DASH_MARKS,
+    HONORIFICS,
+    PERSON_PRONOUNS,
+    TITLE_ABBREVIATIONS,
+)
 from quotetrace_server.index.model import StoredQuote
 from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.verify.editorial import without_insertions
@@ -44,7 +49,7 @@ JOIN_EDGE_WORDS = 2
 JOIN_MAX_QUOTES = 500
 
 _MARKS = "\"“”„‟‘’‚‛'«»"
-_EDGE = _MARKS + " \t\r\n.,;:!?—–-()"
+_EDGE = _MARKS + " \t\r\n.,;:!?-()" + DASH_MARKS
 # A quotation mark that is not an apostrophe inside a word (the union’s, O'Brien).
 _STRAY_MARK = re.compile(rf"(?<![^\W\d_])[{_MARKS}]|[{_MARKS}](?![^\W\d_])")
 _SENTENCE_END = re.compile(r"(\S+)[.!?]\s+(?=\S)")

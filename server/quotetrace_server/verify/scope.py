@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from quotetrace_server.entities.lexicon import HEDGES, SCOPE_NEGATIONS
+from quotetrace_server.entities.lexicon import DASH_MARKS, HEDGES, SCOPE_NEGATIONS
 from quotetrace_server.verify.wording import Word, tokens
 
 # Punctuation after a word that closes its clause: what stands before it does not govern
 # the words after it ("the moon… we are asking", "a normal year, but this has not").
-_CLAUSE_END = frozenset(",;:.!?()—–")
+_CLAUSE_END = frozenset(",;:.!?()" + DASH_MARKS)
 
 
 def _ends(word: Word, marks: frozenset[str]) -> bool:

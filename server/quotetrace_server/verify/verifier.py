@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
+from quotetrace_server.entities.lexicon import MENTION_PRONOUNS
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index import identity
 from quotetrace_server.index.model import PrintingFilter, QuoteDetail, outlet_label
@@ -898,17 +899,12 @@ def decide_verdict(
     return Verdict.VERIFIED if exact else Verdict.ALTERED
 
 
-_PRONOUNS = frozenset(
-    ["he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "his", "hers", "who"]
-)
-
-
 def names_its_speaker(mention: str | None) -> bool:
     """The printing itself names its speaker ("Novak said", "said the minister"), rather
     than a pronoun or the paragraphs around standing for it."""
     if mention is None or not mention.strip():
         return False
-    return mention.strip().casefold() not in _PRONOUNS
+    return mention.strip().casefold() not in MENTION_PRONOUNS
 
 
 def named_in(claimed: str, text: str) -> bool:

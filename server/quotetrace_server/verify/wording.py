@@ -34,7 +34,13 @@ from functools import cache, lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from quotetrace_server.entities.lexicon import PER_CENT, PERCENT_WORDS
+from quotetrace_server.entities.lexicon import (
+    CONTRACTION_SUFFIXES,
+    IRREGULAR_CONTRACTIONS,
+    PER_CENT,
+    PERCENT_WORDS,
+    S_CONTRACTION_HOSTS,
+)
 from quotetrace_server.entities.numbers import may_start_amount, number_figure
 from quotetrace_server.index.similarity import us_spelling
 from quotetrace_server.verify.amounts import MAX_AMOUNT_WORDS, same_amount_runs
@@ -44,33 +50,6 @@ from quotetrace_server.verify.normalize import fold_typography, strip_punctuatio
 MAX_SPELLING_SLIPS = 1
 MIN_SLIP_LETTERS = 5
 
-# Contractions whose expansion is not the stem plus a regular suffix.
-_IRREGULAR: dict[str, tuple[tuple[str, ...], ...]] = {
-    "won't": (("will", "not"),),
-    "can't": (("can", "not"),),
-    "shan't": (("shall", "not"),),
-    "let's": (("let", "us"),),
-    "y'all": (("you", "all"),),
-    "ma'am": (("madam",),),
-}
-# Regular suffixes and what they stand for; "'s" and "'d" are ambiguous (is/has, would/had).
-_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("n't", ("not",)),
-    ("'ll", ("will",)),
-    ("'re", ("are",)),
-    ("'ve", ("have",)),
-    ("'m", ("am",)),
-    ("'d", ("would", "had")),
-    ("'s", ("is", "has")),
-)
-# "'s" is a contraction only after these; after a name or a noun it is a possessive.
-_S_HOSTS = frozenset(
-    (
-        *("it", "he", "she", "that", "there", "here", "what", "who", "where", "when", "why"),
-        *("how", "this", "everything", "nothing", "something", "someone", "everyone"),
-        *("everybody", "nobody", "somebody"),
-    )
-)
 _NOT_WORD = re.compile(r"[\W_]+")
 _SPLITS = re.compile(r"[^\w']+")
 
@@ -127,13 +106,13 @@ def expansions(word: str) -> tuple[tuple[str, ...], ...]:
     folded = word.casefold()
     if "'" not in folded:
         return ()
-    if folded in _IRREGULAR:
-        return _IRREGULAR[folded]
-    for suffix, meanings in _SUFFIXES:
+    if folded in IRREGULAR_CONTRACTIONS:
+        return (IRREGULAR_CONTRACTIONS[folded],)
+    for suffix, meanings in CONTRACTION_SUFFIXES:
         stem = folded.removesuffix(suffix)
         if stem == folded or not stem.isalpha():
             continue
-        if suffix == "'s" and stem not in _S_HOSTS:
+        if suffix == "'s" and stem not in S_CONTRACTION_HOSTS:
             return ()
         return tuple((stem, m) for m in meanings)
     return ()
