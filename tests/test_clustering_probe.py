@@ -30,7 +30,16 @@ sentence dropped, a five-word headline cut, a misprinted word, "two hundred" / "
 points, a partial quotation in the reporter's sentence, a quotation resumed after its
 attribution and printed as one sentence elsewhere; and what must stay apart: a denial
 ("I never said ...") of a remark, a speaker quoting another's words, the same two words
-or stock phrase said by two speakers, two remarks of one speaker on one bridge.
+or stock phrase said by two speakers, two remarks of one speaker on one bridge. Round 7
+prints two cuts of one answer with the later cut's last sentence first, a quotation
+resumed after its attribution ("It's") and printed whole ("It has"), "..." joining two
+sentences that are not adjacent, a capital after a cut and "[a]lso", "practise" /
+"practice" and "dialogue" / "dialog", "1.5 million" / "1,500,000", "three thousand five
+hundred" / "3,500", "forty per cent" / "40%", "[the mayor]" for "he", "[sic]" after a
+misprint, a sentence broken by its attribution after its first words ("We will not,"
+said X, "close ..."), "..." inside a sentence, and a translation; and what must stay
+apart: a remark quoted by another speaker after "As the minister put it", two remarks of
+one speaker opening with one long phrase, a stock phrase of two speakers, contracted once.
 
 Attributions are given (not the attributor's), so the probe measures clustering alone,
 in file order and in reverse order (clustering is incremental: order must not matter).
@@ -163,7 +172,7 @@ def test_probe_utterances_are_recovered_in_reverse_order() -> None:
 
 # Pairwise (precision, recall) the whole probe must keep, in both orders: the figures
 # measured when the rules were last changed (docs/index.md gives each round's history).
-PROBE_BAR = (1.0, 0.911)
+PROBE_BAR = (1.0, 0.918)
 
 
 if __name__ == "__main__":

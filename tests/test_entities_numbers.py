@@ -53,8 +53,8 @@ def test_a_stated_figure_is_read_by_the_same_word_reader() -> None:
 
 
 def test_where_a_key_and_an_amount_read_apart_it_is_the_named_difference() -> None:
-    # A key multiplies the last figure by each scale, an amount sums its groups.
-    assert lemma_key(("two", "thousand", "five", "hundred")) == ("2000", "500")
+    # A key now reads "two thousand five hundred" as the amount does (2500).
+    assert lemma_key(("two", "thousand", "five", "hundred")) == ("2500",)
     assert amount(("two", "thousand", "five", "hundred")) == (None, Fraction(2_500))
     # A key joins a whole hundred and a number under 100 with "and"; an amount has no "and".
     assert lemma_key(("two", "hundred", "and", "five")) == ("205",)

@@ -16,6 +16,7 @@ from quotetrace_server.index.clustering import (
     link_reason,
     links_nothing,
     one_typo_apart,
+    spoken_words,
 )
 from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.index.sql.utterances import starts_mid_sentence
@@ -694,3 +695,143 @@ def test_a_phrase_in_two_adjacent_remarks_does_not_join_them(
     stored, _ = store.list_quotes()
     utterance = {q.text: q.utterance_id for q in stored}
     assert utterance[first] != utterance[second]
+
+
+def test_a_figure_with_thousands_separators_is_the_same_figure() -> None:
+    assert lemma_key(("1,500,000", "trees")) == lemma_key(("1.5", "million", "trees"))
+    assert lemma_key(("1,500,000",)) == lemma_key(("1500000",)) == ("1500000",)
+    assert lemma_key(("3,250.5",)) == ("3250.5",)
+    # Not a grouped figure: a list of numbers, a comma at the end.
+    assert lemma_key(("1,5",)) == ("1,5",)
+    fragment = sketch("2,400,000 saplings", PUTIN)
+    remark = sketch("By March we will have planted 2.4 million saplings on the moor.", PUTIN)
+    assert link_reason(fragment, remark) == "fuzzy-contained"
+    assert link_reason(sketch("2,500,000 saplings", PUTIN), remark) is None
+
+
+def test_a_number_spelled_in_parts_is_one_figure() -> None:
+    assert lemma_key(("three", "thousand", "five", "hundred", "nurses")) == lemma_key(
+        ("3,500", "nurses")
+    )
+    assert lemma_key(("two", "thousand", "five", "hundred", "and", "twelve")) == ("2512",)
+    assert lemma_key(("two", "million", "three", "hundred", "thousand")) == ("2300000",)
+    assert lemma_key(("one", "thousand", "days")) == ("1000", "days")
+    # Figures not spelled with multipliers stay apart: "3,000 500" is two numbers.
+    assert lemma_key(("3,000", "500")) == ("3000", "500")
+    assert lemma_key(("two", "hundred", "three", "hundred")) == ("200", "300")
+    hire = sketch("We will hire three thousand five hundred nurses.", PUTIN)
+    assert link_reason(hire, sketch("We will hire 3,500 nurses", PUTIN)) == "near-identical"
+    assert link_reason(hire, sketch("We will hire 3,000 nurses", PUTIN)) is None
+
+
+def test_uk_and_us_spellings_of_a_short_remark_are_one_wording() -> None:
+    """ "practise" (UK verb) is "practice" in the US, not "practize" as the -ise rule would
+    have it; "dialogue" / "dialog", "learnt" / "learned": the one content word of a short
+    remark that differs is the same word spelled by another house style."""
+    pairs = [
+        ("The choir will practise in the chapel", "The choir will practice in the chapel"),
+        ("We want a dialogue with the growers", "We want a dialog with the growers"),
+        ("We learnt it from the fishermen", "We learned it from the fishermen"),
+    ]
+    for uk, us in pairs:
+        assert link_reason(sketch(uk, PUTIN), sketch(us, PUTIN)) == "near-identical", uk
+
+
+def test_an_editors_bracketed_words_are_not_the_speakers() -> None:
+    """'[the mayor] has broken every promise' puts the editor's words for the speaker's
+    "he": printings of the remark are compared without them. A bracketed letter ("[w]e",
+    the capital a cut changed) stays in its word."""
+    assert spoken_words(normalize("[The mayor] has broken every promise")) == (
+        "has",
+        "broken",
+        "every",
+        "promise",
+    )
+    assert spoken_words(normalize("[W]e have hired [sic] nine guides [...] in May")) == (
+        "we",
+        "have",
+        "hired",
+        "nine",
+        "guides",
+        "in",
+        "may",
+    )
+    # normalize() trims a bracket at either end; the insertion is still the editor's.
+    assert spoken_words(normalize("We were paid nothing [sic]")) == (
+        "we",
+        "were",
+        "paid",
+        "nothing",
+    )
+    assert spoken_words(normalize("No brackets here")) == words(normalize("No brackets here"))
+
+    def spoken(text: str) -> QuoteSketch:
+        w = spoken_words(normalize(text))
+        return QuoteSketch(w, lemma_key(w), (), PUTIN)
+
+    remark = spoken("He has broken every promise he made to the harbour town.")
+    assert link_reason(spoken("[the mayor] has broken every promise"), remark) == "contained"
+    # "[sic]" left out, the misprint is one letter from the word printed elsewhere.
+    sic = spoken("We have recieved [sic] nothing")
+    assert link_reason(sic, spoken("We have received nothing")) == "near-identical"
+
+
+def test_words_after_as_she_put_it_in_another_speakers_quotation_are_not_theirs() -> None:
+    remark = "Every pupil in the valley will have a bus pass by Easter."
+    recalled = sketch(
+        f"As the minister put it, {remark[0].lower()}{remark[1:]} We are still waiting.", KIM
+    )
+    assert link_reason(sketch(remark, PUTIN), recalled) is None
+    promised = sketch(f"She promised us {remark[0].lower()}{remark[1:]} Nothing came.", KIM)
+    assert link_reason(sketch(remark, PUTIN), promised) is None
+    # "put" alone reports nothing: "we put every pupil ..." is the speaker's own sentence.
+    own = sketch(f"Last spring we put it plainly: {remark[0].lower()}{remark[1:]}", KIM)
+    assert link_reason(sketch(remark, PUTIN), own) == "contained"
+
+
+def test_two_remarks_opening_with_one_phrase_and_ending_apart_are_not_one() -> None:
+    """ "The library will be built on the depot site by 2029" and "… on the depot site if
+    the county pays for the land": one phrase, two remarks, each with an end of its own.
+    A printing with words dropped keeps no end of its own: it still links."""
+    dated = sketch("The library will be built on the depot site by 2029", PUTIN)
+    paid = sketch(
+        "The library will be built on the depot site if the county pays for the land", PUTIN
+    )
+    assert link_reason(dated, paid) is None
+    whole = sketch(
+        "The library, which the town has waited for since the fire, will be built on the"
+        " depot site by 2029, and it will open on Sundays.",
+        PUTIN,
+    )
+    assert link_reason(dated, whole) in ("condensed", "fuzzy-contained")
+    # One word of its own at an end is an edit ("Frankly, …"), not another remark.
+    frankly = sketch("Frankly, the library will be built on the depot site", PUTIN)
+    assert link_reason(frankly, paid) is not None
+
+
+def test_a_sentence_broken_by_its_attribution_after_its_opening_words_is_one_remark(
+    new_store: StoreFactory,
+) -> None:
+    """'"We will not," said X, the director, "close a single ward."': the opening piece is
+    too short to link to anything, but it and the piece resuming in lower case after the
+    attribution are one sentence. A quotation after 'and added that "' is not."""
+    store = new_store()
+    opening, rest = "We will not,", "close a single ward this winter."
+    split = f"“{opening}” said Ilse Bramwell, the hospital director, “{rest}”"
+    after = "Ilse Bramwell said the plan was “a good one,” and added that “the wards stay open.”"
+    for body, pieces in (
+        (split, (opening, rest)),
+        (after, ("a good one,", "the wards stay open.")),
+    ):
+        quotes = tuple(said_quote(p, "Ilse Bramwell", body.index(p), body) for p in pieces)
+        store.add_article(Article(body), ArticleQuotes(quotes, ()))
+    whole = "We will not close a single ward this winter."
+    body = f"Ilse Bramwell said: “{whole}”"
+    store.add_article(
+        Article(body),
+        ArticleQuotes((said_quote(whole, "Ilse Bramwell", body.index(whole), body),), ()),
+    )
+    stored, _ = store.list_quotes()
+    utterance = {q.text: q.utterance_id for q in stored}
+    assert utterance[opening] == utterance[rest] == utterance[whole]
+    assert utterance["a good one,"] != utterance["the wards stay open."]

@@ -697,6 +697,25 @@ UK_WORDS: dict[str, str] = {
     "paediatric": "pediatric",
     "anaesthetic": "anesthetic",
     "whilst": "while",
+    # The verb spelled with -se ("practise") next to the noun's -ce, as the US writes both
+    # (the -ise ending rule would make it "practize").
+    "practise": "practice",
+    "practised": "practiced",
+    "practising": "practicing",
+    "dialogue": "dialog",
+    "catalogue": "catalog",
+    "analogue": "analog",
+    "storey": "story",
+    "pyjamas": "pajamas",
+    "enrol": "enroll",
+    "instalment": "installment",
+    "fulfilment": "fulfillment",
+    # Past forms in -t the US writes -ed.
+    "learnt": "learned",
+    "burnt": "burned",
+    "spelt": "spelled",
+    "dreamt": "dreamed",
+    "spoilt": "spoiled",
 }
 # Signs written out after a figure: "5%" (the sign is dropped with the punctuation) is
 # "five per cent" and "5 percent".
@@ -706,7 +725,12 @@ PER_CENT = ("per", "cent")
 # Words that report speech inside a quotation ("told us the money is on its way", "I never
 # said the plan ..."): the words after them are someone's words reported, not the speaker's
 # own remark printed again (index.clustering).
-REPORTING_WORDS = word_set("say says said saying tell tells told telling claim claims claimed")
+REPORTING_WORDS = word_set(
+    "say says said saying tell tells told telling claim claims claimed promise promises promised"
+)
+# Two-word reporting phrases that end right before the words reported ("As the minister
+# put it, every child ..."): "put" alone is too common a verb to be one.
+REPORTING_PHRASES = frozenset([("put", "it"), ("puts", "it")])
 # Negations of a reporting word just before it ("never said", "did not say", "didn't say").
 REPORTING_NEGATIONS = word_set("not never didn't didn’t don't don’t haven't haven’t hasn't hasn’t")
 # The figures of the scale words a word key folds, as multipliers of the figure before

@@ -18,8 +18,9 @@ Where a key and an amount have always read a phrase differently, the difference 
 (verdicts are pinned, and a lemma key is stored with every indexed quotation as its
 search terms, so a change to it re-keys stored indexes):
 
-- a key multiplies the last figure by each scale word, an amount sums groups: "two
-  thousand five hundred" is the figures "2000", "500" in a key, 2,500 as an amount;
+- a key multiplies the last figure by each scale word and adds a smaller multiplied
+  figure to a rounder, larger one before it ("two thousand five hundred" is "2500", as
+  the amount 2,500 is; clustering probe round 7); an amount sums groups;
 - a key joins a whole hundred and a number under 100 with "and" ("two hundred and five"
   is "205"); an amount has no "and" (its words are one amount, or it is none);
 - an amount adds number words in a row ("twenty five" is 25), a key keeps them apart;
@@ -69,23 +70,41 @@ def is_figure(word: str) -> bool:
 
 def multiplied_figures(lemmas: list[str]) -> list[str]:
     """One figure for a number written with a multiplier: "two hundred" (lemmas "2",
-    "100") reads "200" as the digits do, "3 million" reads "3000000", and "two hundred
-    and five" reads "205"."""
+    "100") reads "200" as the digits do, "3 million" reads "3000000", "one thousand"
+    reads "1000", "two hundred and five" reads "205", and "three thousand five hundred"
+    reads "3500" (a multiplied figure after a rounder, larger one is added to it, once
+    no larger multiplier follows: "two million three hundred thousand" is "2300000")."""
     out: list[str] = []
-    multiplied = -1  # where the last figure made by a multiplier stands in ``out``
-    for lemma in lemmas:
+    made: set[int] = set()  # where figures made by a multiplier stand in ``out``
+    for i, lemma in enumerate(lemmas):
         factor = NUMBER_MULTIPLIERS.get(lemma)
-        if factor is not None and out and is_figure(out[-1]):
-            product = _figure_value(out[-1]) * factor
+        if factor is not None and out and (is_figure(out[-1]) or out[-1] == "one"):
+            product = (1.0 if out[-1] == "one" else _figure_value(out[-1])) * factor
             if product == int(product):
                 out[-1] = str(int(product))
-                multiplied = len(out) - 1
+                made.add(len(out) - 1)
+                if len(out) - 2 in made and _adds_to(out[-2], out[-1], lemmas[i + 1 :]):
+                    made.discard(len(out) - 1)
+                    out[-2:] = [str(int(out[-2]) + int(out[-1]))]
                 continue
-        if multiplied == len(out) - 2 and out[-1] == "and" and _hundreds_then_less(out[-2], lemma):
+        if len(out) - 2 in made and out[-1] == "and" and _hundreds_then_less(out[-2], lemma):
             out[-2:] = [str(int(out[-2]) + int(lemma))]
             continue
         out.append(lemma)
     return out
+
+
+def _adds_to(big: str, small: str, rest: list[str]) -> bool:
+    # "three thousand" then "five hundred": 3000 is a round number of a larger order than
+    # 500, and no larger multiplier follows ("two million three hundred" + "thousand").
+    if rest and rest[0] in NUMBER_MULTIPLIERS:
+        return False
+    return (
+        big.isdigit()
+        and small.isdigit()
+        and int(big) > int(small)
+        and int(big) % 10 ** len(small) == 0
+    )
 
 
 def without_percent_words(lemmas: list[str]) -> list[str]:

@@ -7,21 +7,25 @@ person stay apart and the same sentence pinned on different people still meets.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from quotetrace_server.entities.lexicon import (
     COMMON_SPEECH_VERBS,
     LEMMA_FUNCTION_WORDS,
     REPORTING_NEGATIONS,
+    REPORTING_PHRASES,
     REPORTING_WORDS,
 )
 from quotetrace_server.index.similarity import (
     best_window_similarity,
     condensed_coverage,
+    diverging_ends,
     has_content_word,
     is_contiguous_run,
     sequence_similarity,
 )
+from quotetrace_server.verify.normalize import words as text_words
 
 # A quotation this long printed identically elsewhere (or verbatim inside a longer one)
 # is the same utterance whoever the attributor named: the disagreement is then an
@@ -74,12 +78,43 @@ TYPO_MIN_LETTERS = 7
 STRONG_LINKS = frozenset({"identical", "near-identical"})
 
 
+# Square brackets in a quotation hold the editor's words, not the speaker's: "[the
+# mayor]" for a pronoun, "[sic]", "[...]" for words cut. A bracket touching a letter is a
+# letter changed by the cut ("[w]e", "[a]lso"): its letters are the speaker's word.
+_BRACKETED = re.compile(r"\[([^\[\]]*)\]")
+
+
 @dataclass(frozen=True)
 class QuoteSketch:
     words: tuple[str, ...]  # normalised surface words
     lemmas: tuple[str, ...]  # lemma key of the words
     lead: tuple[str, ...]  # lemma key of up to 3 words before the opening mark
     speaker: int | None  # corpus speaker, None when unattributed
+
+
+def spoken_words(norm: str) -> tuple[str, ...]:
+    """The words of a normalised quotation that the speaker said: an editor's insertion
+    in square brackets left out, a bracketed letter kept in its word. Printings of one
+    remark are compared on these: one outlet writes "[the mayor] has broken every
+    promise", another "he has broken every promise"."""
+    opening, closing = norm.find("["), norm.find("]")
+    if opening < 0 and closing < 0:
+        return text_words(norm)
+    # normalize() trims punctuation at the ends: "[the mayor] has ..." lost its "[",
+    # "... nothing [sic]" its "]".
+    if closing >= 0 and (opening < 0 or closing < opening):
+        norm = "[" + norm
+    if norm.rfind("[") > norm.rfind("]"):
+        norm += "]"
+    return text_words(_BRACKETED.sub(_unbracketed, norm))
+
+
+def _unbracketed(found: re.Match[str]) -> str:
+    text, start, end = found.string, found.start(), found.end()
+    touches_letter = (start > 0 and text[start - 1].isalnum()) or (
+        end < len(text) and text[end].isalnum()
+    )
+    return found.group(1) if touches_letter else " "
 
 
 def _speakers_compatible(a: QuoteSketch, b: QuoteSketch) -> bool:
@@ -104,9 +139,10 @@ def link_reason(a: QuoteSketch, b: QuoteSketch) -> str | None:
 def _reported_inside(short: QuoteSketch, long: QuoteSketch) -> bool:
     """``short``'s words stand in ``long`` as words reported by its speaker, not said:
     after a negated reporting word ("I never said the plan takes money ...": a denial),
-    or after any reporting word when two named speakers differ ("The minister told us
-    the money is on its way", said the mayor: the minister's words in the mayor's mouth).
-    A speaker's own "as I said, ..." still links to the remark it repeats."""
+    or after any reporting word or phrase when two named speakers differ ("The minister
+    told us the money is on its way", "As the minister put it, ...", said the mayor: the
+    minister's words in the mayor's mouth). A speaker's own "as I said, ..." still links
+    to the remark it repeats."""
     n = len(short.words)
     others = long.speaker is not None and short.speaker is not None
     others = others and long.speaker != short.speaker
@@ -115,9 +151,17 @@ def _reported_inside(short: QuoteSketch, long: QuoteSketch) -> bool:
         if long.words[i] != first or long.words[i : i + n] != short.words:
             continue
         for j in range(max(0, i - REPORTED_LOOKBACK), i):
-            if long.words[j] in REPORTING_WORDS and (others or _negated(long.words, j)):
+            if _reports_at(long.words, j, i) and (others or _negated(long.words, j)):
                 return True
     return False
+
+
+def _reports_at(words: tuple[str, ...], at: int, reported: int) -> bool:
+    # "told us the money ...", or a phrase ending right before the reported words ("As
+    # the minister put it, every child ...").
+    return words[at] in REPORTING_WORDS or (
+        at + 2 == reported and (words[at], words[at + 1]) in REPORTING_PHRASES
+    )
 
 
 def _negated(words: tuple[str, ...], at: int) -> bool:
@@ -158,6 +202,8 @@ def _link_reason(a: QuoteSketch, b: QuoteSketch) -> str | None:
         len(short.lemmas) >= 2
         and _keeps_key_words(short.lemmas, long.lemmas)
         and best_window_similarity(short.lemmas, long.lemmas) >= FUZZY_CONTAINED_MIN
+        # Two remarks opening (or closing) with one phrase, each with its own end.
+        and not diverging_ends(short.lemmas, long.lemmas)
     ):
         return "fuzzy-contained"
     if _condensed(short.lemmas, long.lemmas) or _short_condensed(short.lemmas, long.lemmas):
@@ -282,8 +328,12 @@ def _keeps_key_words(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 
 
 def _condensed(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    return len(short) >= CONDENSED_MIN_WORDS and (
-        condensed_coverage(short, long, CONDENSED_SPREAD, at_least=CONDENSED_MIN) >= CONDENSED_MIN
+    return (
+        len(short) >= CONDENSED_MIN_WORDS
+        and condensed_coverage(short, long, CONDENSED_SPREAD, at_least=CONDENSED_MIN)
+        >= CONDENSED_MIN
+        # Two remarks opening (or closing) with one phrase, each with its own end.
+        and not diverging_ends(short, long)
     )
 
 

@@ -12,6 +12,7 @@ verification.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -89,11 +90,18 @@ def us_spelling(word: str) -> str:
     return word
 
 
+# A figure with thousands separators ("1,500,000", "3,500.75"): the same figure as
+# "1500000", which another house style prints, and as "1.5 million" (multiplied_figures).
+_GROUPED_FIGURE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
 def _lemma(word: str) -> str:
     word = DEMONSTRATIVE_FOLDS.get(word, word)
     base = IRREGULAR_VERB_BASES.get(word)
     if base is not None:
         return base
+    if "," in word and _GROUPED_FIGURE.fullmatch(word):
+        return word.replace(",", "")
     figure = number_figure(word)
     if figure is not None:
         return figure
@@ -157,6 +165,26 @@ def best_window_similarity(short: Sequence[str], long: Sequence[str], slack: int
             score = float(Indel.normalized_similarity(short_list, list(window)))
             best = max(best, score)
     return best
+
+
+def diverging_ends(short: Sequence[str], long: Sequence[str]) -> bool:
+    """Past the words they share in order, both texts end (or, before them, open) with
+    words of their own: "… on the old gasworks site by 2031" / "… on the old gasworks
+    site if the government pays for it". A shared phrase in two remarks, not a remark
+    printed with words dropped, which leaves the shorter nothing of its own at its ends.
+    The shorter's own end is two words or more ("by 2031"), one a content word, and the
+    longer's holds a content word; one extra word ("Frankly, …") is an edit."""
+    equal = [op for op in Indel.opcodes(list(short), list(long)) if op.tag == "equal"]
+    if not equal:
+        return False
+    first, last = equal[0], equal[-1]
+    ends = (
+        (short[last.src_end :], long[last.dest_end :]),
+        (short[: first.src_start], long[: first.dest_start]),
+    )
+    return any(
+        len(own) >= 2 and has_content_word(own) and has_content_word(other) for own, other in ends
+    )
 
 
 def common_words(a: Sequence[str], b: Sequence[str]) -> int:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from quotetrace_server.attribution.model import AttributedQuote, QuoteKind
-from quotetrace_server.index.clustering import QuoteSketch
+from quotetrace_server.index.clustering import QuoteSketch, spoken_words
 from quotetrace_server.index.model import ArticleRecord, StoredQuote
 from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.index.sql.dialect import Dialect
@@ -82,9 +82,10 @@ def lead_words(text: str, start: int) -> tuple[str, ...]:
 
 
 def sketch(norm: str, lead: str, speaker: int | None) -> QuoteSketch:
+    spoken = spoken_words(norm)
     return QuoteSketch(
-        words(norm),
-        lemma_key(words(norm)),
+        spoken,
+        lemma_key(spoken),
         tuple(lead.split()),
         None if speaker is None else int(speaker),
     )

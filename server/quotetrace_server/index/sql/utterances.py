@@ -13,7 +13,9 @@ from quotetrace_server.index.clustering import (
     link_reason,
     link_weight,
     links_nothing,
+    spoken_words,
 )
+from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.index.sql.database import Connection
 from quotetrace_server.index.sql.records import (
     QUOTE_TEXT,
@@ -41,11 +43,18 @@ _OVERLAP_MEMBERS = 32
 # article: a closing mark, an attribution ("said Ana Ruiz, the harbourmaster.") and an
 # opening mark.
 _RESUMED_GAP_MAX = 120
+# Marks that open a quotation (what stands at the end of the words before its text).
+_OPENING_MARKS = "\"'“‘«„‚"
 
 
 class UtteranceClustering(SpeakerLinking):
     def _cluster(self, conn: Connection, quote_rowid: int, row: QuoteRow) -> None:
-        new = QuoteSketch(words(row.norm), row.lemmas, row.lead, row.speaker)
+        spoken = spoken_words(row.norm)
+        # The stored lemmas are those of every word; an editor's bracketed words are not
+        # compared (spoken_words), so a bracketed quotation's lemmas are worked out again.
+        bracketed = "[" in row.norm or "]" in row.norm
+        lemmas = lemma_key(spoken) if bracketed else row.lemmas
+        new = QuoteSketch(spoken, lemmas, row.lead, row.speaker)
         if links_nothing(new):
             self._assign_utterance(conn, quote_rowid, set())
             return
@@ -92,6 +101,9 @@ class UtteranceClustering(SpeakerLinking):
         joined = self._clusters_to_join(conn, new, strong, weak, weight, held)
         if len(joined) < len(weak) and is_one_sentence(row.norm):
             joined |= self._pieces_run_together(conn, joined, set(weak) - held - joined)
+        opening = self._sentence_opening(conn, quote_rowid, row)
+        if opening is not None:
+            joined.add(opening)
         self._assign_utterance(conn, quote_rowid, joined)
 
     def _copy_utterance(
@@ -218,6 +230,34 @@ class UtteranceClustering(SpeakerLinking):
             (other, *sorted(joined), other, *sorted(joined), _RESUMED_GAP_MAX, "%,"),
         ).fetchone()
         return found is not None
+
+    def _sentence_opening(self, conn: Connection, quote_rowid: int, row: QuoteRow) -> int | None:
+        """The utterance of the quotation this one resumes mid-sentence, or None.
+
+        '"We will not," said Ana Ruiz, the mayor, "close a single school."': the two
+        pieces are one sentence broken by its attribution, whatever their words link to
+        (the opening "We will not" is too short to link to anything). Read so only when
+        the second piece starts in lower case, the first (the article's quotation just
+        before, same speaker) ends in a comma, and the words between, at most
+        _RESUMED_GAP_MAX characters, end in a comma too: 'said X, the mayor, "'. A second
+        quotation after 'X said. "' or 'and added that "' is not read as one sentence.
+        """
+        if row.speaker is None or not strip_punctuation(row.quote.text)[:1].islower():
+            return None
+        found = conn.execute(
+            f'SELECT q.utterance, {QUOTE_TEXT}, substr(a.text, q."end" + 1, r.start - q."end")'
+            " FROM quotes r JOIN quotes q ON q.article = r.article AND q.seq = r.seq - 1"
+            " AND q.speaker = r.speaker JOIN articles a ON a.id = q.article"
+            ' WHERE r.id = ? AND q.utterance IS NOT NULL AND r.start - q."end" BETWEEN 0 AND ?',
+            (quote_rowid, _RESUMED_GAP_MAX),
+        ).fetchone()
+        if found is None:
+            return None
+        utterance, first, between = found
+        attribution = str(between).rstrip().rstrip(_OPENING_MARKS).rstrip()
+        if str(first).rstrip().endswith(",") and attribution.endswith(","):
+            return int(utterance)
+        return None
 
     def _overlap_target(self, conn: Connection, new: QuoteSketch, target: int) -> set[int]:
         """The cluster a quotation joins when its best link only overlaps a printing there.
