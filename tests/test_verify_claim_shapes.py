@@ -2,8 +2,10 @@
 cut from a printing that negates or hedges it, a claimed speaker given by a familiar
 form or another transliteration of the given name, a short phrase two people both said,
 printings that disagree about the speaker, a claim pasted with a post's marks or its
-source's credit, an amount written as a figure or in words. Every sentence and name here
-is invented."""
+source's credit, an amount written as a figure or in words; and round 4's number words
+that the printing writes as figures ("five to ten per cent" / "5-10%") and names it writes
+as initials ("the United States" / "the U.S."). Every sentence and name here is
+invented."""
 
 from __future__ import annotations
 
@@ -12,13 +14,14 @@ from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.entities.numbers import amount
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.model import Article, ArticleMeta
-from quotetrace_server.verify.amounts import respelt
+from quotetrace_server.verify.amounts import in_figures, respelt
 from quotetrace_server.verify.claimed_name import given_name_form, same_given_name
 from quotetrace_server.verify.debris import without_debris
 from quotetrace_server.verify.model import Verdict, VerifyQuery, VerifyResult
 from quotetrace_server.verify.scope import dropped_limit
 from quotetrace_server.verify.verifier import Verifier
 from quotetrace_server.verify.wording import compare
+from quotetrace_server.verify.written_forms import with_initials
 
 
 def _store(*printings: tuple[str, str, str]) -> SqliteStore:
@@ -202,3 +205,26 @@ def test_a_claim_whose_figure_the_printing_writes_in_words_is_found() -> None:
     store = _store(("Wharf Weekly", printed, "Ivo Strand"))
     result = _verify(store, "We moored 5,000 boats on this canal", "Ivo Strand")
     assert result.verdict is Verdict.VERIFIED
+
+
+def test_a_claim_whose_number_words_the_printing_writes_as_figures_is_found() -> None:
+    assert in_figures("tolls rise by five to ten per cent") == "tolls rise by 5 to 10%"
+    assert in_figures("twenty-five percent, she said") == "25%, she said"
+    assert in_figures("tolls rise, she said") is None
+    printed = "Lock tolls will rise by 5-10% from April, and the towpath will close."
+    store = _store(("Wharf Weekly", printed, "Ivo Strand"))
+    result = _verify(store, "Lock tolls will rise by five to ten per cent from April", "Ivo Strand")
+    assert result.verdict is Verdict.VERIFIED, result.explanation
+    changed = _verify(store, "Lock tolls will rise by five to fifteen per cent from April", None)
+    assert changed.verdict is not Verdict.VERIFIED
+
+
+def test_a_claim_writing_out_a_name_the_printing_abbreviates_is_found_altered() -> None:
+    claim = "The United States and the European Union have asked us to wait"
+    assert with_initials(claim) == "The US and the EU have asked us to wait"
+    assert with_initials("we met the lock keeper, Ruiz") is None
+    printed = "The U.S. and the E.U. have asked us to wait for the lock report, and we will."
+    store = _store(("Wharf Weekly", printed, "Ivo Strand"))
+    result = _verify(store, claim, "Ivo Strand")
+    assert result.verdict is Verdict.ALTERED, result.explanation
+    assert result.speakers[0].name == "Ivo Strand"

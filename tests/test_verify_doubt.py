@@ -9,6 +9,7 @@ import pytest
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index.sql.store import SqlStore
+from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.model import Article, ArticleMeta
 from quotetrace_server.verify.model import Verdict, VerifyQuery
 from quotetrace_server.verify.verifier import Verifier
@@ -191,3 +192,44 @@ def test_a_near_printing_by_the_claimed_speaker_in_another_utterance_is_doubt(
     assert "another printing" in result.explanation
     # Neither printing names the claimed person: that is a misattribution.
     assert verifier.verify(VerifyQuery(said, "Petra Holm")).verdict is Verdict.MISATTRIBUTED
+
+
+ORCHARD = "a pear tree outlives the hand that grafts it"
+RELAYED = f"As Professor Halvard Quist taught me, ‘{ORCHARD},’ and so we graft every spring"
+APPEAL = "We will take this fine to the appeal court and we will win"
+
+
+def _relaying_verifier() -> Verifier:
+    """A speaker quoting someone inside their own quotation, and a spokeswoman speaking
+    for a company; each printing names its speaker in its sentence, with confidence."""
+    store = SqliteStore(":memory:")
+    _printing(store, f"“{RELAYED},” said Wren Abernethy-Sol.", RELAYED, "Wren Abernethy-Sol",
+              "Wren Abernethy-Sol", 0.93)  # fmt: skip
+    _printing(
+        store,
+        f"“{APPEAL},” said Idunn Marchbank, a spokeswoman for Tollgate Ferries.",
+        APPEAL,
+        "Idunn Marchbank",
+        "Idunn Marchbank",
+        0.93,
+    )
+    return Verifier(store)
+
+
+def test_words_a_speaker_quotes_as_someone_elses_are_not_misattributed_to_them() -> None:
+    verifier = _relaying_verifier()
+    for claimed in ("Halvard Quist", "Professor Quist"):
+        result = verifier.verify(VerifyQuery(ORCHARD, claimed))
+        assert result.verdict is Verdict.UNATTRIBUTED, (claimed, result.explanation)
+        assert "inside their own quotation" in result.explanation
+    # Someone the printing does not name is still a misattribution; the speaker verifies.
+    assert verifier.verify(VerifyQuery(ORCHARD, "Petra Holm")).verdict is Verdict.MISATTRIBUTED
+    assert verifier.verify(VerifyQuery(ORCHARD, "Wren Abernethy-Sol")).verdict is Verdict.VERIFIED
+
+
+def test_a_spokespersons_words_are_not_misattributed_to_the_organisation() -> None:
+    verifier = _relaying_verifier()
+    result = verifier.verify(VerifyQuery(APPEAL, "Tollgate Ferries"))
+    assert result.verdict is Verdict.UNATTRIBUTED, result.explanation
+    assert "spokesperson for Tollgate Ferries" in result.explanation
+    assert verifier.verify(VerifyQuery(APPEAL, "Harbour Ferries")).verdict is Verdict.MISATTRIBUTED

@@ -102,3 +102,25 @@ def test_claims_own_attribution_and_inner_insertions_are_removed() -> None:
 def test_insertions_holding_a_negation_are_never_set_aside() -> None:
     assert without_insertions("I will [never] support it") is None
     assert without_insertions("It [the tablet] was never meant") == "It was never meant"
+
+
+def test_quotation_marks_of_other_house_styles_set_the_claimants_words_apart() -> None:
+    assert (
+        claimants_words_removed("« We stay », said Ruiz, « and we fight »")
+        == "We stay and we fight"
+    )
+    assert claimants_words_removed("„We stay and fight“, Ruiz said") == "We stay and fight"
+    assert claimants_words_removed("‹We stay and fight›, she said") == "We stay and fight"
+    assert claimants_words_removed("「We stay and fight」") is None
+
+
+def test_a_headline_name_and_colon_before_the_quotation_are_the_claimants() -> None:
+    assert claimants_words_removed('Ruiz: "We stay and fight."') == "We stay and fight."
+    assert claimants_words_removed("Dr Ana de la Ruiz: “We stay and fight”") == "We stay and fight"
+    assert claimants_words_removed('Growers are angry: "We stay and fight"') is None
+    assert claimants_words_removed('Rowing at dawn: "We stay and fight"') is None
+
+
+def test_a_claim_in_headline_form_is_verified_across_the_split() -> None:
+    claim = f"Friedling: “{S1} {S2}”"
+    assert _verdict(_store(SPLIT), claim, "Oona Friedling") is Verdict.VERIFIED

@@ -26,6 +26,30 @@ quotes a short phrase two speakers said, three sentences at once, or a remark tw
 attribute to different people (VERIFIED, but at most 0.8 sure). A run cut from a
 sentence's main clause, leaving its condition, is the speaker's words (VERIFIED or
 ALTERED accepted).
+Round 4 (16 articles, 78 claims, 35 classes; an entry may give its speaker's kind, for an
+organisation's statement) writes a remark in another house style: a range ("5-10%" /
+"five to ten per cent"), a measure or a time ("12km" / "twelve kilometres", "6am" / "6
+a.m."), an ordinal, a date with the day before or after the month, a figure grouped with a
+space, "&" for "and", "U.S." / "US", "…" / ". . .", dashes spaced or doubled, UK/US
+spellings and hyphens; quotes it between the marks of other languages (« », „ “, ‹ ›,
+「 」, with an attribution inside), in a headline ('Name: "…"'), on a quote card ('"…" —
+Name'), in scare quotes, or with the wrong date and place around the exact words;
+changes it into reported speech, another person, a synonym, another word order, or drops
+the word that flips it; joins two speakers' remarks; gives a speaker's inner quotation to
+the person it quotes, a spokeswoman's words to her company (and a company's statement to
+her); and quotes two-word answers several people gave. Choices where the brief leaves
+room: reported speech ("she said she would resign" for "I will resign") is the words
+changed, ALTERED or NOT_FOUND, never VERIFIED. A house style's writing of a number, a
+measure or a date is orthography (VERIFIED); an abbreviation expanded ("the United
+States" for "the U.S.") is VERIFIED or ALTERED. Words a speaker quotes as someone else's
+are that person's only by report: claimed for them, UNATTRIBUTED (or NOT_FOUND), never
+MISATTRIBUTED; a spokesperson's words claimed for the organisation she speaks for are
+VERIFIED or UNATTRIBUTED, and a company's statement claimed for its spokesperson
+MISATTRIBUTED or UNATTRIBUTED. Verify judges words and speaker, not the circumstances a
+claim tells around them: exact words with the wrong date or place are VERIFIED or
+ALTERED (the answer's timeline shows where and when they were printed). A short answer
+several people gave, claimed for one who did not, is MISATTRIBUTED or UNATTRIBUTED, as in
+round 3.
 
 Semantic search is off: every verdict rests on words. `python tests/test_verify_probe.py`
 prints the score per class and every wrong answer.
@@ -93,7 +117,17 @@ def _aliases(quote: dict[str, Any]) -> tuple[str, ...]:
     speaker: str | None = quote["speaker"]
     if speaker is None:
         return ()
+    if _kind(quote) is EntityKind.ORGANIZATION:  # an organisation has no surname
+        return (speaker, *quote.get("aliases", ()))
     return (speaker, speaker.split()[-1], *quote.get("aliases", ()))
+
+
+def _kind(quote: dict[str, Any]) -> EntityKind | None:
+    """The speaker's kind: a person unless the entry says otherwise (round 4's statements
+    by an organisation)."""
+    if quote["speaker"] is None:
+        return None
+    return EntityKind(quote.get("speaker_kind", EntityKind.PERSON.value))
 
 
 def _article(entry: dict[str, Any]) -> tuple[Article, ArticleQuotes]:
@@ -110,7 +144,7 @@ def _article(entry: dict[str, Any]) -> tuple[Article, ArticleQuotes]:
                 end=start + len(q["quote"]),
                 kind=QuoteKind(q.get("kind", "direct")),
                 speaker=speaker,
-                speaker_kind=EntityKind.PERSON if speaker else None,
+                speaker_kind=_kind(q),
                 speaker_aliases=_aliases(q),
                 speaker_mention=mention,
                 cue=q.get("cue", "said"),
@@ -186,10 +220,10 @@ def test_probe_quotations_are_spans_of_their_articles() -> None:
 
 def test_probe_claims_name_accepted_verdicts_and_cover_every_class() -> None:
     claims = [e for e in load_probe() if e["type"] == "claim"]
-    assert len(claims) >= 30
+    assert len(claims) >= 200
     for claim in claims:
         assert {Verdict(v) for v in claim["verdicts"]}, claim
-    assert len({c["class"] for c in claims}) >= 12
+    assert len({c["class"] for c in claims}) >= 80
 
 
 def test_probe_verdicts_meet_the_bar_with_no_wrong_verified_or_misattributed() -> None:
@@ -201,7 +235,7 @@ def test_probe_verdicts_meet_the_bar_with_no_wrong_verified_or_misattributed() -
 
 # Claims the probe must keep answering right: the figure measured when the rules were
 # last changed (docs/confidence.md gives the history).
-PROBE_BAR = 135
+PROBE_BAR = 213
 
 
 if __name__ == "__main__":

@@ -159,6 +159,8 @@ def test_any_run_of_a_wording_is_equivalent_and_a_changed_word_never_is(
         ("fares rise by 5 percent in May", "fares rise by 5% in May"),
         ("fares rise by five percent in May", "fares rise by 5 per cent in May"),
         ("a twenty-five year plan", "a 25 year plan"),
+        ("I learnt to read in a cosy room", "I learned to read in a cozy room"),
+        ("the catalogue of the show", "the catalog of the show"),
     ],
 )
 def test_a_house_style_spelling_is_a_variant_not_a_slip(query: str, printed: str) -> None:
@@ -189,3 +191,47 @@ def test_a_house_style_spelling_leaves_room_for_one_slip() -> None:
 )
 def test_a_different_figure_or_a_dropped_sign_is_not_a_variant(query: str, printed: str) -> None:
     assert not compare(query, printed).equivalent
+
+
+@pytest.mark.parametrize(
+    ("query", "printed"),
+    [
+        ("prices rose by 5-10% last year", "prices rose by five to ten per cent last year"),
+        ("the road is 12km long", "the road is twelve kilometres long"),
+        ("the road is 12 km long", "the road is 12km long"),
+        ("the bus leaves at 7 a.m. sharp", "the bus leaves at 7am sharp"),
+        ("for the 1st time in a decade", "for the first time in a decade"),
+        ("on the twenty-second of May", "on the 22nd of May"),
+        ("we open on 9 October 2031", "we open on October 9, 2031"),
+        ("we open on the 9th of October", "we open on October 9"),
+        ("a fleet of 40 000 lanterns", "a fleet of 40,000 lanterns"),
+        ("bread & roses for everyone", "bread and roses for everyone"),
+    ],
+)
+def test_a_number_measure_or_date_in_another_house_style_is_the_same_words(
+    query: str, printed: str
+) -> None:
+    """Ranges, measures, times, ordinals, dates, grouped figures and "&" as another
+    outlet prints them: differences of form, no slip, no changed word."""
+    for a, b in ((query, printed), (printed, query)):
+        result = compare(a, b)
+        assert result.equivalent, (a, b)
+        assert result.spelling_slips == 0 and all(d.kind is not WORD for d in result.differences)
+
+
+@pytest.mark.parametrize(
+    ("query", "printed"),
+    [
+        ("prices rose by 5-15% last year", "prices rose by five to ten per cent last year"),
+        ("prices rose by 5-10 last year", "prices rose by five to ten per cent last year"),
+        ("the road is 12 miles long", "the road is twelve kilometres long"),
+        ("the bus leaves at 7pm sharp", "the bus leaves at 7 a.m. sharp"),
+        ("for the 2nd time in a decade", "for the first time in a decade"),
+        ("we open on 9 November", "we open on 9 October"),
+        ("we open on 8 October", "we open on October 9"),
+        ("a fleet of 40 001 lanterns", "a fleet of 40,000 lanterns"),
+    ],
+)
+def test_another_number_measure_or_date_is_a_changed_word(query: str, printed: str) -> None:
+    assert not compare(query, printed).equivalent
+    assert not compare(printed, query).equivalent

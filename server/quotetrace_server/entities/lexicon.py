@@ -715,12 +715,57 @@ UK_WORDS: dict[str, str] = {
     "burnt": "burned",
     "spelt": "spelled",
     "dreamt": "dreamed",
+    "cosy": "cozy",
+    "leapt": "leaped",
     "spoilt": "spoiled",
 }
 # Signs written out after a figure: "5%" (the sign is dropped with the punctuation) is
 # "five per cent" and "5 percent".
 PERCENT_WORDS = word_set("percent pct")
 PER_CENT = ("per", "cent")
+# Ordinal numbers in words, as the numbers they stand for ("twenty-first" is read as "twenty"
+# and "first"): "the first time" is "the 1st time" in another house style.
+_ORDINAL_UNITS = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh"
+_ORDINAL_UNITS += " twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth"
+_ORDINAL_UNITS += " nineteenth twentieth"
+_ORDINAL_TENS = "thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth"
+ORDINAL_WORDS: dict[str, int] = {
+    word: value for value, word in enumerate(_ORDINAL_UNITS.split(), start=1)
+} | {word: value for value, word in zip(range(30, 100, 10), _ORDINAL_TENS.split(), strict=True)}
+# Month names, which a date writes before or after its day ("3 March" / "March 3"): the
+# full name of each month in MONTH_NUMBERS, not its short forms ("Mar", "Jun" and the like
+# are words of their own in lower case).
+MONTHS = frozenset({n: name for name, n in reversed(MONTH_NUMBERS.items())}.values())
+# Units of measure written in full (US spelling, as index.similarity.us_spelling folds
+# them) and the abbreviation a house style prints for them ("12km", "twelve kilometres").
+UNIT_ABBREVIATIONS: dict[str, str] = {
+    "kilometer": "km",
+    "kilometers": "km",
+    "centimeter": "cm",
+    "centimeters": "cm",
+    "millimeter": "mm",
+    "millimeters": "mm",
+    "kilogram": "kg",
+    "kilograms": "kg",
+    "kilo": "kg",
+    "kilos": "kg",
+    "mile": "mi",
+    "miles": "mi",
+    "foot": "ft",
+    "feet": "ft",
+    "hour": "hr",
+    "hours": "hr",
+    "hrs": "hr",
+    "minute": "min",
+    "minutes": "min",
+    "mins": "min",
+}
+# Runs of abbreviated units that one abbreviation stands for ("miles per hour": "mph").
+UNIT_PHRASES: dict[tuple[str, ...], str] = {
+    ("mi", "per", "hr"): "mph",
+    ("km", "per", "hr"): "kmh",
+    ("mi", "an", "hr"): "mph",
+}
 
 # Words that report speech inside a quotation ("told us the money is on its way", "I never
 # said the plan ..."): the words after them are someone's words reported, not the speaker's
@@ -883,6 +928,12 @@ HEDGES = word_set(
     probably perhaps maybe possibly likely unlikely hardly barely scarcely allegedly
     supposedly doubt doubtful
     """
+)
+
+# People who speak for an organisation ("a spokeswoman for Harbour Water"): the words they
+# give are the organisation's as much as theirs (verify.relayed).
+SPOKESPERSON_NOUNS = word_set(
+    "spokesman spokeswoman spokesperson spokespeople spokesmen spokeswomen representative"
 )
 
 # Forms of one given name: a familiar form ("Bill" / "William") or a transliteration

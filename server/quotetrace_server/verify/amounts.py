@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from quotetrace_server.entities.numbers import amount, in_words
+from quotetrace_server.entities.lexicon import PER_CENT, PERCENT_WORDS
+from quotetrace_server.entities.numbers import amount, in_words, number_figure
 
 # The most words one amount is written in ("two hundred thousand dollars").
 MAX_AMOUNT_WORDS = 4
@@ -51,3 +52,31 @@ def respelt(claim: str) -> str | None:
         out.append(token[:at] + spelt + token[at + len(core) :] if spelt else token)
     text = " ".join(out)
     return text if text != " ".join(claim.split()) else None
+
+
+def in_figures(claim: str) -> str | None:
+    """``claim`` with each number word under a hundred as a figure ("ten" -> "10") and a
+    "per cent" or "percent" after a figure as "%", for looking up a printing that writes
+    its amounts so ("5-10%"); None when it has none to rewrite."""
+    tokens = claim.split()
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        core = tokens[i].strip(_EDGE)
+        folded = core.casefold()
+        ahead = tokens[i + 1].strip(_EDGE).casefold() if i + 1 < len(tokens) else ""
+        sign = 1 if folded in PERCENT_WORDS else 2 if (folded, ahead) == PER_CENT else 0
+        if sign and out and out[-1][-1:].isdigit():
+            last = tokens[i + sign - 1]
+            out[-1] += "%" + last[len(last.rstrip(_EDGE)) :]
+            i += sign
+            continue
+        figure = number_figure(folded) if core else None
+        if figure is not None and int(figure) < 100:
+            at = tokens[i].find(core)
+            out.append(tokens[i][:at] + figure + tokens[i][at + len(core) :])
+        else:
+            out.append(tokens[i])
+        i += 1
+    text = " ".join(out)
+    return text if text != " ".join(tokens) else None

@@ -24,6 +24,7 @@ from quotetrace_server.attribution.model import QuoteKind
 from quotetrace_server.entities.lexicon import (
     DASH_MARKS,
     HONORIFICS,
+    NAME_PARTICLES,
     PERSON_PRONOUNS,
     TITLE_ABBREVIATIONS,
 )
@@ -48,14 +49,18 @@ JOIN_EDGE_WORDS = 2
 # Quotations of one article read to find a printing's neighbours.
 JOIN_MAX_QUOTES = 500
 
-_MARKS = "\"“”„‟‘’‚‛'«»"
+_MARKS = "\"“”„‟‘’‚‛'«»‹›「」『』"
 _EDGE = _MARKS + " \t\r\n.,;:!?-()" + DASH_MARKS
 # A quotation mark that is not an apostrophe inside a word (the union’s, O'Brien).
 _STRAY_MARK = re.compile(rf"(?<![^\W\d_])[{_MARKS}]|[{_MARKS}](?![^\W\d_])")
 _SENTENCE_END = re.compile(r"(\S+)[.!?]\s+(?=\S)")
 _QUOTED = re.compile(
     r"“([^”]+)”|\"([^\"]+)\"|‘([^’]+)’(?![^\W\d_])|(?<![^\W\d_])'([^']+)'(?![^\W\d_])"
+    # The marks of other languages' house styles: « », „ “, ‹ ›, 「 」, 『 』.
+    r"|«([^»]+)»|„([^“”]+)[“”]|‹([^›]+)›|「([^」]+)」|『([^』]+)』"
 )
+# A headline's attribution before the quotation: a name and a colon ('Ruiz: "S1"').
+_HEADLINE_NAME = re.compile(r"^\s*(?P<name>[^\W\d_][\w.'’-]*(?:\s+[\w.'’-]+){0,4})\s*:\s*$")
 _TRAILING = re.compile(r"^(?P<words>.+?)[,;]\s*(?P<tail>[^,;]+?)[.!?]?$", re.DOTALL)
 
 
@@ -79,6 +84,17 @@ def is_attribution(between: str, *, may_be_empty: bool = True) -> bool:
     if len(tokens) > ATTRIBUTION_MAX_WORDS or _has_sentence_break(inner):
         return False
     return any(speech_verb_base(t.strip(_EDGE).lower()) is not None for t in tokens)
+
+
+def is_headline_name(text: str) -> bool:
+    """The text before a quotation is a headline's attribution: a name of at most five
+    words, each capitalised (or a name particle), then a colon ('Dr Ruiz: "…"')."""
+    match = _HEADLINE_NAME.match(text)
+    if match is None:
+        return False
+    return all(
+        w[:1].isupper() or w.casefold() in NAME_PARTICLES for w in match.group("name").split()
+    )
 
 
 def _has_sentence_break(text: str) -> bool:
@@ -132,13 +148,13 @@ def _quoted_pieces(claim: str) -> str | None:
     ]
     if not spans:
         return None
-    outside = [claim[: spans[0][0]], claim[spans[-1][1] :]]
-    if len(spans) == 1 and not any(text.strip(_EDGE) for text in outside):
+    before, after = claim[: spans[0][0]], claim[spans[-1][1] :]
+    if len(spans) == 1 and not (before + after).strip(_EDGE):
         return None  # a claim in quotation marks, nothing more
     between = [claim[a[1] : b[0]] for a, b in itertools.pairwise(spans)]
     if not all(is_attribution(text) for text in between):
         return None
-    if not all(is_attribution(text) for text in outside):
+    if not (is_attribution(before) or is_headline_name(before)) or not is_attribution(after):
         return None
     return " ".join(piece.strip() for _, _, piece in spans)
 

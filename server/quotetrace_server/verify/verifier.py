@@ -9,7 +9,6 @@ Confidence is defined in docs/confidence.md.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -21,10 +20,9 @@ from quotetrace_server.entities.lexicon import MENTION_PRONOUNS
 from quotetrace_server.entities.model import EntityKind
 from quotetrace_server.index import identity
 from quotetrace_server.index.model import PrintingFilter, QuoteDetail, outlet_label
-from quotetrace_server.index.names import fold, org_key, parse_name
 from quotetrace_server.index.similarity import has_content_word, is_contiguous_run, lemma_key
 from quotetrace_server.index.store import QuoteStore
-from quotetrace_server.verify.amounts import respelt
+from quotetrace_server.verify.amounts import in_figures, respelt
 from quotetrace_server.verify.claimed_name import given_name_form
 from quotetrace_server.verify.debris import without_debris
 from quotetrace_server.verify.diff import OMITTED, word_diff
@@ -48,6 +46,7 @@ from quotetrace_server.verify.model import (
 )
 from quotetrace_server.verify.normalize import normalize, words
 from quotetrace_server.verify.provenance import chronological, first_dated, printing
+from quotetrace_server.verify.relayed import credited_inside, named_in, spoken_for
 from quotetrace_server.verify.scope import dropped_limit
 from quotetrace_server.verify.semantic import (
     MIN_COSINE,
@@ -59,6 +58,7 @@ from quotetrace_server.verify.semantic import (
 )
 from quotetrace_server.verify.spanning import spans_printings
 from quotetrace_server.verify.wording import diff_differences, is_slip
+from quotetrace_server.verify.written_forms import with_initials
 
 # An answer's size is bounded whatever the corpus holds (issue 15, B8): printings listed
 # per variant and in all (the counts say how many there are), characters of a printed
@@ -112,6 +112,9 @@ CONFIDENT_ATTRIBUTION = 0.75
 # An attribution inferred from a pronoun or an earlier paragraph is doubted when the
 # claimed speaker is named this close before the quotation (the pronoun may be theirs).
 TEXT_BEFORE_CHARS = 500
+# ... and the text this close around a printing is where its attribution may call its
+# speaker a spokesperson for the claimed name (verify.relayed).
+ATTRIBUTION_CHARS = 200
 # Every verdict is given as at least as likely as not (docs/confidence.md) ...
 CONFIDENCE_FLOOR = 0.5
 # ... a VERIFIED that rests on a spelling slip is at most this sure (one letter may still
@@ -252,7 +255,7 @@ class Verifier:
         else:
             result = _limit_dropped(query, result)
         if result.verdict is Verdict.NOT_FOUND:
-            result = self._found_by_amounts(query, result)
+            result = self._found_written_otherwise(query, result)
         # Every path's confidence is kept within its verdict's bounds (docs/confidence.md).
         result = replace(result, confidence=bounded_confidence(result))
         if self._meaning is None:
@@ -305,17 +308,26 @@ class Verifier:
             ),
         )
 
-    def _found_by_amounts(self, query: VerifyQuery, result: VerifyResult) -> VerifyResult:
+    def _found_written_otherwise(self, query: VerifyQuery, result: VerifyResult) -> VerifyResult:
         """The verdict on the printing a NOT_FOUND claim finds once its figures are
-        written in words ("5,000" as "five thousand": verify.amounts), judged on the
-        claim as it came (wording compares the amounts); else ``result``. Costs nothing
-        for a claim with no figure."""
-        respelt_claim = respelt(query.quote)
-        if respelt_claim is None:
-            return result
-        match, details = self._match_with_details(normalize(respelt_claim), query)
-        if match is None or not details:
-            return result
+        written in words ("5,000" as "five thousand": verify.amounts), its number words
+        as figures ("five to ten per cent" as "5 to 10%"), or a name it writes out as
+        initials ("the United States" as "the US": verify.written_forms), judged on the
+        claim as it came (wording compares the amounts; a name written out is a changed
+        word); else ``result``. Costs nothing for a claim with none of them."""
+        rewritten = (respelt(query.quote), in_figures(query.quote), with_initials(query.quote))
+        for respelt_claim in rewritten:
+            if respelt_claim is None:
+                continue
+            match, details = self._match_with_details(normalize(respelt_claim), query)
+            if match is not None and details:
+                return self._judged_as_it_came(query, match, details)
+        return result
+
+    def _judged_as_it_came(
+        self, query: VerifyQuery, match: _Match, details: list[QuoteDetail]
+    ) -> VerifyResult:
+        """The verdict on the claim as it came against a printing found another way."""
         normalized = normalize(query.quote)
         query_words = words(normalized)
         judged = self._judge(query, normalized, query_words, match, details)
@@ -781,7 +793,14 @@ class Verifier:
                 speakers.remove(answering[0])
                 speakers.insert(0, answering[0])
             if claimed_support <= 0.0 and speakers:
-                doubt = misattribution_doubt(claimed, speakers, details, self._text_before)
+                doubt = misattribution_doubt(
+                    claimed,
+                    speakers,
+                    details,
+                    self._text_before,
+                    claim=query_words,
+                    text_around=self._text_around,
+                )
         verdict = decide_verdict(exact, bool(speakers), claimed_support, doubt=doubt)
         support = (
             claimed_support
@@ -852,6 +871,15 @@ class Verifier:
         start = detail.quote.start
         return article.text[max(0, start - TEXT_BEFORE_CHARS) : start]
 
+    def _text_around(self, detail: QuoteDetail) -> str:
+        """The article text around a printing, its own included: where its attribution
+        describes its speaker ("said Ana Ruiz, a spokeswoman for …")."""
+        article = self._store.get_article(detail.quote.article_id)
+        if article is None:
+            return ""
+        start, end = detail.quote.start, detail.quote.end
+        return article.text[max(0, start - ATTRIBUTION_CHARS) : end + ATTRIBUTION_CHARS]
+
     def _speakers(self, details: list[QuoteDetail]) -> list[SpeakerScore]:
         weights: dict[str, float] = defaultdict(float)
         counts: Counter[str] = Counter()
@@ -907,24 +935,18 @@ def names_its_speaker(mention: str | None) -> bool:
     return mention.strip().casefold() not in MENTION_PRONOUNS
 
 
-def named_in(claimed: str, text: str) -> bool:
-    """The claimed speaker's surname (or an organisation's name) occurs in ``text``."""
-    form = parse_name(claimed)
-    found = {re.sub(r"[^a-z0-9]", "", w) for w in fold(text).split()}
-    if form is not None and form.surname in found:
-        return True
-    key = org_key(claimed)
-    return len(key) > 2 and key in re.sub(r"[^a-z0-9]", "", fold(text))
-
-
 def misattribution_doubt(
     claimed: str,
     speakers: Sequence[SpeakerScore],
     details: Sequence[QuoteDetail],
     text_before: Callable[[QuoteDetail], str] = lambda d: "",
+    *,
+    claim: Sequence[str] = (),
+    text_around: Callable[[QuoteDetail], str] = lambda d: "",
 ) -> str | None:
     """Why the printings do not show, with confidence, that someone other than the
-    claimed speaker said it; None when they do."""
+    claimed speaker said it; None when they do. ``claim``: the claim's words;
+    ``text_around``: a printing's article text around it (where its attribution is)."""
     top = speakers[0]
     if not identity.is_name(claimed):
         return f"the claimed speaker {claimed!r} is a description, not a name"
@@ -945,12 +967,31 @@ def misattribution_doubt(
             f"the printings infer {top.name} from a pronoun or an earlier paragraph, and"
             f" name {claimed} just before the quotation"
         )
+    relayed = _relayed(claimed, claim, confident, text_around)
+    if relayed is not None:
+        return f"{top.name} {relayed}"
     near = identity.near_name(claimed, (top.name, *top.aliases))
     if near is not None:
         return f"the printings name {near}, a name close to the claimed one"
     initials = identity.initials_of(claimed, (top.name, *top.aliases))
     if initials is not None:
         return f"the claimed {claimed} may be the initials of {initials}"
+    return None
+
+
+def _relayed(
+    claimed: str,
+    claim: Sequence[str],
+    printings: Sequence[QuoteDetail],
+    text_around: Callable[[QuoteDetail], str],
+) -> str | None:
+    """How a printing credits the claimed speaker with the words its own speaker says
+    (verify.relayed), or None: an inner quotation the speaker gives as theirs, or a
+    statement the speaker makes as their spokesperson."""
+    if any(credited_inside(claimed, claim, d.quote.text) for d in printings):
+        return f"quotes these words inside their own quotation as {claimed}'s"
+    if any(spoken_for(claimed, text_around(d)) for d in printings):
+        return f"speaks as a spokesperson for {claimed}"
     return None
 
 

@@ -46,11 +46,14 @@ from quotetrace_server.index.similarity import us_spelling
 from quotetrace_server.verify.amounts import MAX_AMOUNT_WORDS, same_amount_runs
 from quotetrace_server.verify.model import Difference, DifferenceKind, DiffOp, DiffSegment
 from quotetrace_server.verify.normalize import fold_typography, strip_punctuation
+from quotetrace_server.verify.written_forms import in_house_order, may_restyle, written_forms
 
 MAX_SPELLING_SLIPS = 1
 MIN_SLIP_LETTERS = 5
 
 _NOT_WORD = re.compile(r"[\W_]+")
+# The sign for "and", a token of its own that edge trimming would empty: kept as "and".
+AMPERSAND = "&"
 _SPLITS = re.compile(r"[^\w']+")
 
 
@@ -92,6 +95,9 @@ def tokens(text: str) -> tuple[Word, ...]:
         folded = [fold_typography(raw) for raw in raws]
     for raw, token in zip(raws, folded, strict=True):
         shown = strip_punctuation(token)
+        if token == AMPERSAND:  # "trade & security": the sign is the word "and"
+            out.append(Word(token, "", "", "and", raw))
+            continue
         if not shown:
             continue
         at = token.find(shown)
@@ -150,20 +156,34 @@ def is_spelling_slip(query_key: str, printed_key: str) -> bool:
 @lru_cache(maxsize=4096)
 def variant_form(text: str) -> tuple[str, ...]:
     """The words of ``text`` with each spelling a house style chooses folded: figures for
-    number words, US for UK spellings, "percent" for "per cent", none after a figure."""
+    number words, US for UK spellings, "percent" for "per cent", none after a figure,
+    "and" for "&", and ordinals, ranges, measures and dates as verify.written_forms
+    writes them."""
     out: list[str] = []
     for token in text.split():
         word = strip_punctuation(token.casefold())
         key = _NOT_WORD.sub("", word)
+        if token == AMPERSAND:
+            out.append("and")
+            continue
         if not key:
             continue
         if key == PER_CENT[1] and out and out[-1] == PER_CENT[0]:
             out[-1] = "percent"
             continue
+        written = written_forms(word)  # before the figure: "5-10" is no "510"
+        if written is not None:
+            out += written
+            continue
         figure = key if key.isdigit() else number_figure(word)
+        if figure is None and key not in PERCENT_WORDS:
+            unit = written_forms(us_spelling(key), out[-1] if out else "")
+            if unit is not None:  # "twelve kilometres": "12 km"
+                out += unit
+                continue
         out.append(figure or ("percent" if key in PERCENT_WORDS else us_spelling(key)))
-    return tuple(
-        w for k, w in enumerate(out) if not (w == "percent" and k and out[k - 1].isdigit())
+    return in_house_order(
+        [w for k, w in enumerate(out) if not (w == "percent" and k and out[k - 1].isdigit())]
     )
 
 
@@ -256,6 +276,8 @@ def _starts(first: Word, p: Sequence[Word]) -> list[int]:
     starts |= {j for j, word in enumerate(p) if "'" in word.shown or _parts(word.shown)[1:]}
     if may_start_amount(first.shown):  # "two hundred" / "200": an amount written otherwise
         starts |= {j for j, word in enumerate(p) if may_start_amount(word.shown)}
+    if may_restyle(first.key):  # "March 3" / "3 March": a date written otherwise
+        starts |= {j for j, word in enumerate(p) if may_restyle(word.key)}
     return sorted(starts)
 
 
@@ -280,7 +302,59 @@ def _steps(q: Sequence[Word], p: Sequence[Word], i: int, j: int) -> list[_Step]:
     steps += _split_steps(p, q, j, i, query_side=False)
     if may_start_amount(a.shown) and may_start_amount(b.shown):
         steps += _amount_steps(q, p, i, j)
+    if may_restyle(a.key) or may_restyle(b.key):
+        steps += _restyled_steps(q, p, i, j)
     return steps
+
+
+# The most words a date, a range or a measure is written in ("five to ten per cent").
+MAX_RESTYLED_WORDS = 5
+
+
+def _restyled_steps(q: Sequence[Word], p: Sequence[Word], i: int, j: int) -> list[_Step]:
+    """Runs from q[i] and p[j] on that write one number, range, measure or date in two
+    house styles (verify.written_forms): "5-10%" / "five to ten per cent", "12km" /
+    "twelve kilometres", "3 March" / "March 3". A run whose first or last words pair up
+    as words of their own while the rest is alike too is left to the shorter steps: each
+    difference lists no more words than it is."""
+    steps: list[_Step] = []
+    for n in range(1, min(MAX_RESTYLED_WORDS, len(q) - i) + 1):
+        said = q[i : i + n]
+        for m in range(1, min(MAX_RESTYLED_WORDS, len(p) - j) + 1):
+            shown = p[j : j + m]
+            if n == m == 1 or not _alike(said, shown) or _splits(said, shown):
+                continue
+            said_text = " ".join(w.raw_word for w in said)
+            shown_text = " ".join(w.raw_word for w in shown)
+            steps.append((n, m, Difference(DifferenceKind.SPELLING, said_text, shown_text)))
+    return steps
+
+
+def _alike(said: Sequence[Word], shown: Sequence[Word]) -> bool:
+    """Two runs write the same words, in one house style or two, percentages alike."""
+    if _has_percent(said) != _has_percent(shown):
+        return False
+    return variant_form(" ".join(w.raw_word for w in said)) == variant_form(
+        " ".join(w.raw_word for w in shown)
+    )
+
+
+def _splits(said: Sequence[Word], shown: Sequence[Word]) -> bool:
+    """The runs are alike word for word at their start or end and alike in the rest."""
+    if len(said) < 2 or len(shown) < 2:
+        return False
+    return (_pair_up(said[0], shown[0]) and _alike(said[1:], shown[1:])) or (
+        _pair_up(said[-1], shown[-1]) and _alike(said[:-1], shown[:-1])
+    )
+
+
+def _pair_up(a: Word, b: Word) -> bool:
+    return variant_form(a.shown) == variant_form(b.shown)
+
+
+def _has_percent(run: Sequence[Word]) -> bool:
+    """The run writes a percentage: a "%" sign or the word ("percent", "per cent")."""
+    return any("%" in w.trail or w.key in PERCENT_WORDS or w.key == PER_CENT[1] for w in run)
 
 
 def _with_percent(word: Word) -> str:
