@@ -74,6 +74,10 @@ def _hand_made() -> list[Item]:
         [("the pass is closed", "Liesl Brandauer", (), person)],
         [("the pass is icy", "Yulia Chernovets", (), person)],
         [("the pass is steep", "Yuliya Tchernovets", (), person)],
+        [("the vote is next week", "Abernathy", (), person)],
+        [("the tram costs too much", "Simon Abernathy", (), person)],
+        [("the tram will be extended", "Ruth Abernathy", ("Abernathy",), person)],
+        [("the vote was close", "Abernathy", (), person)],
     ]
     return [_article(i, s) for i, s in enumerate(said)]
 

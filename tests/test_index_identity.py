@@ -186,3 +186,27 @@ def test_double_surnames_with_different_second_halves_stay_apart(new_store: Stor
     _add(store, "the clinic has no doctors", "Ana Oyarzun Lizarraga")
     _add(store, "the vote is next week", "Ana Oyarzun")  # fits both: neither
     assert store.stats().speaker_count == 3
+
+
+def test_a_short_form_seen_before_two_people_it_fits_joins_neither(
+    new_store: StoreFactory,
+) -> None:
+    """Read first, "Abernathy" joins the one person it fits; when a second one comes, it
+    fits two and leaves with its quotation, as it would have, read after both."""
+    store = new_store()
+    _add(store, "the vote is next week", "Abernathy")
+    _add(store, "the tram line costs too much", "Simon Abernathy")
+    assert store.stats().speaker_count == 1
+    _add(store, "the tram line will be extended", "Ruth Abernathy")
+    _add(store, "the depot stays where it is", "I. Marovic")
+    _add(store, "the ferry runs again on Monday", "Ilsa Marovic")
+    _add(store, "the bank will lend to the port", "Ivo Marovic")
+    assert _names(store) == {
+        "Abernathy", "Simon Abernathy", "Ruth Abernathy",
+        "I. Marovic", "Ilsa Marovic", "Ivo Marovic",
+    }  # fmt: skip
+    assert store.stats().speaker_count == 6
+    (freed,) = [r for r in store.lookup_speakers("I. Marovic") if r.name == "I. Marovic"]
+    assert freed.quote_count == 1
+    history = store.speaker_history(freed.speaker_id)
+    assert any("a speaker of its own" in evidence for _, evidence, _ in history)

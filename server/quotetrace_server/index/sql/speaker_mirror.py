@@ -229,3 +229,19 @@ class SpeakerMirror:
             self._changed(("key", key))
         self.add_aliases(keep, old.aliases)
         self.speakers[keep].quote_count += old.quote_count
+
+    def split_off(self, speaker: int, form: str, new: int, moved: int) -> None:
+        """As ``_split_off`` before its refresh: the form (case aside) and its quotations
+        move, the speaker's keys go."""
+        found = self.speakers[speaker]
+        self._changed(("speaker", speaker))
+        for alias in [a for a in found.aliases if nocase(a) == nocase(form)]:
+            found.aliases.discard(alias)
+            self._by_alias[nocase(alias)].discard(speaker)
+            self._changed(("form", nocase(alias)))
+        for key in found.keys:
+            self._by_key[key].discard(speaker)
+            self._changed(("key", key))
+        found.keys.clear()
+        found.quote_count -= moved
+        self.speakers[new].quote_count += moved

@@ -99,6 +99,10 @@ class SpeakerView(Protocol):
 
     def merged(self, keep: int, gone: int) -> None: ...
 
+    def split_off(self, speaker: int, form: str, new: int, moved: int) -> None:
+        """``form`` and its ``moved`` quotations left ``speaker`` for ``new``; its keys went."""
+        ...
+
 
 class SpeakerTables:
     """The view read from the speaker tables, one statement per question."""
@@ -200,6 +204,9 @@ class SpeakerTables:
         pass
 
     def merged(self, keep: int, gone: int) -> None:
+        pass
+
+    def split_off(self, speaker: int, form: str, new: int, moved: int) -> None:
         pass
 
 

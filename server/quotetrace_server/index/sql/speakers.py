@@ -79,12 +79,53 @@ class SpeakerLinking(CandidateSearch):
                     self._record_link(conn, before.speaker, name, before.evidence, article_id)
                 resolved[name] = before.speaker
                 continue
-            speaker = self._match_speaker(conn, name, surface, kind, article_id)
+            conflicting: list[int] = []
+            speaker = self._match_speaker(conn, name, surface, kind, article_id, conflicting)
             if speaker is None:
                 speaker = self._create_speaker(conn, name, kind)
             self._add_aliases(conn, speaker, surface)
+            for other in conflicting:
+                self._free_shared_forms(conn, other, name, sorted(surface), kind, article_id)
             resolved[name] = speaker
         return resolved
+
+    def _free_shared_forms(
+        self,
+        conn: Connection,
+        other: int,
+        name: str,
+        new: list[str],
+        kind: EntityKind,
+        article_id: str,
+    ) -> None:
+        """Short forms of ``other`` that the article's person (``name``, written ``new``)
+        fits too leave ``other`` with the quotations printed under them, for a speaker of
+        their own: "Abernathy" (or "I. Abernathy") seen before "Simon Abernathy" joined him
+        as the one person it fitted; once "Ruth Abernathy" comes it fits two people, as it
+        would have, read after both (the order articles arrive in must not decide)."""
+        view = self._view(conn)
+        if view.shown(other) is None:
+            return  # merged away
+        for form in view.names(other):
+            if view.link(kind, new, [form]) is None or identity.conflicts(kind, new, [form]):
+                continue
+            self._flush_pending(conn)  # the statements below read and change gathered rows
+            if not self._printed_under(conn, other, form):
+                continue
+            freed = self._split_off(conn, other, form)
+            shown = view.shown(other)
+            evidence = f"{form!r} fits {shown[0] if shown else other!r} and {name!r}"
+            self._record_link(conn, freed, form, f"{evidence}: a speaker of its own", article_id)
+
+    def _printed_under(self, conn: Connection, speaker: int, form: str) -> bool:
+        """An article attributed a quotation of ``speaker`` under the name ``form``."""
+        row = conn.execute(
+            "SELECT 1 FROM quotes WHERE speaker = ? AND "
+            + self._dialect.ci_equals("article_speaker")
+            + " LIMIT 1",
+            (speaker, form),
+        ).fetchone()
+        return row is not None
 
     def _match_speaker(
         self,
@@ -93,13 +134,15 @@ class SpeakerLinking(CandidateSearch):
         surface: set[str],
         kind: EntityKind,
         article_id: str = "",
+        conflicting: list[int] | None = None,
     ) -> int | None:
         """The corpus speaker an article's speaker is, merging speakers it shows are one.
 
         Strong links (full names that agree) decide alone; when one article's forms link
         several known speakers that do not contradict each other, those merge. A weak link
         (a bare surname, an acronym) is taken only when it is the one candidate. An
-        operator's split keeps apart what it split.
+        operator's split keeps apart what it split. Candidates whose full names say they
+        are another person are added to ``conflicting``.
         """
         view = self._view(conn)
         new = sorted(surface)
@@ -119,6 +162,8 @@ class SpeakerLinking(CandidateSearch):
             if found is None and speaker in exact and not identity.conflicts(kind, new, known):
                 found = identity.Link(False, "same written alias")
             if found is None:
+                if conflicting is not None and identity.conflicts(kind, new, known):
+                    conflicting.append(speaker)
                 continue
             (strong if found.strong else weak)[speaker] = found.evidence
         if strong:
@@ -266,6 +311,7 @@ class SpeakerLinking(CandidateSearch):
             (speaker, form),
         )
         conn.execute("DELETE FROM speaker_keys WHERE speaker = ?", (speaker,))
+        self._view(conn).split_off(speaker, form, new, moved)
         self._add_aliases(conn, new, {form})
         self._refresh_speaker(conn, speaker)
         return new
