@@ -16,6 +16,11 @@ from pathlib import Path
 
 import psycopg
 
+# How long initdb, and a start up to accepting connections, may take: pg_ctl's own default
+# wait is 60 s, which a loaded CI machine (the whole suite beside other jobs) can outlast;
+# an idle machine takes a second or two, and pg_ctl -w returns as soon as it is up.
+START_SECONDS = 300
+
 
 def postgres_bin() -> Path | None:
     """Debian's binaries (newest version first), else whatever initdb is on the PATH."""
@@ -48,7 +53,9 @@ class ThrowawayPostgres:
             self._as = ["runuser", "-u", "postgres", "--"]
 
     def _run(self, *command: str) -> None:
-        subprocess.run([*self._as, *command], check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [*self._as, *command], check=True, capture_output=True, timeout=START_SECONDS + 60
+        )
 
     def start(self) -> None:
         made = not self.data.exists()
@@ -67,6 +74,8 @@ class ThrowawayPostgres:
             "-l",
             str(self.root / "log"),
             "-w",
+            "-t",
+            str(START_SECONDS),
             "start",
         )
         if made:

@@ -16,6 +16,10 @@ import grpc
 from quotetrace_client import QuoteTraceClient
 
 REPO = Path(__file__).resolve().parent.parent
+# How long a server may take from its start to answering health SERVING: an idle machine
+# takes seconds (imports, opening the index), a loaded CI machine several times longer.
+# The wait ends as soon as it serves, so a generous limit costs nothing when all is well.
+START_SECONDS = 300.0
 
 
 def free_port() -> int:
@@ -64,7 +68,7 @@ class ServerProcess:
     def target(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    def start(self, ready_timeout: float = 90.0) -> ServerProcess:
+    def start(self, ready_timeout: float = START_SECONDS) -> ServerProcess:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 self.args, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT

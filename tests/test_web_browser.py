@@ -43,12 +43,35 @@ HOSTILE_TEXT = f'Mayor Jane Roe said: "{HOSTILE_QUOTE}." The council met on Mond
 SAFE_URL = "https://news.example/roe-bridges"
 
 
+# How long a page may take to come back with its verdict: generous, since a loaded CI
+# machine can take many seconds to verify and render; a page that answers sooner ends the
+# wait at once.
+PAGE_SECONDS = 120
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Chrome]:
     driver = chromium_driver()
-    driver.implicitly_wait(10)
+    # No implicit wait: each page is waited for explicitly (shown_answer), and then every
+    # lookup reads the loaded page as it is. An implicit wait would make each lookup that
+    # rightly finds nothing (a diff without insertions, no script in the page) wait it out.
+    driver.implicitly_wait(0)
     yield driver
     driver.quit()
+
+
+def shown_answer(browser: Chrome) -> str:
+    """Waits for the page of an answer to be shown; its verdict. After a click the old
+    page stays until the new one comes, so wait for the answer's element, not a fixed time
+    (the form's empty page has no verdict)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    wait = WebDriverWait(browser, PAGE_SECONDS)
+    verdict = wait.until(expected_conditions.presence_of_element_located((By.ID, "verdict")))
+    wait.until(lambda shown: shown.execute_script("return document.readyState") == "complete")
+    return str(verdict.text)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +128,7 @@ def test_desk_pastes_a_quote_and_sees_verdict_wordings_speakers_and_outlets(
     browser.find_element(By.ID, "speaker").send_keys("Kim Jong Un")
     browser.find_element(By.ID, "verify").click()
 
-    assert browser.find_element(By.ID, "verdict").text == result.verdict == "MISATTRIBUTED"
+    assert shown_answer(browser) == result.verdict == "MISATTRIBUTED"
     assert browser.find_element(By.ID, "explanation").text == result.explanation
     assert texts(browser, "#speakers td.name") == [s.name for s in result.speakers]
     assert texts(browser, ".wording .printed .text") == [v.text for v in result.variants]
@@ -129,6 +152,7 @@ def test_claimreview_link_downloads_valid_json_ld_for_the_shown_claim(
 
     query = urllib.parse.urlencode({"q": WHY_WE_CAME, "speaker": "Kim Jong Un"})
     browser.get(f"http://127.0.0.1:{seeded_web.http_port}/?{query}")
+    shown = shown_answer(browser)
     href = browser.find_element(By.ID, "claimreview").get_attribute("href")
     assert href is not None
     with urllib.request.urlopen(href, timeout=30) as response:
@@ -136,7 +160,7 @@ def test_claimreview_link_downloads_valid_json_ld_for_the_shown_claim(
     jsonschema.validate(review, SCHEMA)
     assert review["claimReviewed"] == WHY_WE_CAME
     assert review["itemReviewed"]["author"]["name"] == "Kim Jong Un"
-    assert review["quotetrace"]["verdict"] == browser.find_element(By.ID, "verdict").text
+    assert review["quotetrace"]["verdict"] == shown
 
 
 def test_markup_in_the_corpus_is_shown_as_text_and_runs_nothing(
@@ -146,7 +170,7 @@ def test_markup_in_the_corpus_is_shown_as_text_and_runs_nothing(
 
     query = urllib.parse.urlencode({"q": HOSTILE_QUOTE})
     browser.get(f"http://127.0.0.1:{hostile_web.http_port}/?{query}")
-    assert browser.find_element(By.ID, "verdict").text
+    assert shown_answer(browser)
     assert browser.execute_script("return typeof window.pwned") == "undefined"
     assert browser.find_elements(By.CSS_SELECTOR, "main script, main img, main b, main i") == []
     printed = texts(browser, ".wording .printed .text")
