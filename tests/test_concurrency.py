@@ -17,7 +17,11 @@ from .serverproc import ServerProcess
 from .test_durability import reprints
 
 CLIENTS = 16
-CALLS_PER_CLIENT = 500
+# Each client verifies at least this many times, and on until the ingest is done: the
+# reads overlap the whole ingest however fast or slow the machine (a fixed count of 500
+# each took 46 s on an idle CI machine, most of it after the ingest had ended, and
+# could near the 600 s test timeout on a loaded one).
+MIN_CALLS_PER_CLIENT = 100
 QUERIES = [
     ("That’s why we came here", "Putin", pb.VERDICT_VERIFIED),
     ("That’s why we came here", "Kim Jong Un", pb.VERDICT_MISATTRIBUTED),
@@ -27,7 +31,7 @@ QUERIES = [
 
 
 @pytest.mark.slow
-def test_16_clients_verify_500_times_each_while_another_client_ingests(
+def test_16_clients_verify_throughout_another_clients_ingest_with_unchanged_answers(
     tmp_path: Path, seed_dir: Path, seed_texts: dict[str, str]
 ) -> None:
     with ServerProcess(tmp_path / "index.db") as server:
@@ -44,11 +48,13 @@ def test_16_clients_verify_500_times_each_while_another_client_ingests(
         inconsistent: Counter[str] = Counter()
         done = threading.Event()
 
-        def reader(worker: int) -> int:
-            calls = 0
+        def reader(worker: int) -> tuple[int, int]:
+            """(calls made, calls answered)."""
+            made = calls = 0
             with QuoteTraceClient(server.target, timeout=60) as client:
-                for call in range(CALLS_PER_CLIENT):
-                    quote, speaker, _ = QUERIES[(worker + call) % len(QUERIES)]
+                while made < MIN_CALLS_PER_CLIENT or not done.is_set():
+                    quote, speaker, _ = QUERIES[(worker + made) % len(QUERIES)]
+                    made += 1
                     try:
                         verdict = client.verify(quote, speaker=speaker or None).verdict
                     except grpc.RpcError as error:
@@ -57,7 +63,7 @@ def test_16_clients_verify_500_times_each_while_another_client_ingests(
                     calls += 1
                     if verdict != baseline[(quote, speaker)]:
                         inconsistent[quote] += 1
-            return calls
+            return made, calls
 
         def ingester() -> pb.IngestArticlesResponse:
             with QuoteTraceClient(server.target, timeout=600) as client:
@@ -68,10 +74,11 @@ def test_16_clients_verify_500_times_each_while_another_client_ingests(
 
         with ThreadPoolExecutor(max_workers=CLIENTS + 1) as pool:
             ingest = pool.submit(ingester)
-            answered = sum(pool.map(reader, range(CLIENTS)))
+            counts = list(pool.map(reader, range(CLIENTS)))
             summary = ingest.result()
 
     assert not errors, f"errors: {dict(errors)}"
-    assert answered == CLIENTS * CALLS_PER_CLIENT
+    made, answered = (sum(count) for count in zip(*counts, strict=True))
+    assert answered == made >= CLIENTS * MIN_CALLS_PER_CLIENT
     assert not inconsistent, f"answers changed under concurrent ingest: {dict(inconsistent)}"
     assert summary.articles_added == 10
