@@ -1030,3 +1030,72 @@ def test_quoted_sentences_credited_as_words_spoken_by_a_person_next(
     )
     assert quote(attributor, text, "The bridge").speaker == "Ilario Venturini"
     assert quote(attributor, text, "Nobody will").speaker == "Ilario Venturini"
+
+
+def test_words_of_habit_stand_between_a_subject_and_its_speech_verb(
+    attributor: Attributor,
+) -> None:
+    text = "Cordelia Ashgrove ran the ferry for years. As she loved to say, “The sea decides.”"
+    assert quote(attributor, text, "The sea").speaker == "Cordelia Ashgrove"
+    text = "Her deputy, Ewan Tremlow, is calmer. Tremlow is fond of saying that tides “keep time.”"
+    assert quote(attributor, text, "keep time").speaker == "Ewan Tremlow"
+
+
+def test_a_name_apposed_after_coordinated_roles_speaks(attributor: Attributor) -> None:
+    text = "“He never missed a market day,” said her cousin and business partner, Delphine Aubrac."
+    assert quote(attributor, text, "He never").speaker == "Delphine Aubrac"
+
+
+def test_a_verb_with_back_reports_a_reply(attributor: Attributor) -> None:
+    text = (
+        "“The depot must close,” said Alderman Quentin Falloway. "
+        "“It must not,” Councillor Rhiannon Teague fired back. "
+        "Falloway shot back: “Then find the money.”"
+    )
+    assert quote(attributor, text, "It must not").speaker == "Rhiannon Teague"
+    assert quote(attributor, text, "Then find").speaker == "Quentin Falloway"
+
+
+def test_asked_by_someone_opening_a_sentence_leaves_the_answer_to_the_main_subject(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Asked by the Harrowgate Courier about the delay, engineer Tobias Wrenfield-Ash "
+        "sighed: “Concrete does not hurry.”"
+    )
+    assert quote(attributor, text, "Concrete").speaker == "Tobias Wrenfield-Ash"
+
+
+def test_a_name_apposed_after_among_or_including_is_not_the_speaker(
+    attributor: Attributor,
+) -> None:
+    text = "“Keep the pool open,” read a letter signed by sixty parents, among them Ilka Fernholm."
+    assert quote(attributor, text, "Keep the pool").speaker is None
+    text = "“No more cuts,” read a banner carried by nurses, including the union's Ada Korhonen."
+    assert quote(attributor, text, "No more cuts").speaker is None
+
+
+def test_italian_and_hebrew_particles_stay_inside_a_name(attributor: Attributor) -> None:
+    text = "“The archive stays in the city,” said Vittoria degli Alberti, the curator."
+    assert quote(attributor, text, "The archive").speaker == "Vittoria degli Alberti"
+    text = "Rabbi Ezra ben Tovim blessed the boats. “Come home full,” Rabbi ben Tovim said."
+    assert quote(attributor, text, "Come home").speaker == "Ezra ben Tovim"
+
+
+def test_relational_roles_before_a_name_are_titles(attributor: Attributor) -> None:
+    text = "Bandmate Oriol Castellví-Reyes saw it coming: “He was tired of the road.”"
+    assert quote(attributor, text, "He was tired").speaker == "Oriol Castellví-Reyes"
+
+
+def test_builders_named_homes_or_properties_are_organisations(attributor: Attributor) -> None:
+    text = (
+        "Fenwick Homes bought the quarry in May.\n\n"
+        "“We will build four hundred houses,” the company said."
+    )
+    assert quote(attributor, text, "We will build").speaker == "Fenwick Homes"
+
+
+def test_an_organisation_name_holding_a_possessive_is_one_name(attributor: Attributor) -> None:
+    text = "St. Cuthbert’s College said in a statement that visiting would resume “on Monday.”"
+    q = quote(attributor, text, "on Monday")
+    assert (q.speaker, q.speaker_kind) == ("St. Cuthbert’s College", EntityKind.ORGANIZATION)

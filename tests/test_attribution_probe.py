@@ -117,7 +117,7 @@ def score_probe(attributor: Attributor, prefix: str = "") -> ProbeScore:
 
 def test_probe_quotes_are_exact_slices_of_their_text() -> None:
     cases = load_probe()
-    assert len(cases) >= 439
+    assert len(cases) >= 494
     for case in cases:
         for gold in case["quotes"]:
             start = gold["start"]
@@ -160,7 +160,7 @@ def test_probe_spans_and_speakers_meet_the_bars(probe_score: ProbeScore) -> None
     `she` after a man of no known gender introduced later than a woman known to be one."""
     print(probe_score.summary(), *probe_score.errors, sep="\n")
     assert probe_score.span_f1 >= 0.999
-    assert probe_score.speaker_accuracy >= 0.993
+    assert probe_score.speaker_accuracy >= 0.994
     assert probe_score.wrong_speaker <= 2
 
 

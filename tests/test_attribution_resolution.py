@@ -195,3 +195,36 @@ def test_every_quotation_records_its_two_stages(attributor: Attributor) -> None:
     )
     assert q.mention_start is not None and text[q.mention_start :].startswith("the minister")
     assert q.cue_start is not None and text[q.cue_start :].startswith("said")
+
+
+def test_a_pronoun_that_fits_two_people_joined_by_and_names_nobody(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Magnus Ellery-Strand and Jonas Pietrowski-Hale both sat the exam twice.\n\n"
+        "“The second time was easier,” he said."
+    )
+    q = quote(attributor, text, "The second time")
+    assert (q.speaker, q.sieve) == (None, "unnamed_speaker")
+
+
+def test_a_possessive_in_a_leading_clause_tells_the_main_subjects_gender(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "In her first week as director, Anouk Verhaegen-Dal hired a curator, Bertrand Oyama-Kirk. "
+        "“I have wanted this job since school,” he said."
+    )
+    assert quote(attributor, text, "I have wanted").speaker == "Bertrand Oyama-Kirk"
+
+
+def test_the_vicar_is_the_person_the_article_gave_that_clergy_title(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "“The roof comes first,” said the Rev. Ottoline Bray-Hastings, the vicar of Marrowby. "
+        "Her churchwarden, Silas Penhallow, disagreed: “The heating comes first.”\n\n"
+        "“We will argue about it at the vestry meeting,” the vicar said."
+    )
+    q = quote(attributor, text, "We will argue")
+    assert (q.speaker, q.resolution) == ("Ottoline Bray-Hastings", "nominal_role")

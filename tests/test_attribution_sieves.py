@@ -255,3 +255,71 @@ def test_parenthetical_between_subject_and_verb_is_skipped(attributor: Attributo
 def test_capitalised_plural_subject_is_unnamed(attributor: Attributor) -> None:
     q = quote(attributor, "Residents told the BBC the water was “undrinkable”.", "undrinkable")
     assert (q.speaker, q.sieve) == (None, "unnamed_speaker")
+
+
+def test_a_transcript_label_names_the_speaker_and_a_questioners_label_nobody(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "ANCHOR: “Where were you when the lights went out?”\n\n"
+        "CORMAC DELACY-BRUNT: “On the tram, between two stops.”\n\n"
+        "Interviewer: “And then?”\n\n"
+        "DR. DELACY-BRUNT: “Then we walked.”"
+    )
+    asked = quote(attributor, text, "Where were")
+    assert (asked.speaker, asked.sieve) == (None, "transcript_label")
+    assert asked.resolution == "label_role"
+    named = quote(attributor, text, "On the tram")
+    assert (named.speaker, named.resolution) == ("CORMAC DELACY-BRUNT", "label_as_written")
+    assert quote(attributor, text, "And then").speaker is None
+    assert quote(attributor, text, "Then we walked").speaker == "DELACY-BRUNT"
+
+
+def test_an_all_capital_label_is_the_person_the_article_names_so(attributor: Attributor) -> None:
+    text = (
+        "Beatrix Oyelaran-Holm drove the night tram for eleven years.\n\n"
+        "BEATRIX OYELARAN-HOLM: “Nobody ever thanked the driver.”\n\n"
+        "MS. OYELARAN-HOLM: “Except once.”"
+    )
+    q = quote(attributor, text, "Nobody ever")
+    assert (q.speaker, q.resolution) == ("Beatrix Oyelaran-Holm", "label_name")
+    assert quote(attributor, text, "Except once").speaker == "Beatrix Oyelaran-Holm"
+
+
+def test_answer_labels_are_the_interviewee_and_titled_labels_the_named_person(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Cosimo Ferrante-Lowe restores church organs in the hills above Lucca.\n\n"
+        "Q. “How long does one organ take?”\n\n"
+        "A. “A year, if the pipes behave.”\n\n"
+        "MR. FERRANTE-LOWE: “They rarely behave.”"
+    )
+    assert quote(attributor, text, "How long").speaker is None
+    answer = quote(attributor, text, "A year")
+    assert (answer.speaker, answer.resolution) == ("Cosimo Ferrante-Lowe", "label_answer")
+    assert quote(attributor, text, "They rarely").speaker == "Cosimo Ferrante-Lowe"
+
+
+def test_a_partial_quotation_after_another_named_subject_is_not_carried_on(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "“The tracks will be ready by spring,” said the rail minister, Odalys Kerrigan-Vane. "
+        "The engineer in charge, Bastien Moreau-Lyle, put the delay at “nine months at least.”"
+    )
+    q = quote(attributor, text, "nine months")
+    assert q.speaker == "Bastien Moreau-Lyle"
+    assert q.sieve != "previous_quote"
+
+
+def test_a_quotation_paragraph_after_a_paragraph_about_one_person_is_that_persons(
+    attributor: Attributor,
+) -> None:
+    text = (
+        "Radomir Kestel-Oduya has kept bees on the dyke for thirty summers and lost half of "
+        "his hives last winter.\n\n"
+        "“I will start again in April. Bees forgive you quicker than people.”"
+    )
+    q = quote(attributor, text, "I will start")
+    assert (q.speaker, q.sieve) == ("Radomir Kestel-Oduya", "introduced_speaker")

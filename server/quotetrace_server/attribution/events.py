@@ -22,6 +22,7 @@ from quotetrace_server.attribution.frames import Frame, Layout
 from quotetrace_server.attribution.resolve import (
     ArticleFacts,
     Resolution,
+    antecedent_is_a_pair,
     antecedent_is_unnamed,
     resolve_adversary,
     resolve_nominal,
@@ -29,6 +30,7 @@ from quotetrace_server.attribution.resolve import (
 )
 from quotetrace_server.attribution.speakers import (
     AUTHOR_PREPOSITIONS,
+    CLAUSE_WORDS,
     NounPhrases,
     RefKind,
     Speaker,
@@ -37,6 +39,7 @@ from quotetrace_server.attribution.speakers import (
     speaker_from_ref,
 )
 from quotetrace_server.entities.lexicon import (
+    BACK_SPEECH_VERBS,
     ELDER_KIN,
     GENERATION_WORDS,
     KINSHIP_NOUNS,
@@ -44,6 +47,7 @@ from quotetrace_server.entities.lexicon import (
     PASSIVE_AUXILIARIES,
     PERSON_PRONOUNS,
     POSSESSIVE_DETERMINERS,
+    PREPOSITIONS,
     TITLES,
     WORD_PASSING_VERBS,
     YOUNGER_KIN,
@@ -134,7 +138,12 @@ def _events_in_frame(
             possessor = _passive_agent_after(frame, position, phrases) or possessor
         # "The warning from Ana Ruiz was blunt: “…”": the noun, with its author, not the verb.
         author = _author_before_colon(frame, position, phrases) if speech_noun else None
-        base = None if possessor or author else speech_verb_base(word.text, word.lemma, word.upos)
+        base = (
+            None
+            if possessor or author
+            else speech_verb_base(word.text, word.lemma, word.upos)
+            or _reply_verb_base(frame, position, phrases)
+        )
         if base is not None:
             how, ref = _verb_subject(frame, position, phrases, dependencies)
             events.append(SpeechEvent(frame_index, position, word.text, base, how, ref))
@@ -152,6 +161,15 @@ def _events_in_frame(
                 )
             )
     return events
+
+
+def _reply_verb_base(frame: Frame, position: int, phrases: NounPhrases) -> str | None:
+    """ "“…,” Oakes shot back": a verb that reports a reply only with "back" after it."""
+    base = BACK_SPEECH_VERBS.get(phrases.words[frame.items[position].word].lower)
+    following = position + 1
+    if base is None or following >= len(frame.items) or frame.items[following].is_quote:
+        return None
+    return base if phrases.words[frame.items[following].word].lower == "back" else None
 
 
 # How far a colon may follow the noun that it completes ("Her advice to young farmers
@@ -240,6 +258,10 @@ def _verb_subject(
         if ref is not None:
             return "depparse_subject", ref
     word = phrases.words[frame.items[position].word]
+    if _opens_passive_participle_clause(frame, position, phrases):
+        # "Asked by the Ledger whether she would run, Ruiz smiled: “…”": the agent asked;
+        # the main clause's subject, after the leading clause, answers.
+        return "participle_subject", _main_clause_subject(frame, position, phrases)
     before = frame.items[position - 1] if position > 0 else None
     if (
         word.lower.endswith("ing")
@@ -271,6 +293,34 @@ def _verb_subject(
     if word.lower.endswith("ing"):
         return "participle_subject", phrases.first_mention_after(frame, position)
     return "cue_subject", None
+
+
+def _opens_passive_participle_clause(frame: Frame, position: int, phrases: NounPhrases) -> bool:
+    """ "Asked by …", "Asked whether …", "Asked about …": a past participle opening the
+    sentence before a preposition or a clause word is a leading passive clause, not an
+    inverted attribution ("Added Ruiz: “…”")."""
+    word = phrases.words[frame.items[position].word]
+    following = position + 1
+    if (
+        not word.lower.endswith("ed")
+        or frame.first_word_position(phrases.words) != position
+        or following >= len(frame.items)
+        or frame.items[following].is_quote
+    ):
+        return False
+    after = phrases.words[frame.items[following].word].lower
+    return after in PREPOSITIONS or after in CLAUSE_WORDS
+
+
+def _main_clause_subject(frame: Frame, position: int, phrases: NounPhrases) -> SpeakerRef | None:
+    """The first subject-like mention after the comma that closes the leading clause."""
+    for index in range(position + 1, len(frame.items)):
+        item = frame.items[index]
+        if item.is_quote:
+            return None
+        if phrases.words[item.word].text == ",":
+            return phrases.first_mention_after(frame, index)
+    return None
 
 
 # Passive verbs of reporting before "as saying": "was quoted as saying", "was cited as
@@ -309,13 +359,16 @@ def _points_to_unnamed(
     frame_index: int,
     facts: ArticleFacts,
 ) -> bool:
-    """A pronoun whose antecedent is an unnamed person ("a spokeswoman"): the event's
-    mention becomes unnamed, so its quotation is decided with no speaker rather than left
-    to sieves that would carry someone named before."""
+    """A pronoun whose antecedent is an unnamed person ("a spokeswoman"), or either of two
+    people it fits alike ("Ana Ruiz and Bea Lin left. … she said"): the event's mention
+    becomes unnamed, so its quotation is decided with no speaker rather than left to sieves
+    that would carry someone named before."""
     ref = event.ref
     if ref is None or ref.kind != RefKind.PRONOUN:
         return False
-    if not antecedent_is_unnamed(ref, frame_index, earlier, layout, phrases, facts):
+    if not antecedent_is_unnamed(
+        ref, frame_index, earlier, layout, phrases, facts
+    ) and not antecedent_is_a_pair(ref, frame_index, earlier, layout, phrases, facts):
         return False
     event.ref = SpeakerRef(RefKind.UNNAMED, ref.mention, ref.start, gender=ref.gender)
     return True

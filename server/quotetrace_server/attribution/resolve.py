@@ -238,6 +238,7 @@ def learn_genders_from_openers(layout: Layout, words: list[Word], facts: Article
         if len(people) == 1:
             votes.setdefault(people.pop(), set()).add(gender)
     _vote_coordinated_pronouns(layout, words, facts, votes)
+    _vote_leading_clause_possessives(layout, words, facts, votes)
     for entity, genders in votes.items():
         if len(genders) == 1:
             facts.learn_gender(entity, genders.pop())
@@ -265,6 +266,46 @@ def _vote_coordinated_pronouns(
             gender = PERSON_PRONOUNS.get(word.lower)
             if gender and word.start > named[0].end and before.lower in CLAUSE_JOINERS:
                 votes.setdefault(named[0].entity, set()).add(gender)
+
+
+def _vote_leading_clause_possessives(
+    layout: Layout, words: list[Word], facts: ArticleFacts, votes: dict[int, set[str]]
+) -> None:
+    """ "On the latest episode of her podcast, Ana Ruiz asked …": a possessive his/her in a
+    leading clause that names nobody, closed by the comma right before the sentence's first
+    person, is that person's (the main clause's subject)."""
+    for frame in layout.frames:
+        named = [
+            n
+            for n in facts.mentions_between(frame.start, frame.end)
+            if facts.kind(n.entity) == EntityKind.PERSON
+        ]
+        if not named or named[0].possessive:
+            continue
+        leading = _leading_clause(frame, words, named[0].surface_start)
+        for word, following in itertools.pairwise(leading):
+            gender = POSSESSIVE_PERSON_PRONOUNS.get(word.lower)
+            if gender and following.text.isalpha() and following.text.islower():
+                votes.setdefault(named[0].entity, set()).add(gender)
+                break
+
+
+def _leading_clause(frame: Frame, words: list[Word], subject_start: int) -> list[Word]:
+    """The narrative words before `subject_start` when they make a leading adverbial clause
+    (opened by a preposition or a subordinator, closed by a comma, no quotation), else none."""
+    leading: list[Word] = []
+    for item in frame.items:
+        if item.is_quote:
+            return []
+        word = words[item.word]
+        if word.start >= subject_start:
+            break
+        leading.append(word)
+    if len(leading) < 2 or leading[-1].text != ",":
+        return []
+    # "On her podcast, X …" is a leading clause; "Her successor, X, …" an apposition.
+    opener = leading[0].lower
+    return leading if opener in PREPOSITIONS or opener in SUBORDINATORS else []
 
 
 def _gender_fits(known: str | None, wanted: str | None) -> bool:
@@ -394,6 +435,49 @@ def antecedent_is_unnamed(
             if speaker.kind == EntityKind.PERSON and _gender_fits(known, ref.gender):
                 return False
     return False
+
+
+def antecedent_is_a_pair(
+    ref: SpeakerRef,
+    frame_index: int,
+    earlier: list[list[SpeechEvent]],
+    layout: Layout,
+    phrases: NounPhrases,
+    facts: ArticleFacts,
+) -> bool:
+    """ "Ana Ruiz and Bea Lin left together. “…,” she said.": the nearest sentence with a
+    person the pronoun fits opens on two people joined by "and" whom it fits alike; either
+    may be meant, so the pronoun names nobody rather than the first of them."""
+    if ref.gender is None:
+        return False
+    paragraph = layout.frames[frame_index].paragraph
+    for index in range(frame_index, max(frame_index - FRAMES_BACK, 0) - 1, -1):
+        frame = layout.frames[index]
+        if paragraph - frame.paragraph > PARAGRAPHS_BACK:
+            return False
+        limit = ref.start if index == frame_index else frame.end
+        fitting = [
+            c.entity
+            for c in _candidates_in_frame(index, limit, earlier, phrases, facts, layout)
+            if c.kind == EntityKind.PERSON and _gender_fits(_known_gender(facts, c), ref.gender)
+        ]
+        if not fitting:
+            continue
+        group = phrases.clause_subject(frame, len(frame.items), nearest=False)
+        if group is None or group.kind != RefKind.GROUP or group.start >= limit:
+            return False
+        members = {
+            n.entity
+            for n in facts.mentions_between(group.start, group.start + len(group.mention))
+            if facts.kind(n.entity) == EntityKind.PERSON
+            and _gender_fits(facts.gender(n.entity), ref.gender)
+        }
+        return len(members) >= 2 and fitting[0] in members
+    return False
+
+
+def _known_gender(facts: ArticleFacts, speaker: Speaker) -> str | None:
+    return facts.gender(speaker.entity) if speaker.entity >= 0 else None
 
 
 def resolve_adversary(

@@ -24,15 +24,22 @@ from quotetrace_server.attribution.speakers import (
     SpeakerRef,
     speaker_from_entity,
 )
+from quotetrace_server.entities.finder import normalise_name
 from quotetrace_server.entities.lexicon import (
+    ANSWER_LABELS,
     CHANT_VERBS,
     COPULAS,
     DASH_MARKS,
     DETERMINERS,
     FUNCTION_WORDS,
+    HONORIFICS,
     NAMING_VERBS,
+    OCCUPATIONS,
     PREPOSITIONS,
+    QUESTION_LABELS,
+    TITLE_ABBREVIATIONS,
     TITLES,
+    UNNAMED_PERSON_HEADS,
     WORK_NOUNS,
 )
 from quotetrace_server.entities.model import EntityKind
@@ -62,6 +69,7 @@ CONFIDENCE: dict[str, float] = {
     "unnamed_speaker": 0.8,
     "parenthetical_credit": 0.8,
     "crowd_chant": 0.7,
+    "transcript_label": 0.8,
     "group_term": 0.6,
     "group_speaker": 0.5,
     "continuation": 0.85,
@@ -425,6 +433,89 @@ def crowd_chant(s: QuoteSituation) -> Decision | None:
     return Decision(s.structural_kind, None, "crowd_chant", CONFIDENCE["crowd_chant"])
 
 
+# "HOST: “…”", "ÉLODIE MARCHAND: “…”", "O’HARA: “…”", "Q. “…”": a transcript line's label,
+# all that stands between its paragraph's start and the quotation's opening mark.
+TRANSCRIPT_LABEL = re.compile(r"\s*(?P<label>[^\W\d_][^:“”\"‘«»\n]{0,60}?)\s*(?P<mark>[:.])\s*")
+
+
+def transcript_label(s: QuoteSituation) -> Decision | None:
+    """A transcript line: the label before the quotation names who speaks. A questioner's
+    label (`Q`, `HOST`, `MODERATOR`, any bare role) names nobody; an answer's (`A`) is the
+    person the article is about; an all-capital name (`ÉLODIE MARCHAND`, `MR. ABERNATHY`),
+    titles dropped, is the person of the article who bears it, else that name as written.
+    A label in ordinary capitals that names someone is left to the other sieves."""
+    if any(e.ref is not None for e in s.events):
+        return None
+    text = s.analysis.parsed.text
+    start, _ = s.analysis.layout.paragraphs[s.paragraph]
+    found = TRANSCRIPT_LABEL.fullmatch(text, start, s.quote.start - 1)
+    if found is None:
+        return None
+    label, mark = found.group("label"), found.group("mark")
+    keys = [w.strip(".").lower() for w in label.split()]
+    if mark == "." and (len(keys) != 1 or keys[0] not in QUESTION_LABELS | ANSWER_LABELS):
+        return None  # "Mr. Ruiz. “…”" is no label; "Q. “…”" is
+    speaker, rule = _label_speaker(s, label, keys)
+    if speaker is None and rule is None:
+        return None
+    sieve = "transcript_label"
+    return Decision(
+        QuoteKind.DIRECT, speaker, sieve, CONFIDENCE[sieve], label, mark, rule,
+        found.start("label"), found.start("mark"),
+    )  # fmt: skip
+
+
+def _label_speaker(
+    s: QuoteSituation, label: str, keys: list[str]
+) -> tuple[Speaker | None, str | None]:
+    """Who a transcript label names, and by which rule; (None, None) when it is no label."""
+    facts = s.analysis.facts
+    if len(keys) == 1 and keys[0] in ANSWER_LABELS:
+        entity = facts.salient_person(s.quote.start)
+        if entity is None:
+            return None, "label_answer"
+        return speaker_from_entity(facts.names, entity), "label_answer"
+    if all(_is_role_label(k) for k in keys):
+        return None, "label_role"
+    if not label.isupper():
+        return None, None
+    if keys[0] in DETERMINERS:
+        return None, "label_role"  # "THE COURT", "THE WITNESS": a role, never a name
+    words = label.split()
+    while keys and _is_title_label(keys[0]):
+        keys, words = keys[1:], words[1:]
+    if not words:
+        return None, "label_role"
+    name = " ".join(words)
+    parts = normalise_name(name).split()
+    if not parts:
+        return None, "label_role"
+    bearers = [
+        index
+        for index, entity in enumerate(facts.names.entities.entities)
+        if entity.kind == EntityKind.PERSON
+        and normalise_name(entity.name).split()[-len(parts) :] == parts
+    ]
+    if len(bearers) == 1:
+        return speaker_from_entity(facts.names, bearers[0]), "label_name"
+    return Speaker(name=name, kind=EntityKind.PERSON, aliases=(label,)), "label_as_written"
+
+
+def _is_role_label(key: str) -> bool:
+    return key in QUESTION_LABELS or key in TITLES or key in UNNAMED_PERSON_HEADS
+
+
+def _is_title_label(key: str) -> bool:
+    """A title or honorific opening a label ("GOVERNOR", "MR.", "LT.")."""
+    return (
+        key in TITLES
+        or key in HONORIFICS
+        or f"{key}." in HONORIFICS
+        or f"{key}." in TITLE_ABBREVIATIONS
+        or key in OCCUPATIONS
+    )
+
+
 def cue_event(s: QuoteSituation) -> Decision | None:
     """A speech cue in the same sentence names the speaker (directly, by pronoun, as an
     organisation, or as an unnamed official)."""
@@ -672,9 +763,23 @@ def _previous_closed_in_earlier_paragraph(s: QuoteSituation) -> bool:
 def previous_quote(s: QuoteSituation) -> Decision | None:
     """An embedded quotation in a sentence with no cue, right after another quotation,
     carries on that speaker (“may conduct …” after a quoted expert's paragraph)."""
-    if s.frame_has_cue:
+    if s.frame_has_cue or _subject_other_than_previous_speaker(s):
         return None
     return _previous_speaker_carried(s, s.structural_kind, "previous_quote")
+
+
+def _subject_other_than_previous_speaker(s: QuoteSituation) -> bool:
+    """ "“…,” said Pastor X. The treasurer, Y, put the bill at “…”": the sentence's own
+    subject before the quotation is a named person other than the previous quotation's
+    speaker, so the words are not carried on to that speaker."""
+    previous = s.previous_decided()
+    if previous is None or previous[1].speaker is None:
+        return False
+    ref = s.phrases.clause_subject(s.frame, s.position)
+    if ref is None or ref.kind != RefKind.NAMED:
+        return False
+    facts = s.analysis.facts
+    return facts.kind(ref.entity) == EntityKind.PERSON and ref.entity != previous[1].speaker.entity
 
 
 def _previous_speaker_carried(s: QuoteSituation, kind: QuoteKind, sieve: str) -> Decision | None:
@@ -727,7 +832,9 @@ def introduced_speaker(s: QuoteSituation) -> Decision | None:
     if not s.opens_frame or s.frame_index == 0:
         return None
     frame = s.analysis.layout.frames[s.frame_index - 1]
-    if frame.paragraph != s.paragraph or any(item.is_quote for item in frame.items):
+    if frame.paragraph != s.paragraph and not _quotation_paragraph_after_narrative(s, frame):
+        return None
+    if any(item.is_quote for item in frame.items):
         return None
     # A pronoun in a leading clause ("Asked whether she would return, Ines Ruiz laughed.")
     # is not the sentence's subject; the one person named below is checked instead.
@@ -747,6 +854,22 @@ def introduced_speaker(s: QuoteSituation) -> Decision | None:
     return Decision(
         QuoteKind.DIRECT, speaker, sieve, CONFIDENCE[sieve], ref.mention, None, "name", ref.start
     )
+
+
+def _quotation_paragraph_after_narrative(s: QuoteSituation, before: Frame) -> bool:
+    """ "X has chaired the trust since 2011.¶“This one is different.”": a paragraph of
+    nothing but quotations right after a paragraph that quotes nobody; its last sentence
+    may introduce the speaker as a sentence of the quotation's own paragraph does."""
+    if before.paragraph != s.paragraph - 1 or not _only_quotations_in_paragraph(s):
+        return False
+    layout = s.analysis.layout
+    for index, _ in reversed(s.earlier):  # in text order: stop at the paragraph before
+        paragraph = layout.paragraph_of_quote[index]
+        if paragraph == before.paragraph:
+            return False
+        if paragraph < before.paragraph:
+            break
+    return True
 
 
 def sentence_subject(s: QuoteSituation) -> Decision | None:
@@ -773,6 +896,7 @@ SIEVES: tuple[Sieve, ...] = (
     scare_term,
     parenthetical_credit,
     crowd_chant,
+    transcript_label,
     cue_event,
     cue_after_question,
     colon_introduction,

@@ -16,7 +16,9 @@ from quotetrace_server.entities.lexicon import (
     DETERMINERS,
     DOCUMENT_NOUNS,
     FUNCTION_WORDS,
-    HABITUAL,
+    HABITUAL_PHRASES,
+    OCCUPATIONS,
+    ONE_OF_SEVERAL_OPENERS,
     ORG_NOMINAL_HEADS,
     PERSON_PRONOUNS,
     PLURAL_PRONOUNS,
@@ -63,6 +65,9 @@ CLAUSE_WORDS = word_set(
 )
 
 
+# The most words after "and" in a coordinated role before an apposed name ("said his
+# friend and former bandmate, X").
+COORDINATED_ROLE_WORDS = 3
 # The most words of an apposition between a name and "who" ("Ana Ruiz, a nurse, who").
 APPOSITION_WORDS = 6
 # The most words of the noun phrase that opens a reported clause ("the traffic officer").
@@ -199,9 +204,9 @@ class NounPhrases:
             return None
         ref = self._analyse(frame, first, last - 1)
         if ref is None or ref.kind in (RefKind.UNNAMED, RefKind.NOMINAL):
-            # "said one resident, Olga Petrenko, 62", "said the band’s drummer, Kofi Mensah":
-            # the name in apposition is the speaker.
-            named = self._apposed_name(frame, last)
+            # "said one resident, Olga Petrenko, 62", "said the band’s drummer, Kofi Mensah",
+            # "said his friend and bandmate, Kofi Mensah": the name in apposition speaks.
+            named = self._apposed_name(frame, self._past_coordinated_roles(frame, last))
             if named is not None:
                 return named
         if ref is None or ref.kind == RefKind.UNNAMED:
@@ -283,9 +288,34 @@ class NounPhrases:
                 return named if named is not None and named.kind == RefKind.NAMED else None
         return None
 
+    def _past_coordinated_roles(self, frame: Frame, position: int) -> int:
+        """Item index after "and <lower-case words ending on a word for a person>" at
+        `position` ("his friend | and bandmate |, X"), else `position` itself."""
+        word = self._word(frame, position) if position < len(frame.items) else None
+        if word is None or word.lower not in COORDINATORS:
+            return position
+        end = position + 1
+        while end < len(frame.items) and end - position <= COORDINATED_ROLE_WORDS:
+            inner = self._word(frame, end)
+            if inner is None or not inner.text.isalpha() or not inner.text.islower():
+                break
+            end += 1
+        last = self._word(frame, end - 1) if end > position + 1 else None
+        if last is None or not _is_person_noun(last.lower):
+            return position
+        return end
+
     def _apposed_name(self, frame: Frame, comma: int) -> SpeakerRef | None:
+        """The name in an apposition that opens at item `comma` ("said one resident, Olga
+        Petrenko"); none after a preposition or "including" ("signed by three surgeons,
+        among them X": X is one of several, not the speaker)."""
         word = self._word(frame, comma) if comma < len(frame.items) else None
         if word is None or word.text != ",":
+            return None
+        opener = self._word(frame, comma + 1) if comma + 1 < len(frame.items) else None
+        if opener is not None and (
+            opener.lower in PREPOSITIONS or opener.lower in ONE_OF_SEVERAL_OPENERS
+        ):
             return None
         end = comma + 1
         while end < len(frame.items) and self._in_phrase(frame, end):
@@ -482,16 +512,18 @@ class NounPhrases:
         )
 
     def _in_habitual(self, frame: Frame, position: int) -> bool:
-        """ "She used to say, “…”": the habitual "used to" stands between a subject and its
-        speech verb like an auxiliary."""
+        """ "She used to say, “…”", "as he liked to say", "as she is fond of saying": words of
+        habit stand between a subject and its speech verb like an auxiliary."""
         word = self._word(frame, position)
         if word is None:
             return False
-        if word.lower == "to":
-            before = self._word(frame, position - 1) if position > 0 else None
-            return before is not None and before.lower == HABITUAL[0]
+        before = self._word(frame, position - 1) if position > 0 else None
         after = self._word(frame, position + 1) if position + 1 < len(frame.items) else None
-        return word.lower == HABITUAL[0] and after is not None and after.lower == HABITUAL[1]
+        return any(
+            (before is not None and (before.lower, word.lower) == phrase)
+            or (after is not None and (word.lower, after.lower) == phrase)
+            for phrase in HABITUAL_PHRASES
+        )
 
     def _subject_before_comma(self, frame: Frame, comma: int) -> SpeakerRef | None:
         """ "X, a defector-turned-researcher who runs ..., told AFP": skip the appositive."""
@@ -785,6 +817,11 @@ class NounPhrases:
         return SpeakerRef(
             RefKind.GROUP, self.text[first_name.surface_start : other.end], first_name.surface_start
         )
+
+
+def _is_person_noun(lower: str) -> bool:
+    """A lower-case word for what a person is ("bandmate", "lawyer", "chef")."""
+    return lower in UNNAMED_PERSON_HEADS or lower in TITLES or lower in OCCUPATIONS
 
 
 def _unnamed_group_of_someone(words: list[Word]) -> bool:

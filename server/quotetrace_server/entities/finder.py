@@ -99,6 +99,7 @@ def find_entities(parsed: ParsedText) -> ArticleNames:
     runs = _capitalised_runs(words)
     body_runs = [r for r in runs if not headline[r[0]]]
     names = [n for run in body_runs for n in _names_in_run(words, run, use_ner)]
+    _keep_inner_possessives(names, words, parsed.text)
     names = _joined_over_nicknames(names, words, parsed.text)
     names = _outside_titles(names)
     _mark_adjectival_persons(names, words)
@@ -109,6 +110,15 @@ def find_entities(parsed: ParsedText) -> ArticleNames:
             names.extend(_known_names_in_headline(words, run, known))
     names.sort(key=lambda n: n.start)
     return _cluster(names, words, parsed.text)
+
+
+def _keep_inner_possessives(names: list[NameMention], words: list[Word], text: str) -> None:
+    """ "St. Olave’s Hospital": a name with a possessive word inside is written as printed
+    (words hold a possessive without its "’s")."""
+    for name in names:
+        if any(w.possessive for w in words[name.first_word : name.last_word]):
+            name.text = text[name.start : name.end]
+            name.surface = text[name.surface_start : name.end]
 
 
 NICKNAME_MARKS = frozenset({"“", "”", '"', "‘", "’", "'"})
@@ -207,9 +217,9 @@ def _capitalised_runs(words: list[Word]) -> list[tuple[int, int]]:
     particles between or before them belong to the run ("Willem van der Berg", "von Berg")."""
     runs: list[tuple[int, int]] = []
     start: int | None = None
-    for index, word in enumerate(words):
+    for index in range(len(words)):
         capitalised = _is_name_word(words, index, inside_run=start is not None)
-        if start is not None and capitalised and _run_continues(words[index - 1], word):
+        if start is not None and capitalised and _run_continues(words, start, index):
             continue
         if start is not None:
             runs.append((start, index - 1))
@@ -248,11 +258,24 @@ def _is_name_word(words: list[Word], index: int, inside_run: bool) -> bool:
     )
 
 
-def _run_continues(previous: Word, word: Word) -> bool:
-    """Next to each other with a plain space: stanza sometimes splits sentences inside a name,
-    so a sentence break only counts when a full stop or line break marks it."""
-    if previous.possessive or previous.is_punct:
+def _run_continues(words: list[Word], start: int, index: int) -> bool:
+    """Does word `index` go on the run opened at `start`? Next to each other with a plain
+    space: stanza sometimes splits sentences inside a name, so a sentence break only counts
+    when a full stop or line break marks it. A possessive ends a run, unless it is the run's
+    one word (after `St.`) and an organisation's head word follows ("King’s College", "St.
+    Olave’s Hospital": one name; "Ana Ruiz’s House" stays a person and a house)."""
+    previous, word = words[index - 1], words[index]
+    if previous.is_punct:
         return False
+    if previous.possessive:
+        owner_only = index - 1 == start or (
+            index - 2 == start and words[start].lower.rstrip(".") in SURNAME_ABBREVIATIONS
+        )
+        return (
+            owner_only
+            and word.lower.rstrip(".") in ORG_HEADS
+            and previous.sentence == word.sentence
+        )
     if previous.sentence == word.sentence:
         return True
     return word.start - previous.end == 1

@@ -73,6 +73,7 @@ TITLES = word_set(
     campaigner organiser organizer fisherman fishermen policeman policewoman councilman
     councilwoman alderman assemblyman assemblywoman footballer cricketer interviewer
     moderator presenter narrator forecaster meteorologist jockey recorder cfo coo cto cio
+    pastor priest vicar deacon preacher parson curate
     """
 )
 
@@ -94,7 +95,8 @@ TITLES_KEPT_IN_NAME_KEYS = word_set(
     assemblyman assemblywoman councilman councilwoman councilor campaigner organiser
     organizer billionaire tycoon strongman dictator filmmaker firefighter paramedic
     lifeguard fisherman fishermen policeman policewoman headmaster headmistress headteacher
-    footballer cricketer goalkeeper striker midfielder defender jockey
+    footballer cricketer goalkeeper striker midfielder defender jockey pastor priest vicar
+    deacon preacher parson curate
     """
 )
 # Dropped from a name's key though they are no TITLES: office words that lead a title
@@ -134,8 +136,32 @@ GENERAL_ROLES: dict[str, str] = {
 # chancellor is not "the minister", "the mayor" or "the chancellor" of a later sentence.
 OFFICE_QUALIFIERS = word_set("shadow deputy vice assistant")
 
-# "She used to say": the habitual auxiliary of the past, between a subject and its verb.
-HABITUAL = ("used", "to")
+# "She used to say", "as he liked to say", "as she is fond of saying": words of habit that
+# stand between a subject and its speech verb like an auxiliary.
+HABITUAL_PHRASES = (
+    ("used", "to"),
+    ("liked", "to"),
+    ("likes", "to"),
+    ("loved", "to"),
+    ("loves", "to"),
+    ("fond", "of"),
+)
+
+# Speech verbs of a reply that are other verbs without "back": "Ruiz shot back", "she hit
+# back", "he fired back" (forms as written, the verb before "back").
+BACK_SPEECH_VERBS: dict[str, str] = {
+    "shot": "shoot",
+    "shoots": "shoot",
+    "fired": "fire",
+    "fires": "fire",
+    "hit": "hit",
+    "hits": "hit",
+}
+
+# Labels that open a transcript line ("HOST: “…”", "Q: “…”", "A. “…”"): the interviewer's
+# (nobody named) and the answerer's (the person the interview is with).
+QUESTION_LABELS = word_set("q question host interviewer moderator anchor presenter reporter caller")
+ANSWER_LABELS = word_set("a answer")
 
 # Crowd voicing: "“Fees down!” the students chanted" is a slogan a crowd repeats, nobody's
 # own remark, so the quotation has no speaker even when a person is named nearby.
@@ -181,7 +207,10 @@ DASH_MARKS = "\u2013\u2014"
 
 # Lower-case particles inside a person's name ("Willem van der Berg", "María de la Cruz"):
 # they do not break a run of capitalised name words.
-NAME_PARTICLES = word_set("van von der den de del della di da dos das du la le ter ten bin ibn")
+NAME_PARTICLES = word_set(
+    "van von der den de del della delle dello degli dei dal dalla di da dos das du la le ter "
+    "ten bin bint ibn ben"
+)
 # Capitalised Irish and Scottish Gaelic particles that open a surname ("Peadar Ó Súilleabháin",
 # "Siobhán Ní Bhriain"): "Ó Súilleabháin" alone is the surname, not a given name and surname.
 GAELIC_PARTICLES = word_set("ó ní nic mac mhic uí ua")
@@ -253,6 +282,7 @@ ORG_HEADS = word_set(
     technologies industries holdings pharmaceuticals laboratories logistics telecom
     chemicals studios enterprises ventures insurance hospital clinic museum library
     directorate inspectorate secretariat trust therapeutics biosciences fc afc
+    homes properties developments builders
     """
 )
 
@@ -303,7 +333,8 @@ UNNAMED_PERSON_HEADS = word_set(
     grandson granddaughter grandchild grandchildren grandfather grandmother grandparent
     grandparents nephew niece uncle aunt widow widower stepson stepdaughter stepfather
     stepmother fiance fiancé fiancee fiancée sibling siblings twin child children opponent
-    opponents rival rivals challenger challengers
+    opponents rival rivals challenger challengers teammate teammates bandmate bandmates
+    flatmate flatmates housemate housemates roommate roommates crewmate crewmates
     """
 )
 
@@ -449,6 +480,10 @@ DEMONYMS = word_set(
 # Party words that, like a nationality, describe a person named elsewhere: "the Vermont
 # Republican said", "the veteran Democrat said".
 PARTY_MEMBERS = word_set("republican democrat tory socialist communist")
+# Words that open an apposition naming one of several ("signed by forty residents, including
+# X", "among them X"): the named one is not the speaker of what all of them signed.
+ONE_OF_SEVERAL_OPENERS = word_set("among amongst including notably especially")
+
 # Nouns that say what kind of person someone is, never who.
 DESCRIPTIVE_NOUNS = DEMONYMS | PARTY_MEMBERS
 
