@@ -187,7 +187,7 @@ def synthetic_quotations(quotes: int, seed: int) -> Iterator[tuple[int, str]]:
     """(id, normalised text) of the speech quotations bench_verify indexes, in its order."""
     from synth import SynthConfig, SyntheticCorpus  # type: ignore[import-not-found, unused-ignore]
 
-    from quotetrace_server.verify.normalize import normalize
+    from quotetrace_server.entities.normalize import normalize
 
     corpus = SyntheticCorpus(SynthConfig(quotes=quotes, seed=seed))
     number = 0

@@ -49,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synth import SynthConfig, SyntheticCorpus  # type: ignore[import-not-found, unused-ignore]
 
+from quotetrace_server.entities.normalize import normalize
 from quotetrace_server.index.sql.dialect import Dialect
 from quotetrace_server.index.sql.postgres_database import is_postgres_url
 from quotetrace_server.index.sql.records import QUOTE_TEXT, quote_norm
@@ -56,7 +57,6 @@ from quotetrace_server.index.sql.store import SqlStore
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.index.stores import open_store
 from quotetrace_server.verify.model import VerifyQuery, VerifyResult
-from quotetrace_server.verify.normalize import normalize
 from quotetrace_server.verify.verifier import Verifier
 
 SCALES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}

@@ -12,7 +12,7 @@ from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
 from quotetrace.v1 import quotetrace_pb2 as pb
 from quotetrace_client import QuoteTraceClient, claim_request
 from quotetrace_server.api.server import RunningServer
-from quotetrace_server.verify.normalize import normalize
+from quotetrace_server.entities.normalize import normalize
 
 WHY_WE_CAME = "That’s why we came here"
 

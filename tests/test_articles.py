@@ -8,12 +8,12 @@ from pathlib import Path
 
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.entities.normalize import normalize
 from quotetrace_server.index.model import IngestStatus
 from quotetrace_server.index.sql.records import QUOTE_TEXT
 from quotetrace_server.index.sql.store import SqlStore
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.model import Article, ArticleMeta, Origin
-from quotetrace_server.verify.normalize import normalize
 from tests.factories import StoreFactory
 
 MAY = "The bridge opens in May"

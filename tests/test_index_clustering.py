@@ -10,6 +10,7 @@ import pytest
 
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
 from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.entities.normalize import normalize, words
 from quotetrace_server.evaluation.verification import evaluate_clustering
 from quotetrace_server.index.clustering import (
     QuoteSketch,
@@ -22,7 +23,6 @@ from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.index.sql.utterances import starts_mid_sentence
 from quotetrace_server.index.sqlite_store import lead_words
 from quotetrace_server.ingest.model import Article
-from quotetrace_server.verify.normalize import normalize, words
 from tests.factories import StoreFactory, said_quote
 
 try:  # tests/ as a package or as a plain folder on sys.path

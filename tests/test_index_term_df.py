@@ -10,13 +10,13 @@ from pathlib import Path
 
 from quotetrace_server.attribution.model import ArticleQuotes, QuoteKind
 from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.entities.normalize import words
 from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.index.sql.dialect import Dialect
 from quotetrace_server.index.sql.records import quote_norm
 from quotetrace_server.index.sql.terms import query_terms
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.ingest.model import Article, ArticleMeta
-from quotetrace_server.verify.normalize import words
 from tests.factories import said_quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))

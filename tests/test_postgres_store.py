@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 from quotetrace_server.cli import _db_location
+from quotetrace_server.entities.normalize import normalize
 from quotetrace_server.index.postgres_store import PostgresStore
 from quotetrace_server.index.sql import search
 from quotetrace_server.index.sql.postgres_schema import MIGRATIONS
 from quotetrace_server.index.sql.store import SqlStore
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.verify.model import Verdict, VerifyQuery
-from quotetrace_server.verify.normalize import normalize
 from quotetrace_server.verify.verifier import Verifier
 from tests.factories import add_said
 from tests.postgres import ThrowawayPostgres

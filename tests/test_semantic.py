@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from quotetrace_server.engine.engine import Engine
+from quotetrace_server.entities.normalize import normalize, words
 from quotetrace_server.index.model import PrintingFilter, SearchHit
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.semantic.encoder import (
@@ -28,7 +29,6 @@ from quotetrace_server.semantic.encoder import (
 from quotetrace_server.semantic.search import AheadCounts, SemanticSearch
 from quotetrace_server.semantic.vectors import WordingVectors, vectors_path
 from quotetrace_server.verify.model import MatchSignal, SemanticState, Verdict, VerifyQuery
-from quotetrace_server.verify.normalize import normalize, words
 from quotetrace_server.verify.semantic import (
     MIN_COSINE,
     best_meaning_match,

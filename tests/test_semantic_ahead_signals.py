@@ -4,11 +4,11 @@ whether a core is spare for it. Sentences are invented."""
 
 from __future__ import annotations
 
+from quotetrace_server.entities.normalize import normalize, words
 from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.index.sql.search import pairs_mostly_unheld
 from quotetrace_server.index.sql.terms import query_terms
 from quotetrace_server.semantic.cpu import CpuMeter
-from quotetrace_server.verify.normalize import normalize, words
 
 
 def _terms(text: str) -> list[str]:

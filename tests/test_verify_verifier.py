@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quotetrace_server.entities.normalize import normalize, words
 from quotetrace_server.index.sqlite_store import SqliteStore
 from quotetrace_server.verify.diff import word_diff
 from quotetrace_server.verify.model import DifferenceKind, DiffOp, Verdict, VerifyQuery
-from quotetrace_server.verify.normalize import normalize, words
 from quotetrace_server.verify.verifier import (
     Verifier,
     decide_verdict,

@@ -21,6 +21,7 @@ from quotetrace_server.engine.workers import (
     NlpWorkers,
     Pending,
 )
+from quotetrace_server.entities.normalize import normalize
 from quotetrace_server.errors import InvalidArgument
 from quotetrace_server.index.integrity import IndexFile, check_index_file, mark_index
 from quotetrace_server.index.model import (
@@ -43,7 +44,6 @@ from quotetrace_server.semantic.encoder import Vectors
 from quotetrace_server.semantic.search import EmbedReport, SemanticSearch
 from quotetrace_server.semantic.vectors import WordingVectors, vectors_path
 from quotetrace_server.verify.model import VerifyQuery, VerifyResult
-from quotetrace_server.verify.normalize import normalize
 from quotetrace_server.verify.verifier import Verifier
 
 log = logging.getLogger(__name__)

@@ -24,8 +24,8 @@ from typing import Protocol
 
 from quotetrace_server import errors
 from quotetrace_server.attribution.model import ArticleQuotes, QuoteKind
+from quotetrace_server.entities.normalize import normalize
 from quotetrace_server.semantic.encoder import SentenceEncoder, Vectors
-from quotetrace_server.verify.normalize import normalize
 
 # Environment read by OpenMP, MKL and OpenBLAS when they start: set before torch loads.
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")

@@ -17,6 +17,7 @@ from quotetrace_server.entities.lexicon import (
     REPORTING_PHRASES,
     REPORTING_WORDS,
 )
+from quotetrace_server.entities.normalize import words as text_words
 from quotetrace_server.index.similarity import (
     best_window_similarity,
     condensed_coverage,
@@ -25,7 +26,6 @@ from quotetrace_server.index.similarity import (
     is_contiguous_run,
     sequence_similarity,
 )
-from quotetrace_server.verify.normalize import words as text_words
 
 # A quotation this long printed identically elsewhere (or verbatim inside a longer one)
 # is the same utterance whoever the attributor named: the disagreement is then an

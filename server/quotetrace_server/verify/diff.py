@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
+from quotetrace_server.entities.normalize import normalize
 from quotetrace_server.verify.model import DiffOp, DiffSegment
-from quotetrace_server.verify.normalize import normalize
 
 _OPS = {
     "equal": DiffOp.EQUAL,

@@ -28,11 +28,11 @@ from quotetrace_server.entities.lexicon import (
     PERSON_PRONOUNS,
     TITLE_ABBREVIATIONS,
 )
+from quotetrace_server.entities.normalize import normalize, words
 from quotetrace_server.index.model import StoredQuote
 from quotetrace_server.index.store import QuoteStore
 from quotetrace_server.verify.editorial import without_insertions
 from quotetrace_server.verify.model import Difference, DifferenceKind
-from quotetrace_server.verify.normalize import normalize, words
 from quotetrace_server.verify.wording import Comparison, compare
 
 # An attribution between two pieces of one remark is at most this many words

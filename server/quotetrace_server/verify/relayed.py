@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from rapidfuzz.distance import LCSseq
 
 from quotetrace_server.entities.lexicon import SPOKESPERSON_NOUNS
+from quotetrace_server.entities.normalize import normalize, words
 from quotetrace_server.index.names import fold, org_key, parse_name
-from quotetrace_server.verify.normalize import normalize, words
 
 # A quotation inside a printed quotation: curly or straight, single or double marks; an
 # apostrophe inside a word ("today’s") does not close it.

@@ -41,10 +41,10 @@ from quotetrace_server.entities.lexicon import (
     NEGATIONS,
     POLAR_SCALES,
 )
+from quotetrace_server.entities.normalize import words
 from quotetrace_server.entities.numbers import number_figure
 from quotetrace_server.index.model import PrintingFilter, SearchHit
 from quotetrace_server.index.similarity import lemma_key
-from quotetrace_server.verify.normalize import words
 
 # Claims shorter than this are matched by their words only: a few words carry too little
 # meaning to stand for an utterance.

@@ -18,6 +18,7 @@ from rapidfuzz.distance import LCSseq
 
 from quotetrace_server.entities.lexicon import MENTION_PRONOUNS
 from quotetrace_server.entities.model import EntityKind
+from quotetrace_server.entities.normalize import normalize, words
 from quotetrace_server.index import identity
 from quotetrace_server.index.model import PrintingFilter, QuoteDetail, outlet_label
 from quotetrace_server.index.similarity import has_content_word, is_contiguous_run, lemma_key
@@ -44,7 +45,6 @@ from quotetrace_server.verify.model import (
     VerifyQuery,
     VerifyResult,
 )
-from quotetrace_server.verify.normalize import normalize, words
 from quotetrace_server.verify.provenance import chronological, first_dated, printing
 from quotetrace_server.verify.relayed import credited_inside, named_in, spoken_for
 from quotetrace_server.verify.scope import dropped_limit

@@ -41,11 +41,11 @@ from quotetrace_server.entities.lexicon import (
     PERCENT_WORDS,
     S_CONTRACTION_HOSTS,
 )
+from quotetrace_server.entities.normalize import fold_typography, strip_punctuation
 from quotetrace_server.entities.numbers import may_start_amount, number_figure
 from quotetrace_server.index.similarity import us_spelling
 from quotetrace_server.verify.amounts import MAX_AMOUNT_WORDS, same_amount_runs
 from quotetrace_server.verify.model import Difference, DifferenceKind, DiffOp, DiffSegment
-from quotetrace_server.verify.normalize import fold_typography, strip_punctuation
 from quotetrace_server.verify.written_forms import in_house_order, may_restyle, written_forms
 
 MAX_SPELLING_SLIPS = 1

@@ -17,6 +17,7 @@ from multiprocessing.pool import AsyncResult
 from typing import NamedTuple, cast
 
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
+from quotetrace_server.entities.normalize import normalize, words
 from quotetrace_server.index.context import bounded_context
 from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.index.sql.records import (
@@ -27,7 +28,6 @@ from quotetrace_server.index.sql.records import (
 )
 from quotetrace_server.index.sql.terms import query_terms, tokenized_as_written
 from quotetrace_server.ingest.model import Article
-from quotetrace_server.verify.normalize import normalize, words
 
 # Articles per task sent to the worker, and tasks in flight. While the writer commits a
 # batch (Writer._BULK_BATCH, 2,000 articles: seconds of SQLite's work, longer as a large

@@ -12,11 +12,11 @@ from functools import lru_cache
 from typing import Any
 
 from quotetrace_server.attribution.model import AttributedQuote, QuoteKind
+from quotetrace_server.entities.normalize import EDGE_CHARACTERS, normalize, words
 from quotetrace_server.index.clustering import QuoteSketch, spoken_words
 from quotetrace_server.index.model import ArticleRecord, StoredQuote
 from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.index.sql.dialect import Dialect
-from quotetrace_server.verify.normalize import EDGE_CHARACTERS, normalize, words
 
 _LEAD_WORDS = 3
 # A sentence ends at . ! ? (closing marks may follow) and a space, or at a line break.

@@ -13,13 +13,13 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from quotetrace_server.entities.normalize import words
 from quotetrace_server.index.model import PrintingFilter, SearchHit
 from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.index.sql.database import Connection
 from quotetrace_server.index.sql.reads import Reads
 from quotetrace_server.index.sql.records import QUOTE_TEXT, quote_norm, utterance_id_for
 from quotetrace_server.index.sql.terms import TermChoice, query_terms
-from quotetrace_server.verify.normalize import words
 
 # Retrieval reads the postings of the query's rarest terms only, up to this many
 # postings in all (at least the single rarest term): bounded work at any corpus size.

@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from quotetrace_server.entities.normalize import index_terms
 from quotetrace_server.index.similarity import us_spelling
 from quotetrace_server.index.sql.database import Connection
 from quotetrace_server.index.sql.dialect import PostgresDialect
 from quotetrace_server.index.sql.records import quote_norm
-from quotetrace_server.verify.normalize import index_terms
 
 
 def query_terms(norm: str, lemmas: Sequence[str]) -> list[str]:

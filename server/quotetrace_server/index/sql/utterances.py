@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from quotetrace_server.entities.normalize import strip_punctuation, words
 from quotetrace_server.index.clustering import (
     OVERLAP_MIN_WORDS,
     STRONG_LINKS,
@@ -26,7 +27,6 @@ from quotetrace_server.index.sql.records import (
 )
 from quotetrace_server.index.sql.speakers import SpeakerLinking
 from quotetrace_server.index.sql.terms import query_terms
-from quotetrace_server.verify.normalize import strip_punctuation, words
 
 # Clustering looks wider than a query: a long quotation must find the short fragments
 # printed from it, and a fragment's only term may not be among the long one's rarest.

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from quotetrace_server.attribution.model import ArticleQuotes, AttributedQuote, QuoteKind
+from quotetrace_server.entities.normalize import words
 from quotetrace_server.index.model import DeletedArticle, IngestOutcome, IngestStatus
 from quotetrace_server.index.similarity import lemma_key
 from quotetrace_server.index.sql.database import Connection
@@ -34,7 +35,6 @@ from quotetrace_server.index.sql.speaker_mirror import SpeakerMirror
 from quotetrace_server.index.sql.terms import query_terms, tokenized_as_written
 from quotetrace_server.index.sql.utterances import UtteranceClustering
 from quotetrace_server.ingest.model import Article, id_for_identity, identity_for
-from quotetrace_server.verify.normalize import words
 
 
 class Writer(UtteranceClustering):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quotetrace_server.verify.normalize import index_terms, normalize, words
+from quotetrace_server.entities.normalize import index_terms, normalize, words
 
 
 def test_curly_quotes_and_apostrophes_become_straight() -> None:
