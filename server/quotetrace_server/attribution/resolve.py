@@ -30,7 +30,7 @@ import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -387,15 +387,12 @@ def _recent_person(
 ) -> Resolution | None:
     """The nearest compatible person, sentence by sentence backwards: in each sentence, its
     speakers first, then persons in subject position, then any person it mentions."""
-    paragraph = layout.frames[frame_index].paragraph
-    for index in range(frame_index, max(frame_index - FRAMES_BACK, 0) - 1, -1):
-        frame = layout.frames[index]
-        if paragraph - frame.paragraph > PARAGRAPHS_BACK:
-            break
+    for index, frame in _frames_back(layout, frame_index):
         limit = ref.start if index == frame_index else frame.end
         for speaker in _candidates_in_frame(index, limit, earlier, phrases, facts, layout):
-            known = facts.gender(speaker.entity) if speaker.entity >= 0 else None
-            if speaker.kind == EntityKind.PERSON and _gender_fits(known, ref.gender):
+            if speaker.kind == EntityKind.PERSON and _gender_fits(
+                _known_gender(facts, speaker), ref.gender
+            ):
                 return Resolution(speaker, "pronoun_recent")
     return None
 
@@ -414,11 +411,7 @@ def antecedent_is_unnamed(
     someone named further back."""
     if ref.gender is None:
         return False
-    paragraph = layout.frames[frame_index].paragraph
-    for index in range(frame_index, max(frame_index - FRAMES_BACK, 0) - 1, -1):
-        frame = layout.frames[index]
-        if paragraph - frame.paragraph > PARAGRAPHS_BACK:
-            return False
+    for index, frame in _frames_back(layout, frame_index):
         limit = ref.start if index == frame_index else frame.end
         unnamed = [
             e.ref
@@ -431,8 +424,9 @@ def antecedent_is_unnamed(
         if any(PERSON_NOUN_GENDERS.get(_head_word(u.mention)) == ref.gender for u in unnamed):
             return True
         for speaker in _candidates_in_frame(index, limit, earlier, phrases, facts, layout):
-            known = facts.gender(speaker.entity) if speaker.entity >= 0 else None
-            if speaker.kind == EntityKind.PERSON and _gender_fits(known, ref.gender):
+            if speaker.kind == EntityKind.PERSON and _gender_fits(
+                _known_gender(facts, speaker), ref.gender
+            ):
                 return False
     return False
 
@@ -450,11 +444,7 @@ def antecedent_is_a_pair(
     may be meant, so the pronoun names nobody rather than the first of them."""
     if ref.gender is None:
         return False
-    paragraph = layout.frames[frame_index].paragraph
-    for index in range(frame_index, max(frame_index - FRAMES_BACK, 0) - 1, -1):
-        frame = layout.frames[index]
-        if paragraph - frame.paragraph > PARAGRAPHS_BACK:
-            return False
+    for index, frame in _frames_back(layout, frame_index):
         limit = ref.start if index == frame_index else frame.end
         fitting = [
             c.entity
@@ -474,6 +464,20 @@ def antecedent_is_a_pair(
         }
         return len(members) >= 2 and fitting[0] in members
     return False
+
+
+def _frames_back(
+    layout: Layout, frame_index: int, paragraphs_back: int = PARAGRAPHS_BACK
+) -> Iterator[tuple[int, Frame]]:
+    """The sentence at `frame_index` and those before it, nearest first, as far as a
+    pronoun or a nominal reaches back: FRAMES_BACK sentences, `paragraphs_back`
+    paragraphs."""
+    paragraph = layout.frames[frame_index].paragraph
+    for index in range(frame_index, max(frame_index - FRAMES_BACK, 0) - 1, -1):
+        frame = layout.frames[index]
+        if paragraph - frame.paragraph > paragraphs_back:
+            return
+        yield index, frame
 
 
 def _known_gender(facts: ArticleFacts, speaker: Speaker) -> str | None:
@@ -600,11 +604,7 @@ def _person_just_named(
     person of the nearest earlier sentence that names anyone, wherever it stands in that
     sentence (an age and an occupation describe someone just introduced). Nobody when that
     sentence names two."""
-    paragraph = layout.frames[frame_index].paragraph
-    for index in range(frame_index, max(frame_index - FRAMES_BACK, 0) - 1, -1):
-        frame = layout.frames[index]
-        if paragraph - frame.paragraph > PARAGRAPHS_BACK:
-            break
+    for _, frame in _frames_back(layout, frame_index):
         people = {
             name.entity
             for name in facts.mentions_between(frame.start, min(frame.end, ref.start))
@@ -628,11 +628,7 @@ def _one_of_a_pair(
     """ "Ana Ruiz and Bo Lin clashed. The former said …": the nearest sentence before the
     mention that names two or more people; of its last two, the first is "the former" and
     the second "the latter". Nobody when no sentence near names two."""
-    paragraph = layout.frames[frame_index].paragraph
-    for index in range(frame_index, max(frame_index - FRAMES_BACK, 0) - 1, -1):
-        frame = layout.frames[index]
-        if paragraph - frame.paragraph > 1:
-            return None
+    for _, frame in _frames_back(layout, frame_index, paragraphs_back=1):
         people: list[int] = []
         for name in facts.mentions_between(frame.start, min(frame.end, ref.start)):
             if facts.kind(name.entity) == EntityKind.PERSON and not name.possessive:
