@@ -390,9 +390,7 @@ def _recent_person(
     for index, frame in _frames_back(layout, frame_index):
         limit = ref.start if index == frame_index else frame.end
         for speaker in _candidates_in_frame(index, limit, earlier, phrases, facts, layout):
-            if speaker.kind == EntityKind.PERSON and _gender_fits(
-                _known_gender(facts, speaker), ref.gender
-            ):
+            if _person_the_pronoun_fits(speaker, ref, facts):
                 return Resolution(speaker, "pronoun_recent")
     return None
 
@@ -424,9 +422,7 @@ def antecedent_is_unnamed(
         if any(PERSON_NOUN_GENDERS.get(_head_word(u.mention)) == ref.gender for u in unnamed):
             return True
         for speaker in _candidates_in_frame(index, limit, earlier, phrases, facts, layout):
-            if speaker.kind == EntityKind.PERSON and _gender_fits(
-                _known_gender(facts, speaker), ref.gender
-            ):
+            if _person_the_pronoun_fits(speaker, ref, facts):
                 return False
     return False
 
@@ -449,7 +445,7 @@ def antecedent_is_a_pair(
         fitting = [
             c.entity
             for c in _candidates_in_frame(index, limit, earlier, phrases, facts, layout)
-            if c.kind == EntityKind.PERSON and _gender_fits(_known_gender(facts, c), ref.gender)
+            if _person_the_pronoun_fits(c, ref, facts)
         ]
         if not fitting:
             continue
@@ -482,6 +478,13 @@ def _frames_back(
 
 def _known_gender(facts: ArticleFacts, speaker: Speaker) -> str | None:
     return facts.gender(speaker.entity) if speaker.entity >= 0 else None
+
+
+def _person_the_pronoun_fits(speaker: Speaker, ref: SpeakerRef, facts: ArticleFacts) -> bool:
+    """Whether `speaker` is a person whose known gender (if any) fits the pronoun `ref`."""
+    return speaker.kind == EntityKind.PERSON and _gender_fits(
+        _known_gender(facts, speaker), ref.gender
+    )
 
 
 def resolve_adversary(
